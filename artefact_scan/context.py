@@ -1,0 +1,133 @@
+"""Per-file analysis context: where detectors and extractors put what they find.
+
+One `Context` lives for the scan of one file on disk.  Detectors call `signal` for facts and
+`child` for embedded or decoded text that must be analysed again; both are bounded here (depth,
+bytes, count) so that a hostile file cannot make the scan unbounded.  Anything that could not be
+analysed goes through `error` and ends in the report's `errors`, never silently.
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+import regex
+
+from .model import Artefact, ScanError, Segment, Signal
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_file_bytes: int = 16 * 1024 * 1024
+    max_depth: int = 6  # nesting of child artefacts (fence → base64 → tag run …)
+    max_child_bytes: int = 64 * 1024 * 1024  # total text of all child artefacts of one file
+    max_children: int = 20000
+    regex_timeout: float = 2.0  # seconds per pattern per artefact
+    file_timeout: float = 60.0  # seconds per file, all analysis included
+    max_dir_depth: int = 64
+    max_signals: int = 100000
+
+
+class Deadline(Exception):
+    """Raised inside a file's analysis when its time budget is spent."""
+
+
+class Context:
+    def __init__(self, root_path: str, limits: Limits):
+        self.path = root_path
+        self.limits = limits
+        self.signals: dict[int, list[Signal]] = {}
+        self.errors: list[ScanError] = []
+        self.children_bytes = 0
+        self.children = 0
+        self.signal_count = 0
+        self.started = time.monotonic()
+        self._error_keys: set[tuple] = set()
+        self.pending: list[Artefact] = []  # children made but not analysed yet
+
+    # -- evidence ---------------------------------------------------------------------------
+    def signal(self, art: Artefact, name: str, start: int, end: int, **data) -> None:
+        if self.signal_count >= self.limits.max_signals:
+            if self.signal_count == self.limits.max_signals:
+                self.error(art, f"more than {self.limits.max_signals} signals; later ones dropped")
+                self.signal_count += 1
+            return
+        self.signal_count += 1
+        self.signals.setdefault(id(art), []).append(Signal(name, start, end, data))
+
+    def signals_of(self, art: Artefact) -> list[Signal]:
+        return self.signals.get(id(art), [])
+
+    def error(self, art: Artefact | None, message: str) -> None:
+        origin = art.origin if art is not None else ()
+        key = (origin, message)
+        if key in self._error_keys:
+            return
+        self._error_keys.add(key)
+        self.errors.append(ScanError(self.path, message, origin))
+
+    # -- child artefacts --------------------------------------------------------------------
+    def child(
+        self,
+        parent: Artefact,
+        text: str,
+        *,
+        label: str,
+        kind: str | None = None,
+        name: str | None = None,
+        span: tuple[int, int] | None = None,
+        segments: list[Segment] | None = None,
+        facts: Iterable[str] = (),
+        decoded_from: str | None = None,
+        meta: dict | None = None,
+    ) -> Artefact | None:
+        """Make a child artefact of `parent`, or record why not (bounds) and return None.
+
+        Give `segments` for text that maps character by character onto the parent (a code
+        fence), or `span` for text decoded from a carrier (the whole child maps to the span).
+        """
+        from .kinds import kind_of
+
+        depth = parent.depth + 1
+        if depth > self.limits.max_depth:
+            self.error(parent, f"{label}: nested deeper than {self.limits.max_depth} levels, not analysed")
+            return None
+        if self.children >= self.limits.max_children:
+            self.error(parent, f"more than {self.limits.max_children} embedded parts; the rest not analysed")
+            return None
+        if self.children_bytes + len(text) > self.limits.max_child_bytes:
+            self.error(parent, f"{label}: embedded content over {self.limits.max_child_bytes} bytes in total, not analysed")
+            return None
+        self.children += 1
+        self.children_bytes += len(text)
+        if segments is None:
+            s0, s1 = span if span is not None else (0, len(parent.text))
+            segments = [Segment(0, s0, s1, exact=False)]
+        inherited = {f for f in parent.facts if f in ("hidden", "decoded", "quoted", "memory-file")}
+        child_name = name or parent.name
+        art = Artefact(
+            path=parent.path,
+            name=child_name,
+            kind=kind or kind_of(child_name, text[:512]),
+            text=text,
+            origin=parent.origin + (label,),
+            parent=parent,
+            segments=segments,
+            depth=depth,
+            facts=frozenset(inherited | set(facts) | ({"decoded"} if decoded_from else set())),
+            decoded_from=decoded_from,
+            meta=meta or {},
+        )
+        self.pending.append(art)
+        return art
+
+    # -- safe matching ----------------------------------------------------------------------
+    def finditer(self, pattern: regex.Pattern, art: Artefact, text: str | None = None,
+                 what: str = "") -> Iterator[regex.Match]:
+        """`pattern.finditer` over the artefact with the regex time budget; a timeout is an error."""
+        try:
+            yield from pattern.finditer(art.text if text is None else text,
+                                        timeout=self.limits.regex_timeout)
+        except TimeoutError:
+            self.error(art, f"pattern {what or pattern.pattern[:40]!r} timed out after "
+                            f"{self.limits.regex_timeout:g} s; later matches not checked")

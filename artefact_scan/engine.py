@@ -1,0 +1,250 @@
+"""The engine: one artefact tree in, findings out.
+
+For each artefact (the file, then every child that extractors and decoders make, breadth first):
+pick the rules for its kind, run only the detectors that emit signals those rules need (and whose
+prefilter passes), run the extractors for its kind, evaluate the rules' conditions over the
+signals, and turn each hit into a `Finding` located in the file on disk.  A detector that raises
+is reported in `errors` and the other detectors still run.
+"""
+from __future__ import annotations
+
+import time
+from collections import deque
+
+from . import conditions, detectors, extractors
+from .context import Context, Deadline
+from .escape import one_line, visible
+from .kinds import TEXT_KINDS
+from .model import Artefact, Finding, Location, Related, Signal
+from .ruleset import PatternSignal, Rule, RuleSet
+
+MAX_DECODED = 2000
+MAX_SNIPPET_LINE = 300
+
+
+def _pattern_detector(ps: PatternSignal) -> detectors.Detector:
+    def run(art: Artefact, ctx: Context) -> None:
+        for m in ctx.finditer(ps.pattern, art, what=ps.name):
+            s, e = m.span(ps.group)
+            if s < 0:
+                continue
+            data = {k: v[:200] for k, v in m.groupdict().items() if v is not None}
+            data["match"] = m.group(ps.group)[:200]
+            ctx.signal(art, ps.name, s, e, **data)
+
+    return detectors.Detector(f"pattern:{ps.name}", (ps.name,), run, ps.kinds, ps.literals,
+                              ps.non_ascii)
+
+
+def known_signals() -> set[str]:
+    return {s for d in detectors.load_all().values() for s in d.signals}
+
+
+def format_message(template: str, data: dict) -> str:
+    import re
+
+    def sub(m):
+        key = m.group(1)
+        if key in data and data[key] is not None:
+            val = data[key]
+            if isinstance(val, float):
+                return f"{val:.2f}".rstrip("0").rstrip(".")
+            return one_line(str(val), 160)
+        return m.group(0)
+
+    return re.sub(r"\{([A-Za-z_][A-Za-z0-9_]*)\}", sub, template)
+
+
+class Engine:
+    def __init__(self, ruleset: RuleSet):
+        self.ruleset = ruleset
+        self.rules: list[Rule] = sorted(ruleset.rules.values(), key=lambda r: r.id)
+        self.detectors: dict[str, detectors.Detector] = dict(detectors.load_all())
+        for ps in ruleset.patterns.values():
+            det = _pattern_detector(ps)
+            self.detectors[det.name] = det
+        self.producers: dict[str, list[detectors.Detector]] = {}
+        for det in self.detectors.values():
+            for s in det.signals:
+                self.producers.setdefault(s, []).append(det)
+        self._by_kind: dict[str, tuple[list[Rule], list[detectors.Detector]]] = {}
+        self._second: dict[tuple, list[detectors.Detector]] = {}
+        self.labels = {name: ps.label for name, ps in ruleset.patterns.items() if ps.label}
+        extractors.load_all()
+
+    def plan(self, kind: str) -> tuple[list[Rule], list[detectors.Detector]]:
+        """The rules that apply to a kind and the detectors of their primary signals (those a
+        rule cannot fire without: its `all`, or its `any` when it has no `all`), per kind."""
+        if kind not in self._by_kind:
+            rules = [r for r in self.rules
+                     if (r.kinds is None and kind in TEXT_KINDS) or (r.kinds is not None and kind in r.kinds)]
+            needed = set()
+            for r in rules:
+                needed |= set(r.match.all or r.match.any)
+            self._by_kind[kind] = (rules, self._producers(needed, kind))
+        return self._by_kind[kind]
+
+    def _producers(self, signals: set[str], kind: str) -> list[detectors.Detector]:
+        dets = {d.name: d for s in signals for d in self.producers.get(s, ())
+                if d.kinds is None or kind in d.kinds}
+        return [dets[k] for k in sorted(dets)]
+
+    def second_phase(self, kind: str, rules: list[Rule], present: set[str],
+                     ran: set[str]) -> list[detectors.Detector]:
+        """Detectors for the other signals (corroboration, vetoes, severity context) of the rules
+        whose primary signals were found; the rest never pay for them."""
+        live = tuple(r.id for r in rules
+                     if all(n in present for n in r.match.all)
+                     and (r.match.all or any(n in present for n in r.match.any)))
+        if not live:
+            return []
+        key = (kind, live)
+        if key not in self._second:
+            needed = set()
+            for r in rules:
+                if r.id in live:
+                    needed |= r.match.signals()
+            self._second[key] = self._producers(needed, kind)
+        return [d for d in self._second[key] if d.name not in ran]
+
+    def _run(self, det: detectors.Detector, art: Artefact, ctx: Context) -> None:
+        if not det.wants(art):
+            return
+        try:
+            det.fn(art, ctx)
+        except (Deadline, KeyboardInterrupt):
+            raise
+        except RecursionError:
+            ctx.error(art, f"detector {det.name}: input nested too deeply; not fully analysed")
+        except Exception as e:  # a crafted file must not stop the scan
+            ctx.error(art, f"detector {det.name} failed ({type(e).__name__}: {one_line(str(e), 120)}); not fully analysed")
+
+    def analyse(self, root: Artefact, ctx: Context, display_path: str) -> list[Finding]:
+        findings: list[Finding] = []
+        queue: deque[Artefact] = deque([root])
+        deadline = ctx.started + ctx.limits.file_timeout
+        while queue:
+            art = queue.popleft()
+            if time.monotonic() > deadline:
+                raise Deadline()
+            rules, dets = self.plan(art.kind)
+            for det in dets:
+                self._run(det, art, ctx)
+            if rules:
+                present = {sig.name for sig in ctx.signals_of(art)}
+                ran = {d.name for d in dets}
+                for det in self.second_phase(art.kind, rules, present, ran):
+                    self._run(det, art, ctx)
+            for ex in extractors.for_kind(art.kind):
+                try:
+                    for _ in ex.fn(art, ctx) or ():
+                        pass
+                except (Deadline, KeyboardInterrupt):
+                    raise
+                except Exception as e:
+                    ctx.error(art, f"extractor {ex.name} failed ({type(e).__name__}: {one_line(str(e), 120)}); parts not analysed")
+            if rules:
+                for hit in conditions.evaluate(rules, art, ctx.signals_of(art)):
+                    findings.append(self.finding(hit, art, root, display_path))
+            queue.extend(ctx.pending)
+            ctx.pending.clear()
+        return self.dedupe(findings)
+
+    @staticmethod
+    def dedupe(findings: list[Finding]) -> list[Finding]:
+        """One finding per rule and span: where a container and its part (a document and its
+        code fence) both report the same span, keep the part's, which knows its context."""
+        best: dict[tuple, Finding] = {}
+        for f in findings:
+            loc = f.location
+            key = (f.rule_id, loc.line, loc.column, loc.end_line, loc.end_column)
+            if key not in best or len(f.origin) > len(best[key].origin):
+                best[key] = f
+        keep = {id(f) for f in best.values()}
+        return [f for f in findings if id(f) in keep]
+
+    # -- hits → findings ------------------------------------------------------------------
+    def locate(self, sig: Signal, art: Artefact, root: Artefact) -> tuple[Location, bool]:
+        if not root.text:
+            return Location(1, 1, 1, 1), False
+        s, e, exact = art.to_root(sig.start, sig.end)
+        line, col = root.index.position(s)
+        end_line, end_col = root.index.position(e) if e > s else (line, col)
+        if end_line > line and end_col == 1 and e > s:
+            # a span ending with a newline ends at the end of the previous line
+            end_line -= 1
+            ls, le = root.index.line_span(end_line)
+            end_col = le - ls + 1
+        return Location(line, col, end_line, max(end_col, col if end_line == line else end_col)), exact
+
+    def finding(self, hit: conditions.Hit, art: Artefact, root: Artefact, display_path: str) -> Finding:
+        rule, anchor = hit.rule, hit.anchor
+        loc, _exact = self.locate(anchor, art, root)
+        origin: tuple[str, ...] = (display_path,)
+        if art is not root:
+            cl, cc = art.index.position(anchor.start)
+            origin = origin + art.origin + (f"line {cl} column {cc}",)
+        data = dict(anchor.data)
+        data.setdefault("match", art.text[anchor.start:anchor.end][:200])
+        data.setdefault("count", hit.count)
+        data["hits"] = hit.count
+        data["parts"] = ", ".join(self.labels.get(p.name, p.name) for p in hit.parts)
+        message = format_message(rule.message, data)
+        if hit.adjusted:
+            message += " (" + "; ".join(hit.adjusted) + ")"
+        decoded = anchor.data.get("decoded")
+        if decoded is None and "decoded" in art.facts:
+            a = art
+            while a is not None and a.decoded_from is None:
+                a = a.parent
+            if a is not None:
+                decoded = a.text
+        snippet, caret = self.snippet(root, loc)
+        related = []
+        for p in hit.parts:
+            if p.data.get("whole"):
+                continue
+            ploc, _ = self.locate(p, art, root)
+            text = art.text[p.start:p.end]
+            related.append(Related(f"{p.name}: {one_line(text, 80)}" if text else p.name, ploc))
+        evidence = {k: v for k, v in anchor.data.items()
+                    if k not in ("decoded", "match", "whole") and isinstance(v, (str, int, float, bool, list))}
+        evidence["signals"] = [anchor.name] + [p.name for p in hit.parts]
+        if hit.count > 1:
+            evidence["count"] = hit.count
+        if hit.adjusted:
+            evidence["adjusted"] = hit.adjusted
+        return Finding(
+            rule_id=rule.id, category=rule.category, severity=hit.severity,
+            confidence=rule.confidence, path=display_path, location=loc, message=message,
+            snippet=snippet, caret=caret, decoded=visible(decoded, MAX_DECODED) if decoded is not None else None,
+            origin=origin, related=related, rule_name=rule.name, title=rule.title,
+            evidence=evidence,
+            # the text the fingerprint hashes: what matched, not where
+            fingerprint=" ".join(art.text[anchor.start:anchor.end].split())[:500],
+        )
+
+    @staticmethod
+    def snippet(root: Artefact, loc: Location) -> tuple[str, tuple[int, int]]:
+        """The finding's line(s) of the file, escaped, and where the match sits in the first."""
+        if not root.text:
+            return "", (0, 1)
+        lines = []
+        caret = (0, 1)
+        for ln in range(loc.line, min(loc.end_line, loc.line + 2) + 1):
+            s, e = root.index.line_span(ln)
+            text = root.text[s:e].rstrip("\r")
+            lo = 0
+            if len(text) > MAX_SNIPPET_LINE:
+                lo = max(0, (loc.column - 1) - MAX_SNIPPET_LINE // 2) if ln == loc.line else 0
+                shown = ("\u2026" if lo else "") + text[lo:lo + MAX_SNIPPET_LINE] + "\u2026"
+            else:
+                shown = text
+            if ln == loc.line:
+                c0 = loc.column - 1
+                c1 = (loc.end_column - 1) if loc.end_line == loc.line else len(text)
+                prefix = ("\u2026" if lo else "") + text[lo:c0]
+                width = len(visible(text[c0:max(c1, c0 + 1)], compress=True))
+                caret = (len(visible(prefix, compress=True)), max(1, min(width, 120)))
+            lines.append(visible(shown, compress=True))
+        return "\n".join(lines), caret

@@ -1,0 +1,68 @@
+"""JSON: the output contract (see README "JSON output"); fields are only ever added."""
+from __future__ import annotations
+
+import json
+import re
+
+from .. import __version__
+from ..model import CATEGORIES
+from . import renderer
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def clean(s):
+    """Strings as valid Unicode: bytes that were not UTF-8 (lone surrogates) as ⟨0xNN⟩."""
+    if isinstance(s, str) and not s.isascii() and _SURROGATE.search(s):
+        return _SURROGATE.sub(lambda m: f"\u27e80x{ord(m.group()) - 0xDC00:02X}\u27e9"
+                              if 0xDC80 <= ord(m.group()) <= 0xDCFF else "\ufffd", s)
+    return s
+
+
+def _loc(loc):
+    return {"line": loc.line, "column": loc.column, "end_line": loc.end_line, "end_column": loc.end_column}
+
+
+def finding_dict(f) -> dict:
+    d = {
+        "rule_id": f.rule_id, "category": f.category, "severity": f.severity,
+        "confidence": f.confidence, "path": clean(f.path), "line": f.location.line,
+        "column": f.location.column, "end_line": f.location.end_line,
+        "end_column": f.location.end_column, "message": clean(f.message),
+        "snippet": clean(f.snippet), "decoded": clean(f.decoded),
+        "origin": [clean(o) for o in f.origin], "fingerprint": f.fingerprint,
+        # additions to the contract
+        "rule_name": f.rule_name, "title": f.title,
+        "related": [{"label": clean(r.label), **_loc(r.location)} for r in f.related],
+        "evidence": {k: clean(v) if isinstance(v, str) else v for k, v in f.evidence.items()},
+    }
+    return d
+
+
+def summary_dict(result) -> dict:
+    by_cat = {c: {"error": 0, "warning": 0, "note": 0} for c in CATEGORIES}
+    for f in result.findings:
+        by_cat.setdefault(f.category, {"error": 0, "warning": 0, "note": 0})[f.severity] += 1
+    return {
+        "files": result.files, "bytes": result.bytes, "findings": result.counts(),
+        "suppressed": result.suppressed, "seconds": result.seconds,
+        # additions to the contract
+        "errors": len(result.errors), "by_category": by_cat,
+        "undecodable_bytes": result.undecodable_bytes,
+        "rules": len(result.ruleset.rules),
+    }
+
+
+def document(result) -> dict:
+    return {
+        "tool": {"name": "artefact-scan", "version": __version__},
+        "findings": [finding_dict(f) for f in result.findings],
+        "errors": [{"path": clean(e.path), "message": clean(e.message),
+                    "origin": [clean(o) for o in e.origin]} for e in result.errors],
+        "summary": summary_dict(result),
+    }
+
+
+@renderer("json")
+def render(result, **kw) -> str:
+    return json.dumps(document(result), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,62 @@
+"""Text: ruff-like lines `path:line:col: ID [category] message`, a code frame, what was
+decoded, the way in, and a summary per category.  Colour only when writing to a terminal."""
+from __future__ import annotations
+
+from ..escape import one_line, visible
+from ..model import CATEGORIES
+from . import renderer
+
+_COLORS = {"error": "\x1b[1;31m", "warning": "\x1b[1;33m", "note": "\x1b[1;36m", "dim": "\x1b[2m",
+           "bold": "\x1b[1m", "reset": "\x1b[0m"}
+
+
+def _c(color: bool, key: str, s: str) -> str:
+    return f"{_COLORS[key]}{s}{_COLORS['reset']}" if color else s
+
+
+@renderer("text")
+def render(result, color: bool = False, **kw) -> str:
+    out: list[str] = []
+    for f in result.findings:
+        loc = f.location
+        head = f"{one_line(f.path)}:{loc.line}:{loc.column}: "
+        out.append(_c(color, "bold", head) + _c(color, f.severity, f"{f.rule_id}") +
+                   f" [{f.category}] {f.severity}: {one_line(f.message)}")
+        if f.snippet:
+            lines = f.snippet.split("\n")
+            width = len(str(loc.line + len(lines) - 1))
+            out.append(" " * width + " |")
+            for i, line in enumerate(lines):
+                out.append(f"{loc.line + i:>{width}} | {line}")
+                if i == 0:
+                    start, length = f.caret
+                    out.append(" " * width + " | " + " " * start + _c(color, f.severity, "^" * length))
+        pad = "   = "
+        if f.decoded:
+            dec = f.decoded if len(f.decoded) <= 400 else f.decoded[:400] + "\u2026"
+            out.append(pad + "decoded: " + one_line(dec))
+        if len(f.origin) > 1:
+            out.append(pad + "found in: " + " \u2192 ".join(one_line(o) for o in f.origin))
+        for r in f.related[:8]:
+            out.append(pad + f"see {r.location.line}:{r.location.column}: {one_line(r.label)}")
+        if len(f.related) > 8:
+            out.append(pad + f"and {len(f.related) - 8} more related locations")
+        out.append("")
+    if result.errors:
+        out.append(_c(color, "bold", f"Not fully analysed ({len(result.errors)}):"))
+        for e in result.errors:
+            way = (" [" + " \u2192 ".join(one_line(o) for o in e.origin) + "]") if e.origin else ""
+            out.append(f"  {one_line(e.path)}{way}: {visible(e.message)}")
+        out.append("")
+    counts = result.counts()
+    by_cat: dict[str, dict[str, int]] = {c: {"error": 0, "warning": 0, "note": 0} for c in CATEGORIES}
+    for f in result.findings:
+        by_cat.setdefault(f.category, {"error": 0, "warning": 0, "note": 0})[f.severity] += 1
+    out.append(_c(color, "bold", "Summary"))
+    for cat, c in by_cat.items():
+        out.append(f"  {cat:<17} {c['error']:>4} error  {c['warning']:>4} warning  {c['note']:>4} note")
+    mb = result.bytes / 1e6
+    out.append(f"  {result.files} files, {mb:.2f} MB in {result.seconds:.2f} s; "
+               f"{counts['error']} errors, {counts['warning']} warnings, {counts['note']} notes; "
+               f"{result.suppressed} suppressed; {len(result.errors)} not fully analysed")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,209 @@
+"""Rules as data: validation errors, composite conditions, regex timeouts, suppressions."""
+from __future__ import annotations
+
+import json
+import textwrap
+
+import pytest
+
+from artefact_scan import load_rules, scan
+from artefact_scan.context import Limits
+from artefact_scan.engine import known_signals
+from artefact_scan.ruleset import RuleError, builtin_rules_dir, load_dirs
+
+from .conftest import run_cli
+
+GOOD = """
+id = "XX001"
+name = "demo-rule"
+category = "hidden-message"
+severity = "warning"
+confidence = "low"
+title = "t"
+message = "m {match}"
+[match]
+all = ["x.word"]
+[[signals]]
+name = "x.word"
+pattern = 'magicword'
+[docs]
+summary = "s"
+why = "w"
+example = "e"
+benign = "b"
+"""
+
+
+def _write(tmp_path, text, name="r.toml"):
+    d = tmp_path / "rules"
+    d.mkdir(exist_ok=True)
+    (d / name).write_text(textwrap.dedent(text))
+    return d
+
+
+@pytest.mark.parametrize("change,field", [
+    (("severity = \"warning\"", "severity = \"fatal\""), "severity"),
+    (("id = \"XX001\"", "id = \"bad\""), "id"),
+    (("all = [\"x.word\"]", "all = [\"x.missing\"]"), "match"),
+    (("pattern = 'magicword'", "pattern = 'magic(word'"), "signals.x.word.pattern"),
+    (("why = \"w\"", ""), "docs.why"),
+    (("name = \"demo-rule\"", "name = \"Demo Rule\""), "name"),
+    (("[match]", "[match]\nscope = \"window\""), "match.window"),
+    (("title = \"t\"", "title = \"t\"\ncolour = 1"), None),
+])
+def test_invalid_rule_names_file_rule_and_field(tmp_path, change, field):
+    d = _write(tmp_path, GOOD.replace(*change))
+    with pytest.raises(RuleError) as e:
+        load_dirs([d], known_signals())
+    assert "r.toml" in str(e.value)
+    if change[0].startswith("id") is False:
+        assert "XX001" in str(e.value)
+    if field:
+        assert f"field '{field}'" in str(e.value)
+
+
+def test_invalid_rule_file_is_exit_2_with_a_clear_message(tmp_path):
+    d = _write(tmp_path, GOOD.replace('severity = "warning"', 'severity = "fatal"'))
+    r = run_cli("scan", tmp_path, "--rules", d, cwd=tmp_path)
+    assert r.returncode == 2
+    assert "r.toml: rule XX001: field 'severity'" in r.stderr
+
+
+def test_user_rules_dir_adds_rules(tmp_path):
+    d = _write(tmp_path, GOOD)
+    (tmp_path / "t.txt").write_text("a magicword here\n")
+    r = run_cli("scan", tmp_path / "t.txt", "--rules", d, "--format", "json", cwd=tmp_path)
+    [f] = json.loads(r.stdout)["findings"]
+    assert f["rule_id"] == "XX001" and f["message"] == "m magicword" and f["column"] == 3
+
+
+def test_every_shipped_rule_is_valid_and_documented():
+    rs = load_dirs([builtin_rules_dir()], known_signals())
+    assert rs.rules
+    for rule in rs.rules.values():
+        for key in ("summary", "why", "example", "benign"):
+            assert rule.docs[key].strip(), (rule.id, key)
+
+
+COMPOSITE = """
+id = "XX002"
+name = "composite"
+category = "legal-forgery"
+severity = "warning"
+confidence = "medium"
+title = "t"
+message = "{parts}"
+[match]
+all = ["x.a"]
+any = ["x.b", "x.c"]
+at_least = 2
+none = ["x.veto"]
+scope = "window"
+window = 2
+lower_if = ["x.low"]
+[[signals]]
+name = "x.a"
+pattern = 'ALPHA'
+[[signals]]
+name = "x.b"
+pattern = 'BRAVO'
+[[signals]]
+name = "x.c"
+pattern = 'CHARLIE'
+[[signals]]
+name = "x.veto"
+pattern = 'VETO'
+[[signals]]
+name = "x.low"
+pattern = 'LOW'
+[docs]
+summary = "s"
+why = "w"
+example = "e"
+benign = "b"
+"""
+
+
+def _composite(tmp_path, text):
+    d = _write(tmp_path, COMPOSITE)
+    f = tmp_path / "doc.txt"
+    f.write_text(text)
+    rs = load_rules([d], select=["XX002"])
+    return scan([f], rules=rs).findings
+
+
+def test_composite_window_n_of_none_and_lower(tmp_path):
+    assert len(_composite(tmp_path, "ALPHA\nBRAVO\nCHARLIE\n")) == 1
+    assert _composite(tmp_path, "ALPHA\nBRAVO\n") == []  # at_least 2 of any
+    assert _composite(tmp_path, "ALPHA\nBRAVO\n\n\n\nCHARLIE\n") == []  # outside the window
+    assert _composite(tmp_path, "ALPHA\nBRAVO\nCHARLIE VETO\n") == []
+    [f] = _composite(tmp_path, "ALPHA LOW\nBRAVO\nCHARLIE\n")
+    assert f.severity == "note" and "lowered" in f.message
+    # two anchors in one window make one finding listing its parts
+    [f] = _composite(tmp_path, "ALPHA\nALPHA\nBRAVO CHARLIE\n")
+    assert f.evidence["count"] == 2
+
+
+def test_function_scope(tmp_path):
+    d = _write(tmp_path, COMPOSITE.replace('scope = "window"\nwindow = 2', 'scope = "function"'))
+    f = tmp_path / "m.py"
+    f.write_text("def one():\n    ALPHA = 1\n    BRAVO = 2\n\n\n\n    CHARLIE = 3\n\n"
+                 "def two():\n    ALPHA = 1\n    BRAVO = 2\n\nCHARLIE = 3\n")
+    rs = load_rules([d], select=["XX002"])
+    findings = scan([f], rules=rs).findings
+    assert [x.location.line for x in findings] == [2]
+
+
+def test_catastrophic_regex_is_bounded_and_reported(tmp_path):
+    slow = GOOD.replace("pattern = 'magicword'", "pattern = '(?:(?:a|aa)+)+b'")
+    d = _write(tmp_path, slow)
+    f = tmp_path / "x.txt"
+    f.write_text("a" * 60 + "\n")
+    rs = load_rules([d], select=["XX001"])
+    res = scan([f], rules=rs, limits=Limits(regex_timeout=0.2))
+    assert any("timed out" in e.message for e in res.errors)
+
+
+def test_suppression_and_strict(tmp_path):
+    f = tmp_path / "s.sh"
+    f.write_text(":(){ :|:& };:  # artefact-scan: ignore[SR201] fixture\n"
+                 "# artefact-scan: ignore[self-replication]\n:(){ :|:& };:\n")
+    res = scan([f])
+    assert res.findings == [] and res.suppressed == 2
+    res = scan([f], strict=True)
+    assert len(res.findings) == 2 and res.suppressed == 0
+    r = run_cli("scan", f, "--format", "json", cwd=tmp_path)
+    assert json.loads(r.stdout)["summary"]["suppressed"] == 2
+
+
+def test_detector_crash_is_reported_not_fatal(tmp_path, monkeypatch):
+    from artefact_scan import detectors
+
+    det = detectors.load_all()["unicode-tags"]
+
+    def boom(art, ctx):
+        raise ValueError("crafted")
+
+    monkeypatch.setitem(detectors._REGISTRY, "unicode-tags", det.__class__(**{**det.__dict__, "fn": boom}))
+    f = tmp_path / "x.md"
+    f.write_text("hi \U000E0041\n:(){ :|:& };:\n")
+    res = scan([f])
+    assert [x.rule_id for x in res.findings] == ["SR201"]
+    assert "unicode-tags failed" in res.errors[0].message
+
+
+def test_file_timeout_is_reported(tmp_path, monkeypatch):
+    import time
+
+    from artefact_scan import detectors
+
+    det = detectors.load_all()["unicode-tags"]
+
+    def slow(art, ctx):
+        time.sleep(3)
+
+    monkeypatch.setitem(detectors._REGISTRY, "unicode-tags", det.__class__(**{**det.__dict__, "fn": slow}))
+    f = tmp_path / "x.md"
+    f.write_text("hi \U000E0041\n")
+    res = scan([f], limits=Limits(file_timeout=0.5))
+    assert "analysis stopped" in res.errors[0].message
