@@ -36,8 +36,20 @@ def _pattern_detector(ps: PatternSignal) -> detectors.Detector:
                               ps.non_ascii)
 
 
+def _all_detectors() -> dict[str, detectors.Detector]:
+    """Every registered detector, with the facts detector emitting every declared fact."""
+    from dataclasses import replace
+
+    from .detectors import facts
+
+    regs = detectors.load_all()
+    extractors.load_all()  # extractor modules may declare facts
+    regs["facts"] = replace(regs["facts"], signals=facts.signals())
+    return regs
+
+
 def known_signals() -> set[str]:
-    return {s for d in detectors.load_all().values() for s in d.signals}
+    return {s for d in _all_detectors().values() for s in d.signals}
 
 
 def format_message(template: str, data: dict) -> str:
@@ -59,7 +71,7 @@ class Engine:
     def __init__(self, ruleset: RuleSet):
         self.ruleset = ruleset
         self.rules: list[Rule] = sorted(ruleset.rules.values(), key=lambda r: r.id)
-        self.detectors: dict[str, detectors.Detector] = dict(detectors.load_all())
+        self.detectors: dict[str, detectors.Detector] = dict(_all_detectors())
         for ps in ruleset.patterns.values():
             det = _pattern_detector(ps)
             self.detectors[det.name] = det

@@ -17,7 +17,15 @@ from . import detector
 
 ORIGIN_FACTS = ("decoded", "hidden", "code-block", "quoted", "notebook-cell", "notebook-output")
 PATH_FACTS = ("memory-file", "dotfile", "license", "test-path", "docs-path")
-FACTS = ORIGIN_FACTS + PATH_FACTS
+FACTS: list[str] = [*ORIGIN_FACTS, *PATH_FACTS]
+
+
+def declare(*names: str) -> None:
+    """Declare more facts (an extractor module calls this at import: `declare("docx")`), so that
+    rules may name `fact.<name>`."""
+    for n in names:
+        if n not in FACTS:
+            FACTS.append(n)
 
 _MEMORY_NAMES = {
     "claude.md", "agents.md", "agent.md", "memory.md", "soul.md", "gemini.md", ".cursorrules",
@@ -54,7 +62,11 @@ def path_facts(path: str) -> frozenset[str]:
     return frozenset(out)
 
 
-@detector("facts", tuple(f"fact.{f}" for f in FACTS))
+def signals() -> tuple[str, ...]:
+    return tuple(f"fact.{f}" for f in FACTS)
+
+
+@detector("facts", signals())
 def emit_facts(art, ctx):
     for f in art.facts:
         ctx.signal(art, f"fact.{f}", 0, 0, whole=True)
