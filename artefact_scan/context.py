@@ -28,6 +28,10 @@ class Limits:
     max_signals: int = 100000
 
 
+# Facts a child keeps from its parent: being hidden, decoded or quoted stays true of every part.
+INHERITED_FACTS = frozenset({"hidden", "decoded", "quoted", "memory-file"})
+
+
 class Deadline(Exception):
     """Raised inside a file's analysis when its time budget is spent."""
 
@@ -103,8 +107,12 @@ class Context:
         if segments is None:
             s0, s1 = span if span is not None else (0, len(parent.text))
             segments = [Segment(0, s0, s1, exact=False)]
-        inherited = {f for f in parent.facts if f in ("hidden", "decoded", "quoted", "memory-file")}
+        inherited = {f for f in parent.facts if f in INHERITED_FACTS}
         child_name = name or parent.name
+        if name and name != parent.name:
+            from .detectors.facts import path_facts
+
+            inherited |= path_facts(name)
         art = Artefact(
             path=parent.path,
             name=child_name,
@@ -120,6 +128,49 @@ class Context:
         )
         self.pending.append(art)
         return art
+
+    def child_bytes(
+        self,
+        parent: Artefact,
+        data: bytes,
+        *,
+        name: str,
+        label: str,
+        span: tuple[int, int] | None = None,
+        facts: Iterable[str] = (),
+        decoded_from: str | None = None,
+        meta: dict | None = None,
+    ) -> Artefact | None:
+        """A child made from bytes (an archive member, a decompressed blob, an attachment):
+        text is decoded like a file (BOMs, undecodable bytes kept); a container format becomes
+        a child whose extractor reads `meta["bytes"]`; other binary data is analysed through
+        its printable strings."""
+        from .kinds import CONTAINER_KINDS, kind_from_content, kind_from_magic, kind_from_name
+        from .textmap import decode, looks_binary, printable_strings
+
+        head = data[:4096]
+        magic = kind_from_magic(head)
+        by_name = kind_from_name(name)
+        meta = dict(meta or {})
+        if magic is not None or looks_binary(head):
+            kind = by_name if by_name in CONTAINER_KINDS else (magic or "binary")
+            from .extractors import for_kind
+
+            if for_kind(kind):
+                meta["bytes"] = data
+                return self.child(parent, "", label=label, kind=kind, name=name, span=span,
+                                  facts=facts, decoded_from=decoded_from, meta=meta)
+            text, _spans = printable_strings(data, self.limits.max_child_bytes // 4)
+            if kind in CONTAINER_KINDS:
+                self.error(parent, f"{label}: {kind} data is not unpacked by this version; only printable strings analysed")
+            if not text:
+                return None
+            return self.child(parent, text, label=label + " (printable strings)", kind="strings",
+                              name=name, span=span, facts=facts, decoded_from=decoded_from, meta=meta)
+        dec = decode(data, python=(by_name == "python"))
+        meta.update(encoding=dec.encoding, undecodable=dec.undecodable)
+        return self.child(parent, dec.text, label=label, kind=by_name or kind_from_content(dec.text[:1024]),
+                          name=name, span=span, facts=facts, decoded_from=decoded_from, meta=meta)
 
     # -- safe matching ----------------------------------------------------------------------
     def finditer(self, pattern: regex.Pattern, art: Artefact, text: str | None = None,
