@@ -79,22 +79,30 @@ class Engine:
         for det in self.detectors.values():
             for s in det.signals:
                 self.producers.setdefault(s, []).append(det)
-        self._by_kind: dict[str, tuple[list[Rule], list[detectors.Detector]]] = {}
+        self._by_kind: dict[tuple, tuple[list[Rule], list[detectors.Detector]]] = {}
+        # fact signals that only the facts detector emits: present exactly when the artefact
+        # has the fact, so rules requiring them can be planned from `artefact.facts`
+        self._pure_facts = {s for s, dets in self.producers.items()
+                            if s.startswith("fact.") and [d.name for d in dets] == ["facts"]}
         self._second: dict[tuple, list[detectors.Detector]] = {}
         self.labels = {name: ps.label for name, ps in ruleset.patterns.items() if ps.label}
         extractors.load_all()
 
-    def plan(self, kind: str) -> tuple[list[Rule], list[detectors.Detector]]:
+    def plan(self, kind: str, facts: frozenset[str] = frozenset()) -> tuple[list[Rule], list[detectors.Detector]]:
         """The rules that apply to a kind and the detectors of their primary signals (those a
-        rule cannot fire without: its `all`, or its `any` when it has no `all`), per kind."""
-        if kind not in self._by_kind:
+        rule cannot fire without: its `all`, or its `any` when it has no `all`), per kind and
+        set of facts: a rule that requires a fact the artefact lacks (`all = ["fact.pdf", …]`)
+        cannot fire there, so its detectors do not run."""
+        key = (kind, facts)
+        if key not in self._by_kind:
             rules = [r for r in self.rules
-                     if (r.kinds is None and kind in TEXT_KINDS) or (r.kinds is not None and kind in r.kinds)]
+                     if ((r.kinds is None and kind in TEXT_KINDS) or (r.kinds is not None and kind in r.kinds))
+                     and all(n[5:] in facts for n in r.match.all if n in self._pure_facts)]
             needed = set()
             for r in rules:
                 needed |= set(r.match.all or r.match.any)
-            self._by_kind[kind] = (rules, self._producers(needed, kind))
-        return self._by_kind[kind]
+            self._by_kind[key] = (rules, self._producers(needed, kind))
+        return self._by_kind[key]
 
     def _producers(self, signals: set[str], kind: str) -> list[detectors.Detector]:
         dets = {d.name: d for s in signals for d in self.producers.get(s, ())
@@ -139,7 +147,7 @@ class Engine:
             art = queue.popleft()
             if time.monotonic() > deadline:
                 raise Deadline()
-            rules, dets = self.plan(art.kind)
+            rules, dets = self.plan(art.kind, art.facts)
             for det in dets:
                 self._run(det, art, ctx)
             if rules:
@@ -160,16 +168,20 @@ class Engine:
                     findings.append(self.finding(hit, art, root, display_path))
             queue.extend(ctx.pending)
             ctx.pending.clear()
-        return self.dedupe(findings)
+        return self.dedupe(findings, by_origin=not root.text)
 
     @staticmethod
-    def dedupe(findings: list[Finding]) -> list[Finding]:
+    def dedupe(findings: list[Finding], by_origin: bool = False) -> list[Finding]:
         """One finding per rule and span: where a container and its part (a document and its
-        code fence) both report the same span, keep the part's, which knows its context."""
+        code fence) both report the same span, keep the part's, which knows its context.  In a
+        binary container (DOCX, PDF) every finding sits at line 1, so there the way in
+        (`by_origin`) tells findings apart."""
         best: dict[tuple, Finding] = {}
         for f in findings:
             loc = f.location
             key = (f.rule_id, loc.line, loc.column, loc.end_line, loc.end_column)
+            if by_origin:
+                key += f.origin
             if key not in best or len(f.origin) > len(best[key].origin):
                 best[key] = f
         keep = {id(f) for f in best.values()}
@@ -194,8 +206,7 @@ class Engine:
         loc, _exact = self.locate(anchor, art, root)
         origin: tuple[str, ...] = (display_path,)
         if art is not root:
-            cl, cc = art.index.position(anchor.start)
-            origin = origin + art.origin + (f"line {cl} column {cc}",)
+            origin = origin + art.origin + (self.position_label(art, anchor.start),)
         data = dict(anchor.data)
         data.setdefault("match", art.text[anchor.start:anchor.end][:200])
         data.setdefault("count", hit.count)
@@ -235,6 +246,17 @@ class Engine:
             # the text the fingerprint hashes: what matched, not where
             fingerprint=" ".join(art.text[anchor.start:anchor.end].split())[:500],
         )
+
+    @staticmethod
+    def position_label(art: Artefact, offset: int) -> str:
+        """Where an offset lies in a child: `line L column C`, or the child's own name for
+        that line when its extractor gave one (`meta["line_labels"]`: "paragraph 12",
+        "comment 3 by J. Roe"), since a document's lines only exist inside the scanner."""
+        line, col = art.index.position(offset)
+        labels = art.meta.get("line_labels")
+        if labels and 0 < line <= len(labels):
+            return f"{labels[line - 1]}, column {col}"
+        return f"line {line} column {col}"
 
     @staticmethod
     def snippet(root: Artefact, loc: Location) -> tuple[str, tuple[int, int]]:

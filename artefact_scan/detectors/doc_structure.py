@@ -1,0 +1,161 @@
+"""Document-level facts of DOCX and PDF containers: what makes a file *look* signed, stamped or
+authenticated, set against the signature objects it actually holds.
+
+Signals on the container (the file itself; findings point at line 1 with the way in):
+
+- `lf.signature-line-shown-signed` — a Word signature line (VML `o:signatureline`) that no
+  signature part signs, while the document makes it look signed: the signer's name typed in a
+  handwriting font next to it, a "digitally signed by …" claim within a few paragraphs, or a
+  package that declares a signature origin without any signature;
+- `lf.visual-signature-unsigned` — a PDF signature field whose appearance claims a signature
+  ("Digitally signed by …", "/s/", a DN) while the field holds no signature value;
+- `lf.signature-stamp-unsigned` / `lf.approval-stamp-unsigned` — a PDF `/Stamp` annotation
+  that claims a signature, seal, notarisation or filing (or an approval) in a file with no
+  digital signature at all;
+- `lf.signature-object-invalid` — a signature object that is a shell: an XML-DSig part
+  without a signature value, a `/Sig` whose `/Contents` is all zeros or whose `/ByteRange`
+  does not cover the file.
+
+`hm.document-hidden-text` (on the hidden children the extractors make): prose that the document
+hides from its reader — hidden fonts, white or tiny text, invisible render modes, text off the
+page — with the reason.  Layers that are hidden by design (field codes, tracked deletions,
+OCR layers over page images, properties) are left to the content rules.
+"""
+from __future__ import annotations
+
+import re
+
+from .. import plaintext
+from . import detector
+
+CLAIM = re.compile(
+    r"(?i)\b(?:digitally|electronically|cryptographically)\s+signed\b(?!\s+(?:copy|version)\b)"
+    r"|\be-?signed\s+by\b|\bsigned\s+electronically\b|(?:^|\s)/s/\s*[A-Z]"
+    r"|\bDN:\s*(?:cn|CN)=|\bsignature\s+(?:is\s+)?(?:valid|verified)\b|\bdate\s+signed\s*:\s*\d"
+    r"|\bdocu\s?sign\s+envelope\s+id\b")
+_FUTURE = re.compile(r"(?i)\b(?:may|must|can|will|shall|should|to|could|would|be)\s+(?:be\s+)?"
+                     r"(?:digitally|electronically)\s+signed\b")
+
+SIGNATURE_WORDS = re.compile(
+    r"(?i)sign(?:ed|ature)|notar|\bseal(?:ed)?\b|certif|\bfiled\b|clerk|court|judge|attest|"
+    r"apostille|sworn|official|registrar|commission(?:er)?\b|endorsed")
+APPROVAL_WORDS = re.compile(
+    r"(?i)approved|accepted|\bfinal\b|completed|received|reviewed|verified|authori[sz]ed|"
+    r"\bpaid\b|validated|confirmed|granted|executed|issued")
+REQUEST_WORDS = re.compile(r"(?i)sign\s*here|initial\s*here|please\s+sign|for\s+signature|"
+                           r"signature\s+required|to\s+be\s+signed|witness$")
+NEUTRAL_STAMPS = {"draft", "confidential", "forcomment", "notforpublicrelease", "forpublicrelease",
+                  "experimental", "topsecret", "departmental", "notapproved", "expired", "void",
+                  "asis", "sold", "informationonly", "preliminaryresults", "void", "rejected",
+                  "signhere", "initialhere", "witness", "standard"}
+
+# Hidden reasons that mean "a person hid this on purpose", not "a tool keeps this layer".
+CONCEALING = {"vanish", "specVanish", "webHidden", "colour", "tiny", "alternate",
+              "render-invisible", "render-clip", "transparent", "white", "squeezed", "off-page",
+              "optional-off", "hidden-annotation"}
+_WORDS = re.compile(r"[^\W\d_]{2,}")
+
+
+def _claims(text: str) -> str:
+    for m in CLAIM.finditer(text):
+        if m.group().lower().strip().startswith(("digitally", "electronically")) and \
+                _FUTURE.search(text[max(0, m.start() - 20):m.end()]):
+            continue
+        return text[max(0, m.start() - 10):m.end() + 40].strip()
+    return ""
+
+
+@detector("doc-structure", ("lf.signature-line-shown-signed", "lf.visual-signature-unsigned",
+                            "lf.signature-stamp-unsigned", "lf.approval-stamp-unsigned",
+                            "lf.signature-object-invalid"),
+          kinds={"docx", "pdf"})
+def document_structure(art, ctx):
+    if art.kind == "docx":
+        _docx(art, ctx)
+    else:
+        _pdf(art, ctx)
+
+
+def _docx(art, ctx):
+    from ..extractors import docx
+
+    model = docx.load(art, ctx)
+    if model is None:
+        return
+    for sig in model.signatures:
+        if sig.problem:
+            ctx.signal(art, "lf.signature-object-invalid", 0, 0, what=f"signature part {sig.name}",
+                       problem=sig.problem)
+    if model.signature_rel_dangling:
+        ctx.signal(art, "lf.signature-object-invalid", 0, 0, what="the package",
+                   problem="it declares a digital-signature origin but holds no signature part")
+    valid_setups = {i for s in model.signatures if s.has_value and not s.problem for i in s.setup_ids}
+    for line in model.signature_lines:
+        if line.id and line.id in valid_setups:
+            continue
+        evidence = []
+        if line.script_font_text.strip():
+            evidence.append(f'"{line.script_font_text.strip()[:60]}" typed in a handwriting font')
+        if line.paragraph:
+            for no in range(line.paragraph - 3, line.paragraph + 4):
+                claim = _claims(model.body_paragraphs.get(no, ""))
+                if claim:
+                    evidence.append(f'"{claim[:80]}" (paragraph {no})')
+                    break
+        if model.signature_rel_dangling:
+            evidence.append("a declared signature origin with no signature")
+        if not evidence:
+            continue
+        who = line.signer or "an unnamed signer"
+        if line.title:
+            who += f", {line.title}"
+        ctx.signal(art, "lf.signature-line-shown-signed", 0, 0, signer=who,
+                   evidence="; ".join(evidence), part=line.part,
+                   where=f"paragraph {line.paragraph}" if line.paragraph else line.part)
+
+
+def _pdf(art, ctx):
+    from ..extractors import pdf
+
+    model = pdf.load(art, ctx)
+    if model is None:
+        return
+    for f in model.sig_fields:
+        if f.has_value and f.problem:
+            ctx.signal(art, "lf.signature-object-invalid", 0, 0,
+                       what=f"signature field {f.name}", problem=f.problem)
+    if model.signed:
+        return
+    for f in model.sig_fields:
+        if not f.has_value:
+            claim = _claims(f.appearance)
+            if claim:
+                ctx.signal(art, "lf.visual-signature-unsigned", 0, 0, field=f.name,
+                           page=f.page, appearance=claim)
+    for s in model.stamps:
+        label = f"{s.name} {s.text}".strip()
+        if REQUEST_WORDS.search(label) or (s.name.lower() in NEUTRAL_STAMPS and not s.text):
+            continue
+        if SIGNATURE_WORDS.search(label):
+            ctx.signal(art, "lf.signature-stamp-unsigned", 0, 0, page=s.page, stamp=label[:120])
+        elif APPROVAL_WORDS.search(label):
+            ctx.signal(art, "lf.approval-stamp-unsigned", 0, 0, page=s.page, stamp=label[:120])
+
+
+def _hidden_layer(art) -> bool:
+    return "hidden" in art.facts and ("docx" in art.facts or "pdf" in art.facts) \
+        and art.meta.get("hidden_reason") in CONCEALING
+
+
+@detector("doc-hidden-text", ("hm.document-hidden-text",), prefilter=_hidden_layer)
+def document_hidden_text(art, ctx):
+    text = art.text.strip()
+    words = _WORDS.findall(text)
+    if len(words) < 3 or sum(len(w) for w in words) < 12:
+        return
+    if plaintext.score(text) < 0.45:
+        return
+    preview = " / ".join(line.strip() for line in text.split("\n") if line.strip())
+    ctx.signal(art, "hm.document-hidden-text", 0, len(art.text.rstrip("\n")),
+               reason=art.meta.get("hidden_label", "hidden"), words=len(words),
+               preview=preview[:300], decoded=text)

@@ -1,0 +1,868 @@
+"""PDF files → the text a reader sees, the text a reader does not, and the objects that make a
+PDF look signed, stamped or authored by someone.
+
+Parsing uses `pypdf` (pure Python, maintained; imported only when a PDF is met) with bounds on
+pages and time; every pypdf exception means "not fully analysed" and is reported.  Children, one
+block per line with a label per line (`meta["line_labels"]`):
+
+- per page, the visible text layer ("page 3 text");
+- per page and reason, text drawn so that no one sees it, with the fact `hidden`: render mode
+  3 or 7 (`Tr`), fill alpha 0, white fill outside any dark area, a font under 1 pt, horizontal
+  scaling near 0 (`Tz`), text outside the page box, optional content that is off.  Invisible
+  text over a page image is what OCR tools write; it gets the fact `ocr-layer` as well;
+- per page, annotations (stamps, notes, free text, signature-widget appearances; fact
+  `document-annotation`; hidden ones also `hidden`);
+- form-field values (`form-field`), document properties from the Info dictionary and XMP
+  (`document-properties`, `hidden`), embedded files (as children of their own kind).
+
+Every child carries `pdf` and `digitally-signed` or `no-digital-signature`: whether any
+signature field holds a `/Sig` (or `/DocTimeStamp`) value with a `/ByteRange` and `/Contents`
+that look like a real signature.  A page with no text layer is reported as not checked.
+
+How hidden text is told apart from visible text: the page's content stream is walked once here
+with a small graphics-state machine (q/Q, cm, Tr, colours, gs, Tf, Tz, text matrices, marked
+content).  Before each text-showing operator whose visibility differs from the previous one, a
+flush (an identity `cm`) and a marker operator are inserted, so that pypdf's own text extraction
+(fonts, encodings, spacing) delivers each run of equal visibility separately to our visitor.
+"""
+from __future__ import annotations
+
+import io
+import logging
+import math
+import re
+import time
+import warnings
+from dataclasses import dataclass, field
+
+from ..docmodel import Lines, UnsafeXML, emit, local, parse_xml, shorten
+from . import extractor
+
+MAX_PAGES = 400
+MAX_SECONDS = 30.0  # of PDF work per file; the rest is reported as not analysed
+MAX_EMBEDDED = 16 * 1024 * 1024
+MAX_ANNOTS = 500  # per page
+MAX_OPS = 400_000  # content-stream operators per page walked for visibility
+MARKER = b"ASCANVIS"
+
+HIDDEN_REASONS = {
+    "render-invisible": "render mode 3 (invisible text)",
+    "render-clip": "render mode 7 (clip only, not painted)",
+    "transparent": "fill alpha 0 (fully transparent)",
+    "white": "white text on a white page",
+    "tiny": "font under 1 pt",
+    "squeezed": "horizontal scaling near 0 (Tz)",
+    "off-page": "outside the page",
+    "optional-off": "optional content layer that is off",
+    "ocr": "invisible text over a page image (an OCR layer)",
+    "hidden-annotation": "annotation flagged hidden",
+    "properties": "document properties",
+}
+
+
+@dataclass
+class Stamp:
+    page: int
+    subtype: str
+    name: str
+    text: str  # /Contents and appearance text
+    hidden: bool = False
+
+
+@dataclass
+class SigField:
+    name: str
+    page: int
+    has_value: bool
+    problem: str = ""  # why a present value does not look like a signature
+    appearance: str = ""
+
+
+@dataclass
+class PdfModel:
+    children: list[tuple] = field(default_factory=list)  # (label, Lines, facts, meta)
+    embedded: list[tuple[str, bytes, str]] = field(default_factory=list)
+    stamps: list[Stamp] = field(default_factory=list)
+    sig_fields: list[SigField] = field(default_factory=list)
+    pages: int = 0
+    incremental_updates: int = 0
+
+    @property
+    def signed(self) -> bool:
+        return any(s.has_value and not s.problem for s in self.sig_fields)
+
+
+def _quiet():
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)
+
+
+# -- graphics state -----------------------------------------------------------------------
+def _mul(a, b):
+    """Matrix product a×b of PDF matrices [a b c d e f]."""
+    return [a[0] * b[0] + a[1] * b[2], a[0] * b[1] + a[1] * b[3],
+            a[2] * b[0] + a[3] * b[2], a[2] * b[1] + a[3] * b[3],
+            a[4] * b[0] + a[5] * b[2] + b[4], a[4] * b[1] + a[5] * b[3] + b[5]]
+
+
+_ID = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0]
+
+
+def _nums(operands, n):
+    out = []
+    for o in operands[:n]:
+        try:
+            out.append(float(o))
+        except (TypeError, ValueError):
+            return None
+    return out if len(out) == n else None
+
+
+def _white(fill) -> bool:
+    if fill is None:
+        return False
+    if len(fill) == 1:
+        return fill[0] >= 0.95
+    if len(fill) == 3:
+        return min(fill) >= 0.95
+    if len(fill) == 4:
+        return max(fill) <= 0.05
+    return False
+
+
+class Visibility:
+    """Walks a page's operators and tells, for each text-showing operator, why no one would
+    see it (or None)."""
+
+    SHOW = (b"Tj", b"TJ", b"'", b'"')
+
+    def __init__(self, page, reader, box):
+        self.resources = page.get("/Resources")
+        try:
+            self.resources = self.resources.get_object() if self.resources is not None else None
+        except Exception:
+            self.resources = None
+        self.off_ocgs = _off_ocgs(reader)
+        self.box = box
+        self.dark_areas: list[tuple[float, float, float, float]] = []
+        self.images = 0
+        self.has_text_ops = False
+
+    def _resource(self, kind: str, name):
+        try:
+            d = self.resources.get(kind) if self.resources is not None else None
+            d = d.get_object() if d is not None else None
+            obj = d.get(name) if d is not None else None
+            return obj.get_object() if obj is not None else None
+        except Exception:
+            return None
+
+    def rewrite(self, ops: list) -> tuple[list, list[str | None]]:
+        """The operators with flush points and markers inserted, and the reason per marker."""
+        out: list = []
+        keys: list[str | None] = []
+        ctm = list(_ID)
+        tm = list(_ID)
+        tlm = list(_ID)
+        tr, fill, tz, size, alpha, leading = 0, (0.0,), 100.0, 0.0, 1.0, 0.0
+        stack: list = []
+        marked: list[bool] = []  # per open marked-content sequence: hidden by optional content
+        path: list[tuple[float, float, float, float]] = []
+        last: object = object()
+        from pypdf.generic import NumberObject
+
+        for operands, op in ops[:MAX_OPS]:
+            if op == b"q":
+                stack.append((list(ctm), tr, fill, tz, size, alpha))
+            elif op == b"Q":
+                if stack:
+                    ctm, tr, fill, tz, size, alpha = stack.pop()
+            elif op == b"cm":
+                m = _nums(operands, 6)
+                if m:
+                    ctm = _mul(m, ctm)
+            elif op == b"BT":
+                tm, tlm = list(_ID), list(_ID)
+            elif op in (b"Td", b"TD"):
+                m = _nums(operands, 2)
+                if m:
+                    tlm = _mul([1, 0, 0, 1, m[0], m[1]], tlm)
+                    tm = list(tlm)
+                    if op == b"TD":
+                        leading = -m[1]
+            elif op == b"Tm":
+                m = _nums(operands, 6)
+                if m:
+                    tm, tlm = list(m), list(m)
+            elif op == b"T*":
+                tlm = _mul([1, 0, 0, 1, 0, -leading], tlm)
+                tm = list(tlm)
+            elif op == b"TL":
+                m = _nums(operands, 1)
+                if m:
+                    leading = m[0]
+            elif op == b"Tf":
+                m = _nums(operands[1:], 1)
+                if m:
+                    size = m[0]
+            elif op == b"Tr":
+                m = _nums(operands, 1)
+                if m:
+                    tr = int(m[0])
+            elif op == b"Tz":
+                m = _nums(operands, 1)
+                if m:
+                    tz = m[0]
+            elif op in (b"g", b"rg", b"k"):
+                m = _nums(operands, {b"g": 1, b"rg": 3, b"k": 4}[op])
+                if m:
+                    fill = tuple(m)
+            elif op in (b"sc", b"scn"):
+                nums = []
+                for o in operands:
+                    try:
+                        nums.append(float(o))
+                    except (TypeError, ValueError):
+                        nums = []
+                        break
+                fill = tuple(nums) if nums else None
+            elif op == b"cs":
+                fill = (0.0,) if operands and str(operands[0]) in ("/DeviceGray", "/DeviceRGB", "/DeviceCMYK") else None
+            elif op == b"gs" and operands:
+                gs = self._resource("/ExtGState", operands[0])
+                if gs is not None:
+                    try:
+                        if "/ca" in gs:
+                            alpha = float(gs["/ca"])
+                    except (TypeError, ValueError):
+                        pass
+            elif op == b"re":
+                m = _nums(operands, 4)
+                if m:
+                    path.append(_bbox_rect(m, ctm))
+            elif op in (b"f", b"F", b"f*", b"B", b"B*", b"b", b"b*"):
+                if path and not _white(fill):
+                    self.dark_areas.extend(path[:50])
+                path = []
+            elif op in (b"n", b"S", b"s"):
+                path = []
+            elif op in (b"BDC", b"BMC"):
+                hidden = False
+                if op == b"BDC" and len(operands) >= 2 and str(operands[0]) == "/OC":
+                    props = operands[1]
+                    try:
+                        if not hasattr(props, "get"):
+                            props = self._resource("/Properties", props)
+                        else:
+                            props = props.get_object()
+                        ref = getattr(props, "indirect_reference", None)
+                        hidden = ref is not None and (ref.idnum, ref.generation) in self.off_ocgs
+                    except Exception:
+                        hidden = False
+                marked.append(hidden)
+            elif op == b"EMC":
+                if marked:
+                    marked.pop()
+            elif op == b"Do" and operands:
+                xo = self._resource("/XObject", operands[0])
+                try:
+                    if xo is not None and str(xo.get("/Subtype")) == "/Image":
+                        self.images += 1
+                        self.dark_areas.append(_bbox_rect([0, 0, 1, 1], ctm))
+                except Exception:
+                    pass
+            elif op == b"INLINE IMAGE":
+                self.images += 1
+                self.dark_areas.append(_bbox_rect([0, 0, 1, 1], ctm))
+            if op in self.SHOW:
+                self.has_text_ops = True
+                key = self.reason(tr, fill, tz, size, alpha, tm, ctm, any(marked))
+                if key != last:
+                    # an identity cm makes pypdf hand over the text so far: a flush point
+                    out.append(([NumberObject(1), NumberObject(0), NumberObject(0),
+                                 NumberObject(1), NumberObject(0), NumberObject(0)], b"cm"))
+                    out.append(([NumberObject(len(keys))], MARKER))
+                    keys.append(key)
+                    last = key
+            out.append((operands, op))
+        return out, keys
+
+    def reason(self, tr, fill, tz, size, alpha, tm, ctm, oc_hidden) -> str | None:
+        if oc_hidden:
+            return "optional-off"
+        if tr == 3:
+            return "render-invisible"
+        if tr == 7:
+            return "render-clip"
+        if alpha <= 0.01 and tr in (0, 4):
+            return "transparent"
+        full = _mul(tm, ctm)
+        height = abs(size) * math.hypot(full[2], full[3])
+        width = abs(size) * math.hypot(full[0], full[1]) * (tz / 100.0)
+        if 0 <= height < 1.0 and size != 0:
+            return "tiny"
+        if abs(tz) < 5 or (0 <= width < 0.5 and size != 0):
+            return "squeezed"
+        x, y = full[4], full[5]
+        if self.box is not None:
+            x0, y0, x1, y1 = self.box
+            margin = max(2.0, height)
+            if x > x1 + margin or y > y1 + margin or y < y0 - margin or x < x0 - 10 * margin:
+                return "off-page"
+        if tr in (0, 4) and _white(fill) and not any(a[0] <= x <= a[2] and a[1] <= y <= a[3] for a in self.dark_areas):
+            return "white"
+        return None
+
+
+def _bbox_rect(r, ctm):
+    x, y, w, h = r
+    pts = [(x, y), (x + w, y), (x, y + h), (x + w, y + h)]
+    xs, ys = [], []
+    for px, py in pts:
+        xs.append(px * ctm[0] + py * ctm[2] + ctm[4])
+        ys.append(px * ctm[1] + py * ctm[3] + ctm[5])
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _off_ocgs(reader) -> set:
+    try:
+        ocp = reader.trailer["/Root"].get_object().get("/OCProperties")
+        if ocp is None:
+            return set()
+        d = ocp.get_object().get("/D")
+        off = d.get_object().get("/OFF") if d is not None else None
+        out = set()
+        for ref in (off.get_object() if off is not None else [])[:1000]:
+            if hasattr(ref, "idnum"):
+                out.add((ref.idnum, ref.generation))
+        return out
+    except Exception:
+        return set()
+
+
+# -- pages --------------------------------------------------------------------------------
+def _page_box(page):
+    try:
+        box = page.cropbox if "/CropBox" in page else page.mediabox
+        return float(box.left), float(box.bottom), float(box.right), float(box.top)
+    except Exception:
+        return None
+
+
+def _page_text(page, reader, art, ctx, no: int) -> tuple[Lines, dict[str, Lines], bool, bool]:
+    """Visible lines, hidden lines per reason, whether the page draws images, whether it
+    has text operators at all."""
+    from pypdf.generic import NameObject
+
+    vis = Visibility(page, reader, _page_box(page))
+    contents = page.get_contents()
+    if contents is None:
+        return Lines(), {}, False, False
+    ops, keys = vis.rewrite(contents.operations)
+    if len(contents.operations) > MAX_OPS:
+        ctx.error(art, f"page {no}: more than {MAX_OPS} drawing operators; the rest was not checked for hidden text")
+    contents.operations = ops
+    page[NameObject("/Contents")] = contents
+    current: list = [None]
+    chunks: list[tuple[str | None, str]] = []
+
+    def before(op, operands, cm, tm):
+        if op == MARKER and operands:
+            try:
+                current[0] = keys[int(operands[0])]
+            except (ValueError, IndexError, TypeError):
+                current[0] = None
+
+    def text(t, cm, tm, font, size):
+        if t:
+            chunks.append((current[0], t))
+
+    full = page.extract_text(visitor_operand_before=before, visitor_text=text)
+    hidden_keys = {k for k, _t in chunks if k is not None}
+    if not hidden_keys:
+        visible_text = full
+        hidden: dict[str, str] = {}
+    else:
+        visible_text = "".join(t for k, t in chunks if k is None)
+        hidden = {}
+        for k, t in chunks:
+            if k is not None:
+                hidden[k] = hidden.get(k, "") + t
+    label = f"page {no}"
+    lines = Lines()
+    for i, line in enumerate(visible_text.split("\n"), 1):
+        lines.add(line, f"{label} line {i}")
+    hidden_lines: dict[str, Lines] = {}
+    for k, t in hidden.items():
+        if k in ("render-invisible", "render-clip") and vis.images:
+            k = "ocr"
+        hl = hidden_lines.setdefault(k, Lines())
+        for i, line in enumerate(t.split("\n"), 1):
+            hl.add(line, f"{label} hidden line {i}")
+    return lines, hidden_lines, vis.images > 0, vis.has_text_ops
+
+
+# -- annotations, fields, signatures ------------------------------------------------------
+def _s(obj, key, default=""):
+    try:
+        v = obj.get(key)
+        if v is None:
+            return default
+        v = v.get_object()
+        return str(v)
+    except Exception:
+        return default
+
+
+def _appearance_text(annot, reader) -> str:
+    """Text drawn by an annotation's normal appearance stream."""
+    from pypdf import PageObject
+    from pypdf.generic import NameObject
+
+    try:
+        ap = annot.get("/AP")
+        if ap is None:
+            return ""
+        n = ap.get_object().get("/N")
+        if n is None:
+            return ""
+        n = n.get_object()
+        if not hasattr(n, "get_data"):  # a dictionary of states: take the first
+            states = [v.get_object() for v in n.values()][:1]
+            if not states or not hasattr(states[0], "get_data"):
+                return ""
+            n = states[0]
+        page = PageObject(pdf=reader)
+        res = n.get("/Resources")
+        if res is not None:
+            page[NameObject("/Resources")] = res.get_object()
+        page[NameObject("/Contents")] = n
+        return " ".join(page.extract_text().split())[:2000]
+    except Exception:
+        return ""
+
+
+def _sig_problem(v, data: bytes) -> str:
+    """Why a /Sig value does not look like a real signature ('' when it does)."""
+    try:
+        br = [int(x) for x in v.get("/ByteRange").get_object()]
+    except Exception:
+        return "it has no usable /ByteRange"
+    contents = v.get("/Contents")
+    try:
+        raw = bytes(contents.get_object()) if contents is not None else b""
+    except Exception:
+        raw = b""
+    if not raw:
+        return "its /Contents is empty"
+    if not raw.strip(b"\x00"):
+        return "its /Contents is all zeros (a placeholder, never signed)"
+    if raw[0] != 0x30:
+        return "its /Contents is not a DER-encoded signature"
+    if len(br) != 4 or br[0] != 0 or br[1] <= 0 or br[2] <= br[1] or br[3] < 0:
+        return "its /ByteRange is malformed"
+    if br[2] + br[3] > len(data):
+        return "its /ByteRange reaches past the end of the file"
+    gap = data[br[1]:br[2]]
+    if not (gap.startswith(b"<") and gap.rstrip().endswith(b">")):
+        return "its /ByteRange does not exclude exactly the /Contents string"
+    return ""
+
+
+def _field_type(obj) -> str:
+    cur, depth = obj, 0
+    while cur is not None and depth < 32:
+        ft = cur.get("/FT")
+        if ft is not None:
+            return str(ft)
+        p = cur.get("/Parent")
+        cur = p.get_object() if p is not None else None
+        depth += 1
+    return ""
+
+
+def _field_name(obj) -> str:
+    parts, cur, depth = [], obj, 0
+    while cur is not None and depth < 32:
+        t = cur.get("/T")
+        if t is not None:
+            parts.append(str(t))
+        p = cur.get("/Parent")
+        cur = p.get_object() if p is not None else None
+        depth += 1
+    return ".".join(reversed(parts)) or "(unnamed)"
+
+
+def _field_value(obj):
+    cur, depth = obj, 0
+    while cur is not None and depth < 32:
+        v = cur.get("/V")
+        if v is not None:
+            return v.get_object()
+        p = cur.get("/Parent")
+        cur = p.get_object() if p is not None else None
+        depth += 1
+    return None
+
+
+# -- the model ----------------------------------------------------------------------------
+def load(art, ctx) -> PdfModel | None:
+    if "_pdf" in art.meta:
+        return art.meta["_pdf"]
+    model = None
+    try:
+        _quiet()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            model = _load(art, ctx)
+    except ImportError:
+        ctx.error(art, "PDF not analysed: the pypdf package is not installed")
+    except RecursionError:
+        ctx.error(art, "PDF nested too deeply; not analysed")
+    except Exception as e:
+        ctx.error(art, f"PDF could not be read ({type(e).__name__}: {shorten(str(e), 100)}); "
+                       "its text was not analysed")
+    art.meta["_pdf"] = model
+    return model
+
+
+def _load(art, ctx) -> PdfModel:
+    from pypdf import PdfReader
+
+    data = art.meta.get("bytes") or b""
+    started = time.monotonic()
+    model = PdfModel()
+    model.incremental_updates = max(0, data.count(b"%%EOF") - 1)
+    reader = PdfReader(io.BytesIO(data), strict=False)
+    if reader.is_encrypted:
+        try:
+            ok = reader.decrypt("")
+        except Exception:
+            ok = 0
+        if not ok:
+            ctx.error(art, "PDF is encrypted with a password; its text was not analysed")
+            return model
+    try:
+        n_pages = len(reader.pages)
+    except Exception as e:
+        ctx.error(art, f"PDF page tree could not be read ({type(e).__name__}); pages not analysed")
+        n_pages = 0
+    model.pages = n_pages
+    if n_pages > MAX_PAGES:
+        ctx.error(art, f"PDF has {n_pages} pages; only the first {MAX_PAGES} were analysed")
+
+    # signatures first: every child says whether the file is signed
+    pages_list = []
+    for i in range(min(n_pages, MAX_PAGES)):
+        try:
+            pages_list.append(reader.pages[i])
+        except Exception as e:
+            ctx.error(art, f"page {i + 1} could not be read ({type(e).__name__}); not analysed")
+            pages_list.append(None)
+    page_of = {}
+    for i, page in enumerate(pages_list, 1):
+        ref = getattr(page, "indirect_reference", None) if page is not None else None
+        if ref is not None:
+            page_of[(ref.idnum, ref.generation)] = i
+    _signature_fields(model, reader, data, page_of, art, ctx)
+    _signature_widgets(model, pages_list, data)
+    facts = {"pdf", "digitally-signed" if model.signed else "no-digital-signature"}
+
+    unchecked: list[int] = []
+    undecoded: list[int] = []
+    for no, page in enumerate(pages_list, 1):
+        if page is None:
+            continue
+        if time.monotonic() - started > MAX_SECONDS:
+            ctx.error(art, f"PDF analysis stopped after {MAX_SECONDS:g} s at page {no} of {n_pages}; "
+                           "the remaining pages were not analysed")
+            break
+        try:
+            annots = _annotations(page, reader, no, model)
+        except Exception as e:
+            annots = (Lines(), Lines())
+            ctx.error(art, f"page {no}: annotations could not be read ({type(e).__name__}); not analysed")
+        try:
+            lines, hidden, images, has_text = _page_text(page, reader, art, ctx, no)
+        except Exception as e:
+            ctx.error(art, f"page {no}: text layer could not be read ({type(e).__name__}: "
+                           f"{shorten(str(e), 80)}); not analysed")
+            continue
+        if not lines and not hidden:
+            if images:
+                unchecked.append(no)
+            elif has_text:
+                undecoded.append(no)
+        if lines:
+            model.children.append((f"page {no} text", lines, set(facts), {"role": "page", "page": no}))
+        for reason, hl in hidden.items():
+            extra = {"hidden", "ocr-layer"} if reason == "ocr" else {"hidden"}
+            model.children.append((f"page {no} hidden text: {HIDDEN_REASONS[reason]}", hl,
+                                   set(facts) | extra,
+                                   {"role": "page", "page": no, "hidden_reason": reason,
+                                    "hidden_label": HIDDEN_REASONS[reason]}))
+        shown, hidden_annots = annots
+        if shown:
+            model.children.append((f"page {no} annotations", shown, set(facts) | {"document-annotation"},
+                                   {"role": "annotation", "page": no}))
+        if hidden_annots:
+            model.children.append((f"page {no} hidden annotations", hidden_annots,
+                                   set(facts) | {"document-annotation", "hidden"},
+                                   {"role": "annotation", "page": no, "hidden_reason": "hidden-annotation",
+                                    "hidden_label": HIDDEN_REASONS["hidden-annotation"]}))
+    if unchecked:
+        ctx.error(art, f"{_pages(unchecked)} no text layer (image only); {_its(unchecked)} content "
+                       "was not checked (no OCR)")
+    if undecoded:
+        ctx.error(art, f"{_pages(undecoded)} text that could not be decoded (fonts without a "
+                       f"Unicode map); {_its(undecoded)} content was not checked")
+    _form_fields(model, reader, facts)
+    _properties(model, reader, art, ctx, facts)
+    _attachments(model, reader, art, ctx)
+    return model
+
+
+def _its(nos: list[int]) -> str:
+    return "its" if len(nos) == 1 else "their"
+
+
+def _pages(nos: list[int]) -> str:
+    if len(nos) == 1:
+        return f"page {nos[0]} has"
+    shown = ", ".join(str(n) for n in nos[:12]) + (f" and {len(nos) - 12} more" if len(nos) > 12 else "")
+    return f"pages {shown} have"
+
+
+def _annotations(page, reader, no: int, model: PdfModel) -> tuple[Lines, Lines]:
+    shown, hidden = Lines(), Lines()
+    annots = page.get("/Annots")
+    if annots is None:
+        return shown, hidden
+    annots = annots.get_object()
+    counts: dict[str, int] = {}
+    for ref in list(annots)[:MAX_ANNOTS]:
+        a = ref.get_object()
+        if not hasattr(a, "get"):
+            continue
+        sub = _s(a, "/Subtype").lstrip("/")
+        if sub in ("Popup", "Link"):
+            continue
+        counts[sub] = counts.get(sub, 0) + 1
+        try:
+            flags = int(a.get("/F", 0))
+        except (TypeError, ValueError):
+            flags = 0
+        is_hidden = bool(flags & (1 | 2 | 32))  # Invisible, Hidden, NoView
+        name = _s(a, "/Name").lstrip("/")
+        parts = [_s(a, k) for k in ("/Contents", "/Subj", "/T", "/RC") if _s(a, k)]
+        is_sig_widget = sub == "Widget" and _field_type(a) == "/Sig"
+        ap = _appearance_text(a, reader) if sub in ("Stamp", "FreeText", "Widget", "Square") else ""
+        if sub == "Widget" and not is_sig_widget:
+            continue  # form fields are read from the field tree
+        if ap and ap not in parts:
+            parts.append(ap)
+        label = f"page {no} /{sub} annotation {counts[sub]}" + (f" ({shorten(name, 30)})" if name else "")
+        if is_sig_widget:
+            fname = _field_name(a)
+            label = f"page {no} signature field {shorten(fname, 40)} appearance"
+            sf = next((f for f in model.sig_fields if f.name == fname), None)
+            if sf is not None and not sf.appearance:
+                sf.appearance = ap
+        text = " / ".join(dict.fromkeys(p.strip() for p in parts if p.strip()))
+        if sub == "Stamp":
+            model.stamps.append(Stamp(no, sub, name, text, is_hidden))
+        if text:
+            (hidden if is_hidden else shown).add(text, label)
+    return shown, hidden
+
+
+def _signature_fields(model: PdfModel, reader, data: bytes, page_of: dict, art, ctx) -> None:
+    try:
+        root = reader.trailer["/Root"].get_object()
+        form = root.get("/AcroForm")
+        fields = form.get_object().get("/Fields") if form is not None else None
+        fields = fields.get_object() if fields is not None else []
+    except Exception:
+        fields = []
+    seen = set()
+    stack = [(f, 0) for f in list(fields)[:5000]]
+    count = 0
+    while stack and count < 5000:
+        ref, depth = stack.pop()
+        count += 1
+        try:
+            f = ref.get_object()
+        except Exception:
+            continue
+        key = getattr(getattr(f, "indirect_reference", None), "idnum", None) or id(f)
+        if key in seen or not hasattr(f, "get") or depth > 32:
+            continue
+        seen.add(key)
+        kids = f.get("/Kids")
+        if kids is not None:
+            try:
+                stack.extend((k, depth + 1) for k in list(kids.get_object())[:5000])
+            except Exception:
+                pass
+        if _field_type(f) != "/Sig":
+            continue
+        v = _field_value(f)
+        page = 0
+        p = f.get("/P")
+        if p is not None and hasattr(p, "idnum"):
+            page = page_of.get((p.idnum, p.generation), 0)
+        name = _field_name(f)
+        if any(s.name == name for s in model.sig_fields):
+            continue
+        if v is None or not hasattr(v, "get"):
+            model.sig_fields.append(SigField(name, page, False))
+            continue
+        vtype = _s(v, "/Type")
+        problem = _sig_problem(v, data)
+        if vtype not in ("", "/Sig", "/DocTimeStamp") and not problem:
+            problem = f"its value has /Type {vtype}, not /Sig"
+        model.sig_fields.append(SigField(name, page, True, problem))
+
+
+def _signature_widgets(model: PdfModel, pages: list, data: bytes) -> None:
+    """Signature widgets on pages that the form's field tree does not list."""
+    for no, page in enumerate(pages, 1):
+        try:
+            annots = page.get("/Annots") if page is not None else None
+            annots = list(annots.get_object())[:MAX_ANNOTS] if annots is not None else []
+        except Exception:
+            continue
+        for ref in annots:
+            try:
+                a = ref.get_object()
+                if _s(a, "/Subtype") != "/Widget" or _field_type(a) != "/Sig":
+                    continue
+                name = _field_name(a)
+                if any(f.name == name for f in model.sig_fields):
+                    continue
+                v = _field_value(a)
+                has = v is not None and hasattr(v, "get")
+                model.sig_fields.append(SigField(name, no, has, _sig_problem(v, data) if has else ""))
+            except Exception:
+                continue
+
+
+def _form_fields(model: PdfModel, reader, facts: set) -> None:
+    lines = Lines()
+    try:
+        fields = reader.get_fields() or {}
+    except Exception:
+        fields = {}
+    for name, f in list(fields.items())[:5000]:
+        try:
+            if str(f.get("/FT")) == "/Sig":
+                continue
+            v = f.get("/V")
+            if v is None:
+                continue
+            v = v.get_object() if hasattr(v, "get_object") else v
+            if isinstance(v, (list, tuple)):
+                v = ", ".join(str(x) for x in v)
+            text = str(v).lstrip("/")
+            if text and text not in ("Off",):
+                lines.add(f"{name}: {text}", f"form field {shorten(name, 40)}")
+        except Exception:
+            continue
+    if lines:
+        model.children.append(("form fields", lines, set(facts) | {"form-field"}, {"role": "form"}))
+
+
+INFO_NAMES = {"/Author": "author", "/Creator": "creator-tool", "/Producer": "producer",
+              "/Title": "title", "/Subject": "subject", "/Keywords": "keywords",
+              "/CreationDate": "created", "/ModDate": "modified", "/Trapped": None}
+XMP_NAMES = {"creator": "author", "CreatorTool": "creator-tool", "Producer": "producer",
+             "title": "title", "description": "description", "subject": "keywords",
+             "Keywords": "keywords", "Author": "author", "rights": "rights",
+             "publisher": "publisher", "contributor": "contributor", "CreateDate": "created",
+             "ModifyDate": "modified", "MetadataDate": None, "DocumentID": None,
+             "InstanceID": None, "format": None}
+
+
+def _properties(model: PdfModel, reader, art, ctx, facts: set) -> None:
+    lines = Lines()
+    try:
+        info = reader.trailer.get("/Info")
+        info = info.get_object() if info is not None else None
+    except Exception:
+        info = None
+    if info is not None and hasattr(info, "items"):
+        for k, v in list(info.items())[:200]:
+            try:
+                v = v.get_object()
+            except Exception:
+                continue
+            name = INFO_NAMES.get(str(k), "custom " + str(k).lstrip("/"))
+            text = str(v).strip()
+            if name and text:
+                lines.add(f"{name}: {text}", f"Info {k}")
+    try:
+        meta = reader.trailer["/Root"].get_object().get("/Metadata")
+        raw = meta.get_object().get_data() if meta is not None else b""
+    except Exception:
+        raw = b""
+    if raw:
+        try:
+            root = parse_xml(raw[:8 * 1024 * 1024])
+        except UnsafeXML as e:
+            ctx.error(art, f"PDF XMP metadata: {e}; not analysed")
+            root = None
+        if root is not None:
+            for el in root.iter():
+                n = local(el.tag)
+                if n not in XMP_NAMES or XMP_NAMES[n] is None:
+                    if n in ("Description",):  # rdf:Description attributes hold values too
+                        for k, v in el.attrib.items():
+                            kn = local(k)
+                            if XMP_NAMES.get(kn) and v.strip():
+                                lines.add(f"{XMP_NAMES[kn]}: {v.strip()}", f"XMP {kn}")
+                    continue
+                texts = [t.strip() for t in el.itertext() if t.strip()]
+                if texts:
+                    lines.add(f"{XMP_NAMES[n]}: {' '.join(texts)}", f"XMP {n}")
+    if lines:
+        model.children.append(("document properties (Info, XMP)", lines,
+                               set(facts) | {"document-properties", "hidden"},
+                               {"role": "properties", "hidden_reason": "properties",
+                                "hidden_label": HIDDEN_REASONS["properties"]}))
+
+
+def _attachments(model: PdfModel, reader, art, ctx) -> None:
+    try:
+        atts = reader.attachments
+        names = list(atts.keys())[:200]
+    except Exception as e:
+        ctx.error(art, f"PDF embedded files could not be listed ({type(e).__name__}); not analysed")
+        return
+    total = 0
+    for name in names:
+        try:
+            blobs = atts[name]
+        except Exception as e:
+            ctx.error(art, f"PDF embedded file {shorten(name)} could not be read ({type(e).__name__}); not analysed")
+            continue
+        for blob in blobs[:4]:
+            if len(blob) > MAX_EMBEDDED or total + len(blob) > 4 * MAX_EMBEDDED:
+                ctx.error(art, f"PDF embedded file {shorten(name)} is {len(blob)} bytes, over the limit; not analysed")
+                continue
+            total += len(blob)
+            model.embedded.append((str(name), bytes(blob), f"embedded file {shorten(str(name))}"))
+
+
+# -- the extractor ------------------------------------------------------------------------
+@extractor("pdf", kinds={"pdf"}, binary=True)
+def extract_pdf(art, ctx):
+    model = load(art, ctx)
+    if model is None:
+        return
+    for label, lines, facts, meta in model.children:
+        child = emit(ctx, art, lines, label=label, facts=facts, meta=meta)
+        if child is not None:
+            yield child
+    for name, data, label in model.embedded:
+        child = ctx.child_bytes(art, data, name=name, label=label)
+        if child is not None:
+            yield child

@@ -1,0 +1,201 @@
+"""DOCX and PDF: extraction of every layer, hostile and broken files, and the document rules'
+behaviour beyond what the annotated fixtures show (errors, origins, limits)."""
+from __future__ import annotations
+
+import zipfile
+
+import pytest
+
+from artefact_scan import scan
+from artefact_scan.docmodel import UnsafeXML, parse_xml
+
+from . import docgen
+from .docgen import NOTE, docx, p, pdf, r, signature_line, text_ops
+
+
+def _scan(tmp_path, name: str, data: bytes, **kw):
+    path = tmp_path / name
+    path.write_bytes(data)
+    return scan([path], **kw)
+
+
+def _rules(res) -> set[str]:
+    return {f.rule_id for f in res.findings}
+
+
+def test_generated_fixtures_are_current():
+    assert docgen.main(["--check"]) == 0, "run: python -m tests.docgen"
+
+
+# -- DOCX -----------------------------------------------------------------------------------
+def test_docx_layers_become_labelled_children(tmp_path):
+    body = (p("Visible opening.") + p("Before ", r(NOTE, "<w:vanish/>"), " after.")
+            + p("Text box follows.", '<w:r><w:pict><v:shape><v:textbox><w:txbxContent>'
+                + p("Digitally signed by Jane Roe") + '</w:txbxContent></v:textbox></v:shape></w:pict></w:r>'))
+    res = _scan(tmp_path, "memo.docx", docx(body, comments=[("Rev", "Electronically signed by Jane Roe")]),
+                select=["LF602", "HM351"])
+    by_rule = {}
+    for f in res.findings:
+        by_rule.setdefault(f.rule_id, []).append(f)
+    hm = by_rule["HM351"][0]
+    assert hm.decoded == NOTE
+    assert hm.origin[1] == "word/document.xml hidden text: w:vanish (hidden font)"
+    assert hm.origin[2].startswith("paragraph 2,")
+    origins = sorted(f.origin[1:] for f in by_rule["LF602"])
+    # one finding per layer: the text box in the body and the comment
+    assert len(origins) == 2
+    assert any(o[0] == "word/comments.xml (comments)" and o[1].startswith("comment 1 by Rev") for o in origins)
+    assert any(o[1].startswith("text box in paragraph 3") for o in origins)
+    assert not res.errors
+
+
+def test_docx_alternate_content_that_word_hides(tmp_path):
+    alt = ('<w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wps:txbx><w:txbxContent>'
+           + p("Quarterly figures") + '</w:txbxContent></wps:txbx></w:drawing></mc:Choice><mc:Fallback><w:pict>'
+           '<v:textbox><w:txbxContent>' + p(NOTE) + '</w:txbxContent></v:textbox></w:pict></mc:Fallback>'
+           '</mc:AlternateContent></w:r>')
+    res = _scan(tmp_path, "alt.docx", docx(p("Summary", alt)), select=["HM351"])
+    [f] = res.findings
+    assert "alternate content" in f.message and f.decoded == NOTE
+
+
+def test_docx_with_dtd_is_refused_and_reported(tmp_path):
+    bomb = (b'<?xml version="1.0"?><!DOCTYPE w:document [<!ENTITY a "aaaaaaaaaa">'
+            b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><w:document '
+            b'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r>'
+            b'<w:t>&b;</w:t></w:r></w:p></w:body></w:document>')
+    data = docx(p("x"), extra={"word/document.xml": bomb})
+    # the recipe's own document.xml comes first in the archive; make the hostile one the only one
+    members = [(i.filename, zipfile.ZipFile(__import__("io").BytesIO(data)).read(i.filename))
+               for i in zipfile.ZipFile(__import__("io").BytesIO(data)).infolist()]
+    members = [(n, bomb if n == "word/document.xml" else d) for n, d in members if n]
+    res = _scan(tmp_path, "dtd.docx", docgen.zip_bytes(members))
+    assert any("DTD" in e.message for e in res.errors)
+
+
+def test_parse_xml_refuses_entities_and_external_references():
+    for bad in (b'<!DOCTYPE a [<!ENTITY x "y">]><a>&x;</a>',
+                b'<!DOCTYPE a SYSTEM "http://example.invalid/a.dtd"><a/>',
+                b'<a>&undefined;</a>', b"<a>", b""):
+        with pytest.raises(UnsafeXML):
+            parse_xml(bad)
+    assert parse_xml(b'<a xmlns="urn:x"><b/></a>')[0].tag == "{urn:x}b"
+
+
+def test_zip_bomb_shaped_docx_is_reported_not_expanded(tmp_path):
+    data = docx(p("Short body."), extra={"word/header9.xml": b"<a>" + b" " * (40 * 1024 * 1024) + b"</a>"})
+    res = _scan(tmp_path, "bomb.docx", data)
+    assert any("zip-bomb shaped" in e.message for e in res.errors)
+
+
+def test_truncated_and_broken_docx_are_errors_not_silence(tmp_path):
+    data = docx(p("Digitally signed by Jane Roe"))
+    res = _scan(tmp_path, "cut.docx", data[: len(data) // 2])
+    assert res.errors and "DOCX could not be read" in res.errors[0].message
+    res = _scan(tmp_path, "empty.docx", docgen.zip_bytes([("readme.txt", b"hello")]))
+    assert any("no main document part" in e.message for e in res.errors)
+
+
+def test_docx_by_content_without_extension(tmp_path):
+    res = _scan(tmp_path, "contract", docx(p("Digitally signed by Jane Roe")), select=["LF602"])
+    assert _rules(res) == {"LF602"}
+
+
+def test_signature_line_signed_by_another_signature_is_still_unsigned(tmp_path):
+    body = p("Contract text.") + signature_line("Robert Miles", "Director") + p("Digitally signed by Robert Miles")
+    other = {"sig1.xml": docgen.signature_xml(docgen.FAKE_RSA_B64, "{11111111-2222-3333-4444-555555555555}")}
+    res = _scan(tmp_path, "other.docx", docx(body, signatures=other), select=["LF601", "LF602"])
+    assert _rules(res) == {"LF601"}  # the package is signed (no LF602), but not this line
+
+
+def test_embedded_pdf_in_docx_is_read(tmp_path):
+    inner = pdf([text_ops(["Digitally signed by Hon. Jane Roe"])])
+    res = _scan(tmp_path, "outer.docx", docx(p("See attachment."), extra={"word/embeddings/order.pdf": inner}),
+                select=["LF602"])
+    [f] = res.findings
+    assert f.origin[1] == "embedded word/embeddings/order.pdf"
+
+
+# -- PDF ------------------------------------------------------------------------------------
+def test_image_only_page_is_reported_unchecked(tmp_path):
+    data = pdf([text_ops(["Page one has text."]), "q 612 0 0 792 0 0 cm /Im1 Do Q"], image_pages={1})
+    res = _scan(tmp_path, "scan.pdf", data)
+    assert [e.message for e in res.errors] == [
+        "page 2 has no text layer (image only); its content was not checked (no OCR)"]
+
+
+def test_truncated_pdf_is_an_error_and_what_was_read_is_scanned(tmp_path):
+    data = pdf([text_ops(["Digitally signed by Hon. Jane Roe"])])
+    cut = data[: data.index(b"xref")]
+    res = _scan(tmp_path, "cut.pdf", cut, select=["LF602"])
+    # pypdf rebuilds the cross-reference table from the objects: the text is still read
+    assert _rules(res) == {"LF602"} or res.errors
+
+
+def test_garbage_pdf_is_reported(tmp_path):
+    res = _scan(tmp_path, "junk.pdf", b"%PDF-1.7\n" + bytes(range(256)) * 20)
+    assert res.errors and any("PDF" in e.message for e in res.errors)
+
+
+def test_encrypted_pdf_without_password_is_reported(tmp_path):
+    pypdf = pytest.importorskip("pypdf")
+    import io
+
+    w = pypdf.PdfWriter()
+    w.add_blank_page(612, 792)
+    w.encrypt(user_password="secret", owner_password="owner", algorithm="RC4-128")
+    buf = io.BytesIO()
+    w.write(buf)
+    res = _scan(tmp_path, "locked.pdf", buf.getvalue())
+    assert any("encrypted" in e.message for e in res.errors)
+
+
+def test_pdf_hidden_text_is_separated_from_visible_text(tmp_path):
+    content = text_ops(["Visible line"]) + "\nBT /F1 12 Tf 72 500 Td (Shown) Tj 3 Tr ( secret words hidden here now) Tj 0 Tr ( again) Tj ET"
+    data = pdf([content])
+    from artefact_scan.context import Context, Limits
+    from artefact_scan.extractors import pdf as pdfx
+    from artefact_scan.model import Artefact
+
+    art = Artefact("x.pdf", "x.pdf", "pdf", "", meta={"bytes": data})
+    ctx = Context("x.pdf", Limits())
+    kids = {c.origin[-1]: c for c in pdfx.extract_pdf(art, ctx)}
+    visible = kids["page 1 text"].text
+    hidden = kids["page 1 hidden text: render mode 3 (invisible text)"].text
+    assert "secret" not in visible and "Shown" in visible and "again" in visible
+    assert hidden.strip() == "secret words hidden here now"
+    assert kids["page 1 hidden text: render mode 3 (invisible text)"].facts >= {"hidden", "pdf", "no-digital-signature"}
+
+
+def test_attachment_in_pdf_is_scanned(tmp_path):
+    pypdf = pytest.importorskip("pypdf")
+    import io
+
+    w = pypdf.PdfWriter()
+    w.add_blank_page(612, 792)
+    w.add_attachment("note.md", b"Digitally signed by Hon. Jane Roe\n")
+    w.add_attachment("inner.docx", docx(p("Digitally signed by Hon. Jane Roe")))
+    buf = io.BytesIO()
+    w.write(buf)
+    res = _scan(tmp_path, "carrier.pdf", buf.getvalue(), select=["LF602"])
+    assert [f.origin[1] for f in res.findings] == ["embedded file inner.docx"]
+
+
+def test_document_findings_in_different_layers_are_not_merged(tmp_path):
+    data = pdf([text_ops(["Digitally signed by Jane Roe"]), text_ops(["Digitally signed by John Roe"])])
+    res = _scan(tmp_path, "two.pdf", data, select=["LF602"])
+    assert sorted(f.origin[1] for f in res.findings) == ["page 1 text", "page 2 text"]
+
+
+def test_fact_gated_rules_do_not_run_their_detectors_elsewhere(tmp_path):
+    """LF602 needs fact.no-digital-signature: on a plain text file its pattern never runs."""
+    from artefact_scan import load_rules
+    from artefact_scan.engine import Engine
+
+    engine = Engine(load_rules(select=["LF602"]))
+    rules, dets = engine.plan("text", frozenset())
+    assert not rules and not [d for d in dets if d.name.startswith("pattern:")]
+    rules, dets = engine.plan("text", frozenset({"no-digital-signature", "pdf"}))
+    assert [r.id for r in rules] == ["LF602"]
+    (tmp_path / "a.txt").write_text("Digitally signed by Jane Roe\n")
+    assert not scan([tmp_path / "a.txt"], select=["LF602"]).findings
