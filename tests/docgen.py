@@ -208,14 +208,15 @@ class PDFBuilder:
 def pdf(pages: list[str], *, info: dict | None = None, xmp: str = "",
         annots: dict[int, list[str]] | None = None, fields: list[str] | None = None,
         image_pages: set[int] = frozenset(), extgstate: str = "", ocg_off: bool = False,
-        signature: str = "", media: str = "[0 0 612 792]") -> bytes:
+        signature: str = "", media: str = "[0 0 612 792]", forms: dict[str, str] | None = None) -> bytes:
     """A PDF with one page per content string (Helvetica as /F1).
 
     `annots` maps a page index to annotation dictionaries (their `/P` is filled in);
     `fields` are AcroForm field dictionaries (a signature field is made with `signature`:
     "valid-shape" for a /Sig value whose /ByteRange and /Contents look like a real signature,
     "zero" for one whose /Contents is all zeros, "unsigned" for an empty signature field).
-    `image_pages` get a 1x1 image XObject /Im1; `extgstate` is the body of an /ExtGState
+    `image_pages` get a 1x1 image XObject /Im1; `forms` are form XObjects (name → content)
+    on every page; `extgstate` is the body of an /ExtGState
     resource /GS1; `ocg_off` adds an optional-content group /OC1 that is off by default."""
     b = PDFBuilder()
     catalog = b.reserve()
@@ -224,6 +225,8 @@ def pdf(pages: list[str], *, info: dict | None = None, xmp: str = "",
     image = b.stream(b"\x00", "/Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray /BitsPerComponent 8")
     gs = b.add(f"<< /Type /ExtGState {extgstate} >>") if extgstate else None
     ocg = b.add("<< /Type /OCG /Name (Layer 1) >>") if ocg_off else None
+    form_refs = {name: b.stream(body, f"/Type /XObject /Subtype /Form /BBox [0 0 612 792] /Resources << /Font << /F1 {font} 0 R >> >>")
+                 for name, body in (forms or {}).items()}
     kids = []
     field_refs = []
     sig_value = None
@@ -234,8 +237,11 @@ def pdf(pages: list[str], *, info: dict | None = None, xmp: str = "",
         kids.append(page)
         stream = b.stream(content)
         res = f"/Font << /F1 {font} 0 R >>"
+        xobjects = "".join(f" /{n} {ref} 0 R" for n, ref in form_refs.items())
         if i in image_pages:
-            res += f" /XObject << /Im1 {image} 0 R >>"
+            xobjects += f" /Im1 {image} 0 R"
+        if xobjects:
+            res += f" /XObject <<{xobjects} >>"
         if gs:
             res += f" /ExtGState << /GS1 {gs} 0 R >>"
         if ocg:

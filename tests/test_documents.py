@@ -199,3 +199,65 @@ def test_fact_gated_rules_do_not_run_their_detectors_elsewhere(tmp_path):
     assert [r.id for r in rules] == ["LF602"]
     (tmp_path / "a.txt").write_text("Digitally signed by Jane Roe\n")
     assert not scan([tmp_path / "a.txt"], select=["LF602"]).findings
+
+
+def _children(data: bytes, kind: str):
+    from artefact_scan.context import Context, Limits
+    from artefact_scan.extractors import docx as docxx
+    from artefact_scan.extractors import pdf as pdfx
+    from artefact_scan.model import Artefact
+
+    art = Artefact("x", "x", kind, "", meta={"bytes": data})
+    ctx = Context("x", Limits())
+    fn = docxx.extract_docx if kind == "docx" else pdfx.extract_pdf
+    return {c.origin[-1]: c for c in fn(art, ctx)}, ctx
+
+
+def test_docx_table_rows_read_as_lines():
+    tbl = ('<w:tbl><w:tr><w:tc>' + p("By:") + '</w:tc><w:tc>' + p("Jane Roe") + p("Director")
+           + '</w:tc></w:tr><w:tr><w:tc>' + p("Date:") + '</w:tc><w:tc>' + p("14 March 2025") + '</w:tc></w:tr></w:tbl>')
+    kids, _ = _children(docx(p("Signed for the Provider") + tbl), "docx")
+    body = kids["word/document.xml (body text)"]
+    assert body.text.splitlines() == ["Signed for the Provider", "By:\tJane Roe Director", "Date:\t14 March 2025"]
+    assert body.meta["line_labels"][1:] == ["paragraphs 2-4 (table row)", "paragraphs 5-6 (table row)"]
+
+
+def test_docx_hidden_and_off_page_shapes():
+    def box(attrs: str, text: str) -> str:
+        return (f'<w:r><w:drawing><wp:anchor xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing">'
+                f'{attrs}<a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><a:graphicData>'
+                f'<wps:wsp><wps:txbx><w:txbxContent>{p(text)}</w:txbxContent></wps:txbx></wps:wsp>'
+                f'</a:graphicData></a:graphic></wp:anchor></w:drawing></w:r>')
+    body = (p("Visible.", box('<wp:docPr id="1" name="Box" hidden="1"/>', "hidden box words here"))
+            + p("More.", box('<wp:positionH relativeFrom="page"><wp:posOffset>-30000000</wp:posOffset></wp:positionH>'
+                             '<wp:docPr id="2" name="Far"/>', "far away words here"))
+            + p("Last.", box('<wp:docPr id="3" name="Shown"/>', "shown box words")))
+    kids, _ = _children(docx(body), "docx")
+    assert kids["word/document.xml hidden text: text box of a hidden shape"].text == "hidden box words here\n"
+    assert kids["word/document.xml hidden text: text box placed far off the page"].text == "far away words here\n"
+    assert "shown box words" in kids["word/document.xml (body text)"].text
+
+
+def test_docx_document_variables_and_custom_xml_are_read():
+    settings = (f'<?xml version="1.0"?><w:settings {docgen.NS}><w:docVars><w:docVar w:name="handoff" '
+                f'w:val="{NOTE}"/></w:docVars></w:settings>').encode()
+    data = docx(p("Body."), extra={"word/settings.xml": settings,
+                                   "customXml/item1.xml": b"<notes><n>stored outside the text</n></notes>"})
+    kids, _ = _children(data, "docx")
+    props = kids["document properties (docProps)"]
+    assert props.text == f"document variable handoff: {NOTE}\n" and "hidden" in props.facts
+    assert kids["custom XML data (customXml)"].text == "stored outside the text\n"
+
+
+def test_pdf_hidden_text_inside_form_xobjects():
+    hidden_in_form = text_ops(["secret words inside a form object"], y=300, pre="3 Tr")
+    plain_form = text_ops(["plain words inside the second form"], y=200)
+    content = (text_ops(["Visible page text"]) + "\n/Fm1 Do\nq 3 Tr /Fm2 Do Q\n"
+               + text_ops(["After the forms"], y=100))
+    kids, _ = _children(pdf([content], forms={"Fm1": hidden_in_form, "Fm2": plain_form}), "pdf")
+    visible = kids["page 1 text"].text
+    hidden = kids["page 1 hidden text: render mode 3 (invisible text)"].text
+    assert "Visible page text" in visible and "After the forms" in visible
+    assert "secret words inside a form object" in hidden
+    # a form drawn while render mode 3 is in force inherits it
+    assert "plain words inside the second form" in hidden and "plain words" not in visible

@@ -50,7 +50,8 @@ NEUTRAL_STAMPS = {"draft", "confidential", "forcomment", "notforpublicrelease", 
                   "signhere", "initialhere", "witness", "standard"}
 
 # Hidden reasons that mean "a person hid this on purpose", not "a tool keeps this layer".
-CONCEALING = {"vanish", "specVanish", "webHidden", "colour", "tiny", "alternate",
+CONCEALING = {"vanish", "specVanish", "webHidden", "colour", "tiny", "alternate", "hidden-shape",
+              "off-page-shape",
               "render-invisible", "render-clip", "transparent", "white", "squeezed", "off-page",
               "optional-off", "hidden-annotation"}
 _WORDS = re.compile(r"[^\W\d_]{2,}")

@@ -286,6 +286,9 @@ HIDDEN_REASONS = {
     "field-code": "field codes",
     "deleted": "tracked deletions",
     "glossary": "building blocks (glossary), not shown",
+    "hidden-shape": "text box of a hidden shape",
+    "off-page-shape": "text box placed far off the page",
+    "custom-xml": "custom XML data parts",
 }
 
 
@@ -331,17 +334,7 @@ class PartWalker:
             if n == "p":
                 self.paragraph(c, cell_bg, depth, label)
             elif n == "tbl":
-                for tr in c:
-                    if local(tr.tag) != "tr":
-                        continue
-                    for tc in tr:
-                        if local(tc.tag) == "tc":
-                            shd = _child(_child(tc, "tcPr"), "shd")
-                            fill = (_attr(shd, "fill") or "").upper()
-                            bg = fill if fill and fill != "AUTO" else cell_bg
-                            self.block(tc, bg, depth + 1, label)
-                        elif local(tc.tag) in ("sdt", "customXml"):
-                            self.block(_child(tc, "sdtContent") or tc, cell_bg, depth + 1, label)
+                self.table(c, cell_bg, depth + 1, label)
             elif n in ("sdt",):
                 content = _child(c, "sdtContent")
                 if content is not None:
@@ -350,6 +343,53 @@ class PartWalker:
                 self.block(c, cell_bg, depth + 1, label)
             elif n == "AlternateContent":
                 self.alternate(c, lambda e: self.block(e, cell_bg, depth + 1, label), label or "")
+
+    def table(self, tbl, cell_bg: str | None, depth: int, label: str | None) -> None:
+        """A table, one line per row: the cells' text joined by tabs, so that a signature
+        block laid out as a table ("By:" | "Jane Roe") reads as it looks."""
+        if depth > MAX_NESTING:
+            return
+        for tr in tbl:
+            n = local(tr.tag)
+            if n in ("sdt", "customXml"):
+                inner = _child(tr, "sdtContent") if n == "sdt" else tr
+                if inner is not None:
+                    self.table(inner, cell_bg, depth + 1, label)
+                continue
+            if n != "tr":
+                continue
+            start = len(self.visible.lines)
+            cells: list[int] = []
+            for tc in tr:
+                tn = local(tc.tag)
+                if tn in ("sdt", "customXml"):
+                    tc = _child(tc, "sdtContent") if tn == "sdt" else tc
+                    tc = _child(tc, "tc") if tc is not None and _child(tc, "tc") is not None else tc
+                    if tc is None:
+                        continue
+                elif tn != "tc":
+                    continue
+                cells.append(len(self.visible.lines))
+                shd = _child(_child(tc, "tcPr"), "shd")
+                fill = (_attr(shd, "fill") or "").upper()
+                bg = fill if fill and fill != "AUTO" else cell_bg
+                self.block(tc, bg, depth + 1, label)
+            lines, labels = self.visible.lines, self.visible.labels
+            if len(lines) - start < 2:
+                continue
+            bounds = cells[1:] + [len(lines)]
+            texts = [" ".join(x.strip() for x in lines[a:b] if x.strip()) for a, b in zip(cells, bounds)]
+            row = "\t".join(t for t in texts if t)
+            first, last = labels[start].split(", line")[0], labels[-1].split(", line")[0]
+            del lines[start:], labels[start:]
+            a, b = first.rsplit(" ", 1), last.rsplit(" ", 1)
+            if first == last:
+                where = f"{first} (table row)"
+            elif a[0] == b[0] and a[1].isdigit() and b[1].isdigit():
+                where = f"{a[0]}s {a[1]}-{b[1]} (table row)"
+            else:
+                where = f"{first} to {last} (table row)"
+            self.visible.add(row, where)
 
     def alternate(self, el, walk, where: str) -> None:
         """mc:AlternateContent: the first Choice is what Word shows; a Fallback that says
@@ -482,11 +522,23 @@ class PartWalker:
         for sig in p.iter():
             if local(sig.tag) == "signatureline":
                 self.signature_paragraphs.append((no, sig))
-        for box in boxes:
-            self.block(box, None, depth + 1, f"text box in {where}")
+        for box, why in boxes:
+            if why is None:
+                self.block(box, None, depth + 1, f"text box in {where}")
+                continue
+            inner = PartWalker(self.styles, self.page_bg)
+            inner.block(box, None, depth + 1, f"text box in {where}")
+            for line, lab in zip(inner.visible.lines, inner.visible.labels):
+                self.hide(why, line, lab)
+            for reason, hl in inner.hidden.items():
+                for line, lab in zip(hl.lines, hl.labels):
+                    self.hide(reason, line, lab)
 
     def graphic(self, el, boxes: list, no: int) -> None:
-        """Text boxes inside drawings and VML shapes; read after their paragraph."""
+        """Text boxes inside drawings and VML shapes, read after their paragraph; a box in a
+        hidden shape (`wp:docPr hidden`, VML `visibility:hidden`) or one placed far off the
+        page is hidden text."""
+        why = _shape_hidden(el)
         stack = [(el, 0)]
         while stack:
             cur, d = stack.pop()
@@ -495,11 +547,38 @@ class PartWalker:
             for c in cur:
                 n = local(c.tag)
                 if n == "txbxContent":
-                    boxes.append(c)
+                    boxes.append((c, why))
                 elif n == "Fallback":
                     continue  # the Choice holds the same box; alternate() compares them
                 else:
                     stack.append((c, d + 1))
+
+
+_VML_OFF = re.compile(r"(?i)(?:margin-left|margin-top|left|top)\s*:\s*-\s*(\d+(?:\.\d+)?)\s*(pt|in|cm|mm|px)?")
+_UNIT_PT = {"pt": 1.0, "in": 72.0, "cm": 28.35, "mm": 2.835, "px": 0.75, None: 0.75}
+OFF_PAGE_PT = 1500.0  # about 21 inches: no page is that large
+
+
+def _shape_hidden(el) -> str | None:
+    for e in el.iter():
+        n = local(e.tag)
+        if n == "docPr" and (_attr(e, "hidden") or "").lower() in ("1", "true"):
+            return "hidden-shape"
+        if n == "posOffset":
+            try:
+                if abs(int((e.text or "0").strip())) / 12700.0 > OFF_PAGE_PT:
+                    return "off-page-shape"
+            except ValueError:
+                pass
+        style = e.get("style")
+        if style:
+            low = style.lower().replace(" ", "")
+            if "visibility:hidden" in low or "display:none" in low:
+                return "hidden-shape"
+            for m in _VML_OFF.finditer(style):
+                if float(m.group(1)) * _UNIT_PT.get((m.group(2) or "").lower() or None, 0.75) > OFF_PAGE_PT:
+                    return "off-page-shape"
+    return None
 
 
 def _plain(el) -> str:
@@ -648,7 +727,31 @@ def _load(art, ctx) -> DocxModel:
             walker.visible = Lines()
             _stories(model, walker, gloss, base_facts)
     _properties(model, pkg, base_facts)
+    _custom_xml(model, pkg, names, base_facts)
     return model
+
+
+def _custom_xml(model: DocxModel, pkg: Package, names: list[str], facts: set) -> None:
+    """Custom XML data parts (customXml/item1.xml…): data stores no reader sees; content
+    controls may show some of it, so the text is kept as a hidden layer of its own."""
+    lines = Lines()
+    for n in sorted(names):
+        low = n.lower()
+        if not (low.startswith("customxml/item") and low.endswith(".xml")) or "props" in low:
+            continue
+        root = pkg.xml(n)
+        if root is None:
+            continue
+        for el in root.iter():
+            text = (el.text or "").strip()
+            if text:
+                lines.add(text, f"{n} {shorten(local(el.tag), 40)}")
+            if len(lines) > 5000:
+                break
+    if lines:
+        model.children.append(("custom XML data (customXml)", lines, set(facts) | {"hidden"},
+                               {"role": "custom-xml", "hidden_reason": "custom-xml",
+                                "hidden_label": HIDDEN_REASONS["custom-xml"]}))
 
 
 def _part_order(name: str) -> tuple:
@@ -808,6 +911,15 @@ def _properties(model: DocxModel, pkg: Package, facts: set) -> None:
                 val = " ".join((c.text or "").strip() for c in prop if (c.text or "").strip())
                 if val:
                     lines.add(f"custom {pname}: {val}", f"{custom} property {shorten(pname, 40)}")
+    settings = pkg.find("word/settings.xml")
+    if settings:
+        root = pkg.xml(settings)
+        if root is not None:
+            for el in root.iter():
+                if local(el.tag) == "docVar":
+                    name, val = _attr(el, "name") or "?", (_attr(el, "val") or "").strip()
+                    if val:
+                        lines.add(f"document variable {name}: {val}", f"{settings} docVar {shorten(name, 40)}")
     if lines:
         # not rendered anywhere in the document: a layer a reader does not see
         model.children.append(("document properties (docProps)", lines,

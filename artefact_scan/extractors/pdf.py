@@ -129,57 +129,92 @@ def _white(fill) -> bool:
     return False
 
 
+@dataclass
+class GState:
+    """The parts of the graphics state that decide whether text can be seen."""
+
+    ctm: list = field(default_factory=lambda: list(_ID))
+    tr: int = 0
+    fill: tuple | None = (0.0,)
+    tz: float = 100.0
+    size: float = 0.0
+    alpha: float = 1.0
+    leading: float = 0.0
+
+    def copy(self) -> GState:
+        return GState(list(self.ctm), self.tr, self.fill, self.tz, self.size, self.alpha, self.leading)
+
+
 class Visibility:
-    """Walks a page's operators and tells, for each text-showing operator, why no one would
-    see it (or None)."""
+    """Walks a page's operators (and the form XObjects it draws) and tells, for each
+    text-showing operator, why no one would see it (or None).
+
+    The operators are rewritten with a flush point (an identity `cm`) and a marker operator
+    carrying the reason before each change of visibility; form XObjects are rewritten once, in
+    the state of their first use, and put back in their resource dictionary so that pypdf's
+    extraction reads the marked version."""
 
     SHOW = (b"Tj", b"TJ", b"'", b'"')
+    MAX_FORM_DEPTH = 8
 
-    def __init__(self, page, reader, box):
-        self.resources = page.get("/Resources")
+    def __init__(self, page, reader, box, done_forms: set):
+        res = page.get("/Resources")
         try:
-            self.resources = self.resources.get_object() if self.resources is not None else None
+            self.resources = res.get_object() if res is not None else None
         except Exception:
             self.resources = None
+        self.reader = reader
         self.off_ocgs = _off_ocgs(reader)
         self.box = box
         self.dark_areas: list[tuple[float, float, float, float]] = []
         self.images = 0
         self.has_text_ops = False
+        self.ops_seen = 0
+        self.done_forms = done_forms  # id() of forms already rewritten (shared resources)
 
-    def _resource(self, kind: str, name):
+    @staticmethod
+    def _resource(resources, kind: str, name):
         try:
-            d = self.resources.get(kind) if self.resources is not None else None
+            d = resources.get(kind) if resources is not None else None
             d = d.get_object() if d is not None else None
             obj = d.get(name) if d is not None else None
             return obj.get_object() if obj is not None else None
         except Exception:
             return None
 
-    def rewrite(self, ops: list) -> tuple[list, list[str | None]]:
-        """The operators with flush points and markers inserted, and the reason per marker."""
+    def page_ops(self, ops: list) -> list:
+        return self.rewrite(ops, self.resources, GState(), 0)
+
+    def _marker(self, key):
+        from pypdf.generic import NameObject, NumberObject
+
+        one, zero = NumberObject(1), NumberObject(0)
+        # an identity cm makes pypdf hand over the text so far: a flush point
+        return [([one, zero, zero, one, zero, zero], b"cm"),
+                ([NameObject("/" + (key or "visible"))], MARKER)]
+
+    def rewrite(self, ops: list, resources, g: GState, depth: int) -> list:
         out: list = []
-        keys: list[str | None] = []
-        ctm = list(_ID)
         tm = list(_ID)
         tlm = list(_ID)
-        tr, fill, tz, size, alpha, leading = 0, (0.0,), 100.0, 0.0, 1.0, 0.0
-        stack: list = []
+        stack: list[GState] = []
         marked: list[bool] = []  # per open marked-content sequence: hidden by optional content
         path: list[tuple[float, float, float, float]] = []
         last: object = object()
-        from pypdf.generic import NumberObject
-
-        for operands, op in ops[:MAX_OPS]:
+        for i, (operands, op) in enumerate(ops):
+            self.ops_seen += 1
+            if self.ops_seen > MAX_OPS:
+                out.extend(ops[i:])  # kept for the text, not checked for visibility
+                break
             if op == b"q":
-                stack.append((list(ctm), tr, fill, tz, size, alpha))
+                stack.append(g.copy())
             elif op == b"Q":
                 if stack:
-                    ctm, tr, fill, tz, size, alpha = stack.pop()
+                    g = stack.pop()
             elif op == b"cm":
                 m = _nums(operands, 6)
                 if m:
-                    ctm = _mul(m, ctm)
+                    g.ctm = _mul(m, g.ctm)
             elif op == b"BT":
                 tm, tlm = list(_ID), list(_ID)
             elif op in (b"Td", b"TD"):
@@ -188,34 +223,34 @@ class Visibility:
                     tlm = _mul([1, 0, 0, 1, m[0], m[1]], tlm)
                     tm = list(tlm)
                     if op == b"TD":
-                        leading = -m[1]
+                        g.leading = -m[1]
             elif op == b"Tm":
                 m = _nums(operands, 6)
                 if m:
                     tm, tlm = list(m), list(m)
-            elif op == b"T*":
-                tlm = _mul([1, 0, 0, 1, 0, -leading], tlm)
+            elif op in (b"T*", b"'", b'"'):
+                tlm = _mul([1, 0, 0, 1, 0, -g.leading], tlm)
                 tm = list(tlm)
             elif op == b"TL":
                 m = _nums(operands, 1)
                 if m:
-                    leading = m[0]
+                    g.leading = m[0]
             elif op == b"Tf":
                 m = _nums(operands[1:], 1)
                 if m:
-                    size = m[0]
+                    g.size = m[0]
             elif op == b"Tr":
                 m = _nums(operands, 1)
                 if m:
-                    tr = int(m[0])
+                    g.tr = int(m[0])
             elif op == b"Tz":
                 m = _nums(operands, 1)
                 if m:
-                    tz = m[0]
+                    g.tz = m[0]
             elif op in (b"g", b"rg", b"k"):
                 m = _nums(operands, {b"g": 1, b"rg": 3, b"k": 4}[op])
                 if m:
-                    fill = tuple(m)
+                    g.fill = tuple(m)
             elif op in (b"sc", b"scn"):
                 nums = []
                 for o in operands:
@@ -224,67 +259,100 @@ class Visibility:
                     except (TypeError, ValueError):
                         nums = []
                         break
-                fill = tuple(nums) if nums else None
+                g.fill = tuple(nums) if nums else None
             elif op == b"cs":
-                fill = (0.0,) if operands and str(operands[0]) in ("/DeviceGray", "/DeviceRGB", "/DeviceCMYK") else None
+                g.fill = (0.0,) if operands and str(operands[0]) in ("/DeviceGray", "/DeviceRGB", "/DeviceCMYK") else None
             elif op == b"gs" and operands:
-                gs = self._resource("/ExtGState", operands[0])
+                gs = self._resource(resources, "/ExtGState", operands[0])
                 if gs is not None:
                     try:
                         if "/ca" in gs:
-                            alpha = float(gs["/ca"])
+                            g.alpha = float(gs["/ca"])
                     except (TypeError, ValueError):
                         pass
             elif op == b"re":
                 m = _nums(operands, 4)
                 if m:
-                    path.append(_bbox_rect(m, ctm))
+                    path.append(_bbox_rect(m, g.ctm))
             elif op in (b"f", b"F", b"f*", b"B", b"B*", b"b", b"b*"):
-                if path and not _white(fill):
+                if path and not _white(g.fill):
                     self.dark_areas.extend(path[:50])
                 path = []
             elif op in (b"n", b"S", b"s"):
                 path = []
             elif op in (b"BDC", b"BMC"):
-                hidden = False
-                if op == b"BDC" and len(operands) >= 2 and str(operands[0]) == "/OC":
-                    props = operands[1]
-                    try:
-                        if not hasattr(props, "get"):
-                            props = self._resource("/Properties", props)
-                        else:
-                            props = props.get_object()
-                        ref = getattr(props, "indirect_reference", None)
-                        hidden = ref is not None and (ref.idnum, ref.generation) in self.off_ocgs
-                    except Exception:
-                        hidden = False
-                marked.append(hidden)
+                marked.append(op == b"BDC" and self._oc_hidden(operands, resources))
             elif op == b"EMC":
                 if marked:
                     marked.pop()
             elif op == b"Do" and operands:
-                xo = self._resource("/XObject", operands[0])
-                try:
-                    if xo is not None and str(xo.get("/Subtype")) == "/Image":
-                        self.images += 1
-                        self.dark_areas.append(_bbox_rect([0, 0, 1, 1], ctm))
-                except Exception:
-                    pass
+                self._do(operands[0], resources, g, depth, any(marked))
+                last = object()  # the form's markers changed the visitor's state
             elif op == b"INLINE IMAGE":
                 self.images += 1
-                self.dark_areas.append(_bbox_rect([0, 0, 1, 1], ctm))
+                self.dark_areas.append(_bbox_rect([0, 0, 1, 1], g.ctm))
             if op in self.SHOW:
                 self.has_text_ops = True
-                key = self.reason(tr, fill, tz, size, alpha, tm, ctm, any(marked))
+                key = self.reason(g.tr, g.fill, g.tz, g.size, g.alpha, tm, g.ctm, any(marked))
                 if key != last:
-                    # an identity cm makes pypdf hand over the text so far: a flush point
-                    out.append(([NumberObject(1), NumberObject(0), NumberObject(0),
-                                 NumberObject(1), NumberObject(0), NumberObject(0)], b"cm"))
-                    out.append(([NumberObject(len(keys))], MARKER))
-                    keys.append(key)
+                    out.extend(self._marker(key))
                     last = key
             out.append((operands, op))
-        return out, keys
+        return out
+
+    def _oc_hidden(self, operands, resources) -> bool:
+        """Whether a `/OC … BDC` sequence belongs to an optional-content group that is off."""
+        if len(operands) < 2 or str(operands[0]) != "/OC":
+            return False
+        props = operands[1]
+        if str(props) == "/_hidden":  # our mark for a form drawn inside a hidden layer
+            return True
+        try:
+            props = props.get_object() if hasattr(props, "get") else self._resource(resources, "/Properties", props)
+            ref = getattr(props, "indirect_reference", None)
+            return ref is not None and (ref.idnum, ref.generation) in self.off_ocgs
+        except Exception:
+            return False
+
+    def _do(self, name, resources, g: GState, depth: int, oc_hidden: bool) -> None:
+        """An XObject: an image darkens its area; a form is rewritten in the current state."""
+        from pypdf.generic import ContentStream, NameObject
+
+        try:
+            xd = resources.get("/XObject") if resources is not None else None
+            xd = xd.get_object() if xd is not None else None
+            xo = xd.get(name).get_object() if xd is not None and xd.get(name) is not None else None
+        except Exception:
+            return
+        if xo is None:
+            return
+        sub = str(xo.get("/Subtype"))
+        if sub == "/Image":
+            self.images += 1
+            self.dark_areas.append(_bbox_rect([0, 0, 1, 1], g.ctm))
+            return
+        if sub != "/Form" or depth >= self.MAX_FORM_DEPTH or id(xo) in self.done_forms:
+            return
+        try:
+            inner = g.copy()
+            m = _nums(list(xo.get("/Matrix", [])), 6)
+            if m:
+                inner.ctm = _mul(m, inner.ctm)
+            form_res = xo.get("/Resources")
+            form_res = form_res.get_object() if form_res is not None else resources
+            cs = ContentStream(xo, self.reader)
+            ops = cs.operations
+            if oc_hidden:
+                ops = [([NameObject("/OC"), NameObject("/_hidden")], b"BDC")] + list(ops) + [([], b"EMC")]
+            cs.operations = self.rewrite(ops, form_res, inner, depth + 1)
+            for k, v in xo.items():
+                if k not in ("/Length", "/Filter", "/DecodeParms"):
+                    cs[NameObject(k)] = v
+            self.done_forms.add(id(cs))
+            self.done_forms.add(id(xo))
+            xd[NameObject(str(name))] = cs
+        except Exception:
+            return
 
     def reason(self, tr, fill, tz, size, alpha, tm, ctm, oc_hidden) -> str | None:
         if oc_hidden:
@@ -348,18 +416,18 @@ def _page_box(page):
         return None
 
 
-def _page_text(page, reader, art, ctx, no: int) -> tuple[Lines, dict[str, Lines], bool, bool]:
+def _page_text(page, reader, art, ctx, no: int, done_forms: set) -> tuple[Lines, dict[str, Lines], bool, bool]:
     """Visible lines, hidden lines per reason, whether the page draws images, whether it
     has text operators at all."""
     from pypdf.generic import NameObject
 
-    vis = Visibility(page, reader, _page_box(page))
+    vis = Visibility(page, reader, _page_box(page), done_forms)
     contents = page.get_contents()
     if contents is None:
         return Lines(), {}, False, False
-    ops, keys = vis.rewrite(contents.operations)
-    if len(contents.operations) > MAX_OPS:
-        ctx.error(art, f"page {no}: more than {MAX_OPS} drawing operators; the rest was not checked for hidden text")
+    ops = vis.page_ops(contents.operations)
+    if vis.ops_seen > MAX_OPS:
+        ctx.error(art, f"page {no}: more than {MAX_OPS} drawing operators; the rest was not checked")
     contents.operations = ops
     page[NameObject("/Contents")] = contents
     current: list = [None]
@@ -367,10 +435,8 @@ def _page_text(page, reader, art, ctx, no: int) -> tuple[Lines, dict[str, Lines]
 
     def before(op, operands, cm, tm):
         if op == MARKER and operands:
-            try:
-                current[0] = keys[int(operands[0])]
-            except (ValueError, IndexError, TypeError):
-                current[0] = None
+            key = str(operands[0]).lstrip("/")
+            current[0] = None if key == "visible" else key
 
     def text(t, cm, tm, font, size):
         if t:
@@ -569,6 +635,7 @@ def _load(art, ctx) -> PdfModel:
 
     unchecked: list[int] = []
     undecoded: list[int] = []
+    done_forms: set = set()
     for no, page in enumerate(pages_list, 1):
         if page is None:
             continue
@@ -582,7 +649,7 @@ def _load(art, ctx) -> PdfModel:
             annots = (Lines(), Lines())
             ctx.error(art, f"page {no}: annotations could not be read ({type(e).__name__}); not analysed")
         try:
-            lines, hidden, images, has_text = _page_text(page, reader, art, ctx, no)
+            lines, hidden, images, has_text = _page_text(page, reader, art, ctx, no, done_forms)
         except Exception as e:
             ctx.error(art, f"page {no}: text layer could not be read ({type(e).__name__}: "
                            f"{shorten(str(e), 80)}); not analysed")
