@@ -209,7 +209,7 @@ def pdf(pages: list[str], *, info: dict | None = None, xmp: str = "",
         annots: dict[int, list[str]] | None = None, fields: list[str] | None = None,
         image_pages: set[int] = frozenset(), extgstate: str = "", ocg_off: bool = False,
         signature: str = "", media: str = "[0 0 612 792]", forms: dict[str, str] | None = None) -> bytes:
-    """A PDF with one page per content string (Helvetica as /F1).
+    """A PDF with one page per content string (Helvetica as /F1, Brush Script as /F2).
 
     `annots` maps a page index to annotation dictionaries (their `/P` is filled in);
     `fields` are AcroForm field dictionaries (a signature field is made with `signature`:
@@ -222,6 +222,7 @@ def pdf(pages: list[str], *, info: dict | None = None, xmp: str = "",
     catalog = b.reserve()
     pages_obj = b.reserve()
     font = b.add("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
+    script = b.add("<< /Type /Font /Subtype /Type1 /BaseFont /BrushScriptMT /Encoding /WinAnsiEncoding >>")
     image = b.stream(b"\x00", "/Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray /BitsPerComponent 8")
     gs = b.add(f"<< /Type /ExtGState {extgstate} >>") if extgstate else None
     ocg = b.add("<< /Type /OCG /Name (Layer 1) >>") if ocg_off else None
@@ -236,7 +237,7 @@ def pdf(pages: list[str], *, info: dict | None = None, xmp: str = "",
         page = b.reserve()
         kids.append(page)
         stream = b.stream(content)
-        res = f"/Font << /F1 {font} 0 R >>"
+        res = f"/Font << /F1 {font} 0 R /F2 {script} 0 R >>"
         xobjects = "".join(f" /{n} {ref} 0 R" for n, ref in form_refs.items())
         if i in image_pages:
             xobjects += f" /Im1 {image} 0 R"
@@ -447,6 +448,26 @@ RECIPES = {
         lambda: pdf([_page("EMPLOYMENT AGREEMENT")], info={"Producer": "DocuSign Envelope Service"},
                     signature="valid-shape"),
         [("ok", "LF607")]),
+    # LF608: names typed in a handwriting font where a signature belongs
+    "legal-forgery/LF608/script-name-after-by.docx": (
+        lambda: docx(_body(p("IN WITNESS WHEREOF the parties have executed this Agreement."), p("By:"),
+                           p(r("Robert Miles", SCRIPT)), p("Name: Robert Miles, Director"))),
+        [("ruleid", "LF608")]),
+    "legal-forgery/LF608/script-name-in-table.docx": (
+        lambda: docx(_body('<w:tbl><w:tr><w:tc>' + p("Signature of the Client:") + '</w:tc><w:tc>'
+                           + p(r("Alex Example", SCRIPT)) + '</w:tc></w:tr></w:tbl>')),
+        [("ruleid", "LF608")]),
+    "legal-forgery/LF608/script-logo-heading.docx": (
+        lambda: docx(p(r("Bella Rosa Bakery", SCRIPT)) + p("Menu for the spring season") + p("Fresh bread every morning.")),
+        [("ok", "LF608")]),
+    "legal-forgery/LF608/script-name.pdf": (
+        lambda: pdf([_page("DECLARATION", "I declare that the statements above are true.", "Signature:")
+                     + "\nBT /F2 20 Tf 72 600 Td (Jane Roe) Tj ET"]),
+        [("ruleid", "LF608")]),
+    "legal-forgery/LF608/script-name-signed.pdf": (
+        lambda: pdf([_page("DECLARATION", "I declare that the statements above are true.", "Signature:")
+                     + "\nBT /F2 20 Tf 72 600 Td (Jane Roe) Tj ET"], signature="valid-shape"),
+        [("ok", "LF608"), ("ok", "LF605")]),
     # HM351: hidden document layers
     "hidden-message/HM351/vanish.docx": (
         lambda: docx(_body(p("All figures reconciled. ", r(NOTE, "<w:vanish/>")))),

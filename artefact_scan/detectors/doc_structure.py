@@ -12,6 +12,9 @@ Signals on the container (the file itself; findings point at line 1 with the way
 - `lf.signature-stamp-unsigned` / `lf.approval-stamp-unsigned` — a PDF `/Stamp` annotation
   that claims a signature, seal, notarisation or filing (or an approval) in a file with no
   digital signature at all;
+- `lf.handwriting-font-signature` — a person's name typed in a handwriting font (Brush
+  Script, Lucida Handwriting, Segoe Script…) next to signature wording, in a file without a
+  digital signature;
 - `lf.signature-object-invalid` — a signature object that is a shell: an XML-DSig part
   without a signature value, a `/Sig` whose `/Contents` is all zeros or whose `/ByteRange`
   does not cover the file.
@@ -68,7 +71,7 @@ def _claims(text: str) -> str:
 
 @detector("doc-structure", ("lf.signature-line-shown-signed", "lf.visual-signature-unsigned",
                             "lf.signature-stamp-unsigned", "lf.approval-stamp-unsigned",
-                            "lf.signature-object-invalid"),
+                            "lf.signature-object-invalid", "lf.handwriting-font-signature"),
           kinds={"docx", "pdf"})
 def document_structure(art, ctx):
     if art.kind == "docx":
@@ -90,6 +93,8 @@ def _docx(art, ctx):
     if model.signature_rel_dangling:
         ctx.signal(art, "lf.signature-object-invalid", 0, 0, what="the package",
                    problem="it declares a digital-signature origin but holds no signature part")
+    if not model.signed:
+        _script(art, ctx, model.script_signatures)
     valid_setups = {i for s in model.signatures if s.has_value and not s.problem for i in s.setup_ids}
     for line in model.signature_lines:
         if line.id and line.id in valid_setups:
@@ -127,6 +132,7 @@ def _pdf(art, ctx):
                        what=f"signature field {f.name}", problem=f.problem)
     if model.signed:
         return
+    _script(art, ctx, model.script_signatures)
     for f in model.sig_fields:
         if not f.has_value:
             claim = _claims(f.appearance)
@@ -141,6 +147,11 @@ def _pdf(art, ctx):
             ctx.signal(art, "lf.signature-stamp-unsigned", 0, 0, page=s.page, stamp=label[:120])
         elif APPROVAL_WORDS.search(label):
             ctx.signal(art, "lf.approval-stamp-unsigned", 0, 0, page=s.page, stamp=label[:120])
+
+
+def _script(art, ctx, found) -> None:
+    for where, name, cue in found[:20]:
+        ctx.signal(art, "lf.handwriting-font-signature", 0, 0, signer=name, where=where, cue=cue)
 
 
 def _hidden_layer(art) -> bool:

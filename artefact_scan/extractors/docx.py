@@ -47,6 +47,22 @@ SCRIPT_FONT = re.compile(
     r"cedarville|zeyada|caveat|kalam|marck")
 
 
+# A person's name as typed for a signature: two to four capitalised words.
+NAME_SHAPE = re.compile(r"(?:(?:Dr|Mr|Mrs|Ms|Hon)\.?\s+)?[A-Z\u00c0-\u00de][A-Za-z\u00c0-\u00ff'.-]*"
+                        r"(?:\s+[A-Z\u00c0-\u00de][A-Za-z\u00c0-\u00ff'.-]*){1,3}")
+SIGNATURE_CUE = re.compile(r"(?i)\bsignature\b|\bsigned\b|\bby\s*:|/s/|\bsignatory\b|\bwitness(?:ed)?\b|\bsign(?:ed)?\s+(?:here|below)")
+
+
+def signature_cue(paragraphs: dict[int, str], no: int, name: str) -> str:
+    """Signature wording in the paragraph of a typed name or the two around it."""
+    for k in (no, no - 1, no + 1, no - 2, no + 2):
+        text = paragraphs.get(k, "").replace(name, " ")
+        m = SIGNATURE_CUE.search(text)
+        if m:
+            return text[max(0, m.start() - 20):m.end() + 20].strip()
+    return ""
+
+
 @dataclass
 class SignatureLine:
     id: str
@@ -75,6 +91,7 @@ class DocxModel:
     body: Lines | None = None
     body_paragraphs: dict[int, str] = field(default_factory=dict)  # paragraph → visible text
     signature_rel_dangling: bool = False  # the package says it is signed but has no signature
+    script_signatures: list[tuple[str, str, str]] = field(default_factory=list)  # (where, name, cue)
 
     @property
     def signed(self) -> bool:
@@ -675,6 +692,10 @@ def _load(art, ctx) -> DocxModel:
             _stories(model, walker, main, base_facts)
             for no, sig in walker.signature_paragraphs:
                 model.signature_lines.append(_signature_line(sig, no, main, walker))
+            for no, name in walker.script_runs.items():
+                cue = signature_cue(walker.paragraph_text, no, name)
+                if cue and NAME_SHAPE.fullmatch(name.strip()):
+                    model.script_signatures.append((f"paragraph {no}", name.strip(), cue))
     # headers, footers, notes, comments: by relationship, else by name
     targets = {t: typ for typ, t, mode in doc_rels if mode != "External"}
     if not targets:

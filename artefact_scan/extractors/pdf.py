@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 
 from ..docmodel import Lines, UnsafeXML, emit, local, parse_xml, shorten
 from . import extractor
+from .docx import NAME_SHAPE, SCRIPT_FONT, signature_cue
 
 MAX_PAGES = 400
 MAX_SECONDS = 30.0  # of PDF work per file; the rest is reported as not analysed
@@ -86,6 +87,7 @@ class PdfModel:
     sig_fields: list[SigField] = field(default_factory=list)
     pages: int = 0
     incremental_updates: int = 0
+    script_signatures: list[tuple[str, str, str]] = field(default_factory=list)  # (where, name, cue)
 
     @property
     def signed(self) -> bool:
@@ -416,7 +418,17 @@ def _page_box(page):
         return None
 
 
-def _page_text(page, reader, art, ctx, no: int, done_forms: set) -> tuple[Lines, dict[str, Lines], bool, bool]:
+def _page_cue(text: str, name: str) -> str:
+    """Signature wording on the lines around a typed name."""
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if name in line:
+            return signature_cue({k: v for k, v in enumerate(lines)}, i, name)
+    return ""
+
+
+def _page_text(page, reader, art, ctx, no: int, done_forms: set,
+               script_signatures: list) -> tuple[Lines, dict[str, Lines], bool, bool]:
     """Visible lines, hidden lines per reason, whether the page draws images, whether it
     has text operators at all."""
     from pypdf.generic import NameObject
@@ -432,6 +444,7 @@ def _page_text(page, reader, art, ctx, no: int, done_forms: set) -> tuple[Lines,
     page[NameObject("/Contents")] = contents
     current: list = [None]
     chunks: list[tuple[str | None, str]] = []
+    script: list[str] = []  # visible text set in a handwriting font
 
     def before(op, operands, cm, tm):
         if op == MARKER and operands:
@@ -441,6 +454,13 @@ def _page_text(page, reader, art, ctx, no: int, done_forms: set) -> tuple[Lines,
     def text(t, cm, tm, font, size):
         if t:
             chunks.append((current[0], t))
+            if current[0] is None and t.strip() and font is not None:
+                try:
+                    base = str(font.get("/BaseFont", ""))
+                except Exception:
+                    base = ""
+                if base and SCRIPT_FONT.search(base.split("+")[-1]):
+                    script.append(t.strip())
 
     full = page.extract_text(visitor_operand_before=before, visitor_text=text)
     hidden_keys = {k for k, _t in chunks if k is not None}
@@ -464,6 +484,10 @@ def _page_text(page, reader, art, ctx, no: int, done_forms: set) -> tuple[Lines,
         hl = hidden_lines.setdefault(k, Lines())
         for i, line in enumerate(t.split("\n"), 1):
             hl.add(line, f"{label} hidden line {i}")
+    for name in script:
+        cue = _page_cue(visible_text, name)
+        if cue and NAME_SHAPE.fullmatch(name):
+            script_signatures.append((f"page {no}", name, cue))
     return lines, hidden_lines, vis.images > 0, vis.has_text_ops
 
 
@@ -649,7 +673,8 @@ def _load(art, ctx) -> PdfModel:
             annots = (Lines(), Lines())
             ctx.error(art, f"page {no}: annotations could not be read ({type(e).__name__}); not analysed")
         try:
-            lines, hidden, images, has_text = _page_text(page, reader, art, ctx, no, done_forms)
+            lines, hidden, images, has_text = _page_text(page, reader, art, ctx, no, done_forms,
+                                                         model.script_signatures)
         except Exception as e:
             ctx.error(art, f"page {no}: text layer could not be read ({type(e).__name__}: "
                            f"{shorten(str(e), 80)}); not analysed")
