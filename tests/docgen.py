@@ -519,6 +519,13 @@ RECIPES = {
     "hidden-message/HM351/layer-off.pdf": (
         lambda: pdf([_page("Quarterly report") + "\n/OC /OC1 BDC\n" + _page(NOTE, y=400) + "\nEMC"], ocg_off=True),
         [("ruleid", "HM351")]),
+    "hidden-message/HM351/covered-by-box.pdf": (
+        lambda: pdf([_page("Quarterly report", "Revenue grew in every region.") + "\n" + _page(NOTE, y=400)
+                     + "\n1 1 1 rg 60 390 560 30 re f"]),
+        [("ruleid", "HM351")]),
+    "hidden-message/HM351/text-on-shaded-box.pdf": (
+        lambda: pdf(["0.9 0.9 0.9 rg 60 390 500 30 re f 0 g\n" + _page("Quarterly report for the northern region", y=400)]),
+        [("ok", "HM351")]),
     "hidden-message/HM351/ocr-layer.pdf": (
         lambda: pdf(["q 612 0 0 792 0 0 cm /Im1 Do Q\n" + _page("SERVICES AGREEMENT", "This Agreement is made between the parties.", pre="3 Tr")],
                     image_pages={0}),

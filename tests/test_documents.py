@@ -261,3 +261,15 @@ def test_pdf_hidden_text_inside_form_xobjects():
     assert "secret words inside a form object" in hidden
     # a form drawn while render mode 3 is in force inherits it
     assert "plain words inside the second form" in hidden and "plain words" not in visible
+
+
+def test_time_limit_is_not_swallowed_by_broad_excepts():
+    from artefact_scan.context import Deadline
+
+    try:
+        try:
+            raise Deadline()
+        except Exception:  # what a third-party parser does
+            pytest.fail("Deadline was caught by except Exception")
+    except Deadline:
+        pass

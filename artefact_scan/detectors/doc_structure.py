@@ -56,7 +56,7 @@ NEUTRAL_STAMPS = {"draft", "confidential", "forcomment", "notforpublicrelease", 
 CONCEALING = {"vanish", "specVanish", "webHidden", "colour", "tiny", "alternate", "hidden-shape",
               "off-page-shape",
               "render-invisible", "render-clip", "transparent", "white", "squeezed", "off-page",
-              "optional-off", "hidden-annotation"}
+              "optional-off", "hidden-annotation", "covered"}
 _WORDS = re.compile(r"[^\W\d_]{2,}")
 
 

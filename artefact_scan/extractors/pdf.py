@@ -55,6 +55,7 @@ HIDDEN_REASONS = {
     "squeezed": "horizontal scaling near 0 (Tz)",
     "off-page": "outside the page",
     "optional-off": "optional content layer that is off",
+    "covered": "covered by a shape painted over it",
     "ocr": "invisible text over a page image (an OCR layer)",
     "hidden-annotation": "annotation flagged hidden",
     "properties": "document properties",
@@ -173,6 +174,10 @@ class Visibility:
         self.has_text_ops = False
         self.ops_seen = 0
         self.done_forms = done_forms  # id() of forms already rewritten (shared resources)
+        self.collecting = False
+        self.fills: list[tuple[int, tuple]] = []  # (operator index, box) of filled shapes
+        x0, y0, x1, y1 = box if box is not None else (0, 0, 612, 792)
+        self.page_area = max(1.0, (x1 - x0) * (y1 - y0))
 
     @staticmethod
     def _resource(resources, kind: str, name):
@@ -185,7 +190,21 @@ class Visibility:
             return None
 
     def page_ops(self, ops: list) -> list:
+        # first pass: where the page paints filled shapes, so that text painted over later
+        # ("covered") is known when the second pass marks the text
+        self.collecting = True
+        self.rewrite(ops, self.resources, GState(), 0)
+        self.collecting = False
+        self.dark_areas, self.images, self.ops_seen, self.has_text_ops = [], 0, 0, False
         return self.rewrite(ops, self.resources, GState(), 0)
+
+    def covered(self, i: int, x: float, y: float, w: float, h: float) -> bool:
+        """Whether a filled shape painted after operator `i` hides the text at (x, y)."""
+        pts = ((x + 0.5, y + 0.3 * h), (x + max(w, 1.0) - 0.5, y + 0.3 * h))
+        for j, (a0, b0, a1, b1) in self.fills:
+            if j > i and all(a0 <= px <= a1 and b0 <= py <= b1 for px, py in pts):
+                return True
+        return False
 
     def _marker(self, key):
         from pypdf.generic import NameObject, NumberObject
@@ -279,6 +298,10 @@ class Visibility:
             elif op in (b"f", b"F", b"f*", b"B", b"B*", b"b", b"b*"):
                 if path and not _white(g.fill):
                     self.dark_areas.extend(path[:50])
+                if self.collecting and depth == 0 and g.alpha > 0.5:
+                    for bx in path[:50]:
+                        if (bx[2] - bx[0]) * (bx[3] - bx[1]) < 0.9 * self.page_area:
+                            self.fills.append((i, bx))
                 path = []
             elif op in (b"n", b"S", b"s"):
                 path = []
@@ -288,14 +311,21 @@ class Visibility:
                 if marked:
                     marked.pop()
             elif op == b"Do" and operands:
-                self._do(operands[0], resources, g, depth, any(marked))
+                if not self.collecting:
+                    self._do(operands[0], resources, g, depth, any(marked))
                 last = object()  # the form's markers changed the visitor's state
             elif op == b"INLINE IMAGE":
                 self.images += 1
                 self.dark_areas.append(_bbox_rect([0, 0, 1, 1], g.ctm))
-            if op in self.SHOW:
+            if op in self.SHOW and not self.collecting:
                 self.has_text_ops = True
                 key = self.reason(g.tr, g.fill, g.tz, g.size, g.alpha, tm, g.ctm, any(marked))
+                if key is None and depth == 0 and self.fills:
+                    full = _mul(tm, g.ctm)
+                    h = abs(g.size) * math.hypot(full[2], full[3])
+                    w = abs(g.size) * math.hypot(full[0], full[1]) * (g.tz / 100.0) * 0.5 * _shown_len(op, operands)
+                    if self.covered(i, full[4], full[5], w, h):
+                        key = "covered"
                 if key != last:
                     out.extend(self._marker(key))
                     last = key
@@ -381,6 +411,16 @@ class Visibility:
         if tr in (0, 4) and _white(fill) and not any(a[0] <= x <= a[2] and a[1] <= y <= a[3] for a in self.dark_areas):
             return "white"
         return None
+
+
+def _shown_len(op: bytes, operands) -> int:
+    """How many glyphs a text-showing operator paints, about."""
+    try:
+        if op == b"TJ":
+            return sum(len(x) for x in operands[0] if isinstance(x, (str, bytes)))
+        return len(operands[-1]) if operands else 0
+    except Exception:
+        return 0
 
 
 def _bbox_rect(r, ctm):
