@@ -141,3 +141,15 @@ def shorten(value: str, limit: int = 60) -> str:
     """A value for an origin label: one line, bounded."""
     value = " ".join(str(value).split())
     return value if len(value) <= limit else value[: limit - 1] + "\u2026"
+
+
+def raw_strings(ctx, art, what: str):
+    """When a document cannot be parsed, its printable strings still get the text rules
+    (an uncompressed content stream or a stored ZIP member shows its words)."""
+    from .textmap import printable_strings
+
+    text, _spans = printable_strings(art.meta.get("bytes") or b"", ctx.limits.max_child_bytes // 4)
+    if not text.strip():
+        return None
+    return ctx.child(art, text, label=f"printable strings of the unreadable {what}", kind="strings",
+                     name=art.name + ".strings")

@@ -273,3 +273,12 @@ def test_time_limit_is_not_swallowed_by_broad_excepts():
             pytest.fail("Deadline was caught by except Exception")
     except Deadline:
         pass
+
+
+def test_unreadable_pdf_still_gets_text_rules_on_its_strings(tmp_path):
+    data = pdf([text_ops(["Digitally signed by Hon. Jane Roe"])])
+    broken = data.replace(b"%PDF-1.7", b"%PDF-1.7\n1 0 obj << /Length 99999999 >> stream\n", 1)[:-200]
+    res = _scan(tmp_path, "broken.pdf", broken, select=["LF", "HM"])
+    assert res.errors
+    kids, ctx = _children(b"%PDF-1.7\n(" + NOTE.encode() + b") Tj\n", "pdf")
+    assert list(kids) == ["printable strings of the unreadable PDF"] and NOTE in kids["printable strings of the unreadable PDF"].text

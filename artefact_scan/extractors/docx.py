@@ -28,7 +28,7 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 
-from ..docmodel import Lines, UnsafeXML, emit, local, parse_xml, shorten
+from ..docmodel import Lines, UnsafeXML, emit, local, parse_xml, raw_strings, shorten
 from . import extractor
 
 MAX_MEMBERS = 5000
@@ -953,6 +953,10 @@ def _properties(model: DocxModel, pkg: Package, facts: set) -> None:
 @extractor("docx", kinds={"docx"}, binary=True)
 def extract_docx(art, ctx):
     model = load(art, ctx)
+    if model is None or model.body is None:  # nothing could be parsed
+        child = raw_strings(ctx, art, "DOCX")
+        if child is not None:
+            yield child
     if model is None:
         return
     for label, lines, facts, meta in model.children:

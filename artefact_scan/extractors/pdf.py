@@ -35,7 +35,7 @@ import time
 import warnings
 from dataclasses import dataclass, field
 
-from ..docmodel import Lines, UnsafeXML, emit, local, parse_xml, shorten
+from ..docmodel import Lines, UnsafeXML, emit, local, parse_xml, raw_strings, shorten
 from . import extractor
 from .docx import NAME_SHAPE, SCRIPT_FONT, signature_cue
 
@@ -988,6 +988,10 @@ def _attachments(model: PdfModel, reader, art, ctx) -> None:
 @extractor("pdf", kinds={"pdf"}, binary=True)
 def extract_pdf(art, ctx):
     model = load(art, ctx)
+    if model is None or not model.pages:  # nothing could be parsed
+        child = raw_strings(ctx, art, "PDF")
+        if child is not None:
+            yield child
     if model is None:
         return
     for label, lines, facts, meta in model.children:
