@@ -15,6 +15,8 @@ Signals on the container (the file itself; findings point at line 1 with the way
 - `lf.handwriting-font-signature` — a person's name typed in a handwriting font (Brush
   Script, Lucida Handwriting, Segoe Script…) next to signature wording, in a file without a
   digital signature;
+- `lf.image-signature` — a picture placed in a Word document next to signature wording, in a
+  package without a digital signature;
 - `lf.signature-object-invalid` — a signature object that is a shell: an XML-DSig part
   without a signature value, a `/Sig` whose `/Contents` is all zeros or whose `/ByteRange`
   does not cover the file.
@@ -71,7 +73,8 @@ def _claims(text: str) -> str:
 
 @detector("doc-structure", ("lf.signature-line-shown-signed", "lf.visual-signature-unsigned",
                             "lf.signature-stamp-unsigned", "lf.approval-stamp-unsigned",
-                            "lf.signature-object-invalid", "lf.handwriting-font-signature"),
+                            "lf.signature-object-invalid", "lf.handwriting-font-signature",
+                            "lf.image-signature"),
           kinds={"docx", "pdf"})
 def document_structure(art, ctx):
     if art.kind == "docx":
@@ -95,6 +98,9 @@ def _docx(art, ctx):
                    problem="it declares a digital-signature origin but holds no signature part")
     if not model.signed:
         _script(art, ctx, model.script_signatures)
+        for where, picture, cue in model.image_signatures[:20]:
+            what = f'a picture ("{picture}")' if picture else "a picture"
+            ctx.signal(art, "lf.image-signature", 0, 0, what=what, where=where, cue=cue)
     valid_setups = {i for s in model.signatures if s.has_value and not s.problem for i in s.setup_ids}
     for line in model.signature_lines:
         if line.id and line.id in valid_setups:
@@ -147,11 +153,17 @@ def _pdf(art, ctx):
             ctx.signal(art, "lf.signature-stamp-unsigned", 0, 0, page=s.page, stamp=label[:120])
         elif APPROVAL_WORDS.search(label):
             ctx.signal(art, "lf.approval-stamp-unsigned", 0, 0, page=s.page, stamp=label[:120])
+        elif s.name.lower() not in NEUTRAL_STAMPS and (s.image or not s.text):
+            # a custom stamp: how a picture of a signature or seal is usually pasted on a PDF
+            what = "a custom stamp that draws a picture" if s.image else "a custom stamp"
+            ctx.signal(art, "lf.approval-stamp-unsigned", 0, 0, page=s.page,
+                       stamp=f"{what}{': ' + label[:80] if label else ''}")
 
 
 def _script(art, ctx, found) -> None:
     for where, name, cue in found[:20]:
-        ctx.signal(art, "lf.handwriting-font-signature", 0, 0, signer=name, where=where, cue=cue)
+        ctx.signal(art, "lf.handwriting-font-signature", 0, 0, signer=name, where=where, cue=cue,
+                   what=f'"{name}" typed in a handwriting font')
 
 
 def _hidden_layer(art) -> bool:

@@ -92,6 +92,7 @@ class DocxModel:
     body_paragraphs: dict[int, str] = field(default_factory=dict)  # paragraph → visible text
     signature_rel_dangling: bool = False  # the package says it is signed but has no signature
     script_signatures: list[tuple[str, str, str]] = field(default_factory=list)  # (where, name, cue)
+    image_signatures: list[tuple[str, str, str]] = field(default_factory=list)  # (where, picture, cue)
 
     @property
     def signed(self) -> bool:
@@ -322,6 +323,7 @@ class PartWalker:
         self.signature_paragraphs: list[tuple[int, object]] = []  # (paragraph, o:signatureline)
         self.paragraph_text: dict[int, str] = {}
         self.script_runs: dict[int, str] = {}
+        self.pictures: dict[int, str] = {}  # paragraph → name of a picture in it
         self.pending_boxes: list = []
 
     # visibility of one run
@@ -556,6 +558,10 @@ class PartWalker:
         hidden shape (`wp:docPr hidden`, VML `visibility:hidden`) or one placed far off the
         page is hidden text."""
         why = _shape_hidden(el)
+        if why is None:
+            picture = _picture(el)
+            if picture is not None:
+                self.pictures.setdefault(no, picture)
         stack = [(el, 0)]
         while stack:
             cur, d = stack.pop()
@@ -574,6 +580,23 @@ class PartWalker:
 _VML_OFF = re.compile(r"(?i)(?:margin-left|margin-top|left|top)\s*:\s*-\s*(\d+(?:\.\d+)?)\s*(pt|in|cm|mm|px)?")
 _UNIT_PT = {"pt": 1.0, "in": 72.0, "cm": 28.35, "mm": 2.835, "px": 0.75, None: 0.75}
 OFF_PAGE_PT = 1500.0  # about 21 inches: no page is that large
+
+
+def _picture(el) -> str | None:
+    """The name of a picture a drawing or VML shape shows ('' when unnamed); None when it
+    shows none, or when it is a signature-line object (judged on its own)."""
+    found, name = False, ""
+    for e in el.iter():
+        n = local(e.tag)
+        if n == "signatureline":
+            return None
+        if n in ("blip", "imagedata"):
+            found = True
+        elif n == "docPr":
+            name = _attr(e, "descr") or _attr(e, "title") or _attr(e, "name") or name
+        elif n == "shape" and not name:
+            name = _attr(e, "alt") or _attr(e, "title") or ""
+    return shorten(name, 40) if found else None
 
 
 def _shape_hidden(el) -> str | None:
@@ -696,6 +719,10 @@ def _load(art, ctx) -> DocxModel:
                 cue = signature_cue(walker.paragraph_text, no, name)
                 if cue and NAME_SHAPE.fullmatch(name.strip()):
                     model.script_signatures.append((f"paragraph {no}", name.strip(), cue))
+            for no, name in walker.pictures.items():
+                cue = signature_cue(walker.paragraph_text, no, "\x00")
+                if cue:
+                    model.image_signatures.append((f"paragraph {no}", name, cue))
     # headers, footers, notes, comments: by relationship, else by name
     targets = {t: typ for typ, t, mode in doc_rels if mode != "External"}
     if not targets:

@@ -69,6 +69,7 @@ class Stamp:
     name: str
     text: str  # /Contents and appearance text
     hidden: bool = False
+    image: bool = False  # its appearance draws a picture
 
 
 @dataclass
@@ -543,6 +544,30 @@ def _s(obj, key, default=""):
         return default
 
 
+def _appearance_image(annot, depth: int = 0) -> bool:
+    """Whether an annotation's normal appearance draws an image (directly or in a form)."""
+    try:
+        n = annot.get("/AP").get_object().get("/N").get_object()
+        return _draws_image(n, 0)
+    except Exception:
+        return False
+
+
+def _draws_image(form, depth: int) -> bool:
+    if depth > 4:
+        return False
+    try:
+        res = form.get("/Resources")
+        xo = res.get_object().get("/XObject") if res is not None else None
+        for v in (xo.get_object().values() if xo is not None else []):
+            v = v.get_object()
+            if str(v.get("/Subtype")) == "/Image" or (str(v.get("/Subtype")) == "/Form" and _draws_image(v, depth + 1)):
+                return True
+        return b"BI" in form.get_data()[:100000] and b" ID" in form.get_data()[:100000]
+    except Exception:
+        return False
+
+
 def _appearance_text(annot, reader) -> str:
     """Text drawn by an annotation's normal appearance stream."""
     from pypdf import PageObject
@@ -801,7 +826,7 @@ def _annotations(page, reader, no: int, model: PdfModel) -> tuple[Lines, Lines]:
                 sf.appearance = ap
         text = " / ".join(dict.fromkeys(p.strip() for p in parts if p.strip()))
         if sub == "Stamp":
-            model.stamps.append(Stamp(no, sub, name, text, is_hidden))
+            model.stamps.append(Stamp(no, sub, name, text, is_hidden, _appearance_image(a)))
         if text:
             (hidden if is_hidden else shown).add(text, label)
     return shown, hidden
