@@ -324,7 +324,6 @@ class PartWalker:
         self.paragraph_text: dict[int, str] = {}
         self.script_runs: dict[int, str] = {}
         self.pictures: dict[int, str] = {}  # paragraph → name of a picture in it
-        self.pending_boxes: list = []
 
     # visibility of one run
     def reason(self, rprops: dict, para_bg: str | None, cell_bg: str | None) -> str | None:

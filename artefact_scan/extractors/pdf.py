@@ -480,7 +480,7 @@ def _page_text(page, reader, art, ctx, no: int, done_forms: set,
         return Lines(), {}, False, False
     ops = vis.page_ops(contents.operations)
     if vis.ops_seen > MAX_OPS:
-        ctx.error(art, f"page {no}: more than {MAX_OPS} drawing operators; the rest was not checked")
+        ctx.error(art, f"page {no}: more than {MAX_OPS} drawing operators; the rest was not checked for hidden text")
     contents.operations = ops
     page[NameObject("/Contents")] = contents
     current: list = [None]
@@ -511,9 +511,14 @@ def _page_text(page, reader, art, ctx, no: int, done_forms: set,
     else:
         visible_text = "".join(t for k, t in chunks if k is None)
         hidden = {}
+        prev = None
         for k, t in chunks:
             if k is not None:
-                hidden[k] = hidden.get(k, "") + t
+                so_far = hidden.get(k, "")
+                if so_far and prev != k and not so_far.endswith("\n"):
+                    so_far += "\n"  # text of another visibility came between: a new line
+                hidden[k] = so_far + t
+            prev = k
     label = f"page {no}"
     lines = Lines()
     for i, line in enumerate(visible_text.split("\n"), 1):
@@ -596,6 +601,16 @@ def _appearance_text(annot, reader) -> str:
         return ""
 
 
+def _raw_bytes(obj) -> bytes:
+    """The bytes of a PDF string, whether pypdf decoded it to text or not."""
+    if isinstance(obj, bytes):
+        return bytes(obj)
+    original = getattr(obj, "original_bytes", None)
+    if isinstance(original, bytes):
+        return original
+    return str(obj).encode("latin-1", "replace")
+
+
 def _sig_problem(v, data: bytes) -> str:
     """Why a /Sig value does not look like a real signature ('' when it does)."""
     try:
@@ -604,7 +619,7 @@ def _sig_problem(v, data: bytes) -> str:
         return "it has no usable /ByteRange"
     contents = v.get("/Contents")
     try:
-        raw = bytes(contents.get_object()) if contents is not None else b""
+        raw = _raw_bytes(contents.get_object()) if contents is not None else b""
     except Exception:
         raw = b""
     if not raw:
