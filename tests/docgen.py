@@ -226,7 +226,8 @@ def pdf(pages: list[str], *, info: dict | None = None, xmp: str = "",
     image = b.stream(b"\x00", "/Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray /BitsPerComponent 8")
     gs = b.add(f"<< /Type /ExtGState {extgstate} >>") if extgstate else None
     ocg = b.add("<< /Type /OCG /Name (Layer 1) >>") if ocg_off else None
-    form_refs = {name: b.stream(body, f"/Type /XObject /Subtype /Form /BBox [0 0 612 792] /Resources << /Font << /F1 {font} 0 R >> >>")
+    form_refs = {name: b.stream(body, f"/Type /XObject /Subtype /Form /BBox [0 0 612 792] "
+                                      f"/Resources << /Font << /F1 {font} 0 R >> /XObject << /Im1 {image} 0 R >> >>")
                  for name, body in (forms or {}).items()}
     kids = []
     field_refs = []
@@ -559,6 +560,10 @@ RECIPES = {
         lambda: pdf(["q 612 0 0 792 0 0 cm /Im1 Do Q\n" + _page("SERVICES AGREEMENT", "This Agreement is made between the parties.", pre="3 Tr")],
                     image_pages={0}),
         [("ok", "HM351")]),
+    "hidden-message/HM351/invisible-next-to-small-logo.pdf": (
+        lambda: pdf(["q 40 0 0 40 500 740 cm /Im1 Do Q\n" + _page("Quarterly report") + "\n" + _page(NOTE, pre="3 Tr", y=400)],
+                    image_pages={0}),
+        [("ruleid", "HM351")]),
     "hidden-message/HM351/white-on-dark-box.pdf": (
         lambda: pdf(["0.1 0.2 0.4 rg 50 690 500 60 re f\n" + _page("Quarterly report for the northern region", pre="1 1 1 rg", y=710)]),
         [("ok", "HM351")]),

@@ -282,3 +282,11 @@ def test_unreadable_pdf_still_gets_text_rules_on_its_strings(tmp_path):
     assert res.errors
     kids, ctx = _children(b"%PDF-1.7\n(" + NOTE.encode() + b") Tj\n", "pdf")
     assert list(kids) == ["printable strings of the unreadable PDF"] and NOTE in kids["printable strings of the unreadable PDF"].text
+
+
+def test_ocr_layer_needs_a_page_image_under_the_text():
+    scan_in_form = "q 612 0 0 792 0 0 cm /Im1 Do Q"
+    content = "/Fm1 Do\n" + text_ops(["SERVICES AGREEMENT between the parties"], pre="3 Tr")
+    kids, _ = _children(pdf([content], forms={"Fm1": scan_in_form}, image_pages={0}), "pdf")
+    # the scanned page image is drawn through a form XObject: still an OCR layer
+    assert list(kids) == ["page 1 hidden text: invisible text over a page image (an OCR layer)"]

@@ -177,6 +177,7 @@ class Visibility:
         self.done_forms = done_forms  # id() of forms already rewritten (shared resources)
         self.collecting = False
         self.fills: list[tuple[int, tuple]] = []  # (operator index, box) of filled shapes
+        self.page_images: list[tuple] = []  # boxes of images covering a good part of the page
         x0, y0, x1, y1 = box if box is not None else (0, 0, 612, 792)
         self.page_area = max(1.0, (x1 - x0) * (y1 - y0))
 
@@ -312,12 +313,10 @@ class Visibility:
                 if marked:
                     marked.pop()
             elif op == b"Do" and operands:
-                if not self.collecting:
-                    self._do(operands[0], resources, g, depth, any(marked))
+                self._do(operands[0], resources, g, depth, any(marked))
                 last = object()  # the form's markers changed the visitor's state
             elif op == b"INLINE IMAGE":
-                self.images += 1
-                self.dark_areas.append(_bbox_rect([0, 0, 1, 1], g.ctm))
+                self._image(g)
             if op in self.SHOW and not self.collecting:
                 self.has_text_ops = True
                 key = self.reason(g.tr, g.fill, g.tz, g.size, g.alpha, tm, g.ctm, any(marked))
@@ -332,6 +331,13 @@ class Visibility:
                     last = key
             out.append((operands, op))
         return out
+
+    def _image(self, g: GState) -> None:
+        box = _bbox_rect([0, 0, 1, 1], g.ctm)
+        self.images += 1
+        self.dark_areas.append(box)
+        if self.collecting and (box[2] - box[0]) * (box[3] - box[1]) >= 0.25 * self.page_area:
+            self.page_images.append(box)
 
     def _oc_hidden(self, operands, resources) -> bool:
         """Whether a `/OC … BDC` sequence belongs to an optional-content group that is off."""
@@ -361,10 +367,11 @@ class Visibility:
             return
         sub = str(xo.get("/Subtype"))
         if sub == "/Image":
-            self.images += 1
-            self.dark_areas.append(_bbox_rect([0, 0, 1, 1], g.ctm))
+            self._image(g)
             return
-        if sub != "/Form" or depth >= self.MAX_FORM_DEPTH or id(xo) in self.done_forms:
+        if sub != "/Form" or depth >= self.MAX_FORM_DEPTH:
+            return
+        if id(xo) in self.done_forms and not self.collecting:
             return
         try:
             inner = g.copy()
@@ -373,8 +380,11 @@ class Visibility:
                 inner.ctm = _mul(m, inner.ctm)
             form_res = xo.get("/Resources")
             form_res = form_res.get_object() if form_res is not None else resources
-            cs = ContentStream(xo, self.reader)
+            cs = xo if isinstance(xo, ContentStream) else ContentStream(xo, self.reader)
             ops = cs.operations
+            if self.collecting:  # only looking for page images drawn through forms
+                self.rewrite(ops, form_res, inner, depth + 1)
+                return
             if oc_hidden:
                 ops = [([NameObject("/OC"), NameObject("/_hidden")], b"BDC")] + list(ops) + [([], b"EMC")]
             cs.operations = self.rewrite(ops, form_res, inner, depth + 1)
@@ -390,10 +400,12 @@ class Visibility:
     def reason(self, tr, fill, tz, size, alpha, tm, ctm, oc_hidden) -> str | None:
         if oc_hidden:
             return "optional-off"
-        if tr == 3:
-            return "render-invisible"
-        if tr == 7:
-            return "render-clip"
+        if tr in (3, 7):
+            full = _mul(tm, ctm)
+            x, y = full[4], full[5]
+            if any(a[0] - 2 <= x <= a[2] + 2 and a[1] - 2 <= y <= a[3] + 2 for a in self.page_images):
+                return "ocr"  # invisible text over a scanned page image: an OCR layer
+            return "render-invisible" if tr == 3 else "render-clip"
         if alpha <= 0.01 and tr in (0, 4):
             return "transparent"
         full = _mul(tm, ctm)
@@ -525,8 +537,6 @@ def _page_text(page, reader, art, ctx, no: int, done_forms: set,
         lines.add(line, f"{label} line {i}")
     hidden_lines: dict[str, Lines] = {}
     for k, t in hidden.items():
-        if k in ("render-invisible", "render-clip") and vis.images:
-            k = "ocr"
         hl = hidden_lines.setdefault(k, Lines())
         for i, line in enumerate(t.split("\n"), 1):
             hl.add(line, f"{label} hidden line {i}")
