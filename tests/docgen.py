@@ -145,7 +145,9 @@ def signature_xml(value: str = "", setup_id: str = "") -> str:
             f'xmlns="http://schemas.microsoft.com/office/2006/digsig"><SetupID>{setup_id}</SetupID>'
             f'</SignatureInfoV1></SignatureProperty></SignatureProperties></Object>') if setup_id else ""
     return ('<?xml version="1.0" encoding="UTF-8"?><Signature xmlns="http://www.w3.org/2000/09/xmldsig#" Id="idPackageSignature">'
-            f'<SignedInfo/><SignatureValue>{value}</SignatureValue>{info}</Signature>')
+            '<SignedInfo><Reference URI="#idPackageObject"><DigestValue>'
+            f'{"c2lnbmVkIHBhY2thZ2Ugb2JqZWN0IGRpZ2VzdA==" if value else ""}</DigestValue></Reference></SignedInfo>'
+            f'<SignatureValue>{value}</SignatureValue>{info}</Signature>')
 
 
 # A base64 string of the length of a 2048-bit RSA signature; its bytes mean nothing.
@@ -431,6 +433,10 @@ RECIPES = {
     "legal-forgery/LF605/empty-signature-value.docx": (
         lambda: docx(_body(), signatures={"sig1.xml": signature_xml("")}),
         [("ruleid", "LF605")]),
+    "legal-forgery/LF605/unlinked-signature-part.docx": (
+        lambda: docx(_body(p("Digitally signed by Robert Miles")),
+                     extra={"_xmlsignatures/sig1.xml": signature_xml(FAKE_RSA_B64).encode()}),
+        [("ruleid", "LF605"), ("ruleid", "LF602")]),
     "legal-forgery/LF605/unsigned-field.pdf": (
         lambda: pdf([_page("APPLICATION FORM", "Applicant signature below.")], signature="unsigned"),
         [("ok", "LF605"), ("ok", "LF603")]),

@@ -35,6 +35,7 @@ from . import detector
 
 CLAIM = re.compile(
     r"(?i)\b(?:digitally|electronically|cryptographically)\s+signed\b(?!\s+(?:copy|version)\b)"
+    r"|\bsign(?:ed|ature)\s*:\s*(?:/s/\s*)?(?-i:[A-Z][a-z]+\.?\s+[A-Z])"
     r"|\be-?signed\s+by\b|\bsigned\s+electronically\b|(?:^|\s)/s/\s*[A-Z]"
     r"|\bDN:\s*(?:cn|CN)=|\bsignature\s+(?:is\s+)?(?:valid|verified)\b|\bdate\s+signed\s*:\s*\d"
     r"|\bdocu\s?sign\s+envelope\s+id\b")

@@ -690,7 +690,7 @@ def _load(art, ctx) -> DocxModel:
     sig_names = [n for n in names if n.lower().startswith("_xmlsignatures/") and n.lower().endswith(".xml")]
     origin_declared = any(_REL_SIG in typ for typ, _t, _m in package_rels)
     for n in sig_names:
-        model.signatures.append(_signature_part(pkg, n))
+        model.signatures.append(_signature_part(pkg, n, origin_declared))
     if origin_declared and not sig_names:
         model.signature_rel_dangling = True
     signed = model.signed
@@ -890,27 +890,33 @@ def _signature_line(sig, paragraph: int, part: str, walker: PartWalker) -> Signa
                          paragraph=paragraph, part=part, script_font_text=script)
 
 
-def _signature_part(pkg: Package, name: str) -> SignaturePart:
+def _signature_part(pkg: Package, name: str, linked: bool) -> SignaturePart:
     root = pkg.xml(name)
     part = SignaturePart(name, False)
     if root is None:
         part.problem = "the signature part cannot be read"
         return part
     value = None
+    digests = 0
     for el in root.iter():
         n = local(el.tag)
         if n == "SignatureValue":
             value = (el.text or "").strip()
+        elif n == "DigestValue" and (el.text or "").strip():
+            digests += 1
         elif n == "SetupID" and el.text:
             part.setup_ids.add(el.text.strip().strip("{}").upper())
+    compact = re.sub(r"\s+", "", value or "")
     if not value:
         part.problem = "it has no signature value"
+    elif not re.fullmatch(r"[A-Za-z0-9+/]+=*", compact) or len(compact) < 64 or set(compact.rstrip("=")) <= {"A"}:
+        part.problem = "its signature value is not a plausible signature (too short, not base64 or all zero)"
+    elif not digests:
+        part.problem = "it signs nothing (no reference with a digest value)"
+    elif not linked:
+        part.problem = "the package does not link it (no digital-signature origin relationship), so Word never sees it"
     else:
-        compact = re.sub(r"\s+", "", value)
-        if not re.fullmatch(r"[A-Za-z0-9+/]+=*", compact) or len(compact) < 64 or set(compact.rstrip("=")) <= {"A"}:
-            part.problem = "its signature value is not a plausible signature (too short, not base64 or all zero)"
-        else:
-            part.has_value = True
+        part.has_value = True
     return part
 
 
