@@ -59,7 +59,7 @@ def signature_cue(paragraphs: dict[int, str], no: int, name: str) -> str:
         text = paragraphs.get(k, "").replace(name, " ")
         m = SIGNATURE_CUE.search(text)
         if m:
-            return text[max(0, m.start() - 20):m.end() + 20].strip()
+            return shorten(text.strip(), 60)
     return ""
 
 
