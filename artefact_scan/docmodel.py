@@ -14,9 +14,6 @@ fetches cannot happen whatever the parser's defaults are.
 """
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
-from xml.parsers import expat
-
 from .detectors.facts import declare
 
 # Facts that the document extractors put on their children (rules name them as fact.<name>).
@@ -53,11 +50,14 @@ def _refuse_external(*_args):
     raise UnsafeXML("refers to an external entity; refused")
 
 
-def parse_xml(data: bytes) -> ET.Element:
+def parse_xml(data: bytes):
     """Parse untrusted XML into an ElementTree element, tags as `{namespace}local`.
 
     DTDs, entity declarations and external entity references raise `UnsafeXML`; so does
     malformed XML (with expat's message)."""
+    import xml.etree.ElementTree as ET  # only when a document is met
+    from xml.parsers import expat
+
     builder = ET.TreeBuilder()
     p = expat.ParserCreate(namespace_separator="}")
     p.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
