@@ -508,6 +508,19 @@ RECIPES = {
     "hidden-message/HM351/vanish.docx": (
         lambda: docx(_body(p("All figures reconciled. ", r(NOTE, "<w:vanish/>")))),
         [("ruleid", "HM351")]),
+    "hidden-message/HM351/spec-vanish.docx": (
+        lambda: docx(_body(p("Heading text", r(NOTE, "<w:specVanish/>")))),
+        [("ruleid", "HM351")]),
+    "hidden-message/HM351/web-hidden-prose.docx": (
+        lambda: docx(_body(p(r(NOTE, "<w:webHidden/>")))),
+        [("ruleid", "HM351")]),
+    "hidden-message/HM351/hidden-paragraph-style.docx": (
+        lambda: docx(_body(p(NOTE, ppr='<w:pStyle w:val="Quiet"/>')),
+                     styles='<w:style w:type="paragraph" w:styleId="Quiet"><w:rPr><w:color w:val="FFFFFF"/></w:rPr></w:style>'),
+        [("ruleid", "HM351")]),
+    "hidden-message/HM351/hidden-in-header.docx": (
+        lambda: docx(_body(), header=p("Northwind Example LLC", r(" " + NOTE, "<w:vanish/>"))),
+        [("ruleid", "HM351")]),
     "hidden-message/HM351/hidden-style.docx": (
         lambda: docx(_body(p(r(NOTE, '<w:rStyle w:val="Quiet"/>'))),
                      styles='<w:style w:type="character" w:styleId="Base"><w:rPr><w:vanish/></w:rPr></w:style>'
