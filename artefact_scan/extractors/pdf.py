@@ -471,6 +471,11 @@ def _page_box(page):
         return None
 
 
+# Typographic ligatures that PDF text layers keep (U+FB00-FB06), spelled out so that words
+# like "certified" or "notarial certificate" read as written.
+_LIGATURES = {0xFB00: "ff", 0xFB01: "fi", 0xFB02: "fl", 0xFB03: "ffi", 0xFB04: "ffl", 0xFB05: "st", 0xFB06: "st"}
+
+
 def _page_cue(text: str, name: str) -> str:
     """Signature wording on the lines around a typed name."""
     lines = text.split("\n")
@@ -531,6 +536,8 @@ def _page_text(page, reader, art, ctx, no: int, done_forms: set,
                     so_far += "\n"  # text of another visibility came between: a new line
                 hidden[k] = so_far + t
             prev = k
+    visible_text = visible_text.translate(_LIGATURES)
+    hidden = {k: t.translate(_LIGATURES) for k, t in hidden.items()}
     label = f"page {no}"
     lines = Lines()
     for i, line in enumerate(visible_text.split("\n"), 1):
