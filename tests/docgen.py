@@ -583,6 +583,10 @@ RECIPES = {
         lambda: pdf(["q 40 0 0 40 500 740 cm /Im1 Do Q\n" + _page("Quarterly report") + "\n" + _page(NOTE, pre="3 Tr", y=400)],
                     image_pages={0}),
         [("ruleid", "HM351")]),
+    "hidden-message/HM351/white-on-rounded-banner.pdf": (
+        lambda: pdf(["0.1 0.2 0.4 rg 60 690 m 540 690 l 550 690 560 700 560 710 c 560 740 l 60 740 l h f\n"
+                     + _page("Quarterly report for the northern region", pre="1 1 1 rg", y=710)]),
+        [("ok", "HM351")]),
     "hidden-message/HM351/white-on-dark-box.pdf": (
         lambda: pdf(["0.1 0.2 0.4 rg 50 690 500 60 re f\n" + _page("Quarterly report for the northern region", pre="1 1 1 rg", y=710)]),
         [("ok", "HM351")]),

@@ -290,3 +290,34 @@ def test_ocr_layer_needs_a_page_image_under_the_text():
     kids, _ = _children(pdf([content], forms={"Fm1": scan_in_form}, image_pages={0}), "pdf")
     # the scanned page image is drawn through a form XObject: still an OCR layer
     assert list(kids) == ["page 1 hidden text: invisible text over a page image (an OCR layer)"]
+
+
+@pytest.mark.parametrize("setting", [
+    # white text on backgrounds the walk must not mistake for white
+    dict(body_ppr='<w:shd w:val="solid" w:color="1F3864" w:fill="FFFFFF"/>'),
+    dict(style='<w:style w:type="paragraph" w:styleId="Banner"><w:pPr><w:shd w:val="clear" w:fill="1F3864"/></w:pPr>'
+               '<w:rPr><w:color w:val="FFFFFF"/></w:rPr></w:style>', pstyle="Banner"),
+    dict(table_style='<w:style w:type="table" w:styleId="Grid4"><w:tblStylePr w:type="firstRow"><w:tcPr>'
+                     '<w:shd w:val="clear" w:fill="4472C4"/></w:tcPr></w:tblStylePr></w:style>'),
+    dict(box_fill='<a:solidFill><a:schemeClr val="accent1"/></a:solidFill>'),
+    dict(box_fill='<a:solidFill><a:srgbClr val="203864"/></a:solidFill>'),
+])
+def test_white_text_on_shaded_backgrounds_is_visible(setting):
+    white = '<w:color w:val="FFFFFF"/>'
+    text = "Schedule A: services and fees for the first contract year"
+    styles = setting.get("style", "") + setting.get("table_style", "")
+    if "body_ppr" in setting:
+        body = p(r(text, white), ppr=setting["body_ppr"])
+    elif "pstyle" in setting:
+        body = p(text, ppr=f'<w:pStyle w:val="{setting["pstyle"]}"/>')
+    elif "table_style" in setting:
+        body = ('<w:tbl><w:tblPr><w:tblStyle w:val="Grid4"/></w:tblPr><w:tr><w:tc>' + p(r(text, white))
+                + '</w:tc></w:tr></w:tbl>')
+    else:
+        body = p("Callout:", '<w:r><w:drawing><wp:anchor xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing">'
+                 '<wp:docPr id="1" name="Box"/><a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><a:graphicData>'
+                 f'<wps:wsp><wps:spPr>{setting["box_fill"]}</wps:spPr><wps:txbx><w:txbxContent>{p(r(text, white))}</w:txbxContent></wps:txbx>'
+                 '</wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></w:r>')
+    kids, _ = _children(docx(body, styles=styles), "docx")
+    assert not [k for k in kids if "hidden" in k], list(kids)
+    assert text in kids["word/document.xml (body text)"].text

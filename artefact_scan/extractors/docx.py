@@ -227,8 +227,8 @@ def run_props(rpr) -> dict:
             val = _attr(c, "val") or ""
             out["highlight"] = None if val in ("none", "") else _HIGHLIGHT.get(val, "808080")
         elif n == "shd":
-            fill = (_attr(c, "fill") or "").upper()
-            if fill and fill != "AUTO":
+            fill = _fill(c)
+            if fill:
                 out["shd"] = fill
         elif n == "rFonts":
             font = _attr(c, "ascii") or _attr(c, "hAnsi") or _attr(c, "cs")
@@ -257,7 +257,14 @@ class Styles:
                 if not sid:
                     continue
                 based = _attr(_child(el, "basedOn"), "val")
-                self.raw[sid] = (run_props(_child(el, "rPr")), based)
+                own = run_props(_child(el, "rPr"))
+                fill = _fill(_child(_child(el, "pPr"), "shd"))
+                if fill:
+                    own["pshd"] = fill  # paragraph shading of the style
+                if _attr(el, "type") == "table" and any(
+                        _fill(e) not in (None, "FFFFFF") for e in el.iter() if local(e.tag) == "shd"):
+                    own["tshaded"] = True  # some cells of tables in this style are shaded
+                self.raw[sid] = (own, based)
                 if _attr(el, "type") == "paragraph" and _attr(el, "default") in ("1", "true", "on"):
                     self.default_para = sid
 
@@ -279,8 +286,58 @@ class Styles:
 
 
 # -- the walk -----------------------------------------------------------------------------
-def _near_white(hexval: str | None) -> bool:
-    return _close(hexval, "FFFFFF")
+UNKNOWN = "?"  # a background the walk cannot tell (a theme colour, a styled table, a picture)
+
+
+def _fill(shd) -> str | None:
+    """The colour a `w:shd` paints, None when it paints nothing.  A solid pattern paints its
+    pattern colour (`w:color`), other patterns a mix of both colours."""
+    if shd is None:
+        return None
+    val = (_attr(shd, "val") or "clear").lower()
+    fill = (_attr(shd, "fill") or "").upper()
+    colour = (_attr(shd, "color") or "").upper()
+    if val == "nil":
+        return None
+    if val == "solid":
+        fill = colour if colour and colour != "AUTO" else "000000"
+    elif val != "clear":
+        return UNKNOWN
+    if not fill or fill == "AUTO":
+        return None
+    return fill if re.fullmatch(r"[0-9A-F]{6}", fill) else UNKNOWN
+
+
+_VML_COLOURS = {"white": "FFFFFF", "black": "000000"}
+
+
+def _shape_fill(el) -> str | None:
+    """The background a text box is drawn on: its shape's fill (hex), UNKNOWN, or None for
+    no fill (the page shows through)."""
+    for e in el.iter():
+        n = local(e.tag)
+        if n == "spPr":
+            for c in e:
+                cn = local(c.tag)
+                if cn == "noFill":
+                    return None
+                if cn == "solidFill":
+                    rgb = next((x for x in c if local(x.tag) == "srgbClr"), None)
+                    val = (_attr(rgb, "val") or "").upper()
+                    return val if re.fullmatch(r"[0-9A-F]{6}", val) else UNKNOWN
+                if cn in ("gradFill", "pattFill", "blipFill", "grpFill"):
+                    return UNKNOWN
+        elif n == "fillRef" and _attr(e, "idx") not in (None, "0"):
+            return UNKNOWN
+        elif n in ("shape", "rect", "roundrect", "oval") and e.get("filled") is not None or \
+                n in ("shape", "rect", "roundrect", "oval") and e.get("fillcolor") is not None:
+            if (e.get("filled") or "").lower() in ("f", "false"):
+                return None
+            colour = (e.get("fillcolor") or "white").strip().lower()
+            if colour.startswith("#") and re.fullmatch(r"#[0-9a-f]{6}", colour):
+                return colour[1:].upper()
+            return _VML_COLOURS.get(colour.split()[0] if colour else "white", UNKNOWN)
+    return None
 
 
 def _rgb(hexval: str | None) -> tuple[int, int, int] | None:
@@ -378,6 +435,9 @@ class PartWalker:
                 continue
             start = len(self.visible.lines)
             cells: list[int] = []
+            tbl_pr = _child(tbl, "tblPr")
+            styled = self.styles.props(_attr(_child(tbl_pr, "tblStyle"), "val")).get("tshaded")
+            row_bg = _fill(_child(tbl_pr, "shd")) or (UNKNOWN if styled else cell_bg)
             for tc in tr:
                 tn = local(tc.tag)
                 if tn in ("sdt", "customXml"):
@@ -388,9 +448,7 @@ class PartWalker:
                 elif tn != "tc":
                     continue
                 cells.append(len(self.visible.lines))
-                shd = _child(_child(tc, "tcPr"), "shd")
-                fill = (_attr(shd, "fill") or "").upper()
-                bg = fill if fill and fill != "AUTO" else cell_bg
+                bg = _fill(_child(_child(tc, "tcPr"), "shd")) or row_bg
                 self.block(tc, bg, depth + 1, label)
             lines, labels = self.visible.lines, self.visible.labels
             if len(lines) - start < 2:
@@ -430,9 +488,7 @@ class PartWalker:
         pstyle = _attr(_child(ppr, "pStyle"), "val") or self.styles.default_para
         base = dict(self.styles.defaults)
         base.update(self.styles.props(pstyle))
-        pshd = _child(ppr, "shd")
-        pfill = (_attr(pshd, "fill") or "").upper()
-        para_bg = pfill if pfill and pfill != "AUTO" else None
+        para_bg = _fill(_child(ppr, "shd")) or base.pop("pshd", None)
         vis: list[str] = []
         hid: dict[str, list[str]] = {}
         last_hidden: dict[str, int] = {}
@@ -540,12 +596,12 @@ class PartWalker:
         for sig in p.iter():
             if local(sig.tag) == "signatureline":
                 self.signature_paragraphs.append((no, sig))
-        for box, why in boxes:
+        for box, why, bg in boxes:
             if why is None:
-                self.block(box, None, depth + 1, f"text box in {where}")
+                self.block(box, bg, depth + 1, f"text box in {where}")
                 continue
             inner = PartWalker(self.styles, self.page_bg)
-            inner.block(box, None, depth + 1, f"text box in {where}")
+            inner.block(box, bg, depth + 1, f"text box in {where}")
             for line, lab in zip(inner.visible.lines, inner.visible.labels):
                 self.hide(why, line, lab)
             for reason, hl in inner.hidden.items():
@@ -557,6 +613,7 @@ class PartWalker:
         hidden shape (`wp:docPr hidden`, VML `visibility:hidden`) or one placed far off the
         page is hidden text."""
         why = _shape_hidden(el)
+        bg = _shape_fill(el)
         if why is None:
             picture = _picture(el)
             if picture is not None:
@@ -569,7 +626,7 @@ class PartWalker:
             for c in cur:
                 n = local(c.tag)
                 if n == "txbxContent":
-                    boxes.append((c, why))
+                    boxes.append((c, why, bg))
                 elif n == "Fallback":
                     continue  # the Choice holds the same box; alternate() compares them
                 else:

@@ -297,7 +297,19 @@ class Visibility:
                 m = _nums(operands, 4)
                 if m:
                     path.append(_bbox_rect(m, g.ctm))
+            elif op in (b"m", b"l", b"c", b"v", b"y"):
+                # a drawn outline (a rounded banner, a badge): its bounding box, page space
+                nums = _nums(operands, len(operands))
+                if nums and len(nums) % 2 == 0:
+                    xs = [nums[k] * g.ctm[0] + nums[k + 1] * g.ctm[2] + g.ctm[4] for k in range(0, len(nums), 2)]
+                    ys = [nums[k] * g.ctm[1] + nums[k + 1] * g.ctm[3] + g.ctm[5] for k in range(0, len(nums), 2)]
+                    if op == b"m" or not path or path[-1][4:] != ("open",):
+                        path.append((min(xs), min(ys), max(xs), max(ys), "open"))
+                    else:
+                        a = path[-1]
+                        path[-1] = (min(a[0], *xs), min(a[1], *ys), max(a[2], *xs), max(a[3], *ys), "open")
             elif op in (b"f", b"F", b"f*", b"B", b"B*", b"b", b"b*"):
+                path = [p[:4] for p in path]
                 if path and not _white(g.fill):
                     self.dark_areas.extend(path[:50])
                 if self.collecting and depth == 0 and g.alpha > 0.5:
