@@ -587,6 +587,9 @@ RECIPES = {
         lambda: pdf(["0.1 0.2 0.4 rg 60 690 m 540 690 l 550 690 560 700 560 710 c 560 740 l 60 740 l h f\n"
                      + _page("Quarterly report for the northern region", pre="1 1 1 rg", y=710)]),
         [("ok", "HM351")]),
+    "hidden-message/HM351/white-on-gradient.pdf": (
+        lambda: pdf(["q 50 690 500 60 re W n /Sh1 sh Q\n" + _page("Quarterly report for the northern region", pre="1 1 1 rg", y=710)]),
+        [("ok", "HM351")]),
     "hidden-message/HM351/white-on-dark-box.pdf": (
         lambda: pdf(["0.1 0.2 0.4 rg 50 690 500 60 re f\n" + _page("Quarterly report for the northern region", pre="1 1 1 rg", y=710)]),
         [("ok", "HM351")]),

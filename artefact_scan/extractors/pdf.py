@@ -144,9 +144,11 @@ class GState:
     size: float = 0.0
     alpha: float = 1.0
     leading: float = 0.0
+    clip: tuple | None = None  # bounding box of the clipping path, page space
 
     def copy(self) -> GState:
-        return GState(list(self.ctm), self.tr, self.fill, self.tz, self.size, self.alpha, self.leading)
+        return GState(list(self.ctm), self.tr, self.fill, self.tz, self.size, self.alpha, self.leading,
+                      self.clip)
 
 
 class Visibility:
@@ -317,8 +319,15 @@ class Visibility:
                         if (bx[2] - bx[0]) * (bx[3] - bx[1]) < 0.9 * self.page_area:
                             self.fills.append((i, bx))
                 path = []
+            elif op in (b"W", b"W*"):
+                if path:
+                    g.clip = (min(p[0] for p in path), min(p[1] for p in path),
+                              max(p[2] for p in path), max(p[3] for p in path))
             elif op in (b"n", b"S", b"s"):
                 path = []
+            elif op == b"sh":
+                # a smooth shading paints the clipping area (gradient banners behind titles)
+                self.dark_areas.append(g.clip or self.box or (0, 0, 1e6, 1e6))
             elif op in (b"BDC", b"BMC"):
                 marked.append(op == b"BDC" and self._oc_hidden(operands, resources))
             elif op == b"EMC":
