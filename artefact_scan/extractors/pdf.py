@@ -541,7 +541,11 @@ def _page_text(page, reader, art, ctx, no: int, done_forms: set,
                 if base and SCRIPT_FONT.search(base.split("+")[-1]):
                     script.append(t.strip())
 
-    full = page.extract_text(visitor_operand_before=before, visitor_text=text)
+    try:
+        full = page.extract_text(visitor_operand_before=before, visitor_text=text)
+    finally:
+        # the parsed operators of a dense page are large: let them go with the page
+        del page[NameObject("/Contents")]
     hidden_keys = {k for k, _t in chunks if k is not None}
     if not hidden_keys:
         visible_text = full
