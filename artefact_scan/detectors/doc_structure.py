@@ -177,7 +177,8 @@ def _hidden_layer(art) -> bool:
 def document_hidden_text(art, ctx):
     text = art.text.strip()
     words = _WORDS.findall(text)
-    if len(words) < 3 or sum(len(w) for w in words) < 12:
+    wide = sum(1 for c in text[:2000] if c.isalpha() and ord(c) >= 0x2E80)  # CJK: no spaces
+    if not ((len(words) >= 3 and sum(len(w) for w in words) >= 12) or wide >= 6):
         return
     if plaintext.score(text) < 0.45:
         return
