@@ -593,6 +593,15 @@ RECIPES = {
     "hidden-message/HM351/white-on-gradient.pdf": (
         lambda: pdf(["q 50 690 500 60 re W n /Sh1 sh Q\n" + _page("Quarterly report for the northern region", pre="1 1 1 rg", y=710)]),
         [("ok", "HM351")]),
+    "hidden-message/HM351/hidden-annotations.pdf": (
+        lambda: pdf([_page("Quarterly report")], annots={0: [
+            f"<< /Type /Annot /Subtype /FreeText /Rect [72 500 400 540] /F 2 /P PAGE /Contents {pdf_string(NOTE)} >>",
+            f"<< /Type /Annot /Subtype /Text /Rect [900 900 920 920] /P PAGE /Contents {pdf_string('Second note: the plan continues after the restart.')} >>"]}),
+        [("ruleid", "HM351")]),
+    "hidden-message/HM351/visible-sticky-note.pdf": (
+        lambda: pdf([_page("Quarterly report")], annots={0: [
+            f"<< /Type /Annot /Subtype /Text /Rect [72 500 92 520] /P PAGE /Contents {pdf_string('Please double-check the totals in table 2 before sending.')} >>"]}),
+        [("ok", "HM351")]),
     "hidden-message/HM351/white-on-dark-box.pdf": (
         lambda: pdf(["0.1 0.2 0.4 rg 50 690 500 60 re f\n" + _page("Quarterly report for the northern region", pre="1 1 1 rg", y=710)]),
         [("ok", "HM351")]),

@@ -57,7 +57,7 @@ HIDDEN_REASONS = {
     "optional-off": "optional content layer that is off",
     "covered": "covered by a shape painted over it",
     "ocr": "invisible text over a page image (an OCR layer)",
-    "hidden-annotation": "annotation flagged hidden",
+    "hidden-annotation": "annotation hidden by its flags, size or place",
     "properties": "document properties",
 }
 
@@ -846,8 +846,24 @@ def _pages(nos: list[int]) -> str:
     return f"pages {shown} have"
 
 
+def _rect_hidden(annot, box) -> bool:
+    try:
+        x0, y0, x1, y1 = (float(v) for v in list(annot.get("/Rect").get_object())[:4])
+    except Exception:
+        return False
+    x0, x1 = min(x0, x1), max(x0, x1)
+    y0, y1 = min(y0, y1), max(y0, y1)
+    if x1 - x0 < 1 or y1 - y0 < 1:
+        return True
+    if box is not None:
+        bx0, by0, bx1, by1 = box
+        return x1 < bx0 or x0 > bx1 or y1 < by0 or y0 > by1
+    return False
+
+
 def _annotations(page, reader, no: int, model: PdfModel) -> tuple[Lines, Lines]:
     shown, hidden = Lines(), Lines()
+    box = _page_box(page)
     annots = page.get("/Annots")
     if annots is None:
         return shown, hidden
@@ -865,7 +881,9 @@ def _annotations(page, reader, no: int, model: PdfModel) -> tuple[Lines, Lines]:
             flags = int(a.get("/F", 0))
         except (TypeError, ValueError):
             flags = 0
-        is_hidden = bool(flags & (1 | 2 | 32))  # Invisible, Hidden, NoView
+        # Hidden and NoView flags hide any annotation; a rectangle of no size or off the page
+        # hides it too (except signature widgets: invisible signatures have an empty rectangle)
+        is_hidden = bool(flags & (2 | 32)) or (sub != "Widget" and _rect_hidden(a, box))
         name = _s(a, "/Name").lstrip("/")
         parts = [_s(a, k) for k in ("/Contents", "/Subj", "/T", "/RC") if _s(a, k)]
         is_sig_widget = sub == "Widget" and _field_type(a) == "/Sig"
