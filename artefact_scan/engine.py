@@ -141,6 +141,7 @@ class Engine:
 
     def analyse(self, root: Artefact, ctx: Context, display_path: str) -> list[Finding]:
         findings: list[Finding] = []
+        places: dict[int, tuple] = {}
         queue: deque[Artefact] = deque([root])
         deadline = ctx.started + ctx.limits.file_timeout
         while queue:
@@ -165,23 +166,40 @@ class Engine:
                     ctx.error(art, f"extractor {ex.name} failed ({type(e).__name__}: {one_line(str(e), 120)}); parts not analysed")
             if rules:
                 for hit in conditions.evaluate(rules, art, ctx.signals_of(art)):
-                    findings.append(self.finding(hit, art, root, display_path))
+                    f = self.finding(hit, art, root, display_path)
+                    findings.append(f)
+                    if not root.text:
+                        # signals on the container itself (no text) are told apart by what they say
+                        places[id(f)] = (self.place_in_part(hit.anchor, art, root) if art is not root
+                                         else ("container", f.message))
             queue.extend(ctx.pending)
             ctx.pending.clear()
-        return self.dedupe(findings, by_origin=not root.text)
+        return self.dedupe(findings, places)
 
     @staticmethod
-    def dedupe(findings: list[Finding], by_origin: bool = False) -> list[Finding]:
+    def place_in_part(sig: Signal, art: Artefact, root: Artefact) -> tuple:
+        """Where a signal lies in the outermost part of a binary container (a page, a body, an
+        archive member): that part's way in and the span in its text."""
+        start, end = sig.start, sig.end
+        while art.parent is not None and art.parent is not root:
+            s0, s1 = art.to_parent(start)
+            e0, e1 = art.to_parent(max(start, end - 1)) if end > start else (s0, s1)
+            start, end = (s0, max(s1, e1)) if (s0 != s1 or e0 != e1) else (s0, e0 + (1 if end > start else 0))
+            art = art.parent
+        return art.origin, start, end
+
+    @staticmethod
+    def dedupe(findings: list[Finding], places: dict[int, tuple] | None = None) -> list[Finding]:
         """One finding per rule and span: where a container and its part (a document and its
         code fence) both report the same span, keep the part's, which knows its context.  In a
-        binary container (DOCX, PDF) every finding sits at line 1, so there the way in
-        (`by_origin`) tells findings apart."""
+        binary container (DOCX, PDF, archive) every finding sits at line 1, so there the span
+        is taken in the container's outermost part (`places`)."""
         best: dict[tuple, Finding] = {}
         for f in findings:
             loc = f.location
             key = (f.rule_id, loc.line, loc.column, loc.end_line, loc.end_column)
-            if by_origin:
-                key += f.origin
+            if places and id(f) in places:
+                key += places[id(f)]
             if key not in best or len(f.origin) > len(best[key].origin):
                 best[key] = f
         keep = {id(f) for f in best.values()}

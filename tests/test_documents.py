@@ -321,3 +321,24 @@ def test_white_text_on_shaded_backgrounds_is_visible(setting):
     kids, _ = _children(docx(body, styles=styles), "docx")
     assert not [k for k in kids if "hidden" in k], list(kids)
     assert text in kids["word/document.xml (body text)"].text
+
+
+def test_findings_in_a_container_are_told_apart_by_part_and_span(tmp_path):
+    stamps = {0: [docgen.stamp("Approved")], 1: [docgen.stamp("Approved")]}
+    data = pdf([text_ops(["Invoice 1"]), text_ops(["Invoice 2"])], annots=stamps)
+    res = _scan(tmp_path, "two-stamps.pdf", data, select=["LF604"])
+    assert sorted(f.message[:10] for f in res.findings) == ["PDF page 1", "PDF page 2"]
+    # a part and its own part reporting the same span (a Markdown attachment and its code
+    # fence) make one finding, as in a text file
+    pypdf = pytest.importorskip("pypdf")
+    import io
+
+    w = pypdf.PdfWriter()
+    w.add_blank_page(612, 792)
+    note = ("# Notes\n\n```text\nSubscribed and sworn to before me this 14th day of March, 2025, by Jane Roe.\n"
+            "Robert Miles, Notary Public, State of Ohio\nMy commission expires: 08/31/2027\n```\n")
+    w.add_attachment("notes.md", note.encode())
+    buf = io.BytesIO()
+    w.write(buf)
+    res = _scan(tmp_path, "carrier.pdf", buf.getvalue(), select=["LF101"])
+    assert len(res.findings) == 1 and "code block" in " ".join(res.findings[0].origin)
