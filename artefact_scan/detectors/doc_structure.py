@@ -59,7 +59,7 @@ NEUTRAL_STAMPS = {"draft", "confidential", "forcomment", "notforpublicrelease", 
 CONCEALING = {"vanish", "specVanish", "webHidden", "colour", "tiny", "alternate", "hidden-shape",
               "off-page-shape",
               "render-invisible", "render-clip", "transparent", "white", "squeezed", "off-page",
-              "optional-off", "hidden-annotation", "covered"}
+              "optional-off", "hidden-annotation", "covered", "clipped", "squeezed-run", "zero-size-shape"}
 _WORDS = re.compile(r"[^\W\d_]{2,}")
 
 

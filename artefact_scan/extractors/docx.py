@@ -218,9 +218,9 @@ def run_props(rpr) -> dict:
             val = (_attr(c, "val") or "").upper()
             if val:
                 out["color"] = val
-        elif n == "sz":
+        elif n in ("sz", "w"):  # font size in half-points; character scale in percent
             try:
-                out["sz"] = int(float(_attr(c, "val") or ""))
+                out[n] = int(float(_attr(c, "val") or ""))
             except ValueError:
                 pass
         elif n == "highlight":
@@ -362,6 +362,8 @@ HIDDEN_REASONS = {
     "deleted": "tracked deletions",
     "glossary": "building blocks (glossary), not shown",
     "hidden-shape": "text box of a hidden shape",
+    "zero-size-shape": "text box of a shape with no size",
+    "squeezed-run": "characters scaled to 5 % or less (w:w)",
     "off-page-shape": "text box placed far off the page",
     "custom-xml": "custom XML data parts",
 }
@@ -390,6 +392,9 @@ class PartWalker:
         sz = rprops.get("sz")
         if sz is not None and sz <= 2:
             return "tiny"
+        scale = rprops.get("w")
+        if scale is not None and scale <= 5:
+            return "squeezed-run"
         color = rprops.get("color")
         if color and color != "AUTO":
             bg = rprops.get("shd") or rprops.get("highlight") or para_bg or cell_bg or self.page_bg
@@ -634,6 +639,7 @@ class PartWalker:
 
 
 _VML_OFF = re.compile(r"(?i)(?:margin-left|margin-top|left|top)\s*:\s*-\s*(\d+(?:\.\d+)?)\s*(pt|in|cm|mm|px)?")
+_VML_SIZE = re.compile(r"(?:^|;)(?:width|height):(-?\d+(?:\.\d+)?)(pt|in|cm|mm|px)?")
 _UNIT_PT = {"pt": 1.0, "in": 72.0, "cm": 28.35, "mm": 2.835, "px": 0.75, None: 0.75}
 OFF_PAGE_PT = 1500.0  # about 21 inches: no page is that large
 
@@ -660,6 +666,12 @@ def _shape_hidden(el) -> str | None:
         n = local(e.tag)
         if n == "docPr" and (_attr(e, "hidden") or "").lower() in ("1", "true"):
             return "hidden-shape"
+        if n == "extent":
+            try:
+                if min(int(_attr(e, "cx") or 1), int(_attr(e, "cy") or 1)) < 12700:  # under 1 pt
+                    return "zero-size-shape"
+            except ValueError:
+                pass
         if n == "posOffset":
             try:
                 if abs(int((e.text or "0").strip())) / 12700.0 > OFF_PAGE_PT:
@@ -671,6 +683,9 @@ def _shape_hidden(el) -> str | None:
             low = style.lower().replace(" ", "")
             if "visibility:hidden" in low or "display:none" in low:
                 return "hidden-shape"
+            sizes = [float(v) * _UNIT_PT.get(u or None, 0.75) for v, u in _VML_SIZE.findall(low)]
+            if sizes and min(sizes) < 1.0:
+                return "zero-size-shape"
             for m in _VML_OFF.finditer(style):
                 if float(m.group(1)) * _UNIT_PT.get((m.group(2) or "").lower() or None, 0.75) > OFF_PAGE_PT:
                     return "off-page-shape"

@@ -56,6 +56,7 @@ HIDDEN_REASONS = {
     "off-page": "outside the page",
     "optional-off": "optional content layer that is off",
     "covered": "covered by a shape painted over it",
+    "clipped": "outside the clipping path (never painted)",
     "ocr": "invisible text over a page image (an OCR layer)",
     "hidden-annotation": "annotation hidden by its flags, size or place",
     "properties": "document properties",
@@ -340,7 +341,7 @@ class Visibility:
                 self._image(g)
             if op in self.SHOW and not self.collecting:
                 self.has_text_ops = True
-                key = self.reason(g.tr, g.fill, g.tz, g.size, g.alpha, tm, g.ctm, any(marked))
+                key = self.reason(g.tr, g.fill, g.tz, g.size, g.alpha, tm, g.ctm, any(marked), g.clip)
                 if key is None and depth == 0 and self.fills:
                     full = _mul(tm, g.ctm)
                     h = abs(g.size) * math.hypot(full[2], full[3])
@@ -418,7 +419,7 @@ class Visibility:
         except Exception:
             return
 
-    def reason(self, tr, fill, tz, size, alpha, tm, ctm, oc_hidden) -> str | None:
+    def reason(self, tr, fill, tz, size, alpha, tm, ctm, oc_hidden, clip=None) -> str | None:
         if oc_hidden:
             return "optional-off"
         if tr in (3, 7):
@@ -442,6 +443,11 @@ class Visibility:
             margin = max(2.0, height)
             if x > x1 + margin or y > y1 + margin or y < y0 - margin or x < x0 - 10 * margin:
                 return "off-page"
+        if clip is not None:
+            cx0, cy0, cx1, cy1 = clip
+            margin = max(2.0, height)
+            if x > cx1 + margin or y > cy1 + margin or y < cy0 - margin or x < cx0 - 10 * margin:
+                return "clipped"
         if tr in (0, 4) and _white(fill) and not any(a[0] <= x <= a[2] and a[1] <= y <= a[3] for a in self.dark_areas):
             return "white"
         return None
