@@ -31,7 +31,7 @@ DOC_FACTS = (
 declare(*DOC_FACTS)
 
 MAX_XML_BYTES = 32 * 1024 * 1024
-MAX_LINE = 20000  # characters kept of one block
+MAX_LINE = 20000  # characters of one line; longer blocks take several lines
 
 
 class UnsafeXML(ValueError):
@@ -107,13 +107,21 @@ class Lines:
             return
         parts = text.split("\n")
         if len(parts) == 1:
-            self.lines.append(text[:MAX_LINE])
-            self.labels.append(label)
+            self._put(text, label)
             return
         for k, part in enumerate(parts, 1):
             if part.strip():
-                self.lines.append(part[:MAX_LINE])
-                self.labels.append(f"{label}, line {k}")
+                self._put(part, f"{label}, line {k}")
+
+    def _put(self, line: str, label: str) -> None:
+        if len(line) <= MAX_LINE:
+            self.lines.append(line)
+            self.labels.append(label)
+            return
+        # a very long block is cut into lines of its own, never shortened
+        for k in range(0, len(line), MAX_LINE):
+            self.lines.append(line[k:k + MAX_LINE])
+            self.labels.append(f"{label}, part {k // MAX_LINE + 1}")
 
     def __bool__(self) -> bool:
         return bool(self.lines)
