@@ -342,3 +342,11 @@ def test_findings_in_a_container_are_told_apart_by_part_and_span(tmp_path):
     w.write(buf)
     res = _scan(tmp_path, "carrier.pdf", buf.getvalue(), select=["LF101"])
     assert len(res.findings) == 1 and "code block" in " ".join(res.findings[0].origin)
+
+
+def test_docx_nesting_limit_is_reported():
+    body = p("x")
+    for _ in range(80):
+        body = f"<w:tbl><w:tr><w:tc>{body}</w:tc></w:tr></w:tbl>"
+    kids, ctx = _children(docx(body), "docx")
+    assert any("nested deeper" in e.message for e in ctx.errors)

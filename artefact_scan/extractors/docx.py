@@ -39,6 +39,7 @@ RATIO_FLOOR = 4 * 1024 * 1024  # members smaller than this are never called bomb
 MAX_EMBEDDED = 16 * 1024 * 1024
 MAX_STYLE_DEPTH = 16
 MAX_NESTING = 64  # text boxes inside text boxes inside tables…
+MAX_CUSTOM_LINES = 5000
 
 SCRIPT_FONT = re.compile(
     r"(?i)script|hand(?:writ)?|brush|cursive|signature|autograph|dancing|vibes|allura|pacifico|"
@@ -241,6 +242,7 @@ class Styles:
     """Effective run properties of paragraph and character styles (basedOn chains resolved)."""
 
     def __init__(self, root):
+        self.too_deep = False  # set by any walk of this document that hit MAX_NESTING
         self.raw: dict[str, tuple[dict, str | None]] = {}
         self.defaults: dict = {}
         self.default_para: str | None = None
@@ -408,6 +410,7 @@ class PartWalker:
     def block(self, el, cell_bg: str | None = None, depth: int = 0, label: str | None = None) -> None:
         """Paragraphs and tables of a block container, in reading order."""
         if depth > MAX_NESTING:
+            self.styles.too_deep = True
             return
         for c in el:
             n = local(c.tag)
@@ -428,6 +431,7 @@ class PartWalker:
         """A table, one line per row: the cells' text joined by tabs, so that a signature
         block laid out as a table ("By:" | "Jane Roe") reads as it looks."""
         if depth > MAX_NESTING:
+            self.styles.too_deep = True
             return
         for tr in tbl:
             n = local(tr.tag)
@@ -566,6 +570,7 @@ class PartWalker:
 
         def inline(el, mode: str, d: int) -> None:
             if d > MAX_NESTING:
+                self.styles.too_deep = True
                 return
             for c in el:
                 n = local(c.tag)
@@ -627,6 +632,7 @@ class PartWalker:
         while stack:
             cur, d = stack.pop()
             if d > MAX_NESTING:
+                self.styles.too_deep = True
                 continue
             for c in cur:
                 n = local(c.tag)
@@ -847,6 +853,9 @@ def _load(art, ctx) -> DocxModel:
             _stories(model, walker, gloss, base_facts)
     _properties(model, pkg, base_facts)
     _custom_xml(model, pkg, names, base_facts)
+    if styles.too_deep:
+        ctx.error(art, f"DOCX content nested deeper than {MAX_NESTING} levels (tables, text boxes, "
+                       "controls); the deeper content was not analysed")
     return model
 
 
@@ -865,7 +874,8 @@ def _custom_xml(model: DocxModel, pkg: Package, names: list[str], facts: set) ->
             text = (el.text or "").strip()
             if text:
                 lines.add(text, f"{n} {shorten(local(el.tag), 40)}")
-            if len(lines) > 5000:
+            if len(lines) > MAX_CUSTOM_LINES:
+                pkg.ctx.error(pkg.art, f"custom XML data has over {MAX_CUSTOM_LINES} values; the rest was not analysed")
                 break
     if lines:
         model.children.append(("custom XML data (customXml)", lines, set(facts) | {"hidden"},

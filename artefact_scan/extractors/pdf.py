@@ -43,6 +43,9 @@ MAX_PAGES = 400
 MAX_SECONDS = 30.0  # of PDF work per file; the rest is reported as not analysed
 MAX_EMBEDDED = 16 * 1024 * 1024
 MAX_ANNOTS = 500  # per page
+MAX_FIELDS = 5000  # form fields, Info entries
+MAX_ATTACHMENTS = 200
+MAX_XMP = 8 * 1024 * 1024
 MAX_OPS = 400_000  # content-stream operators per page walked for visibility
 MARKER = b"ASCANVIS"
 
@@ -90,6 +93,7 @@ class PdfModel:
     sig_fields: list[SigField] = field(default_factory=list)
     pages: int = 0
     incremental_updates: int = 0
+    notes: list[str] = field(default_factory=list)  # limits reached, for `errors`
     script_signatures: list[tuple[str, str, str]] = field(default_factory=list)  # (where, name, cue)
 
     @property
@@ -644,7 +648,7 @@ def _appearance_text(annot, reader) -> str:
         if res is not None:
             page[NameObject("/Resources")] = res.get_object()
         page[NameObject("/Contents")] = n
-        return " ".join(page.extract_text().split())[:2000]
+        return " ".join(page.extract_text().split())
     except Exception:
         return ""
 
@@ -838,6 +842,8 @@ def _load(art, ctx) -> PdfModel:
     _form_fields(model, reader, facts)
     _properties(model, reader, art, ctx, facts)
     _attachments(model, reader, art, ctx)
+    for note in model.notes:
+        ctx.error(art, note)
     return model
 
 
@@ -875,7 +881,10 @@ def _annotations(page, reader, no: int, model: PdfModel) -> tuple[Lines, Lines]:
         return shown, hidden
     annots = annots.get_object()
     counts: dict[str, int] = {}
-    for ref in list(annots)[:MAX_ANNOTS]:
+    annots = list(annots)
+    if len(annots) > MAX_ANNOTS:
+        model.notes.append(f"page {no} has {len(annots)} annotations; only the first {MAX_ANNOTS} were analysed")
+    for ref in annots[:MAX_ANNOTS]:
         a = ref.get_object()
         if not hasattr(a, "get"):
             continue
@@ -922,9 +931,12 @@ def _signature_fields(model: PdfModel, reader, data: bytes, page_of: dict, art, 
     except Exception:
         fields = []
     seen = set()
-    stack = [(f, 0) for f in list(fields)[:5000]]
+    fields = list(fields)
+    if len(fields) > MAX_FIELDS:
+        model.notes.append(f"the form has {len(fields)} fields; only the first {MAX_FIELDS} were checked for signatures")
+    stack = [(f, 0) for f in fields[:MAX_FIELDS]]
     count = 0
-    while stack and count < 5000:
+    while stack and count < MAX_FIELDS:
         ref, depth = stack.pop()
         count += 1
         try:
@@ -938,7 +950,7 @@ def _signature_fields(model: PdfModel, reader, data: bytes, page_of: dict, art, 
         kids = f.get("/Kids")
         if kids is not None:
             try:
-                stack.extend((k, depth + 1) for k in list(kids.get_object())[:5000])
+                stack.extend((k, depth + 1) for k in list(kids.get_object())[:MAX_FIELDS])
             except Exception:
                 pass
         if _field_type(f) != "/Sig":
@@ -990,7 +1002,9 @@ def _form_fields(model: PdfModel, reader, facts: set) -> None:
         fields = reader.get_fields() or {}
     except Exception:
         fields = {}
-    for name, f in list(fields.items())[:5000]:
+    if len(fields) > MAX_FIELDS:
+        model.notes.append(f"the form has {len(fields)} fields; only the first {MAX_FIELDS} values were analysed")
+    for name, f in list(fields.items())[:MAX_FIELDS]:
         try:
             if str(f.get("/FT")) == "/Sig":
                 continue
@@ -1028,7 +1042,7 @@ def _properties(model: PdfModel, reader, art, ctx, facts: set) -> None:
     except Exception:
         info = None
     if info is not None and hasattr(info, "items"):
-        for k, v in list(info.items())[:200]:
+        for k, v in list(info.items())[:MAX_FIELDS]:
             try:
                 v = v.get_object()
             except Exception:
@@ -1042,9 +1056,12 @@ def _properties(model: PdfModel, reader, art, ctx, facts: set) -> None:
         raw = meta.get_object().get_data() if meta is not None else b""
     except Exception:
         raw = b""
+    if len(raw) > MAX_XMP:
+        ctx.error(art, f"PDF XMP metadata is {len(raw)} bytes, over the limit; not analysed")
+        raw = b""
     if raw:
         try:
-            root = parse_xml(raw[:8 * 1024 * 1024])
+            root = parse_xml(raw)
         except UnsafeXML as e:
             ctx.error(art, f"PDF XMP metadata: {e}; not analysed")
             root = None
@@ -1071,7 +1088,10 @@ def _properties(model: PdfModel, reader, art, ctx, facts: set) -> None:
 def _attachments(model: PdfModel, reader, art, ctx) -> None:
     try:
         atts = reader.attachments
-        names = list(atts.keys())[:200]
+        names = list(atts.keys())
+        if len(names) > MAX_ATTACHMENTS:
+            ctx.error(art, f"PDF has {len(names)} embedded files; only the first {MAX_ATTACHMENTS} were analysed")
+            names = names[:MAX_ATTACHMENTS]
     except Exception as e:
         ctx.error(art, f"PDF embedded files could not be listed ({type(e).__name__}); not analysed")
         return
@@ -1082,7 +1102,7 @@ def _attachments(model: PdfModel, reader, art, ctx) -> None:
         except Exception as e:
             ctx.error(art, f"PDF embedded file {shorten(name)} could not be read ({type(e).__name__}); not analysed")
             continue
-        for blob in blobs[:4]:
+        for blob in blobs[:MAX_ATTACHMENTS]:
             if len(blob) > MAX_EMBEDDED or total + len(blob) > 4 * MAX_EMBEDDED:
                 ctx.error(art, f"PDF embedded file {shorten(name)} is {len(blob)} bytes, over the limit; not analysed")
                 continue
