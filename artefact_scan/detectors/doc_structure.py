@@ -18,8 +18,9 @@ Signals on the container (the file itself; findings point at line 1 with the way
 - `lf.image-signature` — a picture placed in a Word document next to signature wording, in a
   package without a digital signature;
 - `lf.signature-object-invalid` — a signature object that is a shell: an XML-DSig part
-  without a signature value, a `/Sig` whose `/Contents` is all zeros or whose `/ByteRange`
-  does not cover the file.
+  without a plausible signature value, signing nothing or never linked from the package; a
+  `/Sig` whose `/Contents` is empty, all zeros or not DER, or whose `/ByteRange` does not
+  cover the file around it.
 
 `hm.document-hidden-text` (on the hidden children the extractors make): prose that the document
 hides from its reader — hidden fonts, white or tiny text, invisible render modes, text off the
@@ -44,22 +45,27 @@ _FUTURE = re.compile(r"(?i)\b(?:may|must|can|will|shall|should|to|could|would|be
 
 SIGNATURE_WORDS = re.compile(
     r"(?i)sign(?:ed|ature)|notar|\bseal(?:ed)?\b|certif|\bfiled\b|clerk|court|judge|attest|"
-    r"apostille|sworn|official|registrar|commission(?:er)?\b|endorsed")
+    r"apostille|sworn|registrar|commissioner\b|endorsed")
 APPROVAL_WORDS = re.compile(
     r"(?i)approved|accepted|\bfinal\b|completed|received|reviewed|verified|authori[sz]ed|"
     r"\bpaid\b|validated|confirmed|granted|executed|issued")
 REQUEST_WORDS = re.compile(r"(?i)sign\s*here|initial\s*here|please\s+sign|for\s+signature|"
                            r"signature\s+required|to\s+be\s+signed|witness$")
+# Acrobat's standard stamps that claim nothing about who approved or signed
 NEUTRAL_STAMPS = {"draft", "confidential", "forcomment", "notforpublicrelease", "forpublicrelease",
                   "experimental", "topsecret", "departmental", "notapproved", "expired", "void",
-                  "asis", "sold", "informationonly", "preliminaryresults", "void", "rejected",
+                  "asis", "sold", "informationonly", "preliminaryresults", "rejected",
                   "signhere", "initialhere", "witness", "standard"}
 
-# Hidden reasons that mean "a person hid this on purpose", not "a tool keeps this layer".
-CONCEALING = {"vanish", "specVanish", "webHidden", "colour", "tiny", "alternate", "hidden-shape",
-              "off-page-shape",
-              "render-invisible", "render-clip", "transparent", "white", "squeezed", "off-page",
-              "optional-off", "hidden-annotation", "covered", "clipped", "squeezed-run", "zero-size-shape"}
+# Hidden reasons that mean "someone hid this on purpose", not "a tool keeps this layer".
+CONCEALING = {
+    # DOCX
+    "vanish", "specVanish", "webHidden", "colour", "tiny", "squeezed-run", "alternate",
+    "hidden-shape", "zero-size-shape", "off-page-shape",
+    # PDF
+    "render-invisible", "render-clip", "transparent", "white", "squeezed", "off-page",
+    "clipped", "covered", "optional-off", "hidden-annotation",
+}
 _WORDS = re.compile(r"[^\W\d_]{2,}")
 
 
