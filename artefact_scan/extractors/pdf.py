@@ -30,7 +30,6 @@ from __future__ import annotations
 import io
 import logging
 import math
-import re
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -92,7 +91,6 @@ class PdfModel:
     stamps: list[Stamp] = field(default_factory=list)
     sig_fields: list[SigField] = field(default_factory=list)
     pages: int = 0
-    incremental_updates: int = 0
     notes: list[str] = field(default_factory=list)  # limits reached, for `errors`
     script_signatures: list[tuple[str, str, str]] = field(default_factory=list)  # (where, name, cue)
 
@@ -753,7 +751,6 @@ def _load(art, ctx) -> PdfModel:
     data = art.meta.get("bytes") or b""
     started = time.monotonic()
     model = PdfModel()
-    model.incremental_updates = max(0, data.count(b"%%EOF") - 1)
     reader = PdfReader(io.BytesIO(data), strict=False)
     if reader.is_encrypted:
         try:
