@@ -161,3 +161,17 @@ def raw_strings(ctx, art, what: str):
         return None
     return ctx.child(art, text, label=f"printable strings of the unreadable {what}", kind="strings",
                      name=art.name + ".strings")
+
+
+def misnamed(ctx, art, what: str):
+    """A file named like a document that is text (a Markdown note saved as `notes.pdf`): its
+    text gets every text rule, mapped line for line, and the mismatch is reported."""
+    from .kinds import kind_from_content
+    from .model import Segment
+
+    ctx.error(art, f"named like a {what} but is not one; analysed as text")
+    if not art.text.strip():
+        return None
+    return ctx.child(art, art.text, label=f"text of a file named like a {what}",
+                     kind=kind_from_content(art.text[:1024]), name=art.name + ".txt",
+                     segments=[Segment(0, 0, len(art.text), True)])

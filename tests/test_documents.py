@@ -350,3 +350,12 @@ def test_docx_nesting_limit_is_reported():
         body = f"<w:tbl><w:tr><w:tc>{body}</w:tc></w:tr></w:tbl>"
     kids, ctx = _children(docx(body), "docx")
     assert any("nested deeper" in e.message for e in ctx.errors)
+
+
+def test_text_file_named_like_a_document_gets_the_text_rules(tmp_path):
+    note = ("Subscribed and sworn to before me this 14th day of March, 2025, by Jane Roe.\n"
+            "Robert Miles, Notary Public, State of Ohio\nMy commission expires: 08/31/2027\n")
+    for name in ("affidavit.pdf", "affidavit.docx"):
+        res = _scan(tmp_path, name, ("# Affidavit\n\n" + note).encode(), select=["LF101"])
+        assert [(f.rule_id, f.location.line) for f in res.findings] == [("LF101", 4)], name
+        assert any("not one; analysed as text" in e.message for e in res.errors)

@@ -28,7 +28,7 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 
-from ..docmodel import Lines, UnsafeXML, emit, local, parse_xml, raw_strings, shorten
+from ..docmodel import Lines, UnsafeXML, emit, local, misnamed, parse_xml, raw_strings, shorten
 from . import extractor
 
 MAX_MEMBERS = 5000
@@ -1066,6 +1066,11 @@ def _properties(model: DocxModel, pkg: Package, facts: set) -> None:
 # -- the extractor ------------------------------------------------------------------------
 @extractor("docx", kinds={"docx"}, binary=True)
 def extract_docx(art, ctx):
+    if "bytes" not in art.meta:
+        child = misnamed(ctx, art, "DOCX")
+        if child is not None:
+            yield child
+        return
     model = load(art, ctx)
     if model is None or model.body is None:  # nothing could be parsed
         child = raw_strings(ctx, art, "DOCX")

@@ -34,7 +34,7 @@ import time
 import warnings
 from dataclasses import dataclass, field
 
-from ..docmodel import Lines, UnsafeXML, emit, local, parse_xml, raw_strings, shorten
+from ..docmodel import Lines, UnsafeXML, emit, local, misnamed, parse_xml, raw_strings, shorten
 from . import extractor
 from .docx import NAME_SHAPE, SCRIPT_FONT, signature_cue
 
@@ -1110,6 +1110,11 @@ def _attachments(model: PdfModel, reader, art, ctx) -> None:
 # -- the extractor ------------------------------------------------------------------------
 @extractor("pdf", kinds={"pdf"}, binary=True)
 def extract_pdf(art, ctx):
+    if "bytes" not in art.meta:
+        child = misnamed(ctx, art, "PDF")
+        if child is not None:
+            yield child
+        return
     model = load(art, ctx)
     if model is None or not model.pages:  # nothing could be parsed
         child = raw_strings(ctx, art, "PDF")
