@@ -175,3 +175,14 @@ def misnamed(ctx, art, what: str):
     return ctx.child(art, art.text, label=f"text of a file named like a {what}",
                      kind=kind_from_content(art.text[:1024]), name=art.name + ".txt",
                      segments=[Segment(0, 0, len(art.text), True)])
+
+
+def real_kind(art) -> str:
+    """"pdf" or "docx" by the bytes, whatever the name says (a PDF renamed to .docx is still
+    read as a PDF); the artefact's kind when the bytes are neither."""
+    head = (art.meta.get("bytes") or b"")[:1024]
+    if head[:2] == b"PK":
+        return "docx"
+    if b"%PDF-" in head:  # readers accept a PDF header anywhere in the first kilobyte
+        return "pdf"
+    return art.kind

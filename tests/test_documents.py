@@ -359,3 +359,12 @@ def test_text_file_named_like_a_document_gets_the_text_rules(tmp_path):
         res = _scan(tmp_path, name, ("# Affidavit\n\n" + note).encode(), select=["LF101"])
         assert [(f.rule_id, f.location.line) for f in res.findings] == [("LF101", 4)], name
         assert any("not one; analysed as text" in e.message for e in res.errors)
+
+
+def test_documents_renamed_to_the_other_format_are_read_by_their_bytes(tmp_path):
+    claim_pdf = pdf([text_ops(["Digitally signed by Hon. Jane Roe"])])
+    claim_docx = docx(p("Digitally signed by Hon. Jane Roe"))
+    for name, data in (("order.docx", claim_pdf), ("order2.pdf", claim_docx)):
+        res = _scan(tmp_path, name, data, select=["LF602"])
+        assert [f.rule_id for f in res.findings] == ["LF602"], name
+        assert any("read as a" in e.message for e in res.errors)

@@ -84,10 +84,14 @@ def _claims(text: str) -> str:
                             "lf.image-signature"),
           kinds={"docx", "pdf"})
 def document_structure(art, ctx):
-    if art.kind == "docx":
-        _docx(art, ctx)
-    else:
+    from ..docmodel import real_kind
+
+    if "bytes" not in art.meta:
+        return  # a text file with a document's name: the extractor reads it as text
+    if real_kind(art) == "pdf":
         _pdf(art, ctx)
+    else:
+        _docx(art, ctx)
 
 
 def _docx(art, ctx):

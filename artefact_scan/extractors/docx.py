@@ -28,7 +28,7 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 
-from ..docmodel import Lines, UnsafeXML, emit, local, misnamed, parse_xml, raw_strings, shorten
+from ..docmodel import Lines, UnsafeXML, emit, local, misnamed, parse_xml, raw_strings, real_kind, shorten
 from . import extractor
 
 MAX_MEMBERS = 5000
@@ -1070,6 +1070,12 @@ def extract_docx(art, ctx):
         child = misnamed(ctx, art, "DOCX")
         if child is not None:
             yield child
+        return
+    if real_kind(art) == "pdf":
+        from .pdf import extract_pdf
+
+        ctx.error(art, "named like a DOCX but is a PDF; read as a PDF")
+        yield from extract_pdf(art, ctx)
         return
     model = load(art, ctx)
     if model is None or model.body is None:  # nothing could be parsed

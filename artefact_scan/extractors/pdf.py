@@ -34,7 +34,7 @@ import time
 import warnings
 from dataclasses import dataclass, field
 
-from ..docmodel import Lines, UnsafeXML, emit, local, misnamed, parse_xml, raw_strings, shorten
+from ..docmodel import Lines, UnsafeXML, emit, local, misnamed, parse_xml, raw_strings, real_kind, shorten
 from . import extractor
 from .docx import NAME_SHAPE, SCRIPT_FONT, signature_cue
 
@@ -1114,6 +1114,12 @@ def extract_pdf(art, ctx):
         child = misnamed(ctx, art, "PDF")
         if child is not None:
             yield child
+        return
+    if real_kind(art) == "docx":
+        from .docx import extract_docx
+
+        ctx.error(art, "named like a PDF but is a ZIP package; read as a DOCX")
+        yield from extract_docx(art, ctx)
         return
     model = load(art, ctx)
     if model is None or not model.pages:  # nothing could be parsed
