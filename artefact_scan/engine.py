@@ -203,7 +203,32 @@ class Engine:
             if key not in best or len(f.origin) > len(best[key].origin):
                 best[key] = f
         keep = {id(f) for f in best.values()}
-        return [f for f in findings if id(f) in keep]
+        out = [f for f in findings if id(f) in keep]
+        if places:
+            out = Engine.merge_repeats(out, places)
+        return out
+
+    @staticmethod
+    def merge_repeats(findings: list[Finding], places: dict[int, tuple]) -> list[Finding]:
+        """In a binary container, the same rule on the same words in several parts (a
+        "Digitally signed by" stamp on every page) is one finding that lists where else the
+        words appear (`evidence["also_in"]`), not one finding per page."""
+        first: dict[tuple, Finding] = {}
+        out = []
+        for f in findings:
+            if id(f) not in places:
+                out.append(f)
+                continue
+            key = (f.rule_id, f.fingerprint or f.message)
+            if key in first:
+                also = first[key].evidence.setdefault("also_in", [])
+                if len(also) < 20:
+                    also.append(" \u2192 ".join(f.origin[1:]))
+                first[key].evidence["repeats"] = first[key].evidence.get("repeats", 1) + 1
+                continue
+            first[key] = f
+            out.append(f)
+        return out
 
     # -- hits → findings ------------------------------------------------------------------
     def locate(self, sig: Signal, art: Artefact, root: Artefact) -> tuple[Location, bool]:

@@ -368,3 +368,13 @@ def test_documents_renamed_to_the_other_format_are_read_by_their_bytes(tmp_path)
         res = _scan(tmp_path, name, data, select=["LF602"])
         assert [f.rule_id for f in res.findings] == ["LF602"], name
         assert any("read as a" in e.message for e in res.errors)
+
+
+def test_the_same_claim_on_every_page_is_one_finding(tmp_path):
+    stamp_text = "DocuSign Envelope ID: 4F1C2B7A-9D3E-4A6B-8C5D-2E7F1A9B3C6D"
+    data = pdf([text_ops([stamp_text, f"Page {n}"]) for n in range(1, 6)]
+               + [text_ops(["Digitally signed by Hon. Jane Roe"])])
+    res = _scan(tmp_path, "envelope.pdf", data, select=["LF602"])
+    assert len(res.findings) == 2
+    stamp = next(f for f in res.findings if "Envelope" in f.message)
+    assert stamp.evidence["repeats"] == 5 and len(stamp.evidence["also_in"]) == 4
