@@ -178,15 +178,22 @@ class Engine:
 
     @staticmethod
     def place_in_part(sig: Signal, art: Artefact, root: Artefact) -> tuple:
-        """Where a signal lies in the outermost part of a binary container (a page, a body, an
-        archive member): that part's way in and the span in its text."""
+        """Where a signal lies in the outermost part of a binary container that has text (a
+        page, a body, an archive member, a page of a document inside an archive): that part's
+        way in and the span in its text."""
+        chain = []
+        a = art
+        while a is not None and a is not root:
+            chain.append(a)
+            a = a.parent
+        top = next((a for a in reversed(chain) if a.text), art)
         start, end = sig.start, sig.end
-        while art.parent is not None and art.parent is not root:
+        while art is not top and art.parent is not None:
             s0, s1 = art.to_parent(start)
             e0, e1 = art.to_parent(max(start, end - 1)) if end > start else (s0, s1)
             start, end = (s0, max(s1, e1)) if (s0 != s1 or e0 != e1) else (s0, e0 + (1 if end > start else 0))
             art = art.parent
-        return art.origin, start, end
+        return top.origin, start, end
 
     @staticmethod
     def dedupe(findings: list[Finding], places: dict[int, tuple] | None = None) -> list[Finding]:

@@ -378,3 +378,10 @@ def test_the_same_claim_on_every_page_is_one_finding(tmp_path):
     assert len(res.findings) == 2
     stamp = next(f for f in res.findings if "Envelope" in f.message)
     assert stamp.evidence["repeats"] == 5 and len(stamp.evidence["also_in"]) == 4
+
+
+def test_findings_in_a_document_inside_a_container_stay_apart(tmp_path):
+    inner = pdf([text_ops(["Digitally signed by Jane Roe"]), text_ops(["Digitally signed by John Roe"])])
+    res = _scan(tmp_path, "outer.docx", docx(p("See attachment."), extra={"word/embeddings/order.pdf": inner}),
+                select=["LF602"])
+    assert sorted(f.origin[-2] for f in res.findings) == ["page 1 text", "page 2 text"]
