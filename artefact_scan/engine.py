@@ -174,7 +174,7 @@ class Engine:
                                          else ("container", f.message))
             queue.extend(ctx.pending)
             ctx.pending.clear()
-        return self.dedupe(findings, places)
+        return self.dedupe(findings, places, merge=root.kind in ("docx", "pdf"))
 
     @staticmethod
     def place_in_part(sig: Signal, art: Artefact, root: Artefact) -> tuple:
@@ -196,7 +196,8 @@ class Engine:
         return top.origin, start, end
 
     @staticmethod
-    def dedupe(findings: list[Finding], places: dict[int, tuple] | None = None) -> list[Finding]:
+    def dedupe(findings: list[Finding], places: dict[int, tuple] | None = None,
+               merge: bool = False) -> list[Finding]:
         """One finding per rule and span: where a container and its part (a document and its
         code fence) both report the same span, keep the part's, which knows its context.  In a
         binary container (DOCX, PDF, archive) every finding sits at line 1, so there the span
@@ -211,15 +212,16 @@ class Engine:
                 best[key] = f
         keep = {id(f) for f in best.values()}
         out = [f for f in findings if id(f) in keep]
-        if places:
+        if places and merge:
             out = Engine.merge_repeats(out, places)
         return out
 
     @staticmethod
     def merge_repeats(findings: list[Finding], places: dict[int, tuple]) -> list[Finding]:
-        """In a binary container, the same rule on the same words in several parts (a
+        """In a document (DOCX, PDF), the same rule on the same words in several parts (a
         "Digitally signed by" stamp on every page) is one finding that lists where else the
-        words appear (`evidence["also_in"]`), not one finding per page."""
+        words appear (`evidence["also_in"]`), not one finding per page.  Members of an archive
+        are files of their own and keep their findings."""
         first: dict[tuple, Finding] = {}
         out = []
         for f in findings:
