@@ -566,6 +566,9 @@ RECIPES = {
     "hidden-message/HM351/tiny-text.pdf": (
         lambda: pdf([_page("Quarterly report") + "\n" + text_ops([NOTE], y=400, size=1).replace("/F1 1 Tf", "/F1 0.4 Tf")]),
         [("ruleid", "HM351")]),
+    "hidden-message/HM351/font-size-zero.pdf": (
+        lambda: pdf([_page("Quarterly report") + "\n" + text_ops([NOTE], y=400).replace("/F1 12 Tf", "/F1 0 Tf")]),
+        [("ruleid", "HM351")]),
     "hidden-message/HM351/off-page.pdf": (
         lambda: pdf([_page("Quarterly report") + "\n" + _page(NOTE, y=2000)]),
         [("ruleid", "HM351")]),

@@ -144,7 +144,7 @@ class GState:
     tr: int = 0
     fill: tuple | None = (0.0,)
     tz: float = 100.0
-    size: float = 0.0
+    size: float | None = None  # None until a Tf sets it
     alpha: float = 1.0
     leading: float = 0.0
     clip: tuple | None = None  # bounding box of the clipping path, page space
@@ -346,8 +346,9 @@ class Visibility:
                 key = self.reason(g.tr, g.fill, g.tz, g.size, g.alpha, tm, g.ctm, any(marked), g.clip)
                 if key is None and depth == 0 and self.fills:
                     full = _mul(tm, g.ctm)
-                    h = abs(g.size) * math.hypot(full[2], full[3])
-                    w = abs(g.size) * math.hypot(full[0], full[1]) * (g.tz / 100.0) * 0.5 * _shown_len(op, operands)
+                    size = abs(g.size or 0.0)
+                    h = size * math.hypot(full[2], full[3])
+                    w = size * math.hypot(full[0], full[1]) * (g.tz / 100.0) * 0.5 * _shown_len(op, operands)
                     if self.covered(i, full[4], full[5], w, h):
                         key = "covered"
                 if key != last:
@@ -433,11 +434,12 @@ class Visibility:
         if alpha <= 0.01 and tr in (0, 4):
             return "transparent"
         full = _mul(tm, ctm)
-        height = abs(size) * math.hypot(full[2], full[3])
-        width = abs(size) * math.hypot(full[0], full[1]) * (tz / 100.0)
-        if 0 <= height < 1.0 and size != 0:
+        known = size is not None  # a font size of 0 is set on purpose: nothing is drawn
+        height = abs(size or 0.0) * math.hypot(full[2], full[3])
+        width = abs(size or 0.0) * math.hypot(full[0], full[1]) * (tz / 100.0)
+        if known and height < 1.0:
             return "tiny"
-        if abs(tz) < 5 or (0 <= width < 0.5 and size != 0):
+        if abs(tz) < 5 or (known and width < 0.5):
             return "squeezed"
         x, y = full[4], full[5]
         if self.box is not None:
