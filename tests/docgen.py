@@ -301,6 +301,56 @@ def pdf(pages: list[str], *, info: dict | None = None, xmp: str = "",
     return data
 
 
+def object_containing(data: bytes, marker: bytes) -> int:
+    """The number of the object whose body holds `marker`."""
+    at = data.index(marker)
+    start = data.rindex(b" 0 obj", 0, at)
+    line = data.rindex(b"\n", 0, start) + 1
+    return int(data[line:start])
+
+
+def object_body(data: bytes, num: int) -> bytes:
+    start = data.index(f"\n{num} 0 obj\n".encode()) + len(f"\n{num} 0 obj\n")
+    return data[start:data.index(b"\nendobj", start)]
+
+
+def append_update(data: bytes, objects: dict[int, bytes]) -> bytes:
+    """An incremental update that replaces (or adds) `objects`, as a PDF editor appends one."""
+    import re as _re
+
+    prev = int(_re.findall(rb"startxref\s+(\d+)", data)[-1])
+    size = int(_re.findall(rb"/Size (\d+)", data)[-1])
+    out = bytearray(data)
+    offsets = {}
+    for num, body in sorted(objects.items()):
+        offsets[num] = len(out)
+        out += f"{num} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n"
+    for num in sorted(offsets):
+        out += f"{num} 1\n{offsets[num]:010d} 00000 n \n".encode()
+    size = max(size, max(objects) + 1)
+    out += f"trailer\n<< /Size {size} /Root 1 0 R /Prev {prev} >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+def _edited_after_signing(new_text: str | None = None, add_note: bool = False) -> bytes:
+    data = pdf([_page("SETTLEMENT AGREEMENT", "Amount due: 1,200.00", "Signed below.")], signature="valid-shape")
+    objects = {}
+    if new_text is not None:
+        num = object_containing(data, b"(SETTLEMENT AGREEMENT) Tj")
+        content = _page("SETTLEMENT AGREEMENT", new_text, "Signed below.").encode()
+        objects[num] = f"<< /Length {len(content)} >>\nstream\n".encode() + content + b"\nendstream"
+    if add_note:
+        page = object_containing(data, b"/Type /Page /Parent")
+        note = int(__import__("re").findall(rb"/Size (\d+)", data)[-1])
+        objects[note] = f"<< /Type /Annot /Subtype /Text /Rect [72 500 92 520] /P {page} 0 R /Contents (Checked by accounts.) >>".encode()
+        body = object_body(data, page)
+        body = body.replace(b"/Annots [", f"/Annots [{note} 0 R ".encode())
+        objects[page] = body
+    return append_update(data, objects)
+
+
 def stamp(name: str, text: str = "", contents: str = "", flags: int = 4, image: bool = False) -> str:
     """A /Stamp annotation dictionary; `text` becomes its appearance stream (Helvetica), or
     with `image` the appearance draws a picture."""
@@ -426,6 +476,13 @@ RECIPES = {
         lambda: pdf([_page("INVOICE 2025-031", "Total due: 1,200.00")], annots={0: [stamp("Approved")]},
                     signature="valid-shape"),
         [("ok", "LF604")]),
+    # LF609: signed, then changed
+    "legal-forgery/LF609/page-changed-after-signing.pdf": (
+        lambda: _edited_after_signing("Amount due: 9,900.00"),
+        [("ruleid", "LF609")]),
+    "legal-forgery/LF609/note-added-after-signing.pdf": (
+        lambda: _edited_after_signing(add_note=True),
+        [("ok", "LF609")]),
     # LF605: signature objects that are shells
     "legal-forgery/LF605/zero-contents.pdf": (
         lambda: pdf([_page("CERTIFICATE", "Issued to Northwind Example LLC.")], signature="zero"),

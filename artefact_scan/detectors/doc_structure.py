@@ -17,6 +17,8 @@ Signals on the container (the file itself; findings point at line 1 with the way
   digital signature;
 - `lf.image-signature` — a picture placed in a Word document next to signature wording, in a
   package without a digital signature;
+- `lf.changed-after-signing` — a signed PDF whose pages were changed or added by an update
+  after the last signature;
 - `lf.signature-object-invalid` — a signature object that is a shell: an XML-DSig part
   without a plausible signature value, signing nothing or never linked from the package; a
   `/Sig` whose `/Contents` is empty, all zeros or not DER, or whose `/ByteRange` does not
@@ -81,7 +83,7 @@ def _claims(text: str) -> str:
 @detector("doc-structure", ("lf.signature-line-shown-signed", "lf.visual-signature-unsigned",
                             "lf.signature-stamp-unsigned", "lf.approval-stamp-unsigned",
                             "lf.signature-object-invalid", "lf.handwriting-font-signature",
-                            "lf.image-signature"),
+                            "lf.image-signature", "lf.changed-after-signing"),
           kinds={"docx", "pdf"})
 def document_structure(art, ctx):
     from ..docmodel import real_kind
@@ -147,6 +149,8 @@ def _pdf(art, ctx):
         if f.has_value and f.problem:
             ctx.signal(art, "lf.signature-object-invalid", 0, 0,
                        what=f"signature field {f.name}", problem=f.problem)
+    if model.changed_after_signing:
+        ctx.signal(art, "lf.changed-after-signing", 0, 0, changes="; ".join(model.changed_after_signing))
     if model.signed:
         return
     _script(art, ctx, model.script_signatures)

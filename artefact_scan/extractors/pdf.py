@@ -82,6 +82,7 @@ class SigField:
     has_value: bool
     problem: str = ""  # why a present value does not look like a signature
     appearance: str = ""
+    covers: int = 0  # bytes of the file the signature covers (end of its /ByteRange)
 
 
 @dataclass
@@ -91,6 +92,7 @@ class PdfModel:
     stamps: list[Stamp] = field(default_factory=list)
     sig_fields: list[SigField] = field(default_factory=list)
     pages: int = 0
+    changed_after_signing: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # limits reached, for `errors`
     script_signatures: list[tuple[str, str, str]] = field(default_factory=list)  # (where, name, cue)
 
@@ -653,6 +655,14 @@ def _appearance_text(annot, reader) -> str:
         return ""
 
 
+def _covers(v) -> int:
+    try:
+        br = [int(x) for x in v.get("/ByteRange").get_object()]
+        return br[2] + br[3] if len(br) == 4 else 0
+    except Exception:
+        return 0
+
+
 def _raw_bytes(obj) -> bytes:
     """The bytes of a PDF string, whether pypdf decoded it to text or not."""
     if isinstance(obj, bytes):
@@ -787,6 +797,8 @@ def _load(art, ctx) -> PdfModel:
     _signature_fields(model, reader, data, page_of, art, ctx)
     _signature_widgets(model, pages_list, data)
     facts = {"pdf", "digitally-signed" if model.signed else "no-digital-signature"}
+    if model.signed:
+        _changes_after_signing(model, data, pages_list, art, ctx)
 
     unchecked: list[int] = []
     undecoded: list[int] = []
@@ -969,7 +981,42 @@ def _signature_fields(model: PdfModel, reader, data: bytes, page_of: dict, art, 
         problem = _sig_problem(v, data)
         if vtype not in ("", "/Sig", "/DocTimeStamp") and not problem:
             problem = f"its value has /Type {vtype}, not /Sig"
-        model.sig_fields.append(SigField(name, page, True, problem))
+        model.sig_fields.append(SigField(name, page, True, problem, covers=_covers(v)))
+
+
+def _changes_after_signing(model: PdfModel, data: bytes, pages: list, art, ctx) -> None:
+    """What the bytes after the last signature change in what a reader sees: the signed
+    revision (the file up to the end of the last signature's /ByteRange) is read again and its
+    pages compared with the final ones.  Annotations, form values and validation data added
+    after signing leave the pages' content alone; changed or added pages do not."""
+    from pypdf import PdfReader
+
+    end = max((f.covers for f in model.sig_fields if f.has_value and not f.problem), default=0)
+    if not end or not data[end:].strip():
+        return
+    try:
+        old = PdfReader(io.BytesIO(data[:end]), strict=False)
+        old_pages = list(old.pages)[:MAX_PAGES]
+    except Exception as e:
+        ctx.error(art, f"the signed revision of the PDF could not be read ({type(e).__name__}); "
+                       "changes after signing not checked")
+        return
+    new_pages = [p for p in pages if p is not None]
+    if len(new_pages) > len(old_pages):
+        model.changed_after_signing.append(f"{len(new_pages) - len(old_pages)} page(s) added")
+    elif len(new_pages) < len(old_pages):
+        model.changed_after_signing.append(f"{len(old_pages) - len(new_pages)} page(s) removed")
+    changed = []
+    for no, (a, b) in enumerate(zip(old_pages, new_pages), 1):
+        try:
+            ca, cb = a.get_contents(), b.get_contents()
+            if (ca.get_data() if ca is not None else b"") != (cb.get_data() if cb is not None else b""):
+                changed.append(no)
+        except Exception:
+            continue
+    if changed:
+        model.changed_after_signing.append(_pages(changed).replace(" has", "").replace(" have", "")
+                                           + " drawn differently")
 
 
 def _signature_widgets(model: PdfModel, pages: list, data: bytes) -> None:
@@ -990,7 +1037,8 @@ def _signature_widgets(model: PdfModel, pages: list, data: bytes) -> None:
                     continue
                 v = _field_value(a)
                 has = v is not None and hasattr(v, "get")
-                model.sig_fields.append(SigField(name, no, has, _sig_problem(v, data) if has else ""))
+                model.sig_fields.append(SigField(name, no, has, _sig_problem(v, data) if has else "",
+                                                 covers=_covers(v) if has else 0))
             except Exception:
                 continue
 
