@@ -210,7 +210,8 @@ class PDFBuilder:
 def pdf(pages: list[str], *, info: dict | None = None, xmp: str = "",
         annots: dict[int, list[str]] | None = None, fields: list[str] | None = None,
         image_pages: set[int] = frozenset(), extgstate: str = "", ocg_off: bool = False,
-        signature: str = "", media: str = "[0 0 612 792]", forms: dict[str, str] | None = None) -> bytes:
+        signature: str = "", media: str = "[0 0 612 792]", forms: dict[str, str] | None = None,
+        signer: str = "Jane Roe") -> bytes:
     """A PDF with one page per content string (Helvetica as /F1, Brush Script as /F2).
 
     `annots` maps a page index to annotation dictionaries (their `/P` is filled in);
@@ -290,7 +291,7 @@ def pdf(pages: list[str], *, info: dict | None = None, xmp: str = "",
         contents = ("3082" + "01" * 300).ljust(1024, "0") if signature == "valid-shape" else placeholder
         b.set(sig_value, "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /adbe.pkcs7.detached "
                          "/ByteRange [0 0000000000 0000000000 0000000000] "
-                         f"/Contents <{contents}> /M (D:20250101120000Z) /Name (Jane Roe) >>")
+                         f"/Contents <{contents}> /M (D:20250101120000Z) /Name {pdf_string(signer)} >>")
     data = b.build(catalog, info_ref)
     if sig_value:
         start = data.index(b"/Contents <") + len(b"/Contents ")
@@ -513,6 +514,9 @@ RECIPES = {
             '<dc:creator><rdf:Seq><rdf:li>Chambers of Judge Jane Roe</rdf:li></rdf:Seq></dc:creator>'
             '</rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="w"?>')),
         [("ruleid", "LF606")]),
+    "legal-forgery/LF606/signature-in-the-clerks-name.pdf": (
+        lambda: pdf([_page("ORDER")], signature="valid-shape", signer="Deputy Clerk"),
+        [("ruleid", "LF606"), ("ok", "LF605")]),
     "legal-forgery/LF606/honest-generators.docx": (
         lambda: docx(_body(), core={"dc:creator": "python-docx", "cp:lastModifiedBy": "python-docx",
                                     "dc:title": "Motion to the District Court (draft)",

@@ -93,6 +93,7 @@ class PdfModel:
     sig_fields: list[SigField] = field(default_factory=list)
     pages: int = 0
     changed_after_signing: list[str] = field(default_factory=list)
+    signature_info: list[tuple[str, str]] = field(default_factory=list)  # (line, label) of /Sig values
     notes: list[str] = field(default_factory=list)  # limits reached, for `errors`
     script_signatures: list[tuple[str, str, str]] = field(default_factory=list)  # (where, name, cue)
 
@@ -982,6 +983,11 @@ def _signature_fields(model: PdfModel, reader, data: bytes, page_of: dict, art, 
         if vtype not in ("", "/Sig", "/DocTimeStamp") and not problem:
             problem = f"its value has /Type {vtype}, not /Sig"
         model.sig_fields.append(SigField(name, page, True, problem, covers=_covers(v)))
+        for key, what in (("/Name", "signer"), ("/Reason", "signing reason"),
+                          ("/Location", "signing location"), ("/ContactInfo", "signer contact")):
+            val = _s(v, key).strip()
+            if val:
+                model.signature_info.append((f"{what}: {val}", f"signature field {shorten(name, 40)} {key}"))
 
 
 def _changes_after_signing(model: PdfModel, data: bytes, pages: list, art, ctx) -> None:
@@ -1083,6 +1089,8 @@ XMP_NAMES = {"creator": "author", "CreatorTool": "creator-tool", "Producer": "pr
 
 def _properties(model: PdfModel, reader, art, ctx, facts: set) -> None:
     lines = Lines()
+    for line, label in model.signature_info[:MAX_FIELDS]:
+        lines.add(line, label)
     try:
         info = reader.trailer.get("/Info")
         info = info.get_object() if info is not None else None
