@@ -557,6 +557,14 @@ RECIPES = {
     "legal-forgery/LF608/logo-picture.docx": (
         lambda: docx(p(PICTURE.format(descr="Company logo")) + _body(p("Schedule A lists the services."))),
         [("ok", "LF608")]),
+    "legal-forgery/LF608/ink-signature.pdf": (
+        lambda: pdf([_page("LEASE AGREEMENT", "Tenant signature:")], annots={0: [
+            "<< /Type /Annot /Subtype /Ink /Rect [180 690 320 730] /P PAGE /InkList [[190 700 200 720 215 695 230 725 250 700]] >>"]}),
+        [("ruleid", "LF608")]),
+    "legal-forgery/LF608/ink-markup.pdf": (
+        lambda: pdf([_page("QUARTERLY REPORT", "Revenue grew in every region.")], annots={0: [
+            "<< /Type /Annot /Subtype /Ink /Rect [60 690 320 730] /P PAGE /InkList [[60 700 320 700]] >>"]}),
+        [("ok", "LF608")]),
     "legal-forgery/LF608/script-name.pdf": (
         lambda: pdf([_page("DECLARATION", "I declare that the statements above are true.", "Signature:")
                      + "\nBT /F2 20 Tf 72 600 Td (Jane Roe) Tj ET"]),

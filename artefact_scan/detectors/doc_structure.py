@@ -15,8 +15,9 @@ Signals on the container (the file itself; findings point at line 1 with the way
 - `lf.handwriting-font-signature` — a person's name typed in a handwriting font (Brush
   Script, Lucida Handwriting, Segoe Script…) next to signature wording, in a file without a
   digital signature;
-- `lf.image-signature` — a picture placed in a Word document next to signature wording, in a
-  package without a digital signature;
+- `lf.image-signature` — a picture placed in a Word document next to signature wording, or a
+  hand-drawn (Ink) annotation on a PDF page with signature wording, in a file without a digital
+  signature;
 - `lf.changed-after-signing` — a signed PDF whose pages were changed or added by an update
   after the last signature;
 - `lf.signature-object-invalid` — a signature object that is a shell: an XML-DSig part
@@ -154,6 +155,10 @@ def _pdf(art, ctx):
     if model.signed:
         return
     _script(art, ctx, model.script_signatures)
+    for no in sorted(set(model.ink_pages))[:20]:
+        if no in model.page_cues:
+            ctx.signal(art, "lf.image-signature", 0, 0, what="a hand-drawn (Ink) annotation",
+                       where=f"page {no}", cue=model.page_cues[no])
     for f in model.sig_fields:
         if not f.has_value:
             claim = _claims(f.appearance)

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 
 from ..docmodel import Lines, UnsafeXML, emit, local, misnamed, parse_xml, raw_strings, real_kind, shorten
 from . import extractor
-from .docx import NAME_SHAPE, SCRIPT_FONT, signature_cue
+from .docx import NAME_SHAPE, SCRIPT_FONT, SIGNATURE_CUE, signature_cue
 
 MAX_PAGES = 400
 MAX_SECONDS = 30.0  # of PDF work per file; the rest is reported as not analysed
@@ -94,6 +94,8 @@ class PdfModel:
     pages: int = 0
     changed_after_signing: list[str] = field(default_factory=list)
     signature_info: list[tuple[str, str]] = field(default_factory=list)  # (line, label) of /Sig values
+    ink_pages: list[int] = field(default_factory=list)  # pages with hand-drawn (Ink) annotations
+    page_cues: dict[int, str] = field(default_factory=dict)  # page → signature wording on it
     notes: list[str] = field(default_factory=list)  # limits reached, for `errors`
     script_signatures: list[tuple[str, str, str]] = field(default_factory=list)  # (where, name, cue)
 
@@ -520,7 +522,7 @@ def _page_cue(text: str, name: str) -> str:
 
 
 def _page_text(page, reader, art, ctx, no: int, done_forms: set,
-               script_signatures: list) -> tuple[Lines, dict[str, Lines], bool, bool]:
+               script_signatures: list, cues: dict) -> tuple[Lines, dict[str, Lines], bool, bool]:
     """Visible lines, hidden lines per reason, whether the page draws images, whether it
     has text operators at all."""
     from pypdf.generic import NameObject
@@ -589,6 +591,9 @@ def _page_text(page, reader, art, ctx, no: int, done_forms: set,
         cue = _page_cue(visible_text, name)
         if cue and NAME_SHAPE.fullmatch(name):
             script_signatures.append((f"page {no}", name, cue))
+    m = SIGNATURE_CUE.search(visible_text)
+    if m:
+        cues[no] = shorten(visible_text[max(0, m.start() - 20):m.end() + 20], 60)
     return lines, hidden_lines, vis.images > 0, vis.has_text_ops
 
 
@@ -818,7 +823,7 @@ def _load(art, ctx) -> PdfModel:
             ctx.error(art, f"page {no}: annotations could not be read ({type(e).__name__}); not analysed")
         try:
             lines, hidden, images, has_text = _page_text(page, reader, art, ctx, no, done_forms,
-                                                         model.script_signatures)
+                                                         model.script_signatures, model.page_cues)
         except Exception as e:
             ctx.error(art, f"page {no}: text layer could not be read ({type(e).__name__}: "
                            f"{shorten(str(e), 80)}); not analysed")
@@ -929,6 +934,8 @@ def _annotations(page, reader, no: int, model: PdfModel) -> tuple[Lines, Lines]:
         text = " / ".join(dict.fromkeys(p.strip() for p in parts if p.strip()))
         if sub == "Stamp":
             model.stamps.append(Stamp(no, sub, name, text, is_hidden, _appearance_image(a)))
+        elif sub == "Ink" and not is_hidden:
+            model.ink_pages.append(no)
         if text:
             (hidden if is_hidden else shown).add(text, label)
     return shown, hidden
