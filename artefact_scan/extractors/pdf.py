@@ -593,7 +593,9 @@ def _page_text(page, reader, art, ctx, no: int, done_forms: set,
             script_signatures.append((f"page {no}", name, cue))
     m = SIGNATURE_CUE.search(visible_text)
     if m:
-        cues[no] = shorten(visible_text[max(0, m.start() - 20):m.end() + 20], 60)
+        ls = visible_text.rfind("\n", 0, m.start()) + 1
+        le = visible_text.find("\n", m.end())
+        cues[no] = shorten(visible_text[ls:le if le >= 0 else len(visible_text)], 60)
     return lines, hidden_lines, vis.images > 0, vis.has_text_ops
 
 
