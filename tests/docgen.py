@@ -684,6 +684,13 @@ RECIPES = {
     "hidden-message/HM351/clipped-away.pdf": (
         lambda: pdf([_page("Quarterly report") + "\nq 0 0 1 1 re W n\n" + _page(NOTE, y=400) + "\nQ"]),
         [("ruleid", "HM351")]),
+    "hidden-message/HM351/black-on-black.pdf": (
+        lambda: pdf([_page("Quarterly report") + "\n0 g 60 390 500 30 re f\n" + _page(NOTE, y=400)]),
+        [("ruleid", "HM351")]),
+    "hidden-message/HM351/white-box-over-dark-then-white-text.pdf": (
+        lambda: pdf([_page("Quarterly report") + "\n0.1 0.2 0.4 rg 50 380 520 60 re f 1 g 60 390 500 30 re f\n"
+                     + _page(NOTE, pre="1 1 1 rg", y=400)]),
+        [("ruleid", "HM351")]),
     "hidden-message/HM351/white-on-dark-box.pdf": (
         lambda: pdf(["0.1 0.2 0.4 rg 50 690 500 60 re f\n" + _page("Quarterly report for the northern region", pre="1 1 1 rg", y=710)]),
         [("ok", "HM351")]),

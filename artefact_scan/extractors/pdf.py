@@ -58,6 +58,7 @@ HIDDEN_REASONS = {
     "off-page": "outside the page",
     "optional-off": "optional content layer that is off",
     "covered": "covered by a shape painted over it",
+    "same-colour": "text painted in the colour of what lies under it",
     "clipped": "outside the clipping path (never painted)",
     "ocr": "invisible text over a page image (an OCR layer)",
     "hidden-annotation": "annotation hidden by its flags, size or place",
@@ -129,16 +130,22 @@ def _nums(operands, n):
     return out if len(out) == n else None
 
 
-def _white(fill) -> bool:
-    if fill is None:
-        return False
+_PAGE_WHITE = (1.0, 1.0, 1.0)
+MAX_PAINTED = 4000  # painted areas remembered per page (the latest ones)
+
+
+def _to_rgb(fill) -> tuple | None:
+    """A fill colour as RGB in 0..1, or None when it cannot be told (patterns, odd spaces)."""
+    if not fill:
+        return None
     if len(fill) == 1:
-        return fill[0] >= 0.95
+        return (fill[0],) * 3
     if len(fill) == 3:
-        return min(fill) >= 0.95
+        return tuple(fill)
     if len(fill) == 4:
-        return max(fill) <= 0.05
-    return False
+        c, m, y, k = fill
+        return ((1 - c) * (1 - k), (1 - m) * (1 - k), (1 - y) * (1 - k))
+    return None
 
 
 @dataclass
@@ -180,7 +187,8 @@ class Visibility:
         self.reader = reader
         self.off_ocgs = _off_ocgs(reader)
         self.box = box
-        self.dark_areas: list[tuple[float, float, float, float]] = []
+        # what was painted, in order: (box, colour as RGB or None when unknown: images, shadings)
+        self.painted: list[tuple[tuple, tuple | None]] = []
         self.images = 0
         self.has_text_ops = False
         self.ops_seen = 0
@@ -207,7 +215,7 @@ class Visibility:
         self.collecting = True
         self.rewrite(ops, self.resources, GState(), 0)
         self.collecting = False
-        self.dark_areas, self.images, self.ops_seen, self.has_text_ops = [], 0, 0, False
+        self.painted, self.images, self.ops_seen, self.has_text_ops = [], 0, 0, False
         return self.rewrite(ops, self.resources, GState(), 0)
 
     def covered(self, i: int, x: float, y: float, w: float, h: float) -> bool:
@@ -320,8 +328,10 @@ class Visibility:
                         path[-1] = (min(a[0], *xs), min(a[1], *ys), max(a[2], *xs), max(a[3], *ys), "open")
             elif op in (b"f", b"F", b"f*", b"B", b"B*", b"b", b"b*"):
                 path = [p[:4] for p in path]
-                if path and not _white(g.fill):
-                    self.dark_areas.extend(path[:50])
+                if path and g.alpha > 0.5:
+                    colour = _to_rgb(g.fill)
+                    self.painted.extend((bx, colour) for bx in path[:50])
+                    del self.painted[:-MAX_PAINTED]
                 if self.collecting and depth == 0 and g.alpha > 0.5:
                     for bx in path[:50]:
                         if (bx[2] - bx[0]) * (bx[3] - bx[1]) < 0.9 * self.page_area:
@@ -335,7 +345,7 @@ class Visibility:
                 path = []
             elif op == b"sh":
                 # a smooth shading paints the clipping area (gradient banners behind titles)
-                self.dark_areas.append(g.clip or self.box or (0, 0, 1e6, 1e6))
+                self.painted.append((g.clip or self.box or (0, 0, 1e6, 1e6), None))
             elif op in (b"BDC", b"BMC"):
                 marked.append(op == b"BDC" and self._oc_hidden(operands, resources))
             elif op == b"EMC":
@@ -365,7 +375,7 @@ class Visibility:
     def _image(self, g: GState) -> None:
         box = _bbox_rect([0, 0, 1, 1], g.ctm)
         self.images += 1
-        self.dark_areas.append(box)
+        self.painted.append((box, None))
         if self.collecting and (box[2] - box[0]) * (box[3] - box[1]) >= 0.25 * self.page_area:
             self.page_images.append(box)
 
@@ -457,8 +467,17 @@ class Visibility:
             margin = max(2.0, height)
             if x > cx1 + margin or y > cy1 + margin or y < cy0 - margin or x < cx0 - 10 * margin:
                 return "clipped"
-        if tr in (0, 4) and _white(fill) and not any(a[0] <= x <= a[2] and a[1] <= y <= a[3] for a in self.dark_areas):
-            return "white"
+        if tr in (0, 4):
+            colour = _to_rgb(fill)
+            if colour is not None:
+                # the colour under the middle of the first glyph; rules and underlines thinner
+                # than half the text do not count as its background
+                px, py, min_h = x + 0.25 * height, y + 0.35 * height, 0.5 * height
+                under = next((c for a, c in reversed(self.painted)
+                              if a[0] <= px <= a[2] and a[1] <= py <= a[3] and a[3] - a[1] >= min_h),
+                             _PAGE_WHITE)
+                if under is not None and max(abs(p - q) for p, q in zip(colour, under)) <= 0.08:
+                    return "white" if min(under) >= 0.92 else "same-colour"
         return None
 
 
