@@ -211,7 +211,7 @@ def pdf(pages: list[str], *, info: dict | None = None, xmp: str = "",
         annots: dict[int, list[str]] | None = None, fields: list[str] | None = None,
         image_pages: set[int] = frozenset(), extgstate: str = "", ocg_off: bool = False,
         signature: str = "", media: str = "[0 0 612 792]", forms: dict[str, str] | None = None,
-        signer: str = "Jane Roe") -> bytes:
+        signer: str = "Jane Roe", blank_font: bool = False) -> bytes:
     """A PDF with one page per content string (Helvetica as /F1, Brush Script as /F2).
 
     `annots` maps a page index to annotation dictionaries (their `/P` is filled in);
@@ -226,6 +226,17 @@ def pdf(pages: list[str], *, info: dict | None = None, xmp: str = "",
     pages_obj = b.reserve()
     font = b.add("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
     script = b.add("<< /Type /Font /Subtype /Type1 /BaseFont /BrushScriptMT /Encoding /WinAnsiEncoding >>")
+    blank = None
+    if blank_font:  # a Type 3 font whose glyphs only set a width: text in it draws nothing
+        glyph = b.stream("500 0 d0")
+        names = {32: "space", 46: "period", 58: "colon", 44: "comma"}
+        names.update({c: chr(c) for c in range(65, 91)})
+        names.update({c: chr(c) for c in range(97, 123)})
+        diffs = " ".join(f"{c} /{n}" for c, n in sorted(names.items()))
+        procs = " ".join(f"/{n} {glyph} 0 R" for n in sorted(set(names.values())))
+        blank = b.add("<< /Type /Font /Subtype /Type3 /FontBBox [0 0 500 700] /FontMatrix [0.001 0 0 0.001 0 0] "
+                      f"/CharProcs << {procs} >> /Encoding << /Type /Encoding /Differences [{diffs}] >> "
+                      f"/FirstChar 32 /LastChar 122 /Widths [{' '.join(['500'] * 91)}] /Resources << >> >>")
     image = b.stream(b"\x00", "/Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray /BitsPerComponent 8")
     gs = b.add(f"<< /Type /ExtGState {extgstate} >>") if extgstate else None
     ocg = b.add("<< /Type /OCG /Name (Layer 1) >>") if ocg_off else None
@@ -241,7 +252,7 @@ def pdf(pages: list[str], *, info: dict | None = None, xmp: str = "",
         page = b.reserve()
         kids.append(page)
         stream = b.stream(content)
-        res = f"/Font << /F1 {font} 0 R /F2 {script} 0 R >>"
+        res = f"/Font << /F1 {font} 0 R /F2 {script} 0 R{f' /F3 {blank} 0 R' if blank else ''} >>"
         xobjects = "".join(f" /{n} {ref} 0 R" for n, ref in form_refs.items())
         if i in image_pages:
             xobjects += f" /Im1 {image} 0 R"
@@ -637,6 +648,10 @@ RECIPES = {
         [("ruleid", "HM351")]),
     "hidden-message/HM351/font-size-zero.pdf": (
         lambda: pdf([_page("Quarterly report") + "\n" + text_ops([NOTE], y=400).replace("/F1 12 Tf", "/F1 0 Tf")]),
+        [("ruleid", "HM351")]),
+    "hidden-message/HM351/blank-type3-font.pdf": (
+        lambda: pdf([_page("Quarterly report") + "\n" + text_ops([NOTE], y=400).replace("/F1 12 Tf", "/F3 12 Tf")],
+                    blank_font=True),
         [("ruleid", "HM351")]),
     "hidden-message/HM351/off-page.pdf": (
         lambda: pdf([_page("Quarterly report") + "\n" + _page(NOTE, y=2000)]),

@@ -67,7 +67,7 @@ CONCEALING = {
     "hidden-shape", "zero-size-shape", "off-page-shape",
     # PDF
     "render-invisible", "render-clip", "transparent", "white", "squeezed", "off-page",
-    "clipped", "covered", "same-colour", "optional-off", "hidden-annotation",
+    "clipped", "covered", "same-colour", "blank-font", "optional-off", "hidden-annotation",
 }
 _WORDS = re.compile(r"[^\W\d_]{2,}")
 

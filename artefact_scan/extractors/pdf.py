@@ -30,6 +30,7 @@ from __future__ import annotations
 import io
 import logging
 import math
+import re
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -59,6 +60,7 @@ HIDDEN_REASONS = {
     "optional-off": "optional content layer that is off",
     "covered": "covered by a shape painted over it",
     "same-colour": "text painted in the colour of what lies under it",
+    "blank-font": "a Type 3 font whose glyphs draw nothing",
     "clipped": "outside the clipping path (never painted)",
     "ocr": "invisible text over a page image (an OCR layer)",
     "hidden-annotation": "annotation hidden by its flags, size or place",
@@ -131,6 +133,7 @@ def _nums(operands, n):
 
 
 _PAGE_WHITE = (1.0, 1.0, 1.0)
+_PAINTS = re.compile(rb"(?<![A-Za-z])(?:f\*?|F|B\*?|b\*?|S|s|Do|BI|sh|Tj|TJ)(?![A-Za-z])")
 MAX_PAINTED = 4000  # painted areas remembered per page (the latest ones)
 
 
@@ -160,10 +163,11 @@ class GState:
     alpha: float = 1.0
     leading: float = 0.0
     clip: tuple | None = None  # bounding box of the clipping path, page space
+    blank_font: bool = False  # the current font draws nothing (a Type 3 font of empty glyphs)
 
     def copy(self) -> GState:
         return GState(list(self.ctm), self.tr, self.fill, self.tz, self.size, self.alpha, self.leading,
-                      self.clip)
+                      self.clip, self.blank_font)
 
 
 class Visibility:
@@ -194,6 +198,7 @@ class Visibility:
         self.ops_seen = 0
         self.done_forms = done_forms  # id() of forms already rewritten (shared resources)
         self.collecting = False
+        self.blank_fonts: dict[int, bool] = {}
         self.fills: list[tuple[int, tuple]] = []  # (operator index, box) of filled shapes
         self.page_images: list[tuple] = []  # boxes of images covering a good part of the page
         x0, y0, x1, y1 = box if box is not None else (0, 0, 612, 792)
@@ -280,6 +285,8 @@ class Visibility:
                 m = _nums(operands[1:], 1)
                 if m:
                     g.size = m[0]
+                if operands:
+                    g.blank_font = self._blank_font(self._resource(resources, "/Font", operands[0]))
             elif op == b"Tr":
                 m = _nums(operands, 1)
                 if m:
@@ -358,7 +365,8 @@ class Visibility:
                 self._image(g)
             if op in self.SHOW and not self.collecting:
                 self.has_text_ops = True
-                key = self.reason(g.tr, g.fill, g.tz, g.size, g.alpha, tm, g.ctm, any(marked), g.clip)
+                key = self.reason(g.tr, g.fill, g.tz, g.size, g.alpha, tm, g.ctm, any(marked), g.clip,
+                                  g.blank_font)
                 if key is None and depth == 0 and self.fills:
                     full = _mul(tm, g.ctm)
                     size = abs(g.size or 0.0)
@@ -371,6 +379,23 @@ class Visibility:
                     last = key
             out.append((operands, op))
         return out
+
+    def _blank_font(self, font) -> bool:
+        """A Type 3 font whose glyph procedures paint nothing: its text is invisible."""
+        if font is None or str(font.get("/Subtype")) != "/Type3":
+            return False
+        key = id(font)
+        if key not in self.blank_fonts:
+            blank = False
+            try:
+                procs = font.get("/CharProcs").get_object()
+                datas = [v.get_object().get_data() for v in list(procs.values())[:256]]
+                # d0/d1 set the width; anything else (a path, an image) paints
+                blank = bool(datas) and all(not _PAINTS.search(d) for d in datas)
+            except Exception:
+                blank = False
+            self.blank_fonts[key] = blank
+        return self.blank_fonts[key]
 
     def _image(self, g: GState) -> None:
         box = _bbox_rect([0, 0, 1, 1], g.ctm)
@@ -437,9 +462,12 @@ class Visibility:
         except Exception:
             return
 
-    def reason(self, tr, fill, tz, size, alpha, tm, ctm, oc_hidden, clip=None) -> str | None:
+    def reason(self, tr, fill, tz, size, alpha, tm, ctm, oc_hidden, clip=None,
+               blank_font=False) -> str | None:
         if oc_hidden:
             return "optional-off"
+        if blank_font:
+            return "blank-font"
         if tr in (3, 7):
             full = _mul(tm, ctm)
             x, y = full[4], full[5]
