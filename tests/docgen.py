@@ -10,6 +10,7 @@ correct cross-reference table.  Every fixture name, person and place is invented
 """
 from __future__ import annotations
 
+import base64
 import io
 import re
 import sys
@@ -139,7 +140,7 @@ def zip_bytes(members: list[tuple[str, bytes]], compress: int = zipfile.ZIP_DEFL
     return buf.getvalue()
 
 
-def signature_xml(value: str = "", setup_id: str = "") -> str:
+def signature_xml(value: str = "", setup_id: str = "", certificate: bool = True) -> str:
     """An XML-DSig part as Office writes it, reduced to what the scanner reads."""
     info = (f'<Object><SignatureProperties><SignatureProperty><SignatureInfoV1 '
             f'xmlns="http://schemas.microsoft.com/office/2006/digsig"><SetupID>{setup_id}</SetupID>'
@@ -147,11 +148,17 @@ def signature_xml(value: str = "", setup_id: str = "") -> str:
     return ('<?xml version="1.0" encoding="UTF-8"?><Signature xmlns="http://www.w3.org/2000/09/xmldsig#" Id="idPackageSignature">'
             '<SignedInfo><Reference URI="#idPackageObject"><DigestValue>'
             f'{"c2lnbmVkIHBhY2thZ2Ugb2JqZWN0IGRpZ2VzdA==" if value else ""}</DigestValue></Reference></SignedInfo>'
-            f'<SignatureValue>{value}</SignatureValue>{info}</Signature>')
+            f'<SignatureValue>{value}</SignatureValue>'
+            f'<KeyInfo><X509Data><X509Certificate>{FAKE_CERT_B64 if value and certificate else ""}</X509Certificate></X509Data></KeyInfo>'
+            f'{info}</Signature>')
 
 
-# A base64 string of the length of a 2048-bit RSA signature; its bytes mean nothing.
-FAKE_RSA_B64 = ("MIIBCgKCAQEAx4" + "QkFzZTY0IHRlc3QgdmFsdWUgd2l0aG91dCBtZWFuaW5n" * 7 + "AQAB")
+# Values shaped like a 2048-bit RSA signature and a DER certificate; their bytes mean nothing
+# (the scanner checks the shape of signature objects, it does not verify them).
+FAKE_RSA_B64 = base64.b64encode(bytes(range(1, 256)) + b"\x01").decode()
+FAKE_CERT_B64 = base64.b64encode(b"\x30\x82\x01\x40" + bytes(range(1, 255)) * 2).decode()
+# A CMS ContentInfo header (SEQUENCE, OID signedData) followed by filler bytes.
+FAKE_CMS_HEX = "30820400" + "06092a864886f70d010702" + "a08203f1" + "01" * 600
 
 
 # -- PDF ----------------------------------------------------------------------------------
@@ -246,7 +253,7 @@ def pdf(pages: list[str], *, info: dict | None = None, xmp: str = "",
     kids = []
     field_refs = []
     sig_value = None
-    if signature in ("valid-shape", "zero"):
+    if signature in ("valid-shape", "zero", "not-cms"):
         sig_value = b.reserve()
     for i, content in enumerate(pages):
         page = b.reserve()
@@ -297,9 +304,10 @@ def pdf(pages: list[str], *, info: dict | None = None, xmp: str = "",
     info_ref = None
     if info:
         info_ref = b.add("<< " + " ".join(f"/{k} {pdf_string(v)}" for k, v in info.items()) + " >>")
-    placeholder = "0" * 1024
+    placeholder = "0" * 2048
     if sig_value:
-        contents = ("3082" + "01" * 300).ljust(1024, "0") if signature == "valid-shape" else placeholder
+        contents = {"valid-shape": FAKE_CMS_HEX.ljust(2048, "0"),
+                    "not-cms": ("3082" + "01" * 600).ljust(2048, "0")}.get(signature, placeholder)
         b.set(sig_value, "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /adbe.pkcs7.detached "
                          "/ByteRange [0 0000000000 0000000000 0000000000] "
                          f"/Contents <{contents}> /M (D:20250101120000Z) /Name {pdf_string(signer)} >>")
@@ -506,6 +514,12 @@ RECIPES = {
         lambda: docx(_body(p("Digitally signed by Robert Miles")),
                      extra={"_xmlsignatures/sig1.xml": signature_xml(FAKE_RSA_B64).encode()}),
         [("ruleid", "LF605"), ("ruleid", "LF602")]),
+    "legal-forgery/LF605/contents-not-cms.pdf": (
+        lambda: pdf([_page("CERTIFICATE", "Issued to Northwind Example LLC.")], signature="not-cms"),
+        [("ruleid", "LF605")]),
+    "legal-forgery/LF605/no-certificate.docx": (
+        lambda: docx(_body(), signatures={"sig1.xml": signature_xml(FAKE_RSA_B64, certificate=False)}),
+        [("ruleid", "LF605")]),
     "legal-forgery/LF605/unsigned-field.pdf": (
         lambda: pdf([_page("APPLICATION FORM", "Applicant signature below.")], signature="unsigned"),
         [("ok", "LF605"), ("ok", "LF603")]),

@@ -972,6 +972,16 @@ def _signature_line(sig, paragraph: int, part: str, walker: PartWalker) -> Signa
                          paragraph=paragraph, part=part, script_font_text=script)
 
 
+def _b64(text: str) -> bytes:
+    import base64
+    import binascii
+
+    try:
+        return base64.b64decode(re.sub(r"\s+", "", text), validate=True)
+    except (binascii.Error, ValueError):
+        return b""
+
+
 def _signature_part(pkg: Package, name: str, linked: bool) -> SignaturePart:
     root = pkg.xml(name)
     part = SignaturePart(name, False)
@@ -980,21 +990,26 @@ def _signature_part(pkg: Package, name: str, linked: bool) -> SignaturePart:
         return part
     value = None
     digests = 0
+    certificate = b""
     for el in root.iter():
         n = local(el.tag)
         if n == "SignatureValue":
             value = (el.text or "").strip()
         elif n == "DigestValue" and (el.text or "").strip():
             digests += 1
+        elif n == "X509Certificate" and not certificate:
+            certificate = _b64((el.text or "").strip())
         elif n == "SetupID" and el.text:
             part.setup_ids.add(el.text.strip().strip("{}").upper())
-    compact = re.sub(r"\s+", "", value or "")
+    signature = _b64(value or "")
     if not value:
         part.problem = "it has no signature value"
-    elif not re.fullmatch(r"[A-Za-z0-9+/]+=*", compact) or len(compact) < 64 or set(compact.rstrip("=")) <= {"A"}:
+    elif len(signature) < 64 or not signature.strip(b"\x00"):
         part.problem = "its signature value is not a plausible signature (too short, not base64 or all zero)"
     elif not digests:
         part.problem = "it signs nothing (no reference with a digest value)"
+    elif len(certificate) < 300 or certificate[:2] != b"\x30\x82":
+        part.problem = "it carries no signer certificate (no X509Certificate in DER)"
     elif not linked:
         part.problem = "the package does not link it (no digital-signature origin relationship), so Word never sees it"
     else:

@@ -728,6 +728,10 @@ def _raw_bytes(obj) -> bytes:
     return str(obj).encode("latin-1", "replace")
 
 
+# DER of the object identifier 1.2.840.113549.1.7.2 (PKCS#7 signedData)
+SIGNED_DATA_OID = bytes.fromhex("06092a864886f70d010702")
+
+
 def _sig_problem(v, data: bytes) -> str:
     """Why a /Sig value does not look like a real signature ('' when it does)."""
     try:
@@ -743,8 +747,16 @@ def _sig_problem(v, data: bytes) -> str:
         return "its /Contents is empty"
     if not raw.strip(b"\x00"):
         return "its /Contents is all zeros (a placeholder, never signed)"
-    if raw[0] != 0x30:
-        return "its /Contents is not a DER-encoded signature"
+    sub = _s(v, "/SubFilter")
+    if sub == "/adbe.x509.rsa_sha1":  # a bare PKCS#1 signature in an OCTET STRING
+        if raw[0] != 0x04 or len(raw.rstrip(b"\x00")) < 64:
+            return "its /Contents is not a PKCS#1 signature"
+    elif raw[0] != 0x30 or SIGNED_DATA_OID not in raw[:64]:
+        # PKCS#7 / CMS (adbe.pkcs7.detached, adbe.pkcs7.sha1, ETSI.CAdES.detached,
+        # ETSI.RFC3161): a ContentInfo whose content type is signedData
+        return "its /Contents is not a CMS signedData structure"
+    elif len(raw.rstrip(b"\x00")) < 256:
+        return "its /Contents is too short to hold a signature and a certificate"
     if len(br) != 4 or br[0] != 0 or br[1] <= 0 or br[2] <= br[1] or br[3] < 0:
         return "its /ByteRange is malformed"
     if br[2] + br[3] > len(data):
