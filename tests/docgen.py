@@ -140,8 +140,12 @@ def zip_bytes(members: list[tuple[str, bytes]], compress: int = zipfile.ZIP_DEFL
     return buf.getvalue()
 
 
-def signature_xml(value: str = "", setup_id: str = "", certificate: bool = True) -> str:
+def signature_xml(value: str = "", setup_id: str = "", certificate: bool = True,
+                  signs_body: bool = True) -> str:
     """An XML-DSig part as Office writes it, reduced to what the scanner reads."""
+    manifest = ('<Object Id="idPackageObject"><Manifest><Reference URI="/word/document.xml?ContentType='
+                'application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml">'
+                '<DigestValue>ZG9jdW1lbnQgZGlnZXN0</DigestValue></Reference></Manifest></Object>') if signs_body else ""
     info = (f'<Object><SignatureProperties><SignatureProperty><SignatureInfoV1 '
             f'xmlns="http://schemas.microsoft.com/office/2006/digsig"><SetupID>{setup_id}</SetupID>'
             f'</SignatureInfoV1></SignatureProperty></SignatureProperties></Object>') if setup_id else ""
@@ -150,7 +154,7 @@ def signature_xml(value: str = "", setup_id: str = "", certificate: bool = True)
             f'{"c2lnbmVkIHBhY2thZ2Ugb2JqZWN0IGRpZ2VzdA==" if value else ""}</DigestValue></Reference></SignedInfo>'
             f'<SignatureValue>{value}</SignatureValue>'
             f'<KeyInfo><X509Data><X509Certificate>{FAKE_CERT_B64 if value and certificate else ""}</X509Certificate></X509Data></KeyInfo>'
-            f'{info}</Signature>')
+            f'{manifest}{info}</Signature>')
 
 
 # Values shaped like a 2048-bit RSA signature and a DER certificate; their bytes mean nothing
@@ -519,6 +523,9 @@ RECIPES = {
         [("ruleid", "LF605")]),
     "legal-forgery/LF605/no-certificate.docx": (
         lambda: docx(_body(), signatures={"sig1.xml": signature_xml(FAKE_RSA_B64, certificate=False)}),
+        [("ruleid", "LF605")]),
+    "legal-forgery/LF605/signature-not-over-the-text.docx": (
+        lambda: docx(_body(), signatures={"sig1.xml": signature_xml(FAKE_RSA_B64, signs_body=False)}),
         [("ruleid", "LF605")]),
     "legal-forgery/LF605/unsigned-field.pdf": (
         lambda: pdf([_page("APPLICATION FORM", "Applicant signature below.")], signature="unsigned"),

@@ -768,7 +768,7 @@ def _load(art, ctx) -> DocxModel:
     sig_names = [n for n in names if n.lower().startswith("_xmlsignatures/") and n.lower().endswith(".xml")]
     origin_declared = any(_REL_SIG in typ for typ, _t, _m in package_rels)
     for n in sig_names:
-        model.signatures.append(_signature_part(pkg, n, origin_declared))
+        model.signatures.append(_signature_part(pkg, n, origin_declared, main))
     if origin_declared and not sig_names:
         model.signature_rel_dangling = True
     signed = model.signed
@@ -982,7 +982,7 @@ def _b64(text: str) -> bytes:
         return b""
 
 
-def _signature_part(pkg: Package, name: str, linked: bool) -> SignaturePart:
+def _signature_part(pkg: Package, name: str, linked: bool, main: str | None) -> SignaturePart:
     root = pkg.xml(name)
     part = SignaturePart(name, False)
     if root is None:
@@ -990,6 +990,7 @@ def _signature_part(pkg: Package, name: str, linked: bool) -> SignaturePart:
         return part
     value = None
     digests = 0
+    uris: list[str] = []
     certificate = b""
     for el in root.iter():
         n = local(el.tag)
@@ -997,6 +998,8 @@ def _signature_part(pkg: Package, name: str, linked: bool) -> SignaturePart:
             value = (el.text or "").strip()
         elif n == "DigestValue" and (el.text or "").strip():
             digests += 1
+        elif n == "Reference":
+            uris.append((el.get("URI") or "").split("?")[0].lstrip("/").lower())
         elif n == "X509Certificate" and not certificate:
             certificate = _b64((el.text or "").strip())
         elif n == "SetupID" and el.text:
@@ -1010,6 +1013,8 @@ def _signature_part(pkg: Package, name: str, linked: bool) -> SignaturePart:
         part.problem = "it signs nothing (no reference with a digest value)"
     elif len(certificate) < 300 or certificate[:2] != b"\x30\x82":
         part.problem = "it carries no signer certificate (no X509Certificate in DER)"
+    elif main and main.lower() not in uris:
+        part.problem = f"it does not sign the document's text (no reference to /{main})"
     elif not linked:
         part.problem = "the package does not link it (no digital-signature origin relationship), so Word never sees it"
     else:
