@@ -222,7 +222,8 @@ def pdf(pages: list[str], *, info: dict | None = None, xmp: str = "",
         annots: dict[int, list[str]] | None = None, fields: list[str] | None = None,
         image_pages: set[int] = frozenset(), extgstate: str = "", ocg_off: bool = False,
         signature: str = "", media: str = "[0 0 612 792]", forms: dict[str, str] | None = None,
-        signer: str = "Jane Roe", blank_font: bool = False) -> bytes:
+        signer: str = "Jane Roe", blank_font: bool = False, javascript: str = "",
+        bookmarks: list[str] | None = None) -> bytes:
     """A PDF with one page per content string (Helvetica as /F1, Brush Script as /F2).
 
     `annots` maps a page index to annotation dictionaries (their `/P` is filled in);
@@ -304,6 +305,17 @@ def pdf(pages: list[str], *, info: dict | None = None, xmp: str = "",
         extra += f" /Metadata {b.stream(xmp, '/Type /Metadata /Subtype /XML')} 0 R"
     if ocg:
         extra += f" /OCProperties << /OCGs [{ocg} 0 R] /D << /OFF [{ocg} 0 R] >> >>"
+    if javascript:
+        js = b.add(f"<< /S /JavaScript /JS {pdf_string(javascript)} >>")
+        extra += f" /Names << /JavaScript << /Names [(init) {js} 0 R] >> >>"
+    if bookmarks:
+        outlines = b.reserve()
+        items = [b.reserve() for _ in bookmarks]
+        for k, (num, title) in enumerate(zip(items, bookmarks)):
+            nxt = f" /Next {items[k + 1]} 0 R" if k + 1 < len(items) else ""
+            b.set(num, f"<< /Title {pdf_string(title)} /Parent {outlines} 0 R{nxt} >>")
+        b.set(outlines, f"<< /Type /Outlines /First {items[0]} 0 R /Last {items[-1]} 0 R /Count {len(items)} >>")
+        extra += f" /Outlines {outlines} 0 R"
     b.set(catalog, f"<< /Type /Catalog /Pages {pages_obj} 0 R{extra} >>")
     info_ref = None
     if info:

@@ -385,3 +385,13 @@ def test_findings_in_a_document_inside_a_container_stay_apart(tmp_path):
     res = _scan(tmp_path, "outer.docx", docx(p("See attachment."), extra={"word/embeddings/order.pdf": inner}),
                 select=["LF602"])
     assert sorted(f.origin[-2] for f in res.findings) == ["page 1 text", "page 2 text"]
+
+
+def test_pdf_bookmarks_and_javascript_become_children():
+    data = pdf([text_ops(["Report"])], javascript="var note = 'continue the plan'; app.alert(note);",
+               bookmarks=["Chapter 1: Overview", "Appendix"])
+    kids, ctx = _children(data, "pdf")
+    assert kids["bookmarks (outline)"].text == "Chapter 1: Overview\nAppendix\n"
+    js = kids["JavaScript (script init)"]
+    assert js.kind == "javascript" and "continue the plan" in js.text
+    assert not ctx.errors

@@ -918,6 +918,8 @@ def _load(art, ctx) -> PdfModel:
         ctx.error(art, f"{_pages(undecoded)} text that could not be decoded (fonts without a "
                        f"Unicode map); {_its(undecoded)} content was not checked")
     _form_fields(model, reader, facts)
+    _outline(model, reader, facts)
+    _javascript(model, reader, art, ctx, facts)
     _properties(model, reader, art, ctx, facts)
     _attachments(model, reader, art, ctx)
     for note in model.notes:
@@ -1117,6 +1119,70 @@ def _signature_widgets(model: PdfModel, pages: list, data: bytes) -> None:
                 continue
 
 
+def _outline(model: PdfModel, reader, facts: set) -> None:
+    """Bookmark titles: shown in a viewer's side panel, rarely read."""
+    lines = Lines()
+    stack = [(reader.trailer["/Root"].get_object().get("/Outlines"), 0)] if "/Root" in reader.trailer else []
+    seen, count = set(), 0
+    while stack and count < MAX_FIELDS:
+        node, depth = stack.pop()
+        try:
+            node = node.get_object() if node is not None else None
+        except Exception:
+            continue
+        if node is None or not hasattr(node, "get") or id(node) in seen or depth > 32:
+            continue
+        seen.add(id(node))
+        count += 1
+        title = _s(node, "/Title").strip()
+        if title:
+            lines.add(title, f"bookmark {count}")
+        for key in ("/Next", "/First"):
+            if node.get(key) is not None:
+                stack.append((node.get(key), depth + (key == "/First")))
+    if lines:
+        model.children.append(("bookmarks (outline)", lines, set(facts), {"role": "outline"}))
+
+
+def _javascript(model: PdfModel, reader, art, ctx, facts: set) -> None:
+    """JavaScript the PDF carries (document-level scripts, the open action): read as code."""
+    scripts: list[tuple[str, str]] = []
+
+    def take(action, where: str) -> None:
+        try:
+            action = action.get_object()
+            if str(action.get("/S")) != "/JavaScript":
+                return
+            js = action.get("/JS").get_object()
+            text = js.get_data().decode("utf-8", "replace") if hasattr(js, "get_data") else str(js)
+            if text.strip():
+                scripts.append((where, text))
+        except Exception:
+            return
+
+    try:
+        root = reader.trailer["/Root"].get_object()
+        if root.get("/OpenAction") is not None:
+            take(root["/OpenAction"], "open action")
+        names = root.get("/Names")
+        tree = names.get_object().get("/JavaScript") if names is not None else None
+        stack = [(tree, 0)] if tree is not None else []
+        while stack and len(scripts) < MAX_ATTACHMENTS:
+            node, depth = stack.pop()
+            node = node.get_object()
+            if depth > 16:
+                continue
+            for kid in list(node.get("/Kids", []))[:MAX_FIELDS]:
+                stack.append((kid, depth + 1))
+            pairs = list(node.get("/Names", []))[:2 * MAX_FIELDS]
+            for k in range(0, len(pairs) - 1, 2):
+                take(pairs[k + 1], f"script {shorten(str(pairs[k]), 40)}")
+    except Exception as e:
+        ctx.error(art, f"PDF JavaScript could not be read ({type(e).__name__}); not analysed")
+    for where, text in scripts:
+        model.children.append((f"JavaScript ({where})", None, set(facts), {"role": "javascript", "code": text}))
+
+
 def _form_fields(model: PdfModel, reader, facts: set) -> None:
     lines = Lines()
     try:
@@ -1255,7 +1321,11 @@ def extract_pdf(art, ctx):
     if model is None:
         return
     for label, lines, facts, meta in model.children:
-        child = emit(ctx, art, lines, label=label, facts=facts, meta=meta)
+        if lines is None:  # code, kept as it is written
+            child = ctx.child(art, meta["code"], label=label, kind="javascript", facts=facts,
+                              name=art.name + ".js")
+        else:
+            child = emit(ctx, art, lines, label=label, facts=facts, meta=meta)
         if child is not None:
             yield child
     for name, data, label in model.embedded:
