@@ -40,7 +40,7 @@ from . import extractor
 from .docx import NAME_SHAPE, SCRIPT_FONT, SIGNATURE_CUE, signature_cue
 
 MAX_PAGES = 400
-MAX_SECONDS = 30.0  # of PDF work per file; the rest is reported as not analysed
+PDF_SHARE = 0.75  # of the file's time budget (`file-timeout`) that reading pages may use
 MAX_EMBEDDED = 16 * 1024 * 1024
 MAX_ANNOTS = 500  # per page
 MAX_FIELDS = 5000  # form fields, Info entries
@@ -829,6 +829,8 @@ def _load(art, ctx) -> PdfModel:
 
     data = art.meta.get("bytes") or b""
     started = time.monotonic()
+    # the rules still need time for the text once the pages are read
+    budget = round(ctx.limits.file_timeout * PDF_SHARE, 1)
     model = PdfModel()
     reader = PdfReader(io.BytesIO(data), strict=False)
     if reader.is_encrypted:
@@ -873,8 +875,8 @@ def _load(art, ctx) -> PdfModel:
     for no, page in enumerate(pages_list, 1):
         if page is None:
             continue
-        if time.monotonic() - started > MAX_SECONDS:
-            ctx.error(art, f"PDF analysis stopped after {MAX_SECONDS:g} s at page {no} of {n_pages}; "
+        if time.monotonic() - started > budget:
+            ctx.error(art, f"PDF analysis stopped after {budget:g} s at page {no} of {n_pages}; "
                            "the remaining pages were not analysed")
             break
         try:
