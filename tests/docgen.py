@@ -497,6 +497,10 @@ RECIPES = {
         lambda: pdf([_page("PROPOSAL", "For discussion only.")],
                     annots={0: [stamp("Draft"), stamp("SignHere", "SIGN HERE")]}),
         [("ok", "LF603"), ("ok", "LF604")]),
+    "legal-forgery/LF603/acrobat-draft-and-sign-here-images.pdf": (
+        lambda: pdf([_page("PROPOSAL", "For discussion only.")],
+                    annots={0: [stamp("SBDraft", image=True), stamp("SHSignHere", image=True)]}),
+        [("ok", "LF603"), ("ok", "LF604")]),
     "legal-forgery/LF603/stamped-and-signed.pdf": (
         lambda: pdf([_page("AFFIDAVIT", "Sworn statement.")],
                     annots={0: [stamp("NotarySeal", "NOTARY SEAL")]}, signature="valid-shape"),

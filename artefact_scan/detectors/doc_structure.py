@@ -166,15 +166,16 @@ def _pdf(art, ctx):
                 ctx.signal(art, "lf.visual-signature-unsigned", 0, 0, field=f.name,
                            page=f.page, shown=f'signature field {f.name} drawn as "{claim[:80]}"')
     for s in model.stamps:
-        label = f"{s.name} {s.text}".strip()
+        base = re.sub(r"^(?:#d|sb|sh)(?=[a-z])", "", s.name.lower())  # Acrobat's stamp sets
+        label = f"{base} {s.text}".strip()
         shown = f"/Stamp /{s.name}" + (f' "{s.text[:80]}"' if s.text else "")
-        if REQUEST_WORDS.search(label) or (s.name.lower() in NEUTRAL_STAMPS and not s.text):
+        if REQUEST_WORDS.search(label) or (base in NEUTRAL_STAMPS and not s.text):
             continue
         if SIGNATURE_WORDS.search(label):
             ctx.signal(art, "lf.signature-stamp-unsigned", 0, 0, page=s.page, shown=f"a stamp ({shown})")
         elif APPROVAL_WORDS.search(label):
             ctx.signal(art, "lf.approval-stamp-unsigned", 0, 0, page=s.page, stamp=shown)
-        elif s.name.lower() not in NEUTRAL_STAMPS and (s.image or not s.text):
+        elif base not in NEUTRAL_STAMPS and (s.image or not s.text):
             # a custom stamp: how a picture of a signature or seal is usually pasted on a PDF
             what = "a custom stamp that draws a picture" if s.image else "a custom stamp"
             ctx.signal(art, "lf.approval-stamp-unsigned", 0, 0, page=s.page,
