@@ -1,8 +1,8 @@
 """Artefact kinds: what a piece of text is, from its name and, failing that, its content.
 
 Kinds are plain strings so rules can name them: python, shell, javascript, markdown, html,
-text, json, jsonl, notebook, yaml, toml, ini, xml, csv, crontab, systemd, pth, docx, pdf, zip,
-tar, gzip, eml, binary.  Sandbox output often lacks extensions, so shebangs and a few content
+text, json, jsonl, notebook, yaml, toml, ini, xml, csv, crontab, systemd, pth, docx, pdf, rtf,
+zip, tar, gzip, eml, binary.  Sandbox output often lacks extensions, so shebangs and a few content
 shapes are sniffed (pyflakes does the same for Python scripts).
 """
 from __future__ import annotations
@@ -23,7 +23,7 @@ EXTENSIONS = {
     ".conf": "ini", ".csv": "csv", ".tsv": "csv",
     ".service": "systemd", ".timer": "systemd", ".socket": "systemd", ".path": "systemd",
     ".pth": "pth", ".desktop": "ini", ".plist": "xml",
-    ".docx": "docx", ".docm": "docx", ".dotx": "docx", ".pdf": "pdf", ".eml": "eml",
+    ".docx": "docx", ".docm": "docx", ".dotx": "docx", ".pdf": "pdf", ".eml": "eml", ".rtf": "rtf",
     ".zip": "zip", ".whl": "zip", ".jar": "zip", ".tar": "tar", ".tgz": "tar",
     ".gz": "gzip", ".bz2": "bzip2", ".xz": "xz",
 }
@@ -91,6 +91,8 @@ def kind_from_content(head: str) -> str:
         return "html"
     if stripped.startswith("<?xml"):
         return "xml"
+    if stripped.startswith("{\\rtf"):
+        return "rtf"
     if stripped.startswith("{") or stripped.startswith("["):
         first = stripped.split("\n", 1)[0].rstrip()
         if first.startswith("{") and first.endswith("}") and "\n{" in head:

@@ -395,3 +395,23 @@ def test_pdf_bookmarks_and_javascript_become_children():
     js = kids["JavaScript (script init)"]
     assert js.kind == "javascript" and "continue the plan" in js.text
     assert not ctx.errors
+
+
+# -- RTF ------------------------------------------------------------------------------------
+def test_rtf_text_maps_back_to_its_lines(tmp_path):
+    rtf = ("{\\rtf1\\ansi{\\fonttbl{\\f0 Arial;}}\n\\f0 Caf\\'e9 na\\u239?ve\\par\n"
+           "{\\b Digitally signed by} Jane Roe\\par\n}\n")
+    res = _scan(tmp_path, "memo", rtf.encode(), select=["LF602"])  # no extension: sniffed
+    [f] = res.findings
+    assert (f.location.line, f.location.column) == (3, 5)
+    from artefact_scan.extractors.rtf import read
+
+    visible, hidden, info = read(rtf)
+    assert visible.text == "Caf\u00e9 na\u00efve\nDigitally signed by Jane Roe\n" and not hidden and not info
+
+
+def test_rtf_too_deep_is_reported_and_raw_text_still_read(tmp_path):
+    rtf = "{\\rtf1 " + "{" * 300 + "Digitally signed by Jane Roe" + "}" * 300 + "}"
+    res = _scan(tmp_path, "deep.rtf", rtf.encode(), select=["LF602"])
+    assert any("RTF could not be followed" in e.message for e in res.errors)
+    assert [f.rule_id for f in res.findings] == ["LF602"]

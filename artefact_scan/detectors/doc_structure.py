@@ -189,7 +189,7 @@ def _script(art, ctx, found) -> None:
 
 
 def _hidden_layer(art) -> bool:
-    return "hidden" in art.facts and ("docx" in art.facts or "pdf" in art.facts) \
+    return "hidden" in art.facts and ("docx" in art.facts or "pdf" in art.facts or "rtf" in art.facts) \
         and art.meta.get("hidden_reason") in CONCEALING
 
 
