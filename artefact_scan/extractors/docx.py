@@ -4,22 +4,26 @@ Read with the standard library only: `zipfile` with bounds (member count, declar
 sizes, compression ratio) and `docmodel.parse_xml`, which refuses DTDs and entities.  Children,
 each with one block per line and a label per line (`meta["line_labels"]`):
 
-- visible text of the body, each header and footer, footnotes and endnotes (text boxes and
-  table cells in reading order; tracked insertions included, deletions not);
+- visible text of the body, each header and footer, footnotes and endnotes (text boxes in
+  reading order; a table row per line, its cells joined by tabs; tracked insertions included,
+  deletions not);
 - hidden text, one child per part and reason, with the fact `hidden`: runs formatted with
   `w:vanish`, `w:specVanish` or `w:webHidden` (directly or through a style), text coloured like
-  its background (white on white), text of at most 1 pt (`w:sz` <= 2 half-points), alternate
-  content that Word does not show, field codes, tracked deletions, building blocks (glossary);
+  its background (shading, highlight, styled tables and filled text boxes are backgrounds), text
+  of at most 1 pt or squeezed to 5 %, alternate content that Word does not show, text boxes of
+  hidden, empty or far off-page shapes, field codes, tracked deletions, building blocks,
+  custom XML data;
 - comments (fact `document-comment`) and document properties from `docProps/core.xml`,
-  `app.xml` and `custom.xml` (fact `document-properties`);
+  `app.xml`, `custom.xml` and the document variables (fact `document-properties`);
 - embedded documents (`word/embeddings/`, alternative-format chunks) as children of their own
   kind, so a PDF inside a DOCX is read like a PDF.
 
 Every child carries `docx` and either `digitally-signed` or `no-digital-signature` (whether the
-package holds an OOXML signature part under `_xmlsignatures/`).  Signature-line objects (VML
-`o:signatureline`) and signature parts are kept in `DocxModel` for `detectors/doc_structure.py`.
-A package that cannot be read is reported with the reason; whatever could be read is still
-analysed.
+package holds a linked OOXML signature part under `_xmlsignatures/` with a value, a certificate
+and a reference to the main part).  Signature lines (VML `o:signatureline`), typed names in
+handwriting fonts and pictures near signature wording are kept in `DocxModel` for
+`detectors/doc_structure.py`.  A package that cannot be read is reported with the reason;
+whatever could be read is still analysed.
 """
 from __future__ import annotations
 

@@ -2,27 +2,35 @@
 PDF look signed, stamped or authored by someone.
 
 Parsing uses `pypdf` (pure Python, maintained; imported only when a PDF is met) with bounds on
-pages and time; every pypdf exception means "not fully analysed" and is reported.  Children, one
-block per line with a label per line (`meta["line_labels"]`):
+pages, annotations, fields, attachments and time; every pypdf exception means "not fully
+analysed" and is reported.  Children, one block per line with a label per line
+(`meta["line_labels"]`):
 
 - per page, the visible text layer ("page 3 text");
 - per page and reason, text drawn so that no one sees it, with the fact `hidden`: render mode
-  3 or 7 (`Tr`), fill alpha 0, white fill outside any dark area, a font under 1 pt, horizontal
-  scaling near 0 (`Tz`), text outside the page box, optional content that is off.  Invisible
-  text over a page image is what OCR tools write; it gets the fact `ocr-layer` as well;
+  3 or 7 (`Tr`), fill alpha 0, text in the colour of what lies under it (white on white), a
+  Type 3 font whose glyphs draw nothing, a font under 1 pt or of size 0, horizontal scaling
+  near 0 (`Tz`), text outside the page box or its clipping path, text covered by a shape
+  painted later, optional content that is off; also inside form XObjects.  Invisible text over
+  a page image is what OCR tools write: it gets the fact `ocr-layer` instead of counting as
+  concealment;
 - per page, annotations (stamps, notes, free text, signature-widget appearances; fact
-  `document-annotation`; hidden ones also `hidden`);
-- form-field values (`form-field`), document properties from the Info dictionary and XMP
+  `document-annotation`; hidden ones, by flag, size or place, also `hidden`);
+- form-field values (`form-field`), bookmarks, document-level JavaScript (kind `javascript`),
+  document properties from the Info dictionary, XMP and signature values
   (`document-properties`, `hidden`), embedded files (as children of their own kind).
 
 Every child carries `pdf` and `digitally-signed` or `no-digital-signature`: whether any
-signature field holds a `/Sig` (or `/DocTimeStamp`) value with a `/ByteRange` and `/Contents`
-that look like a real signature.  A page with no text layer is reported as not checked.
+signature field holds a `/Sig` (or `/DocTimeStamp`) value whose `/ByteRange` and `/Contents`
+look like a real signature (CMS signedData, the file covered around it).  For signed files the
+signed revision is read again to see whether a later update changed the pages.  A page with no
+text layer is reported as not checked.
 
-How hidden text is told apart from visible text: the page's content stream is walked once here
-with a small graphics-state machine (q/Q, cm, Tr, colours, gs, Tf, Tz, text matrices, marked
-content).  Before each text-showing operator whose visibility differs from the previous one, a
-flush (an identity `cm`) and a marker operator are inserted, so that pypdf's own text extraction
+How hidden text is told apart from visible text: the page's content stream is walked here with
+a small graphics-state machine (q/Q, cm, Tr, colours, gs, Tf, Tz, text matrices, paths, clips,
+marked content), first to learn what is painted where, then to mark the text.  Before each
+text-showing operator whose visibility differs from the previous one, a flush (an identity
+`cm`) and a marker operator naming the reason are inserted, so that pypdf's own text extraction
 (fonts, encodings, spacing) delivers each run of equal visibility separately to our visitor.
 """
 from __future__ import annotations
