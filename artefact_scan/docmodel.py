@@ -11,6 +11,11 @@ rather than a line number of text that only exists inside the scanner.
 XML parts of a document are untrusted: `parse_xml` refuses DTDs, entity declarations and
 external references outright (OOXML and XMP never need them), so entity expansion and external
 fetches cannot happen whatever the parser's defaults are.
+
+Names are not trusted either: `real_kind` tells a PDF from a Word package by its bytes (a PDF
+renamed .docx is still read as a PDF), `misnamed` reads a text file with a document's name as
+text, and `raw_strings` gives the text rules the printable strings of a document that cannot be
+parsed at all.
 """
 from __future__ import annotations
 
