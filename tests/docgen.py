@@ -706,6 +706,14 @@ RECIPES = {
         lambda: pdf([_page("Quarterly report", "Revenue grew in every region.") + "\n" + _page(NOTE, y=400)
                      + "\n1 1 1 rg 60 390 560 30 re f"]),
         [("ruleid", "HM351")]),
+    "hidden-message/HM351/covered-by-image.pdf": (
+        lambda: pdf([_page("Quarterly report", "Revenue grew in every region.") + "\n" + _page(NOTE, y=400)
+                     + "\nq 560 0 0 30 60 390 cm /Im1 Do Q"], image_pages={0}),
+        [("ruleid", "HM351")]),
+    "hidden-message/HM351/logo-beside-text.pdf": (
+        lambda: pdf([_page("Quarterly report", "Revenue grew in every region.") + "\nq 40 0 0 40 500 740 cm /Im1 Do Q"],
+                    image_pages={0}),
+        [("ok", "HM351")]),
     "hidden-message/HM351/text-on-shaded-box.pdf": (
         lambda: pdf(["0.9 0.9 0.9 rg 60 390 500 30 re f 0 g\n" + _page("Quarterly report for the northern region", y=400)]),
         [("ok", "HM351")]),

@@ -367,10 +367,10 @@ class Visibility:
                 if marked:
                     marked.pop()
             elif op == b"Do" and operands:
-                self._do(operands[0], resources, g, depth, any(marked))
+                self._do(operands[0], resources, g, depth, any(marked), i if depth == 0 else -1)
                 last = object()  # the form's markers changed the visitor's state
             elif op == b"INLINE IMAGE":
-                self._image(g)
+                self._image(g, i if depth == 0 else -1)
             if op in self.SHOW and not self.collecting:
                 self.has_text_ops = True
                 key = self.reason(g.tr, g.fill, g.tz, g.size, g.alpha, tm, g.ctm, any(marked), g.clip,
@@ -405,12 +405,18 @@ class Visibility:
             self.blank_fonts[key] = blank
         return self.blank_fonts[key]
 
-    def _image(self, g: GState) -> None:
+    def _image(self, g: GState, at: int = -1) -> None:
+        """An image: its area has a colour no one can tell; a big one may be a scanned page;
+        one painted over text (`at`: its operator index on the page) covers that text."""
         box = _bbox_rect([0, 0, 1, 1], g.ctm)
         self.images += 1
         self.painted.append((box, None))
-        if self.collecting and (box[2] - box[0]) * (box[3] - box[1]) >= 0.25 * self.page_area:
-            self.page_images.append(box)
+        if self.collecting:
+            area = (box[2] - box[0]) * (box[3] - box[1])
+            if area >= 0.25 * self.page_area:
+                self.page_images.append(box)
+            if at >= 0 and g.alpha > 0.5 and area < 0.9 * self.page_area:
+                self.fills.append((at, box))
 
     def _oc_hidden(self, operands, resources) -> bool:
         """Whether a `/OC … BDC` sequence belongs to an optional-content group that is off."""
@@ -426,7 +432,7 @@ class Visibility:
         except Exception:
             return False
 
-    def _do(self, name, resources, g: GState, depth: int, oc_hidden: bool) -> None:
+    def _do(self, name, resources, g: GState, depth: int, oc_hidden: bool, at: int = -1) -> None:
         """An XObject: an image darkens its area; a form is rewritten in the current state."""
         from pypdf.generic import ContentStream, NameObject
 
@@ -440,7 +446,7 @@ class Visibility:
             return
         sub = str(xo.get("/Subtype"))
         if sub == "/Image":
-            self._image(g)
+            self._image(g, at)
             return
         if sub != "/Form" or depth >= self.MAX_FORM_DEPTH:
             return
