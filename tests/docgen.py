@@ -6,7 +6,10 @@ reproducible (fixed ZIP timestamps, no random ids).
 
 No office suite and no PDF library is involved: the DOCX builder writes the few OOXML parts a
 test needs, the PDF builder writes raw PDF syntax with uncompressed content streams and a
-correct cross-reference table.  Every fixture name, person and place is invented.
+correct cross-reference table (and incremental updates, for documents changed after signing).
+Signature values are shaped like real ones (a CMS header, base64 of a plausible length, a DER
+certificate header) but mean nothing.  Every fixture name, person and place is invented.
+RTF fixtures are plain text and are written by hand beside these.
 """
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""DOCX and PDF: extraction of every layer, hostile and broken files, and the document rules'
-behaviour beyond what the annotated fixtures show (errors, origins, limits)."""
+"""DOCX, PDF and RTF: extraction of every layer, hostile and broken files, and the document
+rules' behaviour beyond what the annotated fixtures show (errors, origins, limits, merging)."""
 from __future__ import annotations
 
 import zipfile
