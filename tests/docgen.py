@@ -659,6 +659,13 @@ RECIPES = {
     "hidden-message/HM351/white-on-white.docx": (
         lambda: docx(_body(p(r(NOTE, WHITE_TEXT)))),
         [("ruleid", "HM351")]),
+    "hidden-message/HM351/theme-background-colour.docx": (
+        lambda: docx(_body(p(r(NOTE, '<w:color w:val="000000" w:themeColor="background1"/>')))),
+        [("ruleid", "HM351")]),
+    "hidden-message/HM351/theme-accent-colour.docx": (
+        lambda: docx(_body(p(r("Section headings use the accent colour of the theme throughout.",
+                               '<w:color w:val="FFFFFF" w:themeColor="accent1"/>')))),
+        [("ok", "HM351")]),
     "hidden-message/HM351/tiny-font.docx": (
         lambda: docx(_body(p(r(NOTE, '<w:sz w:val="2"/>')))),
         [("ruleid", "HM351")]),

@@ -191,6 +191,8 @@ def _child(el, name: str):
 
 
 _FALSE = {"0", "false", "off", "none"}
+_THEME = {"background1": "FFFFFF", "light1": "FFFFFF", "bg1": "FFFFFF",
+          "text1": "000000", "dark1": "000000", "tx1": "000000"}
 
 
 def _on(el) -> bool | None:
@@ -220,7 +222,11 @@ def run_props(rpr) -> dict:
         if n in ("vanish", "specVanish", "webHidden"):
             out[n] = _on(c)
         elif n == "color":
-            val = (_attr(c, "val") or "").upper()
+            # a theme colour wins over the literal value (the default theme's light and dark 1)
+            theme = (_attr(c, "themeColor") or "").lower()
+            val = _THEME.get(theme) or (_attr(c, "val") or "").upper()
+            if theme and theme not in _THEME:
+                val = UNKNOWN if val != "AUTO" else val
             if val:
                 out["color"] = val
         elif n in ("sz", "w"):  # font size in half-points; character scale in percent
