@@ -301,6 +301,8 @@ def test_ocr_layer_needs_a_page_image_under_the_text():
                      '<w:shd w:val="clear" w:fill="4472C4"/></w:tcPr></w:tblStylePr></w:style>'),
     dict(box_fill='<a:solidFill><a:schemeClr val="accent1"/></a:solidFill>'),
     dict(box_fill='<a:solidFill><a:srgbClr val="203864"/></a:solidFill>'),
+    dict(body_ppr='<w:shd w:val="clear" w:fill="FFFFFF" w:themeFill="text1"/>'),
+    dict(body_ppr='<w:shd w:val="clear" w:fill="FFFFFF" w:themeFill="accent1"/>'),
 ])
 def test_white_text_on_shaded_backgrounds_is_visible(setting):
     white = '<w:color w:val="FFFFFF"/>'

@@ -309,6 +309,12 @@ def _fill(shd) -> str | None:
     val = (_attr(shd, "val") or "clear").lower()
     fill = (_attr(shd, "fill") or "").upper()
     colour = (_attr(shd, "color") or "").upper()
+    theme_fill = (_attr(shd, "themeFill") or "").lower()
+    if theme_fill:  # a theme colour wins over the literal one
+        fill = _THEME.get(theme_fill, UNKNOWN)
+    theme_colour = (_attr(shd, "themeColor") or "").lower()
+    if theme_colour:
+        colour = _THEME.get(theme_colour, UNKNOWN)
     if val == "nil":
         return None
     if val == "solid":
