@@ -571,6 +571,11 @@ def _page_box(page):
 # Typographic ligatures that PDF text layers keep (U+FB00-FB06), spelled out so that words
 # like "certified" or "notarial certificate" read as written.
 _LIGATURES = {0xFB00: "ff", 0xFB01: "fi", 0xFB02: "fl", 0xFB03: "ffi", 0xFB04: "ffl", 0xFB05: "st", 0xFB06: "st"}
+# Glyph codes below 32 come out raw when a font has no Unicode map.  In TeX's OT1 fonts, the
+# usual source, 11-15 are the ff/fi/fl/ffi/ffl ligatures; the other control codes are glyphs
+# without text and are dropped, so that no control character reaches the text rules.
+_LIGATURES.update({0x0B: "ff", 0x0C: "fi", 0x0D: "fl", 0x0E: "ffi", 0x0F: "ffl"})
+_LIGATURES.update({c: None for c in range(32) if c not in (0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x0E, 0x0F)})
 
 
 def _page_cue(text: str, name: str) -> str:
