@@ -417,3 +417,10 @@ def test_rtf_too_deep_is_reported_and_raw_text_still_read(tmp_path):
     res = _scan(tmp_path, "deep.rtf", rtf.encode(), select=["LF602"])
     assert any("RTF could not be followed" in e.message for e in res.errors)
     assert [f.rule_id for f in res.findings] == ["LF602"]
+
+
+def test_pdf_text_has_no_raw_glyph_codes():
+    content = "BT /F1 12 Tf 72 700 Td (notarial certi\\014cate \\002of service) Tj ET"
+    kids, _ = _children(pdf([content]), "pdf")
+    text = kids["page 1 text"].text
+    assert "certificate" in text and not any(ord(c) < 32 and c not in "\n\t" for c in text)
