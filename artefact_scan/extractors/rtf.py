@@ -177,7 +177,10 @@ def read(text: str):
             if skip_chars:
                 skip_chars -= 1
                 continue
-            out_text = bytes([int(hexb, 16)]).decode("cp1252", "replace")
+            byte = int(hexb, 16)
+            if byte < 32 and byte not in (9, 10):
+                continue  # a control byte is no text
+            out_text = bytes([byte]).decode("cp1252", "replace")
         elif sym is not None:
             if sym == "*":
                 st.star = True
