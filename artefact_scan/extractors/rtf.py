@@ -167,7 +167,7 @@ def read(text: str):
                 cp = int(num or 0)
                 if cp < 0:
                     cp += 65536
-                out_text = chr(cp) if 0 < cp < 0x110000 else ""
+                out_text = chr(cp) if 0 < cp < 0x110000 and (cp >= 32 or cp in (9, 10)) else ""
                 skip_chars = st.uc
             elif word in BREAKS:
                 out_text = BREAKS[word]
