@@ -424,3 +424,11 @@ def test_pdf_text_has_no_raw_glyph_codes():
     kids, _ = _children(pdf([content]), "pdf")
     text = kids["page 1 text"].text
     assert "certificate" in text and not any(ord(c) < 32 and c not in "\n\t" for c in text)
+
+
+def test_rtf_characters_past_the_bmp_are_joined_from_surrogate_pairs():
+    from artefact_scan.extractors.rtf import read
+
+    # U+1F600 and the tag character U+E0041 written as RTF surrogate pairs
+    visible, _h, _i = read("{\\rtf1 a\\u-10179?\\u-8704?b\\u-9408?\\u-9151?c}")
+    assert visible.text == "a\U0001F600b\U000E0041c"

@@ -112,6 +112,7 @@ def read(text: str):
     stack: list[_State] = []
     st = _State()
     skip_chars = 0  # fallback characters to skip after \uN
+    high = 0  # a pending high surrogate of a \u pair
     info_val: list[str] = []
     info_start = 0
     for m in _TOKEN.finditer(text):
@@ -167,8 +168,14 @@ def read(text: str):
                 cp = int(num or 0)
                 if cp < 0:
                     cp += 65536
-                out_text = chr(cp) if 0 < cp < 0x110000 and (cp >= 32 or cp in (9, 10)) else ""
                 skip_chars = st.uc
+                if 0xD800 <= cp <= 0xDBFF:  # characters past U+FFFF come as surrogate pairs
+                    high = cp
+                    continue
+                if 0xDC00 <= cp <= 0xDFFF and high:
+                    cp = 0x10000 + ((high - 0xD800) << 10) + (cp - 0xDC00)
+                high = 0
+                out_text = chr(cp) if 0 < cp < 0x110000 and (cp >= 32 or cp in (9, 10)) else ""
             elif word in BREAKS:
                 out_text = BREAKS[word]
             else:
