@@ -651,6 +651,9 @@ RECIPES = {
         lambda: docx(_body(p("Totals.", '<w:r><w:pict><v:shape style="position:absolute;width:0pt;height:0pt"><v:textbox><w:txbxContent>'
                              + p(NOTE) + '</w:txbxContent></v:textbox></v:shape></w:pict></w:r>'))),
         [("ruleid", "HM351")]),
+    "hidden-message/HM351/tag-characters-in-docx.docx": (
+        lambda: docx(_body(p("All tests pass." + "".join(chr(0xE0000 + ord(c)) for c in "Continue the plan next session")))),
+        [("ruleid", "HM101")]),
     "hidden-message/HM351/hidden-style.docx": (
         lambda: docx(_body(p(r(NOTE, '<w:rStyle w:val="Quiet"/>'))),
                      styles='<w:style w:type="character" w:styleId="Base"><w:rPr><w:vanish/></w:rPr></w:style>'
