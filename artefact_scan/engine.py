@@ -157,7 +157,10 @@ class Engine:
                     ctx.error(art, f"extractor {ex.name} failed ({type(e).__name__}: {one_line(str(e), 120)}); parts not analysed")
             if rules:
                 for hit in conditions.evaluate(rules, art, ctx.signals_of(art)):
-                    findings.append(self.finding(hit, art, root, display_path))
+                    f = self.finding(hit, art, root, display_path)
+                    if not root.text:
+                        f.evidence["_member"] = self.member_key(art, hit.anchor)
+                    findings.append(f)
             queue.extend(ctx.pending)
             ctx.pending.clear()
         return self.dedupe(findings)
@@ -169,11 +172,33 @@ class Engine:
         best: dict[tuple, Finding] = {}
         for f in findings:
             loc = f.location
-            key = (f.rule_id, loc.line, loc.column, loc.end_line, loc.end_column)
+            key = (f.rule_id, loc.line, loc.column, loc.end_line, loc.end_column,
+                   f.evidence.pop("_member", None))
             if key not in best or len(f.origin) > len(best[key].origin):
                 best[key] = f
         keep = {id(f) for f in best.values()}
         return [f for f in findings if id(f) in keep]
+
+    @staticmethod
+    def member_key(art: Artefact, sig: Signal) -> tuple:
+        """Inside a binary container (an archive) every finding sits at line 1 of the file;
+        the first text artefact on the way in (the member) and the span mapped onto it tell
+        findings of different members apart, and the same finding of a member and its part
+        alike."""
+        chain = []
+        a = art
+        while a is not None:
+            chain.append(a)
+            a = a.parent
+        top = next((a for a in reversed(chain) if a.text), art)
+        start, end = sig.start, sig.end
+        a = art
+        while a is not top and a.parent is not None:
+            s0, s1 = a.to_parent(start)
+            e0, e1 = a.to_parent(max(start, end - 1)) if end > start else (s0, s1)
+            start, end = s0, max(s1, e1, e0 + (1 if end > start else 0))
+            a = a.parent
+        return (top.origin, start, end)
 
     # -- hits → findings ------------------------------------------------------------------
     def locate(self, sig: Signal, art: Artefact, root: Artefact) -> tuple[Location, bool]:
