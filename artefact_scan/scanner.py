@@ -52,6 +52,10 @@ class ScanResult:
     seconds: float
     ruleset: RuleSet
     undecodable_bytes: int = 0
+    roots: list[str] = field(default_factory=list)  # the scanned paths, as reported
+    file_sizes: dict[str, int] = field(default_factory=dict)  # every scanned file → bytes read
+    baselined: int = 0  # findings left out because a baseline lists them
+    gate: dict | None = None  # --diff: what was compared, and findings outside the change
 
     def counts(self) -> dict[str, int]:
         out = {"error": 0, "warning": 0, "note": 0}
@@ -239,4 +243,6 @@ def run(paths: list[str], ruleset: RuleSet, options: Options,
         bytes=sum(r.scanned_bytes for r in results), suppressed=sum(r.suppressed for r in results),
         seconds=round(time.monotonic() - started, 3), ruleset=ruleset,
         undecodable_bytes=sum(r.undecodable for r in results),
+        roots=[os.path.normpath(p) for p in paths],
+        file_sizes={r.path: r.scanned_bytes for r in results},
     )

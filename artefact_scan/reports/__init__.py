@@ -1,4 +1,5 @@
-"""Reports: a `ScanResult` rendered for people (text) and machines (json, sarif, github).
+"""Reports: a `ScanResult` rendered for people (text, html, markdown) and machines (json, sarif,
+github).
 
 Reports know nothing about detectors; they read findings, errors and rule metadata.  Every string
 that came from the scanned tree is escaped for its destination (terminal, CI log, JSON).
@@ -19,12 +20,12 @@ def renderer(name: str):
 
 
 def render(fmt: str, result, **kw) -> str:
-    from . import github, json_report, sarif, text  # noqa: F401  (registration)
+    from . import github, html, json_report, markdown, sarif, text  # noqa: F401  (registration)
 
     return FORMATS[fmt](result, **kw)
 
 
 def names() -> list[str]:
-    from . import github, json_report, sarif, text  # noqa: F401
+    from . import github, html, json_report, markdown, sarif, text  # noqa: F401
 
     return sorted(FORMATS)

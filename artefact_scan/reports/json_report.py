@@ -50,19 +50,28 @@ def summary_dict(result) -> dict:
         "errors": len(result.errors), "by_category": by_cat,
         "undecodable_bytes": result.undecodable_bytes,
         "rules": len(result.ruleset.rules),
+        "baselined": getattr(result, "baselined", 0),
     }
 
 
-def document(result) -> dict:
-    return {
+def document(result, group_by: str | None = None) -> dict:
+    doc = {
         "tool": {"name": "artefact-scan", "version": __version__},
         "findings": [finding_dict(f) for f in result.findings],
         "errors": [{"path": clean(e.path), "message": clean(e.message),
                     "origin": [clean(o) for o in e.origin]} for e in result.errors],
         "summary": summary_dict(result),
     }
+    if getattr(result, "gate", None):  # an addition: what --diff compared
+        doc["gate"] = result.gate
+    if group_by:  # an addition to the contract: per-run summaries (`--group-by`)
+        from .groups import summarise
+
+        doc["groups"] = {"by": "top" if group_by == "1" else group_by,
+                         "groups": [{**g.as_dict(), "name": clean(g.name)} for g in summarise(result, group_by)]}
+    return doc
 
 
 @renderer("json")
-def render(result, **kw) -> str:
-    return json.dumps(document(result), indent=2, ensure_ascii=False) + "\n"
+def render(result, group_by: str | None = None, **kw) -> str:
+    return json.dumps(document(result, group_by), indent=2, ensure_ascii=False) + "\n"
