@@ -152,8 +152,8 @@ def test_library_api_returns_the_cli_findings(tmp_path):
 
 
 def test_sweep_of_many_runs_has_a_summary_and_a_progress_bar():
-    r = subprocess.run([sys.executable, str(ROOT / "bench" / "sweep.py"), "--runs", "300", "--json"],
+    r = subprocess.run([sys.executable, str(ROOT / "bench" / "sweep.py"), "--runs", "1000", "--json"],
                        capture_output=True, text=True, timeout=600)
     fig = json.loads(r.stdout)
     assert fig["ok"], fig
-    assert fig["runs_in_summary"] == 300 and fig["progress_bar"]
+    assert fig["runs_in_summary"] == 1000 and fig["progress_bar"]
