@@ -157,3 +157,24 @@ def test_sweep_of_many_runs_has_a_summary_and_a_progress_bar():
     fig = json.loads(r.stdout)
     assert fig["ok"], fig
     assert fig["runs_in_summary"] == 1000 and fig["progress_bar"]
+
+
+def test_readme_library_example_fails_an_episode_on_an_error_finding(tmp_path, capsys):
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Library API", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    ns: dict = {}
+    exec(compile(code, "README.md (Library API)", "exec"), ns)  # our own documentation, not scanned content
+    clean = tmp_path / "clean"
+    clean.mkdir()
+    (clean / "notes.md").write_text("# Notes\n\nAll fine.\n")
+    ns["check_episode"](str(clean))
+    report = tmp_path / "episode.html"
+    try:
+        ns["check_episode"](str(DEMO), str(report))
+    except ns["EpisodeFailed"] as e:
+        assert "error findings" in str(e)
+    else:
+        raise AssertionError("the demo sandbox must fail the episode")
+    assert "decoded: Note to my next instance" in capsys.readouterr().out
+    assert report.read_text().startswith("<!DOCTYPE html>")
