@@ -190,13 +190,13 @@ def _zip(art, ctx, data: bytes) -> None:
         ctx.error(art, f"zip has {len(infos)} members; only the first {MAX_MEMBERS} were analysed")
         infos = infos[:MAX_MEMBERS]
     # Overlapping entries: several members decompressing the same stored bytes multiply the
-    # output without more input (the non-recursive zip bomb).
-    spans = sorted((i.header_offset, i.header_offset + 30 + len(i.filename.encode("utf-8", "replace"))
-                    + i.compress_size, i.filename) for i in infos if not i.is_dir())
-    for (s0, e0, n0), (s1, _e1, n1) in zip(spans, spans[1:]):
-        if s1 < e0:
-            total = sum(i.file_size for i in infos)
-            _bomb(ctx, art, "zip members that share compressed data", f"{n0}, {n1}", total, len(data))
+    # output without more input (the non-recursive zip bomb).  The data spans come from the
+    # local headers themselves, whose name and extra fields may differ from the directory's.
+    overlap = _overlap(data, infos)
+    if overlap is not None:
+        total = sum(i.file_size for i in infos)
+        if total >= BOMB_RATIO * len(data) and total > min(ctx.limits.max_file_bytes, 1 << 20):
+            _bomb(ctx, art, "zip members that share compressed data:", overlap, total, len(data))
             ctx.error(art, "zip members overlap (a decompression bomb); members were not analysed")
             return
     for info in infos:
@@ -237,6 +237,28 @@ def _zip(art, ctx, data: bytes) -> None:
             return
 
 
+def _overlap(data: bytes, infos) -> str | None:
+    """The names of two members whose compressed data overlap, if any."""
+    import struct
+
+    spans = []
+    for i in infos:
+        if i.is_dir():
+            continue
+        off = i.header_offset
+        head = data[off:off + 30]
+        if len(head) < 30 or head[:4] != b"PK\x03\x04":
+            continue
+        n, m = struct.unpack("<HH", head[26:30])
+        start = off + 30 + n + m
+        spans.append((off, start + i.compress_size, i.filename))
+    spans.sort()
+    for (s0, e0, n0), (s1, _e1, n1) in zip(spans, spans[1:]):
+        if s1 < e0:
+            return f"{n0}, {n1}"
+    return None
+
+
 # -- tar ---------------------------------------------------------------------------------------
 def _tar(art, ctx, data: bytes) -> None:
     import tarfile
@@ -270,10 +292,15 @@ def _tar(art, ctx, data: bytes) -> None:
                 ctx.error(art, f"archives of this file expand past {_size(budget.total)}; "
                                f"{name} and later members were not analysed")
                 return
-            fh = tf.extractfile(info)
-            if fh is None:
-                continue
-            body = fh.read(min(info.size, cap))
+            try:
+                fh = tf.extractfile(info)
+                if fh is None:
+                    continue
+                body = fh.read(min(info.size, cap))
+            except (tarfile.TarError, OSError, ValueError, EOFError) as e:
+                ctx.error(art, f"{name}: tar member cannot be read ({e}); the archive is truncated or "
+                               f"corrupt here and the rest was not analysed")
+                return
             if info.size > cap:
                 ctx.error(art, f"{name}: member is {_size(info.size)}; only the first {_size(cap)} were analysed")
             budget.left -= len(body)

@@ -61,14 +61,22 @@ def extract_json(art, ctx):
                 _jsonl(art, ctx, state)  # JSON Lines in a .json file
                 state.flush()
                 return
-            if "json-value" in art.facts:
-                return  # a string that only looked like JSON: it was read as text already
+            if not _named_json(art):
+                return  # a guess (a code fence, a JSON-looking string, a sniffed file): read as text
             ctx.error(art, f"not valid JSON ({e}); its string values were analysed only as raw text")
             return
         state.walk(value, "", "")
     else:
         _jsonl(art, ctx, state)
     state.flush()
+
+
+def _named_json(art) -> bool:
+    """Whether the artefact is a file (or archive member, attachment) named as JSON, so that a
+    parse failure is worth reporting; fences and sniffed content are often JSON-like only."""
+    if art.facts & {"code-block", "json-value", "notebook-cell", "notebook-output"}:
+        return False
+    return kind_from_name(art.name) in ("json", "jsonl")
 
 
 def _jsonl(art, ctx, state) -> None:
@@ -91,7 +99,7 @@ def _jsonl(art, ctx, state) -> None:
             else:
                 state.walk(value, f"line {lineno} ", "")
         pos = end + 1
-    if bad:
+    if bad and (len(bad) < lineno / 2 or _named_json(art)):
         first = ", ".join(str(ln) for ln, _ in bad[:MAX_BAD_LINES])
         more = f" and {len(bad) - MAX_BAD_LINES} more" if len(bad) > MAX_BAD_LINES else ""
         ctx.error(art, f"{len(bad)} JSON Lines record(s) are not valid JSON (line {first}{more}: "
