@@ -41,6 +41,7 @@ ARG_KEYS = {"input", "arguments", "args", "parameters", "params", "tool_input", 
 SHELL_TOOLS = re.compile(r"(?i)(?:^|[_.\-\s])(?:bash|shell|sh|terminal|exec(?:ute)?_?command|"
                          r"run_?command|run_?shell|local_shell|container\.exec|cmd)(?:$|[_.\-\s])|^(?:bash|shell)$")
 PY_TOOLS = re.compile(r"(?i)python|ipython|jupyter|code_interpreter|execute_code|run_code")
+_SPECIAL_KEYS = SHELL_KEYS | CODE_KEYS | CONTENT_KEYS
 MIN_LEN = 4
 MAX_STRINGS = 5000  # strings analysed one by one per file; the rest are batched
 BATCH = 1 << 20
@@ -145,8 +146,11 @@ class _State:
         if len(s) < MIN_LEN:
             return
         key = _last_key(s.path)
+        if not hint and not s.escaped and key.lower() not in _SPECIAL_KEYS and "`" not in s \
+                and s[:1] not in "{[<#" and not s.lstrip()[:1] in ("{", "[", "<", "#"):
+            return  # plain text identical to the raw file, and nothing says it is code
         kind = self.kind_of(s, key, hint, siblings)
-        changed = any(not seg.exact for seg in s.segments)
+        changed = s.escaped
         if not changed and kind not in CODE_KINDS and kind not in ("json", "jsonl", "html", "markdown",
                                                                   "eml", "xml", "yaml", "crontab"):
             return  # plain text, identical to the raw file: already read by the text rules
