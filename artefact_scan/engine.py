@@ -185,6 +185,13 @@ class Engine:
         the first text artefact on the way in (the member) and the span mapped onto it tell
         findings of different members apart, and the same finding of a member and its part
         alike."""
+        top, start, end = Engine.member_span(art, sig)
+        return (top.origin, start, end)
+
+    @staticmethod
+    def member_span(art: Artefact, sig: Signal) -> tuple[Artefact, int, int]:
+        """The first text artefact on the way into a binary container, and the signal's span
+        mapped onto it."""
         chain = []
         a = art
         while a is not None:
@@ -198,7 +205,7 @@ class Engine:
             e0, e1 = a.to_parent(max(start, end - 1)) if end > start else (s0, s1)
             start, end = s0, max(s1, e1, e0 + (1 if end > start else 0))
             a = a.parent
-        return (top.origin, start, end)
+        return top, start, end
 
     # -- hits → findings ------------------------------------------------------------------
     def locate(self, sig: Signal, art: Artefact, root: Artefact) -> tuple[Location, bool]:
@@ -237,6 +244,15 @@ class Engine:
             if a is not None:
                 decoded = a.text
         snippet, caret = self.snippet(root, loc)
+        snippet_line = None
+        if not root.text and art.text:
+            # a binary container has no lines: show the line of the member that holds the match
+            top, ms, me = self.member_span(art, anchor)
+            if top.text:
+                l0, c0 = top.index.position(ms)
+                l1, c1 = top.index.position(me) if me > ms else (l0, c0)
+                snippet, caret = self.snippet(top, Location(l0, c0, l1, max(c1, c0) if l1 == l0 else c1))
+                snippet_line = l0
         related = []
         for p in hit.parts:
             if p.data.get("whole"):
@@ -254,7 +270,7 @@ class Engine:
         return Finding(
             rule_id=rule.id, category=rule.category, severity=hit.severity,
             confidence=rule.confidence, path=display_path, location=loc, message=message,
-            snippet=snippet, caret=caret, decoded=visible(decoded, MAX_DECODED) if decoded is not None else None,
+            snippet=snippet, caret=caret, snippet_line=snippet_line, decoded=visible(decoded, MAX_DECODED) if decoded is not None else None,
             origin=origin, related=related, rule_name=rule.name, title=rule.title,
             evidence=evidence,
             # the text the fingerprint hashes: what matched, not where

@@ -188,6 +188,8 @@ class Finding:
     evidence: dict[str, Any] = field(default_factory=dict)
     suppressed: bool = False
     caret: tuple[int, int] = (0, 1)  # where the match sits in the (escaped) first snippet line
+    snippet_line: int | None = None  # the snippet's first line number when not `location.line`
+    # (inside a binary container the snippet is the member's line)
 
     def sort_key(self) -> tuple:
         loc = self.location

@@ -110,10 +110,11 @@ def _frame(f) -> str:
     if not f.snippet:
         return ""
     lines = f.snippet.split("\n")
-    width = len(str(f.location.line + len(lines) - 1))
+    first = getattr(f, "snippet_line", None) or f.location.line
+    width = len(str(first + len(lines) - 1))
     out = []
     for i, line in enumerate(lines):
-        num = f'<span class="ln">{f.location.line + i:>{width}} | </span>'
+        num = f'<span class="ln">{first + i:>{width}} | </span>'
         if i == 0:
             start, length = f.caret
             body = esc(line[:start]) + "<mark>" + esc(line[start:start + length]) + "</mark>" + esc(line[start + length:])

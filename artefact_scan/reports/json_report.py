@@ -36,6 +36,8 @@ def finding_dict(f) -> dict:
         "related": [{"label": clean(r.label), **_loc(r.location)} for r in f.related],
         "evidence": {k: clean(v) if isinstance(v, str) else v for k, v in f.evidence.items()},
     }
+    if getattr(f, "snippet_line", None):  # inside a binary container: the member's line
+        d["snippet_line"] = f.snippet_line
     return d
 
 

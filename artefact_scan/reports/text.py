@@ -45,10 +45,11 @@ def render(result, color: bool = False, group_by: str | None = None, **kw) -> st
                    f" [{f.category}] {f.severity}: {one_line(f.message)}")
         if f.snippet:
             lines = f.snippet.split("\n")
-            width = len(str(loc.line + len(lines) - 1))
+            first = getattr(f, "snippet_line", None) or loc.line
+            width = len(str(first + len(lines) - 1))
             out.append(" " * width + " |")
             for i, line in enumerate(lines):
-                out.append(f"{loc.line + i:>{width}} | {line}")
+                out.append(f"{first + i:>{width}} | {line}")
                 if i == 0:
                     start, length = f.caret
                     out.append(" " * width + " | " + " " * start + _c(color, f.severity, "^" * length))
