@@ -16,7 +16,6 @@ import stat
 import sys
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from . import suppress
@@ -221,6 +220,7 @@ def run(paths: list[str], ruleset: RuleSet, options: Options,
                 progress(i, len(entries), done_bytes)
     else:
         import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor  # only when there are workers
 
         _WORKER = (engine, options)
         try:

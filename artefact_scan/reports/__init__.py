@@ -19,9 +19,16 @@ def renderer(name: str):
     return wrap
 
 
-def render(fmt: str, result, **kw) -> str:
-    from . import github, html, json_report, markdown, sarif, text  # noqa: F401  (registration)
+_MODULES = {"text": "text", "json": "json_report", "sarif": "sarif", "github": "github",
+            "html": "html", "markdown": "markdown"}
 
+
+def render(fmt: str, result, **kw) -> str:
+    if fmt not in FORMATS:
+        import importlib
+
+        # only the format asked for is imported: a pre-commit run stays light
+        importlib.import_module(f"{__name__}.{_MODULES.get(fmt, fmt)}")
     return FORMATS[fmt](result, **kw)
 
 
