@@ -42,19 +42,32 @@ detectors.register(detectors.Detector("archive-bounds", ("archive.bomb",), lambd
 
 
 class _Budget:
-    """Output bytes left for all archives of one file, and what they consumed."""
+    """Output bytes left for all archives of one file, and the size of the outermost one."""
 
-    def __init__(self, total: int):
+    def __init__(self, total: int, packed: int):
         self.left = total
         self.total = total
+        self.packed = packed  # bytes of the outermost archive: what all the output came from
+        self.reported = False
 
 
-def _budget(art, ctx) -> _Budget:
+def _budget(art, ctx, data: bytes) -> _Budget:
     root = art.root()
     b = root.meta.get("archive-budget")
     if b is None:
-        b = root.meta["archive-budget"] = _Budget(ctx.limits.max_child_bytes)
+        b = root.meta["archive-budget"] = _Budget(ctx.limits.max_child_bytes, len(data))
     return b
+
+
+def _spent(art, ctx, budget: _Budget, name: str) -> None:
+    """The file's archives produced the whole budget: a bomb when that came from far fewer
+    bytes (nested archives multiply: 42.zip), else a limit reached."""
+    produced = budget.total - budget.left
+    if not budget.reported and produced >= BOMB_RATIO * max(budget.packed, 1):
+        budget.reported = True
+        _bomb(ctx, art, "nested archives", f"(stopped at {name})", produced, budget.packed)
+    ctx.error(art, f"archives of this file expand past {_size(budget.total)}; "
+                   f"{name} and later members were not analysed")
 
 
 def _bomb(ctx, art, what: str, member: str, out: int, packed: int) -> None:
@@ -76,7 +89,25 @@ def extract_archive(art, ctx):
     data = art.meta.pop("bytes", None)  # released once unpacked: nested archives hold copies
     if not data:
         return
+    spent = art.root().meta.get("archive-budget")
+    if spent is not None and spent.left <= 0:
+        return  # reported once ("… and later members were not analysed")
     magic = kind_from_magic(data[:4096])
+    # A quine (r.zip, a gzip that decompresses to itself) unpacks into a copy of an enclosing
+    # container forever; the depth bound would stop it, but it is a bomb and reported as one.
+    import hashlib
+
+    digest = hashlib.sha256(data).digest()
+    a = art.parent
+    while a is not None:
+        if a.meta.get("archive-sha256") == digest:
+            ctx.signal(art, "archive.bomb", 0, 0, member=art.origin[-1] if art.origin else art.name,
+                       what="archive that contains a copy of itself (a quine):", ratio="unbounded",
+                       size="any size", packed=_size(len(data)))
+            ctx.error(art, "archive contains a copy of an enclosing archive (a quine); not unpacked again")
+            return
+        a = a.parent
+    art.meta["archive-sha256"] = digest
     if magic in ("gzip", "bzip2", "xz"):
         _stream(art, ctx, data, magic)
     elif magic == "zip":
@@ -149,7 +180,7 @@ def _inflate(kind: str, data: bytes, cap: int) -> tuple[bytes, int, bool, str | 
 
 
 def _stream(art, ctx, data: bytes, kind: str) -> None:
-    budget = _budget(art, ctx)
+    budget = _budget(art, ctx, data)
     cap = min(ctx.limits.max_file_bytes, max(budget.left, 0))
     name = art.name
     low = name.lower()
@@ -164,7 +195,9 @@ def _stream(art, ctx, data: bytes, kind: str) -> None:
     budget.left -= len(out)
     if err:
         ctx.error(art, f"{err}; the {len(out)} bytes before it were analysed")
-    if cut:
+    if cut and cap < ctx.limits.max_file_bytes:
+        _spent(art, ctx, budget, name)  # the file's budget ran out, not this stream's bound
+    elif cut:
         if len(out) / max(consumed, 1) >= BOMB_RATIO:
             _bomb(ctx, art, f"{kind} stream", name, len(out), consumed)
             ctx.error(art, f"{kind} stream expands more than {BOMB_RATIO}x past {_size(len(out))} "
@@ -179,7 +212,7 @@ def _stream(art, ctx, data: bytes, kind: str) -> None:
 def _zip(art, ctx, data: bytes) -> None:
     import zipfile
 
-    budget = _budget(art, ctx)
+    budget = _budget(art, ctx, data)
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as e:
@@ -206,17 +239,16 @@ def _zip(art, ctx, data: bytes) -> None:
         if info.flag_bits & 0x1:
             ctx.error(art, f"{name}: encrypted zip member; not analysed")
             continue
-        cap = min(ctx.limits.max_file_bytes, max(budget.left, 0))
+        if budget.left <= 0:
+            _spent(art, ctx, budget, name)
+            return
+        cap = min(ctx.limits.max_file_bytes, budget.left)
         declared_ratio = info.file_size / max(info.compress_size, 1)
-        if info.file_size > cap and declared_ratio >= BOMB_RATIO:
+        if info.file_size > ctx.limits.max_file_bytes and declared_ratio >= BOMB_RATIO:
             _bomb(ctx, art, "zip member", name, info.file_size, info.compress_size)
             ctx.error(art, f"{name}: expands {declared_ratio:.0f}x to {_size(info.file_size)} "
                            f"(a decompression bomb); not analysed")
             continue
-        if cap <= 0:
-            ctx.error(art, f"archives of this file expand past {_size(budget.total)}; "
-                           f"{name} and later members were not analysed")
-            return
         try:
             with zf.open(info) as fh:
                 body = fh.read(cap + 1)
@@ -231,6 +263,11 @@ def _zip(art, ctx, data: bytes) -> None:
             continue
         if len(body) > cap:
             body = body[:cap]
+            if cap < ctx.limits.max_file_bytes:
+                budget.left = 0
+                _member(art, ctx, body, name)
+                _spent(art, ctx, budget, name)
+                return
             ctx.error(art, f"{name}: member is {_size(info.file_size)}; only the first {_size(cap)} were analysed")
         budget.left -= len(body)
         if not _member(art, ctx, body, name):
@@ -263,7 +300,7 @@ def _overlap(data: bytes, infos) -> str | None:
 def _tar(art, ctx, data: bytes) -> None:
     import tarfile
 
-    budget = _budget(art, ctx)
+    budget = _budget(art, ctx, data)
     try:
         tf = tarfile.open(fileobj=io.BytesIO(data), mode="r:")
     except (tarfile.TarError, OSError, ValueError, EOFError) as e:
@@ -287,11 +324,10 @@ def _tar(art, ctx, data: bytes) -> None:
             if not info.isreg():
                 continue
             name = info.name
-            cap = min(ctx.limits.max_file_bytes, max(budget.left, 0))
-            if cap <= 0:
-                ctx.error(art, f"archives of this file expand past {_size(budget.total)}; "
-                               f"{name} and later members were not analysed")
+            if budget.left <= 0:
+                _spent(art, ctx, budget, name)
                 return
+            cap = min(ctx.limits.max_file_bytes, budget.left)
             try:
                 fh = tf.extractfile(info)
                 if fh is None:
@@ -300,6 +336,11 @@ def _tar(art, ctx, data: bytes) -> None:
             except (tarfile.TarError, OSError, ValueError, EOFError) as e:
                 ctx.error(art, f"{name}: tar member cannot be read ({e}); the archive is truncated or "
                                f"corrupt here and the rest was not analysed")
+                return
+            if info.size > cap and cap < ctx.limits.max_file_bytes:
+                budget.left = 0
+                _member(art, ctx, body, name)
+                _spent(art, ctx, budget, name)
                 return
             if info.size > cap:
                 ctx.error(art, f"{name}: member is {_size(info.size)}; only the first {_size(cap)} were analysed")

@@ -1,0 +1,115 @@
+"""Containers a sandbox sweep opens: bounds that make a bomb a finding, never a hang; nested
+formats; members that cannot be read; e-mail parts; transcripts.  The rule fixtures under
+fixtures/rules/run and fixtures/rules/engine/AS010 cover the findings; these cover the edges."""
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import time
+import zipfile
+
+import artefact_scan
+from artefact_scan.context import Context, Limits
+from artefact_scan.extractors.archive import extract_archive
+from artefact_scan.model import Artefact
+
+
+def scan(path, **kw):
+    return artefact_scan.scan([path], jobs=1, **kw)
+
+
+def zip_of(members: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for n, d in members.items():
+            z.writestr(n, d)
+    return buf.getvalue()
+
+
+def test_a_copy_of_an_enclosing_archive_is_a_quine_bomb():
+    data = zip_of({"a.txt": b"hello\n"})
+    ctx = Context("x.zip", Limits())
+    outer = Artefact("x.zip", "x.zip", "zip", "", meta={"bytes": data})
+    extract_archive(outer, ctx)
+    inner = Artefact("x.zip", "x.zip", "zip", "", parent=outer, origin=("x.zip",), depth=1, meta={"bytes": data})
+    extract_archive(inner, ctx)
+    sigs = ctx.signals_of(inner)
+    assert [s.name for s in sigs] == ["archive.bomb"] and "quine" in sigs[0].data["what"]
+
+
+def test_nested_bomb_stops_quickly(tmp_path):
+    # 42.zip style: many copies of a compressible member, nested; the budget stops it
+    layer = zip_of({f"z{i}.bin": b"\0" * (4 << 20) for i in range(8)})
+    for _ in range(3):
+        layer = zip_of({f"l{i}.zip": layer for i in range(8)})
+    f = tmp_path / "nested.zip"
+    f.write_bytes(layer)
+    t = time.monotonic()
+    res = scan(f)
+    assert time.monotonic() - t < 60
+    assert res.errors, "the budget must be reported"
+    assert any("not analysed" in e.message for e in res.errors)
+    assert [f.rule_id for f in res.findings] == ["AS010"]
+    assert "nested archives" in res.findings[0].message
+
+
+def test_corrupt_and_encrypted_members_are_errors(tmp_path):
+    good = zip_of({"a.md": b"# ok\n"})
+    (tmp_path / "cut.zip").write_bytes(good[: len(good) // 2])
+    import random
+
+    (tmp_path / "cut.gz").write_bytes(gzip.compress(random.Random(1).randbytes(100000))[:2000])
+    enc = bytearray(zip_of({"secret.txt": b"hidden\n"}))
+    enc[6] |= 1  # local header: encrypted
+    cd = enc.rindex(b"PK\x01\x02")
+    enc[cd + 8] |= 1  # central directory: encrypted
+    (tmp_path / "enc.zip").write_bytes(bytes(enc))
+    res = scan(tmp_path)
+    msgs = {e.path.rsplit("/", 1)[1]: e.message for e in res.errors}
+    assert "corrupt" in msgs["cut.zip"]
+    assert "truncated" in msgs["cut.gz"]
+    assert "encrypted" in msgs["enc.zip"]
+
+
+def test_member_names_are_only_labels(tmp_path):
+    f = tmp_path / "evil.zip"
+    f.write_bytes(zip_of({"../../outside.sh": b"#!/bin/sh\nf(){ f|f& }; f\n"}))
+    res = scan(f)
+    assert [x.rule_id for x in res.findings] == ["SR201"]
+    assert res.findings[0].origin[1] == "../../outside.sh"
+    assert not (tmp_path.parent.parent / "outside.sh").exists()
+
+
+def test_eml_with_crlf_and_quoted_printable(tmp_path):
+    hidden = "".join(chr(0xE0000 + ord(c)) for c in "ping me later")
+    body = ("Hello=2C\r\nthe report is ready." + hidden).encode("utf-8")
+    import quopri
+
+    qp = quopri.encodestring(body).decode("ascii")
+    msg = ("From: a@example.invalid\r\nTo: b@example.invalid\r\nSubject: hi\r\nMIME-Version: 1.0\r\n"
+           "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+           + qp.replace("\n", "\r\n") + "\r\n")
+    f = tmp_path / "m.eml"
+    f.write_bytes(msg.encode("ascii"))
+    res = scan(f)
+    [hm] = [x for x in res.findings if x.rule_id == "HM101"]
+    assert hm.decoded == "ping me later"
+    assert hm.location.line >= 7
+
+
+def test_transcript_strings_map_to_their_line(tmp_path):
+    rec = [{"role": "user", "content": "hi"},
+           {"role": "assistant", "content": "ok", "tool_calls": [
+               {"function": {"name": "bash", "arguments": json.dumps({"command": "echo a\nw(){ w|w& }; w"})}}]}]
+    f = tmp_path / "log.jsonl"
+    f.write_text("\n".join(json.dumps(r) for r in rec) + "\n")
+    res = scan(f)
+    [fb] = res.findings
+    assert fb.rule_id == "SR201" and fb.location.line == 2
+    assert fb.origin[1].startswith("line 2 $[1].tool_calls") or "tool_calls" in fb.origin[1]
+    # an invalid record is an error, the valid ones are still read
+    f.write_text("{bad json\n" + json.dumps(rec[1]) + "\n")
+    res = scan(f)
+    assert [x.rule_id for x in res.findings] == ["SR201"]
+    assert any("not valid JSON" in e.message for e in res.errors)
