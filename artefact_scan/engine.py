@@ -253,6 +253,13 @@ class Engine:
                 l1, c1 = top.index.position(me) if me > ms else (l0, c0)
                 snippet, caret = self.snippet(top, Location(l0, c0, l1, max(c1, c0) if l1 == l0 else c1))
                 snippet_line = l0
+        excerpt = None
+        if art is not root and art.text and root.text and "decoded" not in art.facts:
+            ls, le = art.index.line_span(art.index.position(anchor.start)[0])
+            part_line = art.text[ls:le].strip()
+            if part_line and part_line not in root.text[root.index.line_span(loc.line)[0]:
+                                                         root.index.line_span(loc.line)[1]]:
+                excerpt = visible(part_line[:MAX_SNIPPET_LINE], compress=True)
         related = []
         for p in hit.parts:
             if p.data.get("whole"):
@@ -270,7 +277,7 @@ class Engine:
         return Finding(
             rule_id=rule.id, category=rule.category, severity=hit.severity,
             confidence=rule.confidence, path=display_path, location=loc, message=message,
-            snippet=snippet, caret=caret, snippet_line=snippet_line, decoded=visible(decoded, MAX_DECODED) if decoded is not None else None,
+            snippet=snippet, caret=caret, snippet_line=snippet_line, excerpt=excerpt, decoded=visible(decoded, MAX_DECODED) if decoded is not None else None,
             origin=origin, related=related, rule_name=rule.name, title=rule.title,
             evidence=evidence,
             # the text the fingerprint hashes: what matched, not where

@@ -60,7 +60,8 @@ mark{background:#ffe08a;color:inherit;border-radius:2px}
 .decoded{background:#eef6ee;border:1px solid #b7d7b7;border-radius:4px;padding:6px 10px;margin:6px 0}
 .decoded pre{white-space:pre-wrap;margin:4px 0 0;word-break:break-word}
 .decoded .label{font-weight:700;color:#1e6b1e}
-.origin,.related{color:var(--mute);font-size:13px;margin:4px 0}
+.origin,.related,.excerpt{color:var(--mute);font-size:13px;margin:4px 0}
+.excerpt code{color:var(--fg);background:#f6f8fa;padding:1px 4px;border-radius:3px}
 .related{padding-left:18px}
 .filters{display:flex;gap:16px;flex-wrap:wrap;margin:8px 0;font-size:14px}
 .filters fieldset{border:1px solid var(--line);border-radius:6px;padding:4px 10px}
@@ -135,6 +136,8 @@ def _finding(f, n: int) -> str:
         f'<p class="msg">{esc1(f.message)}</p>',
         _frame(f),
     ]
+    if getattr(f, "excerpt", None):
+        parts.append(f'<p class="excerpt">in the part: <code>{esc1(f.excerpt)}</code></p>')
     if f.decoded:
         parts.append(f'<div class="decoded"><span class="label">Decoded:</span><pre>{esc(f.decoded)}</pre></div>')
     if len(f.origin) > 1:

@@ -38,6 +38,8 @@ def finding_dict(f) -> dict:
     }
     if getattr(f, "snippet_line", None):  # inside a binary container: the member's line
         d["snippet_line"] = f.snippet_line
+    if getattr(f, "excerpt", None):  # the embedded part's own line (a JSON string unescaped)
+        d["excerpt"] = clean(f.excerpt)
     return d
 
 

@@ -54,6 +54,8 @@ def render(result, color: bool = False, group_by: str | None = None, **kw) -> st
                     start, length = f.caret
                     out.append(" " * width + " | " + " " * start + _c(color, f.severity, "^" * length))
         pad = "   = "
+        if getattr(f, "excerpt", None):
+            out.append(pad + "in the part: " + one_line(f.excerpt))
         if f.decoded:
             dec = f.decoded if len(f.decoded) <= 400 else f.decoded[:400] + "\u2026"
             out.append(pad + "decoded: " + one_line(dec))
