@@ -48,9 +48,16 @@ BATCH = 1 << 20
 MAX_BAD_LINES = 20
 
 
-@extractor("json-strings", kinds={"json", "jsonl"})
+@extractor("json-strings", kinds={"json", "jsonl", "text"})
 def extract_json(art, ctx):
     text = art.text
+    if art.kind == "text":
+        # a log of JSON records under another name (agent.log, events.txt)
+        head = text[:4096].lstrip()
+        first = head.split("\n", 1)[0].rstrip()
+        if not (first.startswith("{") and first.endswith("}") and "\n{" in head) \
+                or "json-value" in art.facts or "decoded" in art.facts:
+            return
     if not text.strip():
         return
     state = _State(art, ctx)
