@@ -342,7 +342,10 @@ def _read_text(path: str, limit: int = 16 << 20) -> str | None:
 
 
 def directive_findings(d: Diff, ruleset, paths: list[str]) -> list[Finding]:
-    """Scanner directives the change adds (AS020) and scanner settings it adds or edits (AS021)."""
+    """Scanner directives the change adds to the scanned files (AS020), and scanner settings it
+    adds or edits anywhere in the change (AS021): excludes or PATHS must not hide those."""
+    import stat
+
     from . import suppress
     from .baseline import looks_like_baseline
     from .model import Artefact
@@ -350,22 +353,32 @@ def directive_findings(d: Diff, ruleset, paths: list[str]) -> list[Finding]:
     out: list[Finding] = []
     r20 = ruleset.rules.get("AS020")
     r21 = ruleset.rules.get("AS021")
-    for path in paths:
-        ch = d.changes.get(_rel(path))
-        if ch is None:
-            continue
+    scanned = {_rel(p) for p in paths}
+    for rel in sorted(d.changes):
+        path = rel
+        if rel not in scanned:
+            base = os.path.basename(rel)
+            if r21 is None or not (base in CONFIG_NAMES or base.endswith(SETTINGS_SUFFIXES)):
+                continue
+            try:
+                if not stat.S_ISREG(os.lstat(d.repo / rel).st_mode):
+                    continue
+            except OSError:
+                continue
+            path = str(d.repo / rel) if not os.path.samefile(os.getcwd(), d.repo) else rel
+        ch = d.changes[rel]
         text = _read_text(path)
         if text is None:
             continue
-        art = Artefact(path, path, _kind(path, text), text)
-        if r20 is not None and suppress.MARKER in text:
+        art = Artefact(rel, rel, _kind(rel, text), text)
+        if r20 is not None and rel in scanned and suppress.MARKER in text:
             for x in suppress.directives(art):
                 if ch.touches(x.line, x.line):
                     ids = ", ".join(x.ids) if x.ids else "every rule"
                     out.append(_finding(r20, art, x.start, x.end, {"ids": ids}))
         if r21 is None:
             continue
-        base = os.path.basename(_rel(path))
+        base = os.path.basename(rel)
         if base == "artefact-scan.toml" or looks_like_baseline(text[:512].encode("utf-8", "surrogateescape")):
             what = "a baseline file" if base != "artefact-scan.toml" else "an artefact-scan.toml configuration"
             line = _first_setting(art, ch)

@@ -222,3 +222,47 @@ def test_gate_usage_errors(tmp_path):
     assert cli("scan", "--diff", "--upload-pack=x", cwd=repo).returncode == 2
     assert cli("scan", "--whole-files", cwd=repo).returncode == 2
     assert cli("scan", "--diff", "main", cwd=tmp_path).returncode == 2  # not a repository
+
+
+def test_rules_and_excludes_come_from_the_base(tmp_path):
+    """A custom rule directory named by the base config is read from the base: the change
+    cannot weaken it; and settings files are checked even when the base config excludes them."""
+    repo = tmp_path / "r"
+    (repo / "my-rules").mkdir(parents=True)
+    rule = '''id = "XY001"
+name = "magic-word"
+category = "hidden-message"
+severity = "error"
+confidence = "high"
+title = "The magic word"
+message = "The magic word {match}"
+
+[match]
+all = ["xy.magic"]
+
+[[signals]]
+name = "xy.magic"
+pattern = '(?i)\\bxyzzy\\b'
+literals = ["xyzzy"]
+
+[docs]
+summary = "s"
+why = "w"
+example = "xyzzy"
+benign = "b"
+'''
+    (repo / "my-rules" / "XY001-magic-word.toml").write_text(rule)
+    (repo / "pyproject.toml").write_text('[tool.artefact-scan]\nrules = ["my-rules"]\nexclude = ["*.toml"]\n')
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "base")
+    git(repo, "checkout", "-qb", "change")
+    (repo / "my-rules" / "XY001-magic-word.toml").write_text(rule.replace("xyzzy", "plugh"))
+    (repo / "pyproject.toml").write_text('[tool.artefact-scan]\nrules = ["my-rules"]\nexclude = ["*.toml", "*.md"]\n')
+    (repo / "notes.md").write_text("say xyzzy\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "change")
+    r = cli("scan", "--diff", "main", "--format", "json", cwd=repo)
+    got = sorted((f["rule_id"], f["path"]) for f in json.loads(r.stdout)["findings"])
+    assert ("XY001", "notes.md") in got, r.stdout + r.stderr
+    assert ("AS021", "pyproject.toml") in got
