@@ -113,3 +113,41 @@ def test_transcript_strings_map_to_their_line(tmp_path):
     res = scan(f)
     assert [x.rule_id for x in res.findings] == ["SR201"]
     assert any("not valid JSON" in e.message for e in res.errors)
+
+
+def test_mutated_containers_never_break_an_extractor(tmp_path):
+    """Flipped and cut bytes in every container format end as reported errors, never as an
+    extractor failure or a hang."""
+    import bz2
+    import lzma
+    import random
+    import tarfile
+
+    rnd = random.Random(7)
+    tar_buf = io.BytesIO()
+    with tarfile.open(fileobj=tar_buf, mode="w") as t:
+        data = b"#!/bin/sh\necho hi\n" * 20
+        info = tarfile.TarInfo("a/run.sh")
+        info.size = len(data)
+        t.addfile(info, io.BytesIO(data))
+    tar = tar_buf.getvalue()
+    eml = (b"From: a@example.invalid\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n"
+           b"--b\nContent-Type: text/plain\nContent-Transfer-Encoding: base64\n\naGVsbG8gd29ybGQK\n--b--\n")
+    seeds = {"x.zip": zip_of({"a.md": b"# hi\n" * 50, "b.json": b'{"a": "b\\nc"}'}), "x.tar": tar,
+             "x.tar.gz": gzip.compress(tar), "x.tar.bz2": bz2.compress(tar), "x.tar.xz": lzma.compress(tar),
+             "x.eml": eml, "x.jsonl": b'{"command": "echo hi\\nls"}\n{"content": "a\\u200bb"}\n'}
+    n = 0
+    for name, blob in seeds.items():
+        for _ in range(12):
+            b = bytearray(blob)
+            for _ in range(rnd.randint(1, 8)):
+                b[rnd.randrange(len(b))] = rnd.randrange(256)
+            if rnd.random() < 0.3:
+                b = b[: rnd.randrange(1, len(b))]
+            (tmp_path / f"{n:03d}-{name}").write_bytes(bytes(b))
+            n += 1
+    t = time.monotonic()
+    res = artefact_scan.scan([tmp_path], jobs=1)
+    assert time.monotonic() - t < 120
+    bad = [e for e in res.errors if "failed (" in e.message or "internal error" in e.message]
+    assert not bad, "\n".join(f"{e.path} {e.origin}: {e.message}" for e in bad[:10])

@@ -215,8 +215,8 @@ def _zip(art, ctx, data: bytes) -> None:
     budget = _budget(art, ctx, data)
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as e:
-        ctx.error(art, f"zip file is corrupt ({e}); its members were not analysed")
+    except Exception as e:  # BadZipFile, NotImplementedError for a crafted version, …
+        ctx.error(art, f"zip file is corrupt or unsupported ({type(e).__name__}: {e}); its members were not analysed")
         return
     infos = zf.infolist()
     if len(infos) > MAX_MEMBERS:
@@ -303,15 +303,15 @@ def _tar(art, ctx, data: bytes) -> None:
     budget = _budget(art, ctx, data)
     try:
         tf = tarfile.open(fileobj=io.BytesIO(data), mode="r:")
-    except (tarfile.TarError, OSError, ValueError, EOFError) as e:
-        ctx.error(art, f"tar file is corrupt ({e}); its members were not analysed")
+    except Exception as e:  # TarError, and whatever a crafted header provokes
+        ctx.error(art, f"tar file is corrupt ({type(e).__name__}: {e}); its members were not analysed")
         return
     count = 0
     try:
         while True:
             try:
                 info = tf.next()
-            except (tarfile.TarError, OSError, ValueError, EOFError) as e:
+            except Exception as e:  # TarError, UnicodeError in a crafted name, …
                 ctx.error(art, f"tar file is corrupt after {count} members ({e}); the rest was not analysed")
                 return
             if info is None:
@@ -333,7 +333,7 @@ def _tar(art, ctx, data: bytes) -> None:
                 if fh is None:
                     continue
                 body = fh.read(min(info.size, cap))
-            except (tarfile.TarError, OSError, ValueError, EOFError) as e:
+            except Exception as e:
                 ctx.error(art, f"{name}: tar member cannot be read ({e}); the archive is truncated or "
                                f"corrupt here and the rest was not analysed")
                 return
