@@ -65,15 +65,21 @@ def _spent(art, ctx, budget: _Budget, name: str) -> None:
     produced = budget.total - budget.left
     if not budget.reported and produced >= BOMB_RATIO * max(budget.packed, 1):
         budget.reported = True
-        _bomb(ctx, art, "nested archives", f"(stopped at {name})", produced, budget.packed)
+        _bomb(ctx, art, "nested archives", f"(stopped at {name})", produced, budget.packed,
+              detail=f"expand {produced / max(budget.packed, 1):.0f}x, {_size(budget.packed)} to more "
+                     f"than {_size(produced)}")
     ctx.error(art, f"archives of this file expand past {_size(budget.total)}; "
                    f"{name} and later members were not analysed")
 
 
-def _bomb(ctx, art, what: str, member: str, out: int, packed: int) -> None:
+def _bomb(ctx, art, what: str, member: str, out: int, packed: int, *, exact: bool = False,
+          detail: str | None = None) -> None:
     ratio = out / max(packed, 1)
+    if detail is None:
+        detail = (f"expands {ratio:.0f}x, {_size(packed)} to {'' if exact else 'more than '}"
+                  f"{_size(out)}")
     ctx.signal(art, "archive.bomb", 0, 0, member=member, what=what, ratio=round(ratio),
-               size=_size(out), packed=_size(packed))
+               size=_size(out), packed=_size(packed), detail=detail)
 
 
 def _size(n: int) -> str:
@@ -101,9 +107,8 @@ def extract_archive(art, ctx):
     a = art.parent
     while a is not None:
         if a.meta.get("archive-sha256") == digest:
-            ctx.signal(art, "archive.bomb", 0, 0, member=art.origin[-1] if art.origin else art.name,
-                       what="archive that contains a copy of itself (a quine):", ratio="unbounded",
-                       size="any size", packed=_size(len(data)))
+            _bomb(ctx, art, "archive", art.origin[-1] if art.origin else art.name, 0, len(data),
+                  detail="contains a copy of an enclosing archive (a quine: it unpacks forever)")
             ctx.error(art, "archive contains a copy of an enclosing archive (a quine); not unpacked again")
             return
         a = a.parent
@@ -229,7 +234,9 @@ def _zip(art, ctx, data: bytes) -> None:
     if overlap is not None:
         total = sum(i.file_size for i in infos)
         if total >= BOMB_RATIO * len(data) and total > min(ctx.limits.max_file_bytes, 1 << 20):
-            _bomb(ctx, art, "zip members that share compressed data:", overlap, total, len(data))
+            _bomb(ctx, art, "zip members", overlap, total, len(data), exact=True,
+                  detail=f"share one compressed stream and expand {total / len(data):.0f}x, "
+                         f"{_size(len(data))} to {_size(total)}")
             ctx.error(art, "zip members overlap (a decompression bomb); members were not analysed")
             return
     for info in infos:
@@ -245,7 +252,7 @@ def _zip(art, ctx, data: bytes) -> None:
         cap = min(ctx.limits.max_file_bytes, budget.left)
         declared_ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > ctx.limits.max_file_bytes and declared_ratio >= BOMB_RATIO:
-            _bomb(ctx, art, "zip member", name, info.file_size, info.compress_size)
+            _bomb(ctx, art, "zip member", name, info.file_size, info.compress_size, exact=True)
             ctx.error(art, f"{name}: expands {declared_ratio:.0f}x to {_size(info.file_size)} "
                            f"(a decompression bomb); not analysed")
             continue
