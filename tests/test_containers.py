@@ -35,7 +35,7 @@ def test_a_copy_of_an_enclosing_archive_is_a_quine_bomb():
     inner = Artefact("x.zip", "x.zip", "zip", "", parent=outer, origin=("x.zip",), depth=1, meta={"bytes": data})
     extract_archive(inner, ctx)
     sigs = ctx.signals_of(inner)
-    assert [s.name for s in sigs] == ["archive.bomb"] and "quine" in sigs[0].data["what"]
+    assert [s.name for s in sigs] == ["archive.bomb"] and "quine" in sigs[0].data["detail"]
 
 
 def test_nested_bomb_stops_quickly(tmp_path):
