@@ -221,10 +221,17 @@ def scan(paths, fmt, output, reports, fail_on, group_by, diff_base, whole_files,
             try:
                 repo = gate.repo_root(".")
                 d = gate.diff(repo, diff_base)
-                if config_path:
+                workdir = gate.temp_workdir()
+                if config_path and _inside(config_path, repo):
+                    # a config file in the checkout is part of the change: use its base version
+                    rel = os.path.relpath(os.path.realpath(config_path), os.path.realpath(repo))
+                    cfg = gate.base_config(d, Path(workdir.name), names=(rel.replace(os.sep, "/"),))
+                    if cfg is None:
+                        raise gate.GateError(f"{rel} does not exist at the base ref; pass a --config "
+                                             f"from outside the repository")
+                elif config_path:
                     cfg = _config(config_path)
                 else:
-                    workdir = gate.temp_workdir()
                     cfg = gate.base_config(d, Path(workdir.name)) or Config()
             except (gate.GateError, ConfigError) as e:
                 raise click.UsageError(f"--diff: {e}") from None

@@ -206,19 +206,19 @@ def base_blob(d: Diff, path: str) -> bytes | None:
     return git(d.repo, "cat-file", "blob", f"{d.merge_base}:{path}")
 
 
-def base_config(d: Diff, workdir: Path):
+def base_config(d: Diff, workdir: Path, names: tuple[str, ...] = ("artefact-scan.toml", "pyproject.toml")):
     """The configuration at the merge base (artefact-scan.toml, else pyproject.toml with a
-    [tool.artefact-scan] table), with the rule directories it names copied from the base too.
-    Returns a Config, or None when the base has none."""
+    [tool.artefact-scan] table, or the files named), with the rule directories it names copied
+    from the base too.  Returns a Config, or None when the base has none."""
     import tomllib
 
     from .config import load
 
-    for name in ("artefact-scan.toml", "pyproject.toml"):
+    for name in names:
         data = base_blob(d, name)
         if data is None:
             continue
-        if name == "pyproject.toml":
+        if os.path.basename(name) == "pyproject.toml" and len(names) > 1:
             try:
                 parsed = tomllib.loads(data.decode("utf-8", "replace"))
             except tomllib.TOMLDecodeError:
@@ -226,6 +226,7 @@ def base_config(d: Diff, workdir: Path):
             if not (isinstance(parsed.get("tool"), dict) and "artefact-scan" in parsed["tool"]):
                 continue
         target = workdir / name
+        target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
         cfg = load(target)
         cfg.source = f"{name} at {d.merge_base[:12]} (merge base of {d.base})"

@@ -266,3 +266,9 @@ benign = "b"
     got = sorted((f["rule_id"], f["path"]) for f in json.loads(r.stdout)["findings"])
     assert ("XY001", "notes.md") in got, r.stdout + r.stderr
     assert ("AS021", "pyproject.toml") in got
+    # a --config inside the checkout is part of the change too: its base version is used
+    r = cli("scan", "--diff", "main", "--config", "pyproject.toml", "--format", "json", cwd=repo)
+    got = sorted((f["rule_id"], f["path"]) for f in json.loads(r.stdout)["findings"])
+    assert ("XY001", "notes.md") in got, r.stdout + r.stderr
+    (repo / "extra.toml").write_text("ignore = ['ALL']\n")
+    assert cli("scan", "--diff", "main", "--config", "extra.toml", cwd=repo).returncode == 2
