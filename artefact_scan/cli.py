@@ -209,6 +209,7 @@ def scan(paths, fmt, output, reports, fail_on, group_by, diff_base, whole_files,
         raise click.UsageError("--whole-files needs --diff BASE")
     extra = _parse_reports(reports)
     output = os.path.abspath(output) if output else None
+    rules_dirs = tuple(os.path.abspath(r) for r in rules_dirs)  # the gate changes directory
     baseline_abs = os.path.abspath(baseline_path) if baseline_path else None
     if baseline_abs and diff_base is None and not os.path.isfile(baseline_abs):
         raise click.UsageError(f"no such baseline file: {baseline_path}")
