@@ -153,8 +153,9 @@ def _unquote(b: bytes) -> str:
             c = s[i]
             if c == 0x5C and i + 1 < len(s):  # backslash
                 n = s[i + 1]
-                if 0x30 <= n <= 0x37 and i + 3 < len(s) + 1:
-                    out.append(int(s[i + 1:i + 4], 8) & 0xFF)
+                digits = s[i + 1:i + 4]
+                if len(digits) == 3 and all(0x30 <= d <= 0x37 for d in digits):
+                    out.append(int(digits, 8) & 0xFF)
                     i += 4
                     continue
                 out.append({ord("n"): 10, ord("t"): 9, ord("r"): 13, ord("a"): 7, ord("b"): 8,
@@ -181,6 +182,8 @@ def _parse_patch(patch: bytes, changes: dict[str, Change]) -> None:
             if path.startswith("b/"):
                 path = path[2:]
             current = changes.get(path)
+            if current is None and path.endswith("\t"):
+                current = changes.get(path[:-1])  # git ends a name holding a space with a tab
         elif line.startswith(b"Binary files ") and current is None:
             continue  # left as whole-file changes
         elif line.startswith(b"@@") and current is not None:
@@ -276,7 +279,7 @@ def keep_changed(findings: list[Finding], d: Diff, whole_files: bool) -> tuple[l
 
 
 def _rel(path: str) -> str:
-    p = path.replace("\\", "/")
+    p = path.replace(os.sep, "/") if os.sep != "/" else path
     while p.startswith("./"):
         p = p[2:]
     return p

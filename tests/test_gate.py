@@ -272,3 +272,21 @@ benign = "b"
     assert ("XY001", "notes.md") in got, r.stdout + r.stderr
     (repo / "extra.toml").write_text("ignore = ['ALL']\n")
     assert cli("scan", "--diff", "main", "--config", "extra.toml", cwd=repo).returncode == 2
+
+
+def test_odd_file_names_keep_their_changed_lines(tmp_path):
+    repo = tmp_path / "r"
+    repo.mkdir()
+    names = ['we"ird\tname.sh', "caf\u00e9 \u4e2d.sh", "back\\slash.sh"]
+    for n in names:
+        (repo / n).write_text("#!/bin/sh\nold(){ old|old& }; old\n")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "base")
+    git(repo, "checkout", "-qb", "change")
+    for n in names:
+        (repo / n).write_text("#!/bin/sh\nold(){ old|old& }; old\nnew(){ new|new& }; new\n")
+    git(repo, "commit", "-qam", "change")
+    r = cli("scan", "--diff", "main", "--format", "json", cwd=repo)
+    got = sorted((f["path"], f["line"]) for f in json.loads(r.stdout)["findings"])
+    assert got == sorted((n, 3) for n in names), r.stdout

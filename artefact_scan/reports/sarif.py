@@ -49,7 +49,9 @@ def repo_path(path: str, root: str | None) -> str:
 
 
 def uri(path: str, root: str | None = None) -> dict:
-    p = repo_path(path, root).replace("\\", "/")
+    p = repo_path(path, root)
+    if os.sep != "/":
+        p = p.replace(os.sep, "/")
     while p.startswith("./"):
         p = p[2:]
     if p.startswith("/"):
