@@ -58,7 +58,9 @@ def extract_patch(art, ctx):
             pos = nl + 1
         if not out:
             continue
+        # a diff shown in a Markdown fence stays an example shown in a document
+        keep = {"code-block", "notebook-cell", "notebook-output"} & art.facts
         ctx.child(art, "".join(out), label=f"lines the patch adds to {path}", name=path,
-                  segments=segs, facts={"patch-added"})
+                  segments=segs, facts={"patch-added", *keep})
     if len(heads) > MAX_FILES:
         ctx.error(art, f"patch touches {len(heads)} files; only the first {MAX_FILES} were analysed")
