@@ -154,6 +154,7 @@ class _State:
             return
         key = _last_key(s.path)
         if not hint and not s.escaped and key.lower() not in _SPECIAL_KEYS and "`" not in s \
+                and not (len(s.path) >= 2 and s.path[-2] == "scripts") \
                 and s[:1] not in "{[<#" and not s.lstrip()[:1] in ("{", "[", "<", "#"):
             return  # plain text identical to the raw file, and nothing says it is code
         kind = self.kind_of(s, key, hint, siblings)
@@ -192,7 +193,7 @@ class _State:
                         by_name = kind_from_name(p)
                         if by_name and by_name not in ("docx", "pdf", "zip", "tar", "gzip", "bzip2", "xz"):
                             return by_name
-        if k in SHELL_KEYS:
+        if k in SHELL_KEYS or (len(s.path) >= 2 and s.path[-2] == "scripts"):  # package.json scripts
             return "shell"
         if k in CODE_KEYS:
             return hint if hint in CODE_KINDS else "python"
