@@ -210,7 +210,8 @@ def _stream(art, ctx, data: bytes, kind: str) -> None:
         else:
             ctx.error(art, f"{kind} content larger than {_size(cap)}; only the first {_size(len(out))} were analysed")
     if out:
-        ctx.child_bytes(art, out, name=name, label=f"{kind} content", facts=("archive-member",))
+        ctx.child_bytes(art, out, name=name, label=f"{kind} content", facts=("archive-member",),
+                        meta={"cut": True} if cut else None)
 
 
 # -- zip ---------------------------------------------------------------------------------------
@@ -319,7 +320,10 @@ def _tar(art, ctx, data: bytes) -> None:
             try:
                 info = tf.next()
             except Exception as e:  # TarError, UnicodeError in a crafted name, …
-                ctx.error(art, f"tar file is corrupt after {count} members ({e}); the rest was not analysed")
+                if art.meta.get("cut"):
+                    ctx.error(art, f"the tar stops at the size bound after {count} members; the rest was not analysed")
+                else:
+                    ctx.error(art, f"tar file is corrupt after {count} members ({e}); the rest was not analysed")
                 return
             if info is None:
                 return
@@ -341,8 +345,12 @@ def _tar(art, ctx, data: bytes) -> None:
                     continue
                 body = fh.read(min(info.size, cap))
             except Exception as e:
-                ctx.error(art, f"{name}: tar member cannot be read ({e}); the archive is truncated or "
-                               f"corrupt here and the rest was not analysed")
+                if art.meta.get("cut"):
+                    ctx.error(art, f"{name}: the tar stops at the size bound here; it and later members "
+                                   f"were not analysed")
+                else:
+                    ctx.error(art, f"{name}: tar member cannot be read ({e}); the archive is truncated or "
+                                   f"corrupt here and the rest was not analysed")
                 return
             if info.size > cap and cap < ctx.limits.max_file_bytes:
                 budget.left = 0
