@@ -197,10 +197,16 @@ def _stream(art, ctx, data: bytes, kind: str) -> None:
     else:
         name = name + ".out"
     out, consumed, cut, err = _inflate(kind, data, cap)
+    if cut and out[257:262] == b"ustar" and budget.left > cap \
+            and len(out) / max(consumed, 1) < BOMB_RATIO:
+        # a compressed tar: its members are bounded one by one, so the stream may use the
+        # file's whole budget (run outputs are often one .tar.gz)
+        cap = budget.left
+        out, consumed, cut, err = _inflate(kind, data, cap)
     budget.left -= len(out)
     if err:
         ctx.error(art, f"{err}; the {len(out)} bytes before it were analysed")
-    if cut and cap < ctx.limits.max_file_bytes:
+    if cut and cap != ctx.limits.max_file_bytes:
         _spent(art, ctx, budget, name)  # the file's budget ran out, not this stream's bound
     elif cut:
         if len(out) / max(consumed, 1) >= BOMB_RATIO:
