@@ -61,9 +61,15 @@ def snapshot(dst: Path, env) -> str:
 def test_commit_with_hidden_note_is_blocked_and_clean_commit_passes(tmp_path):
     env = {**os.environ, **ENV, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
     env.pop("VIRTUAL_ENV", None)
-    hooks = tmp_path / "hooks"
-    hooks.mkdir()
-    rev = snapshot(hooks, env)
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=normal"], cwd=ROOT,
+                           capture_output=True, text=True).stdout.strip()
+    if not dirty:  # a clean checkout (CI): the hook comes from this checkout itself
+        hooks = ROOT
+        rev = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    else:  # uncommitted edits: a committed snapshot of them, as try-repo itself would make
+        hooks = tmp_path / "hooks"
+        hooks.mkdir()
+        rev = snapshot(hooks, env)
     proj = tmp_path / "project"
     proj.mkdir()
     run(["git", "init", "-q", "-b", "main"], proj, env)
