@@ -94,8 +94,10 @@ def test_html_renders_in_a_browser(tmp_path):
     for cat in ("self-replication", "legal-forgery", "hidden-message"):
         assert f"<td>{cat}</td>" in dom
     runs_table = dom.split('class="by-run"', 1)[1].split("</table>", 1)[0]
-    for run in ("run-001", "run-002", "run-003"):
+    for run in ("run-001", "run-003"):
         assert run in runs_table
+    assert "run-002" not in runs_table  # a clean run is listed apart
+    assert "run-002" in dom.split('class="clean-runs"', 1)[1].split("</details>", 1)[0]
     # the decoded payload is shown, invisible characters are made visible
     assert "Note to my next instance" in dom.split('class="decoded"', 1)[1][:2000]
     assert '<span class="inv"' in dom

@@ -69,6 +69,7 @@ mark{background:#ffe08a;color:inherit;border-radius:2px}
 .empty{color:var(--mute);font-style:italic}
 .ruledoc{background:#fff;border:1px solid var(--line);border-radius:6px;padding:8px 14px;margin:8px 0}
 .ruledoc p{margin:4px 0}
+details.clean-runs{margin:6px 0;color:var(--mute);font-size:14px}details.clean-runs p{margin:4px 0 0}
 footer{color:var(--mute);font-size:13px;margin:40px 0 10px}
 """
 
@@ -192,14 +193,23 @@ def render(result, group_by: str | None = None, **kw) -> str:
     out.append(f'<p class="meta">{len(groups)} in all; {flagged} with findings or files not fully analysed.</p>')
     out.append('<table class="by-run"><thead><tr><th>run</th><th>files</th><th>error</th><th>warning</th>'
                "<th>note</th><th>not analysed</th><th>categories</th></tr></thead><tbody>")
+    clean = []
     for g in sorted(groups, key=lambda g: (-(g.findings["error"]), -(g.findings["warning"]), -g.errors, g.name)):
+        if not (g.worst or g.errors):
+            clean.append(g)
+            continue
         cats = ", ".join(f"{esc(c)} {sum(v.values())}" for c, v in g.by_category.items() if sum(v.values()))
         name = esc1(g.name)
         if g.worst:
             name = f'<a href="#{_anchor(g.name)}">{name}</a>'
         out.append(f"<tr><td>{name}</td>{_num(g.files)}{_num(g.findings['error'])}{_num(g.findings['warning'])}"
                    f"{_num(g.findings['note'])}{_num(g.errors)}<td>{cats}</td></tr>")
-    out.append("</tbody></table></section>")
+    out.append("</tbody></table>")
+    if clean:
+        names = ", ".join(f"{esc1(g.name)} ({g.files})" for g in clean[:MAX_FINDINGS])
+        out.append(f'<details class="clean-runs"><summary>{len(clean)} without findings (files in brackets)'
+                   f"</summary><p>{names}</p></details>")
+    out.append("</section>")
     # -- findings
     out.append(f'<section id="findings"><h2>Findings (<span id="shown">{len(result.findings)}</span> shown)</h2>')
     if result.findings:
