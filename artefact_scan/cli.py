@@ -237,6 +237,14 @@ def scan(paths, fmt, output, reports, fail_on, group_by, diff_base, whole_files,
             except (gate.GateError, ConfigError) as e:
                 raise click.UsageError(f"--diff: {e}") from None
             scan_paths = _gate_paths(d, paths, cfg, exclude)
+            try:
+                dirty = gate.uncommitted(d, scan_paths)
+            except gate.GateError:
+                dirty = []
+            if dirty:
+                click.echo(f"artefact-scan: {len(dirty)} changed file(s) differ from HEAD ({', '.join(dirty[:3])}"
+                           f"{', …' if len(dirty) > 3 else ''}); --diff takes changed lines from the commits, "
+                           f"so uncommitted lines may be missed: commit them first", err=True)
             os.chdir(repo)
         else:
             cfg = _config(config_path)
@@ -252,7 +260,7 @@ def scan(paths, fmt, output, reports, fail_on, group_by, diff_base, whole_files,
             opts.strict = True  # directives are judged against the change below
         result = _run(scan_paths, ruleset, opts, progress)
         if d is not None:
-            _apply_gate(result, d, ruleset, scan_paths, whole_files)
+            _apply_gate(result, d, ruleset, scan_paths, whole_files, dirty)
         if baseline_abs:
             _apply_baseline(result, baseline_abs, d)
     finally:
@@ -301,7 +309,7 @@ def _gate_paths(d, paths, cfg: Config, exclude) -> list[str]:
     return out
 
 
-def _apply_gate(result, d, ruleset, scan_paths, whole_files) -> None:
+def _apply_gate(result, d, ruleset, scan_paths, whole_files, dirty) -> None:
     from . import gate
     from .model import Finding
 
@@ -312,7 +320,8 @@ def _apply_gate(result, d, ruleset, scan_paths, whole_files) -> None:
     result.findings = findings
     result.suppressed += suppressed
     result.gate = {"base": d.base, "base_sha": d.base_sha, "merge_base": d.merge_base, "head": d.head_sha,
-                   "changed_files": len(scan_paths), "outside_change": outside, "whole_files": whole_files}
+                   "changed_files": len(scan_paths), "outside_change": outside, "whole_files": whole_files,
+                   "uncommitted": list(dirty)}
 
 
 def _apply_baseline(result, path: str, d) -> None:

@@ -290,3 +290,21 @@ def test_odd_file_names_keep_their_changed_lines(tmp_path):
     r = cli("scan", "--diff", "main", "--format", "json", cwd=repo)
     got = sorted((f["path"], f["line"]) for f in json.loads(r.stdout)["findings"])
     assert got == sorted((n, 3) for n in names), r.stdout
+
+
+def test_uncommitted_edits_are_flagged(tmp_path):
+    repo = tmp_path / "r"
+    repo.mkdir()
+    (repo / "a.sh").write_text("#!/bin/sh\necho one\n")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "base")
+    git(repo, "checkout", "-qb", "change")
+    (repo / "a.sh").write_text("#!/bin/sh\necho one\necho two\n")
+    git(repo, "commit", "-qam", "change")
+    r = cli("scan", "--diff", "main", "--format", "json", cwd=repo)
+    assert "differ from HEAD" not in r.stderr and json.loads(r.stdout)["gate"]["uncommitted"] == []
+    (repo / "a.sh").write_text("#!/bin/sh\necho one\necho two\nf(){ f|f& }; f\n")
+    r = cli("scan", "--diff", "main", "--format", "json", cwd=repo)
+    assert "differ from HEAD (a.sh)" in r.stderr
+    assert json.loads(r.stdout)["gate"]["uncommitted"] == ["a.sh"]
