@@ -21,6 +21,7 @@ Nothing is written to disk and nothing is extracted by path, so member names suc
 from __future__ import annotations
 
 import io
+import re
 
 from .. import detectors
 from ..detectors import facts
@@ -216,7 +217,7 @@ def _stream(art, ctx, data: bytes, kind: str) -> None:
         else:
             ctx.error(art, f"{kind} content larger than {_size(cap)}; only the first {_size(len(out))} were analysed")
     if out:
-        ctx.child_bytes(art, out, name=name, label=f"{kind} content", facts=("archive-member",),
+        ctx.child_bytes(art, _squeeze(out), name=name, label=f"{kind} content", facts=("archive-member",),
                         meta={"cut": True} if cut else None)
 
 
@@ -372,8 +373,20 @@ def _tar(art, ctx, data: bytes) -> None:
         tf.close()
 
 
+_NUL_RUN = re.compile(rb"\x00{256,}")
+
+
+def _squeeze(body: bytes) -> bytes:
+    """Binary data is read through its printable strings: long NUL runs (disk images, bomb
+    filler) hold none, and squeezing them keeps that read fast.  Containers are left whole."""
+    if len(body) > 65536 and b"\x00" * 256 in body and kind_from_magic(body[:4096]) is None:
+        return _NUL_RUN.sub(b"\x00" * 16, body)
+    return body
+
+
 def _member(art, ctx, body: bytes, name: str) -> bool:
     """Hand one member to the context; False once the file's child budget is spent."""
+    body = _squeeze(body)
     before = ctx.children
     child = ctx.child_bytes(art, body, name=name, label=name, facts=("archive-member",))
     if child is None and ctx.children == before and ctx.children >= ctx.limits.max_children:
