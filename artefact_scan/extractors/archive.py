@@ -25,7 +25,7 @@ import re
 
 from .. import detectors
 from ..detectors import facts
-from ..kinds import kind_from_magic
+from ..kinds import CONTAINER_KINDS, kind_from_magic, kind_from_name
 from . import extractor
 
 ARCHIVE_KINDS = frozenset({"zip", "tar", "gzip", "bzip2", "xz"})
@@ -217,7 +217,7 @@ def _stream(art, ctx, data: bytes, kind: str) -> None:
         else:
             ctx.error(art, f"{kind} content larger than {_size(cap)}; only the first {_size(len(out))} were analysed")
     if out:
-        ctx.child_bytes(art, _squeeze(out), name=name, label=f"{kind} content", facts=("archive-member",),
+        ctx.child_bytes(art, _squeeze(out, name), name=name, label=f"{kind} content", facts=("archive-member",),
                         meta={"cut": True} if cut else None)
 
 
@@ -376,17 +376,18 @@ def _tar(art, ctx, data: bytes) -> None:
 _NUL_RUN = re.compile(rb"\x00{256,}")
 
 
-def _squeeze(body: bytes) -> bytes:
+def _squeeze(body: bytes, name: str) -> bytes:
     """Binary data is read through its printable strings: long NUL runs (disk images, bomb
     filler) hold none, and squeezing them keeps that read fast.  Containers are left whole."""
-    if len(body) > 65536 and b"\x00" * 256 in body and kind_from_magic(body[:4096]) is None:
+    if len(body) > 65536 and b"\x00" * 256 in body and kind_from_magic(body[:4096]) is None \
+            and kind_from_name(name) not in CONTAINER_KINDS:
         return _NUL_RUN.sub(b"\x00" * 16, body)
     return body
 
 
 def _member(art, ctx, body: bytes, name: str) -> bool:
     """Hand one member to the context; False once the file's child budget is spent."""
-    body = _squeeze(body)
+    body = _squeeze(body, name)
     before = ctx.children
     child = ctx.child_bytes(art, body, name=name, label=name, facts=("archive-member",))
     if child is None and ctx.children == before and ctx.children >= ctx.limits.max_children:
