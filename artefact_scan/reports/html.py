@@ -171,7 +171,15 @@ def render(result, group_by: str | None = None, **kw) -> str:
            "<header><h1>artefact-scan report</h1>",
            f'<p class="meta">artefact-scan {esc(__version__)} &middot; scanned {roots or "."} &middot; '
            f"{result.files} files, {result.bytes / 1e6:.2f} MB in {result.seconds:.2f} s &middot; "
-           f"{len(result.ruleset.rules)} rules</p></header>"]
+           f"{len(result.ruleset.rules)} rules</p>"]
+    gate = getattr(result, "gate", None)
+    if gate:
+        out.append(f'<p class="meta" id="gate">gate: {gate["changed_files"]} changed files since '
+                   f'{esc1(gate["base"])} (merge base <code>{esc(gate["merge_base"][:12])}</code>); '
+                   f'{gate["outside_change"]} findings outside the changed lines left out</p>')
+    if getattr(result, "baselined", 0):
+        out.append(f'<p class="meta">{result.baselined} findings left out because the baseline lists them</p>')
+    out.append("</header>")
     # -- summary
     out.append('<section id="summary"><h2>Summary</h2><div class="totals">')
     for sev, word in (("error", "errors"), ("warning", "warnings"), ("note", "notes")):

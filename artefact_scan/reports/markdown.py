@@ -42,6 +42,13 @@ def render(result, group_by: str | None = None, **kw) -> str:
            f"{result.files} files ({result.bytes / 1e6:.2f} MB) scanned in {result.seconds:.2f} s with "
            f"{len(result.ruleset.rules)} rules; {len(result.errors)} not fully analysed; "
            f"{result.suppressed} suppressed.", ""]
+    gate = getattr(result, "gate", None)
+    if gate:
+        out += [f"Gate: {gate['changed_files']} changed files since {md(gate['base'], 80)} (merge base "
+                f"`{gate['merge_base'][:12]}`); {gate['outside_change']} findings outside the changed lines "
+                f"left out" + ("; every finding of a changed file reported." if gate.get("whole_files") else "."), ""]
+    if getattr(result, "baselined", 0):
+        out += [f"{result.baselined} findings left out because the baseline lists them.", ""]
     out += ["| category | error | warning | note |", "|---|---:|---:|---:|"]
     by_cat = {c: {"error": 0, "warning": 0, "note": 0} for c in CATEGORIES}
     for f in result.findings:
