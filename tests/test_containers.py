@@ -151,3 +151,44 @@ def test_mutated_containers_never_break_an_extractor(tmp_path):
     assert time.monotonic() - t < 120
     bad = [e for e in res.errors if "failed (" in e.message or "internal error" in e.message]
     assert not bad, "\n".join(f"{e.path} {e.origin}: {e.message}" for e in bad[:10])
+
+
+def test_json_string_maps_are_exact():
+    """Every character of a parsed JSON string maps back onto the raw text that produced it: the
+    same character where it is written as is, an escape that decodes to it where it is not."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from artefact_scan import jsonpos
+
+    values = st.recursive(
+        st.text(alphabet=st.characters(codec="utf-8"), max_size=12) | st.integers() | st.none(),
+        lambda kids: st.lists(kids, max_size=4) | st.dictionaries(st.text(max_size=5), kids, max_size=4),
+        max_leaves=12)
+
+    @settings(max_examples=150, deadline=None)
+    @given(values, st.booleans(), st.integers(min_value=0, max_value=3))
+    def check(value, ascii_only, pad):
+        raw = " " * pad + json.dumps(value, ensure_ascii=ascii_only)
+        parsed = jsonpos.parse_prefix("x" * 3 + "\n" + raw, 4, 4 + len(raw)) if pad else jsonpos.parse(raw)
+        text = "x" * 3 + "\n" + raw if pad else raw
+        assert json.loads(raw) == _plain(parsed)
+        for s in jsonpos.iter_strings(parsed):
+            segs = s.segments
+            for i, seg in enumerate(segs):
+                end = segs[i + 1].child_start if i + 1 < len(segs) else len(s)
+                piece = s[seg.child_start:end]
+                if seg.exact:
+                    assert text[seg.parent_start:seg.parent_start + len(piece)] == piece
+                else:
+                    assert json.loads('"' + text[seg.parent_start:seg.parent_end] + '"') == piece
+
+    check()
+
+
+def _plain(v):
+    if isinstance(v, dict):
+        return {k: _plain(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_plain(x) for x in v]
+    return str(v) if isinstance(v, str) else v
