@@ -150,8 +150,8 @@ class _State:
                     stack.append((sub, h, siblings if isinstance(siblings, dict) else None))
 
     def string(self, s: jsonpos.PosStr, prefix: str, hint: str, siblings) -> None:
-        if len(s) < MIN_LEN:
-            return
+        if len(s) < MIN_LEN and (s.isascii() or not s.escaped):
+            return  # too short to hold code; short escaped non-ASCII may still hide characters
         key = _last_key(s.path)
         if not hint and not s.escaped and key.lower() not in _SPECIAL_KEYS and "`" not in s \
                 and not (len(s.path) >= 2 and s.path[-2] == "scripts") \
