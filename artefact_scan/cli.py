@@ -217,35 +217,8 @@ def scan(paths, fmt, output, reports, fail_on, group_by, diff_base, whole_files,
     d = None
     try:
         if diff_base is not None:
-            from . import gate
-
-            try:
-                repo = gate.repo_root(".")
-                d = gate.diff(repo, diff_base)
-                workdir = gate.temp_workdir()
-                if config_path and _inside(config_path, repo):
-                    # a config file in the checkout is part of the change: use its base version
-                    rel = os.path.relpath(os.path.realpath(config_path), os.path.realpath(repo))
-                    cfg = gate.base_config(d, Path(workdir.name), names=(rel.replace(os.sep, "/"),))
-                    if cfg is None:
-                        raise gate.GateError(f"{rel} does not exist at the base ref; pass a --config "
-                                             f"from outside the repository")
-                elif config_path:
-                    cfg = _config(config_path)
-                else:
-                    cfg = gate.base_config(d, Path(workdir.name)) or Config()
-            except (gate.GateError, ConfigError) as e:
-                raise click.UsageError(f"--diff: {e}") from None
-            scan_paths = _gate_paths(d, paths, cfg, exclude)
-            try:
-                dirty = gate.uncommitted(d, scan_paths)
-            except gate.GateError:
-                dirty = []
-            if dirty:
-                click.echo(f"artefact-scan: {len(dirty)} changed file(s) differ from HEAD ({', '.join(dirty[:3])}"
-                           f"{', …' if len(dirty) > 3 else ''}); --diff takes changed lines from the commits, "
-                           f"so uncommitted lines may be missed: commit them first", err=True)
-            os.chdir(repo)
+            workdir = _TempDir()
+            d, cfg, scan_paths, dirty = _prepare_gate(diff_base, paths, config_path, exclude, workdir)
         else:
             cfg = _config(config_path)
             scan_paths = _check_paths(paths)
@@ -276,6 +249,59 @@ def scan(paths, fmt, output, reports, fail_on, group_by, diff_base, whole_files,
         if any(SEVERITIES.index(f.severity) >= rank for f in result.findings):
             sys.exit(1)
     sys.exit(0)
+
+
+class _TempDir:
+    """A temporary folder made on first use (the base ref's configuration is written there)."""
+
+    def __init__(self):
+        self._tmp = None
+
+    @property
+    def path(self) -> Path:
+        if self._tmp is None:
+            import tempfile
+
+            self._tmp = tempfile.TemporaryDirectory(prefix="artefact-scan-base-")
+        return Path(self._tmp.name)
+
+    def cleanup(self) -> None:
+        if self._tmp is not None:
+            self._tmp.cleanup()
+
+
+def _prepare_gate(diff_base: str, paths, config_path, exclude, workdir: _TempDir):
+    """Gate mode: what changed since BASE, the trusted configuration, the files to scan; then
+    work from the repository root so that every path is relative to it."""
+    from . import gate
+
+    try:
+        repo = gate.repo_root(".")
+        d = gate.diff(repo, diff_base)
+        if config_path and _inside(config_path, repo):
+            # a config file in the checkout is part of the change: use its base version
+            rel = os.path.relpath(os.path.realpath(config_path), os.path.realpath(repo))
+            cfg = gate.base_config(d, workdir.path, names=(rel.replace(os.sep, "/"),))
+            if cfg is None:
+                raise gate.GateError(f"{rel} does not exist at the base ref; pass a --config "
+                                     f"from outside the repository")
+        elif config_path:
+            cfg = _config(config_path)
+        else:
+            cfg = gate.base_config(d, workdir.path) or Config()
+    except (gate.GateError, ConfigError) as e:
+        raise click.UsageError(f"--diff: {e}") from None
+    scan_paths = _gate_paths(d, paths, cfg, exclude)
+    try:
+        dirty = gate.uncommitted(d, scan_paths)
+    except gate.GateError:
+        dirty = []
+    if dirty:
+        click.echo(f"artefact-scan: {len(dirty)} changed file(s) differ from HEAD ({', '.join(dirty[:3])}"
+                   f"{', …' if len(dirty) > 3 else ''}); --diff takes changed lines from the commits, "
+                   f"so uncommitted lines may be missed: commit them first", err=True)
+    os.chdir(repo)
+    return d, cfg, scan_paths, dirty
 
 
 def _gate_paths(d, paths, cfg: Config, exclude) -> list[str]:

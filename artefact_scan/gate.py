@@ -25,7 +25,6 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -284,10 +283,6 @@ def _copy_tree(d: Diff, rel: str, workdir: Path) -> None:
         out = workdir / path
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_bytes(git(d.repo, "cat-file", "blob", parts[2].decode()))
-
-
-def temp_workdir() -> tempfile.TemporaryDirectory:
-    return tempfile.TemporaryDirectory(prefix="artefact-scan-base-")
 
 
 # -- findings ---------------------------------------------------------------------------------
