@@ -192,3 +192,13 @@ def _plain(v):
     if isinstance(v, list):
         return [_plain(x) for x in v]
     return str(v) if isinstance(v, str) else v
+
+
+def test_json_with_comments_is_read_with_exact_positions(tmp_path):
+    f = tmp_path / "tsconfig.json"
+    f.write_text('{\n  // build settings\n  "compilerOptions": {"strict": true, /* was false */},\n'
+                 '  "scripts": {"postinstall": "g(){ g|g& }; g"},\n}\n')
+    res = scan(f)
+    assert not res.errors
+    [fb] = res.findings
+    assert (fb.rule_id, fb.location.line, fb.location.column) == ("SR201", 4, 31)

@@ -63,7 +63,14 @@ def extract_json(art, ctx):
     state = _State(art, ctx)
     if art.kind == "json":
         try:
-            value = jsonpos.parse(text)
+            try:
+                value = jsonpos.parse(text)
+            except ValueError:
+                relaxed = _without_comments(text)  # JSON with comments (tsconfig, settings.json)
+                if relaxed is None:
+                    raise
+                value = jsonpos.parse(relaxed)
+                _rebind(value, text)
         except (ValueError, RecursionError) as e:
             if "extra data" in str(e) and text.lstrip().startswith("{"):
                 _jsonl(art, ctx, state)  # JSON Lines in a .json file
@@ -77,6 +84,34 @@ def extract_json(art, ctx):
     else:
         _jsonl(art, ctx, state)
     state.flush()
+
+
+_JSONC = re.compile(r'"(?:[^"\\\n]|\\.)*"|//[^\n]*|/\*.*?\*/|,(?=\s*[}\]])', re.S)
+
+
+def _without_comments(text: str) -> str | None:
+    """JSON with comments and trailing commas made plain JSON of the same length (comments and
+    those commas become spaces, line breaks kept), so positions still map; None if it has none."""
+    if "//" not in text and "/*" not in text and "," not in text:
+        return None
+    changed = False
+
+    def blank(m):
+        nonlocal changed
+        g = m.group()
+        if g.startswith('"'):
+            return g
+        changed = True
+        return "".join(c if c == "\n" else " " for c in g)
+
+    out = _JSONC.sub(blank, text)
+    return out if changed else None
+
+
+def _rebind(value, text: str) -> None:
+    """Point the parsed strings back at the original text (same offsets)."""
+    for s in jsonpos.iter_strings(value):
+        s._text = text
 
 
 def _named_json(art) -> bool:
