@@ -86,7 +86,8 @@ def extract_json(art, ctx):
     state.flush()
 
 
-_JSONC = re.compile(r'"(?:[^"\\\n]|\\.)*"|//[^\n]*|/\*.*?\*/|,(?=\s*[}\]])', re.S)
+_COMMENTS = re.compile(r'"(?:[^"\\\n]|\\.)*"|//[^\n]*|/\*.*?\*/', re.S)
+_TRAILING_COMMA = re.compile(r'"(?:[^"\\\n]|\\.)*"|,(?=\s*[}\]])')
 
 
 def _without_comments(text: str) -> str | None:
@@ -104,7 +105,7 @@ def _without_comments(text: str) -> str | None:
         changed = True
         return "".join(c if c == "\n" else " " for c in g)
 
-    out = _JSONC.sub(blank, text)
+    out = _TRAILING_COMMA.sub(blank, _COMMENTS.sub(blank, text))
     return out if changed else None
 
 
