@@ -15,7 +15,7 @@ from ..detectors import facts
 from ..model import Segment
 from . import extractor
 
-facts.declare("email-part", "email-attachment")
+facts.declare("email-part", "email-attachment", "mbox-message")
 
 MAX_PARTS = 2000
 _TEXT_KINDS = {"text/plain": "text", "text/html": "html", "text/markdown": "markdown",
@@ -151,3 +151,35 @@ def _decoded_text(art, ctx, part, index: int) -> str | None:
         return data.decode(charset, "replace")
     except LookupError:
         return data.decode("utf-8", "replace")
+
+
+_MBOX_SEP = None
+
+
+@extractor("mbox-messages", kinds={"text", "eml"})
+def extract_mbox(art, ctx):
+    """An mbox mailbox (messages each after a `From ` line) → one e-mail artefact per message."""
+    import re
+
+    global _MBOX_SEP
+    text = art.text
+    if not text.startswith("From ") or "\nFrom " not in text and art.kind == "eml":
+        return
+    if "mbox-message" in art.facts:
+        return
+    if _MBOX_SEP is None:
+        _MBOX_SEP = re.compile(r"^From \S+.*\n", re.M)
+    starts = [m for m in _MBOX_SEP.finditer(text) if m.start() == 0 or text[m.start() - 1] == "\n"]
+    if not starts or (len(starts) == 1 and art.kind == "eml"):
+        return
+    if not art.name.lower().endswith((".mbox", ".mbx")) and not re.match(r"[A-Za-z][A-Za-z0-9-]*: ", text[starts[0].end():]):
+        return  # prose that happens to start with "From "
+    for n, m in enumerate(starts[:MAX_PARTS], 1):
+        body_start = m.end()
+        body_end = starts[n].start() if n < len(starts) else len(text)
+        if body_end <= body_start:
+            continue
+        ctx.child(art, text[body_start:body_end], label=f"message {n}", kind="eml", name=f"message-{n}.eml",
+                  segments=[Segment(0, body_start, body_end, True)], facts={"mbox-message"})
+    if len(starts) > MAX_PARTS:
+        ctx.error(art, f"mailbox holds {len(starts)} messages; only the first {MAX_PARTS} were analysed")
