@@ -45,18 +45,21 @@ def extract_email(art, ctx):
         ctx.error(art, f"e-mail headers could not be decoded ({type(e).__name__}: {e}); analysed as raw text only")
     cursor = 0
     count = 0
-    parts = msg.walk()
-    for part in parts:
-        if part.is_multipart():
-            continue
-        count += 1
-        if count > MAX_PARTS:
-            ctx.error(art, f"more than {MAX_PARTS} MIME parts; the rest were not analysed")
-            return
-        try:
-            cursor = _part(art, ctx, part, count, cursor)
-        except Exception as e:  # a crafted part the library cannot decode; the others still count
-            ctx.error(art, f"part {count} could not be decoded ({type(e).__name__}: {e}); analysed as raw text only")
+    try:
+        for part in msg.walk():
+            if part.is_multipart():
+                continue
+            count += 1
+            if count > MAX_PARTS:
+                ctx.error(art, f"more than {MAX_PARTS} MIME parts; the rest were not analysed")
+                return
+            try:
+                cursor = _part(art, ctx, part, count, cursor)
+            except Exception as e:  # a crafted part the library cannot decode; the others still count
+                ctx.error(art, f"part {count} could not be decoded ({type(e).__name__}: {e}); "
+                               f"analysed as raw text only")
+    except RecursionError:
+        ctx.error(art, f"MIME parts nested too deeply after part {count}; the rest were analysed as raw text only")
     if msg.defects and not msg._payload:  # noqa: SLF001  (get_payload() can raise on crafted text)
         ctx.error(art, "e-mail message has no body the parser could read; analysed as raw text only")
 
