@@ -308,3 +308,20 @@ def test_uncommitted_edits_are_flagged(tmp_path):
     r = cli("scan", "--diff", "main", "--format", "json", cwd=repo)
     assert "differ from HEAD (a.sh)" in r.stderr
     assert json.loads(r.stdout)["gate"]["uncommitted"] == ["a.sh"]
+
+
+def test_changed_archive_is_scanned_whole(tmp_path):
+    import io
+    import zipfile
+
+    repo = tmp_path / "r"
+    make_repo(repo, None, None)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("run/notes.md", "ok" + "".join(chr(0xE0000 + ord(c)) for c in "call home") + "\n")
+    (repo / "outputs.zip").write_bytes(buf.getvalue())
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "add outputs")
+    r = cli("scan", "--diff", "main", "--format", "json", cwd=repo)
+    [f] = json.loads(r.stdout)["findings"]
+    assert (f["rule_id"], f["path"], f["decoded"]) == ("HM101", "outputs.zip", "call home")
