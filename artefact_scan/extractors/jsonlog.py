@@ -42,6 +42,20 @@ SHELL_TOOLS = re.compile(r"(?i)(?:^|[_.\-\s])(?:bash|shell|sh|terminal|exec(?:ut
                          r"run_?command|run_?shell|local_shell|container\.exec|cmd)(?:$|[_.\-\s])|^(?:bash|shell)$")
 PY_TOOLS = re.compile(r"(?i)python|ipython|jupyter|code_interpreter|execute_code|run_code")
 _SPECIAL_KEYS = SHELL_KEYS | CODE_KEYS | CONTENT_KEYS
+# What makes a JSON file worth parsing for its strings (a data file of numbers and plain words
+# is not): escapes or backticks, a key that holds code or file content, a tool call, a string
+# that holds JSON, a script or markup.  Simple patterns: this runs on every JSON file.
+_WORTH_KEYS = re.compile(r'"(?:' + "|".join(sorted(_SPECIAL_KEYS | {"scripts", "language", "lang"})) + r')"\s*:')
+_WORTH_VALUE = re.compile(r'"[ \t]*[{\[<#]')
+_TOOL_WORDS = ("bash", "shell", "terminal", "python", "exec", "patch", "tool", "function")
+
+
+def _worth_parsing(art) -> bool:
+    text = art.text
+    if "\\" in text or "`" in text:
+        return True
+    low = art.lower
+    return any(w in low for w in _TOOL_WORDS) or bool(_WORTH_VALUE.search(text)) or bool(_WORTH_KEYS.search(low))
 MIN_LEN = 4
 MAX_STRINGS = 5000  # strings analysed one by one per file; the rest are batched
 BATCH = 1 << 20
@@ -60,6 +74,8 @@ def extract_json(art, ctx):
             return
     if not text.strip():
         return
+    if not _worth_parsing(art):
+        return  # no escapes, no code-bearing keys, no tool calls: the raw text rules saw it all
     state = _State(art, ctx)
     if art.kind == "json":
         try:
