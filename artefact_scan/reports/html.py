@@ -201,7 +201,19 @@ def render(result, group_by: str | None = None, **kw) -> str:
         by_cat.setdefault(f.category, {"error": 0, "warning": 0, "note": 0})[f.severity] += 1
     for cat, c in by_cat.items():
         out.append(f"<tr><td>{esc(cat)}</td>{_num(c['error'])}{_num(c['warning'])}{_num(c['note'])}</tr>")
-    out.append("</tbody></table></section>")
+    out.append("</tbody></table>")
+    if result.findings:
+        per_rule: dict[str, list] = {}
+        for f in result.findings:
+            per_rule.setdefault(f.rule_id, []).append(f)
+        out.append('<table class="by-rule"><thead><tr><th>rule</th><th>title</th><th>findings</th>'
+                   "<th>runs</th></tr></thead><tbody>")
+        for rid, fs in sorted(per_rule.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+            runs = len({grouper.key(f.path) for f in fs})
+            out.append(f'<tr><td><a href="#rule-{esc(rid)}">{esc(rid)}</a></td><td>{esc1(fs[0].title)}</td>'
+                       f"{_num(len(fs))}{_num(runs)}</tr>")
+        out.append("</tbody></table>")
+    out.append("</section>")
     # -- per run
     label = "root" if by == "root" else ("run (top-level folder)" if by == "1" else f"folder (depth {by})")
     out.append(f'<section id="runs"><h2>Per {label}</h2>')
