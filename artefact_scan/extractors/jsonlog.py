@@ -184,6 +184,12 @@ class _State:
                 self.string(v, prefix, h, siblings)
             elif isinstance(v, dict):
                 tool_hint = h
+                role = v.get("role") or v.get("type")
+                if isinstance(role, str) and (role == "tool" or "result" in role or "output" in role):
+                    # what a tool returned is output, read by its shape, not as the tool's language
+                    for key, sub in reversed(list(v.items())):
+                        stack.append((sub, "", v))
+                    continue
                 for k in TOOL_KEYS:
                     t = v.get(k)
                     if isinstance(t, str) and len(t) < 80:
