@@ -202,3 +202,30 @@ def test_json_with_comments_is_read_with_exact_positions(tmp_path):
     assert not res.errors
     [fb] = res.findings
     assert (fb.rule_id, fb.location.line, fb.location.column) == ("SR201", 4, 31)
+
+
+def test_transcript_values_get_the_kind_they_hold():
+    from artefact_scan.extractors.jsonlog import extract_json
+
+    recs = [
+        {"type": "tool_use", "name": "Bash", "input": {"command": "ls -la\necho hi", "description": "list\nfiles"}},
+        {"type": "tool_use", "name": "Write", "input": {"file_path": "src/app.py", "content": "import os\nprint(1)\n"}},
+        {"role": "tool", "name": "bash", "content": "total 0\nfile.txt\n"},
+        {"type": "function_call", "name": "run", "arguments": json.dumps({"code": "print(2)\nprint(3)", "language": "python"})},
+        {"role": "assistant", "content": "Done:\n```sh\nmake\n```\n"},
+        {"name": "x", "scripts": {"build": "tsc -p .\nnode ."}},
+    ]
+    text = "\n".join(json.dumps(r) for r in recs) + "\n"
+    ctx = Context("t.jsonl", Limits())
+    art = Artefact("t.jsonl", "t.jsonl", "jsonl", text)
+    extract_json(art, ctx)
+    kinds = {c.origin[-1]: c.kind for c in ctx.pending}
+    assert kinds["line 1 $.input.command"] == "shell"
+    assert kinds["line 1 $.input.description"] == "text"
+    assert kinds["line 2 $.input.content"] == "python"
+    assert kinds["line 3 $.content"] == "text"  # a tool's output is not its language
+    assert kinds["line 4 $.arguments"] == "json"
+    assert kinds["line 5 $.content"] == "markdown"
+    assert kinds["line 6 $.scripts.build"] == "shell"
+    py = next(c for c in ctx.pending if c.origin[-1] == "line 2 $.input.content")
+    assert py.name == "src/app.py" and py.text == "import os\nprint(1)\n"
