@@ -229,3 +229,15 @@ def test_transcript_values_get_the_kind_they_hold():
     assert kinds["line 6 $.scripts.build"] == "shell"
     py = next(c for c in ctx.pending if c.origin[-1] == "line 2 $.input.content")
     assert py.name == "src/app.py" and py.text == "import os\nprint(1)\n"
+
+
+def test_bzip2_and_xz_bombs(tmp_path):
+    import bz2
+    import lzma
+
+    zeros = b"\0" * (20 << 20)
+    (tmp_path / "z.log.bz2").write_bytes(bz2.compress(zeros))
+    (tmp_path / "z.log.xz").write_bytes(lzma.compress(zeros))
+    res = scan(tmp_path)
+    assert sorted((f.rule_id, f.path.rsplit("/", 1)[1]) for f in res.findings) == [
+        ("AS010", "z.log.bz2"), ("AS010", "z.log.xz")]
