@@ -21,7 +21,7 @@ MAX_ROWS = 100
 MAX_GROUP_ROWS = 200
 MAX_CELL = 300
 ICON = {"error": "error", "warning": "warning", "note": "note"}
-_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+_SPECIAL = re.compile(r"([\\`*_{}\[\]()!|~])")  # what means something inside a table cell
 
 
 def md(s, limit: int = MAX_CELL) -> str:
@@ -29,7 +29,9 @@ def md(s, limit: int = MAX_CELL) -> str:
     text = one_line(clean(s) if s is not None else "", limit)
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _SPECIAL.sub(r"\\\1", text)
-    return text.replace("@", "&#64;").replace(":", "&#58;").replace("\r", " ").replace("\n", " ")
+    # no mention, issue reference or autolink can come out of scanned text
+    text = text.replace("@", "&#64;").replace(":", "&#58;").replace("#", "&#35;")
+    return re.sub(r"(?i)\bwww\.", "www&#46;", text).replace("\r", " ").replace("\n", " ")
 
 
 @renderer("markdown")
