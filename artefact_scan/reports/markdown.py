@@ -30,7 +30,7 @@ def md(s, limit: int = MAX_CELL) -> str:
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _SPECIAL.sub(r"\\\1", text)
     # no mention, issue reference or autolink can come out of scanned text
-    text = text.replace("@", "&#64;").replace(":", "&#58;").replace("#", "&#35;")
+    text = text.replace("#", "&#35;").replace("@", "&#64;").replace(":", "&#58;")
     return re.sub(r"(?i)\bwww\.", "www&#46;", text).replace("\r", " ").replace("\n", " ")
 
 
