@@ -69,6 +69,7 @@ _MASK = (1 << 64) - 1
 _BLOCK = 100
 _FIRST_MOD = pow(37, _BLOCK, 1 << 64)
 MAX_HASH_BYTES = 4 << 20
+MAX_RESULTS = 25000
 
 
 def line_hashes(text: str, wanted: set[int] | None = None) -> dict[int, str]:
@@ -178,12 +179,19 @@ def render(result, **kw) -> str:
     rules = sorted(result.ruleset.rules.values(), key=lambda r: r.id)
     index = {r.id: i for i, r in enumerate(rules)}
     root = repo_root()
+    findings = result.findings
+    left_out = 0
+    if len(findings) > MAX_RESULTS:  # code scanning takes 25,000 results per run: the most severe
+        order = {"error": 0, "warning": 1, "note": 2}
+        keep = sorted(findings, key=lambda f: (order[f.severity], f.sort_key()))[:MAX_RESULTS]
+        left_out = len(findings) - len(keep)
+        findings = sorted(keep, key=lambda f: f.sort_key())
     wanted: dict[str, set[int]] = {}
-    for f in result.findings:
+    for f in findings:
         wanted.setdefault(f.path, set()).add(f.location.line)
     hashes = {p: _file_hashes(p, lines) for p, lines in wanted.items()}
     results = []
-    for f in result.findings:
+    for f in findings:
         res = {
             "ruleId": f.rule_id,
             "level": LEVEL[f.severity],
@@ -220,6 +228,9 @@ def render(result, **kw) -> str:
     notes = [{"level": "warning", "message": {"text": one_line(e.message)},
               "locations": [{"physicalLocation": {"artifactLocation": uri(e.path, root)}}]}
              for e in result.errors]
+    if left_out:
+        notes.append({"level": "warning", "message": {"text": f"{left_out} less severe results are not in "
+                      f"this file (code scanning takes {MAX_RESULTS} per run); see the JSON report"}})
     doc = {
         "$schema": SCHEMA,
         "version": "2.1.0",
