@@ -178,3 +178,18 @@ def test_readme_library_example_fails_an_episode_on_an_error_finding(tmp_path, c
         raise AssertionError("the demo sandbox must fail the episode")
     assert "decoded: Note to my next instance" in capsys.readouterr().out
     assert report.read_text().startswith("<!DOCTYPE html>")
+
+
+def test_sarif_keeps_the_most_severe_results_within_the_limit(tmp_path, monkeypatch):
+    from artefact_scan.reports import sarif
+
+    for i in range(3):
+        (tmp_path / f"b{i}.sh").write_text(BOMB.replace("f", f"f{i}"))
+    res = artefact_scan.scan([tmp_path])
+    res.findings[1].severity = "warning"
+    monkeypatch.setattr(sarif, "MAX_RESULTS", 2)
+    doc = json.loads(render("sarif", res))
+    run = doc["runs"][0]
+    assert [r["level"] for r in run["results"]] == ["error", "error"]
+    notes = run["invocations"][0]["toolExecutionNotifications"]
+    assert any("1 less severe results" in n["message"]["text"] for n in notes)
