@@ -35,29 +35,85 @@ def _script_bucket(c: str) -> str:
     return "CJK" if word in ("CJK", "HIRAGANA", "KATAKANA", "HALFWIDTH", "IDEOGRAPHIC") else word
 
 
+_VOWELS = frozenset("aeiouyAEIOUY")
+
+
+def _prose_shape(sample: str) -> float:
+    """0.8 for ASCII text shaped like prose in a Latin-script language (word lengths, spaces,
+    vowel share), whatever its vocabulary; 0 otherwise.  The common-word feature of
+    `plaintext.score` misses messages made of rarer words ("reset going going")."""
+    words = sample.split()
+    letters = [c for c in sample if c.isalpha()]
+    if len(words) < 2 or len(letters) < 8:
+        return 0.0
+    alpha_words = sum(1 for w in words if w.strip(".,;:!?'\"()-").isalpha() and len(w) <= 14)
+    vowels = sum(1 for c in letters if c in _VOWELS) / len(letters)
+    spaces = sample.count(" ") / len(sample)
+    lower = sum(1 for c in letters if c.islower()) / len(letters)
+    if alpha_words >= 0.8 * len(words) and 0.25 <= vowels <= 0.6 and 0.05 <= spaces <= 0.3:
+        return 0.8 if lower >= 0.6 else 0.6
+    return 0.0
+
+
 def score(text: str) -> float:
-    """`plaintext.score`, made stricter for decoders: a reading needs at least three visible
-    characters, and its non-Latin letters must mostly belong to one script (random 16-bit
-    values look like a mix of CJK, Hangul and Yi, real text does not)."""
+    """`plaintext.score`, made stricter for decoders, which try thousands of readings and so
+    meet plausible-looking noise: a reading needs three visible characters; its non-Latin
+    letters must mostly belong to one script and not switch script inside a word (random
+    16-bit values look like a mix of CJK, Hangul and Yi, real text does not); accented Latin
+    letters without plain ones are bytes misread as Latin-1, not a language."""
     core = text.strip()
     if len(core) < 3:
         return 0.0
     s = plaintext.score(text)
     sample = core[:600]
+    n = len(sample)
+    controls = sum(1 for c in sample if not c.isprintable() and c not in "\t\n\r")
+    if controls:
+        s *= max(0.0, 1 - 5 * controls / n)
+    wordlike = sum(1 for c in sample if c.isalpha() or c.isspace()) / n
+    if wordlike < 0.6:
+        s *= wordlike / 0.6
+    if sample.isascii():
+        return round(max(s, _prose_shape(sample)) if s >= 0.4 else s, 3)
     letters = [c for c in sample if c.isalpha() and not c.isascii()]
     if letters:
         buckets: dict[str, int] = {}
+        latin_ext = 0
         for c in letters:
             b = _script_bucket(c)
-            if b != "LATIN":
+            if b == "LATIN":
+                latin_ext += 1
+            else:
                 buckets[b] = buckets.get(b, 0) + 1
         if buckets:
             coherence = max(buckets.values()) / sum(buckets.values())
             if coherence < 0.85:
                 s *= coherence * coherence
-        if len(core) < 6:
-            s *= len(core) / 6
+            if buckets.get("CJK", 0) > len(letters) / 2:
+                # a fifth of all 16-bit values are Han ideographs: such a reading is weaker
+                # evidence than readable words
+                s *= 0.85
+        plain = sum(1 for c in sample if c.isascii() and c.isalpha())
+        if latin_ext > max(3, plain):
+            s *= 0.4
+    switches, seen, prev = 0, 0, ""
+    for c in sample:
+        if c.isspace() or not (c.isalpha() or unicodedata.category(c).startswith("M")):
+            prev = ""
+            continue
+        b = "LATIN" if c.isascii() else _script_bucket(c)
+        if b == "COMBINING":
+            continue
+        seen += 1
+        if prev and b != prev:
+            switches += 1
+        prev = b
+    if seen and switches / seen > 0.15:
+        s *= max(0.0, 1 - 2 * switches / seen)
+    if len(core) < 6:
+        s *= len(core) / 6
     return round(s, 3)
+
 
 MAX_SYMBOLS = 1 << 16  # symbols of one run that are decoded; the rest is counted, not read
 PREFIX_GROUPS = 40  # groups decoded to rank an interpretation before decoding it whole
@@ -204,6 +260,11 @@ def _as_text(values: list[int], unit: str) -> str | None:
     if unit == "utf16":
         if any(v > 0xFFFF for v in values):
             return None
+        pairs = sum(1 for v in values if 0x20 <= v >> 8 <= 0x7E and 0x20 <= v & 0xFF <= 0x7E)
+        if values and pairs >= 0.8 * len(values):
+            # two ASCII bytes per unit: the byte reading of the same bits is the message, and
+            # this one only turns its letter pairs into CJK-looking characters
+            return None
         data = b"".join(v.to_bytes(2, "big") for v in values)
         return data.decode("utf-16-be", "replace").rstrip("\x00")
     if unit == "codepoint":
@@ -221,12 +282,15 @@ def _widths(k: int) -> list[tuple[int, str]]:
     return out
 
 
-def _assignments(alphabet: list[str]) -> list[tuple[str, ...]]:
+def _assignments(alphabet: list) -> list[tuple]:
+    """Symbol orders to try (position = digit value); `None` marks a digit value no symbol of
+    the run uses."""
     k = len(alphabet)
     if k <= 5:
-        return list(itertools.permutations(alphabet))
-    by_cp = tuple(sorted(alphabet))
-    return [tuple(alphabet), by_cp, by_cp[::-1]]
+        return list(dict.fromkeys(itertools.permutations(alphabet)))
+    real = [a for a in alphabet if a is not None]
+    by_cp = sorted(real)
+    return [tuple(alphabet), tuple(by_cp) + (None,) * (k - len(real)), tuple(by_cp[::-1]) + (None,) * (k - len(real))]
 
 
 def _sneaky_word(bits: str) -> str:
@@ -265,7 +329,7 @@ def _render(seq: str, spec: tuple, limit: int | None) -> str | None:
     kind = spec[0]
     if kind == "fixed":
         _, frame, body, assign, width, unit, msb = spec
-        digit = {ch: d for d, ch in enumerate(assign)}
+        digit = {ch: d for d, ch in enumerate(assign) if ch is not None}
         digits = [digit[c] for c in (body if limit is None else body[:limit * width])]
         return _as_text(_values(digits, len(assign), width, msb), unit)
     _, sep, assign = spec
@@ -284,7 +348,7 @@ def _scheme(spec: tuple) -> tuple[str, int]:
     if kind == "fixed":
         _, frame, _body, assign, width, unit, msb = spec
         k = len(assign)
-        names = ", ".join(f"{_u(ord(c))}={d}" for d, c in enumerate(assign))
+        names = ", ".join(f"{_u(ord(c))}={d}" for d, c in enumerate(assign) if c is not None)
         what = {"byte": f"{width}-digit groups as bytes, UTF-8", "ascii": "7-bit ASCII",
                 "utf16": f"{width}-digit groups as UTF-16 units"}[unit]
         if k == 2:
@@ -322,11 +386,14 @@ def decode_symbols(symbols: str, channel: str = "zero-width") -> Decoding | None
         alpha = list(dict.fromkeys(body))
         if len(alpha) < 2:
             continue
-        for assign in _assignments(alpha):
-            for width, unit in _widths(len(alpha)):
-                if len(body) >= width:
-                    specs.append(("fixed", frame, body, assign, width, unit, True))
-                    specs.append(("fixed", frame, body, assign, width, unit, False))
+        # a short message may never use one digit of its base: try one more digit value too
+        for k in (len(alpha), len(alpha) + 1) if 3 <= len(alpha) <= 4 else (len(alpha),):
+            padded = alpha + [None] * (k - len(alpha))
+            for assign in _assignments(padded):
+                for width, unit in _widths(k):
+                    if len(body) >= width:
+                        specs.append(("fixed", frame, body, assign, width, unit, True))
+                        specs.append(("fixed", frame, body, assign, width, unit, False))
     if 3 <= k_all <= 6:
         for sep in alphabet:
             if sum(1 for p in seq.split(sep) if p) < 2:
@@ -340,16 +407,45 @@ def decode_symbols(symbols: str, channel: str = "zero-width") -> Decoding | None
     for n, spec in enumerate(specs[:MAX_CANDIDATES]):
         text = _render(seq, spec, PREFIX_GROUPS)
         if text:
-            ranked.append((score(text), -n, spec))
+            ranked.append((score(text) - _complexity(spec, text), -n, spec))
     if not ranked:
         return None
     ranked.sort(reverse=True)
-    finals = []
-    for _s, _n, spec in ranked[:3]:
+    shortlist = ranked[:3] + [r for r in ranked if _byte_oriented(r[2])][:2]
+    finals: list[tuple[bool, Decoding, tuple]] = []
+    for _s, _n, spec in dict.fromkeys((r[0], r[1], r[2]) for r in shortlist):
         text = _render(seq, spec, None) or ""
         scheme, k = _scheme(spec)
-        finals.append(Decoding(text, _channel_name(channel, k), scheme, score(text), cap))
-    return max(finals, key=lambda d: d.score)
+        finals.append((_byte_oriented(spec), Decoding(text, _channel_name(channel, k), scheme, score(text), cap), spec))
+    best = max(finals, key=lambda t: t[1].score - _complexity(t[2], t[1].text))[1]
+    bytewise = [d for b, d, _spec in finals if b]
+    if bytewise:
+        # Occam: byte-oriented codes are the common case, and 16-bit readings of the same bits
+        # turn letter pairs into CJK-looking text; a wider reading must clearly read better
+        b = max(bytewise, key=lambda d: d.score)
+        if b.score >= ACCEPT and best.score < b.score + 0.25:
+            return b
+    return best
+
+
+def _complexity(spec: tuple, text: str) -> float:
+    """A small prior against unusual readings: with thousands tried, noise sometimes reads a
+    little better than the simple reading of a short message.  Tripled when the reading is
+    mostly non-Latin letters, which is what 16-bit noise looks like to a text scorer."""
+    if spec[0] != "fixed":
+        c = 0.05
+    else:
+        _, frame, _body, assign, _width, unit, msb = spec
+        c = (0.0 if msb else 0.04) + (0.08 if None in assign else 0.0) + (0.03 if frame else 0.0) \
+            + (0.04 if unit == "utf16" else 0.0)
+    letters = [ch for ch in text[:200] if ch.isalpha()]
+    if letters and sum(1 for ch in letters if not ch.isascii()) > len(letters) / 2:
+        c *= 3
+    return c
+
+
+def _byte_oriented(spec: tuple) -> bool:
+    return spec[0] == "fixed" and spec[5] in ("byte", "ascii")
 
 
 def _channel_name(channel: str, k: int) -> str:

@@ -6,10 +6,11 @@ reported in every JSON and SARIF report), never from hand-typed raw characters:
 * **carriers** render as nothing or as blank: Default_Ignorable_Code_Point (zero-width
   characters, joiners, bidi marks, variation selectors, the whole plane-14 range, Hangul
   fillers, soft hyphen…), Bidi_Control, Join_Control, Variation_Selector, every format
-  character (Cf), noncharacters, and "looks blank" letters that no property flags (Braille
-  blank U+2800, Mongolian vowel separator U+180E, Khmer inherent vowels U+17B4/U+17B5);
+  character (Cf), and "looks blank" letters that no property flags (Braille blank U+2800,
+  Mongolian vowel separator U+180E, Khmer inherent vowels U+17B4/U+17B5);
 * **escaped** in reports: carriers plus controls (Cc), private use (Co), unassigned (Cn),
-  lone surrogates and whitespace other than space, tab and newline (see `escape.visible`).
+  noncharacters, lone surrogates and whitespace other than space, tab and newline (see
+  `escape.visible`).  These render as a visible box or glyph, so they carry nothing unseen.
 
 A carrier is judged in its context, not alone (`explained`).  Accepted: emoji ZWJ sequences,
 keycaps and tag (subdivision flag) sequences, one presentation selector after an emoji base,
@@ -57,7 +58,7 @@ BLANK_LOOKING = "\\u115F\\u1160\\u17B4\\u17B5\\u180E\\u2800\\u3164\\uFFA0"
 
 CARRIER_CLASS = (
     "[\\p{Default_Ignorable_Code_Point}\\p{Bidi_Control}\\p{Join_Control}\\p{Variation_Selector}"
-    "\\p{Cf}\\p{Noncharacter_Code_Point}\\U000E0000-\\U000E0FFF" + BLANK_LOOKING + "]"
+    "\\p{Cf}\\U000E0000-\\U000E0FFF" + BLANK_LOOKING + "]"
 )
 # What reports escape: carriers, controls, private use, unassigned, surrogates, odd whitespace.
 ESCAPE_CLASS = (
@@ -278,7 +279,8 @@ def explained(text: str, i: int) -> bool:
     cp = ord(text[i])
     n = len(text)
     if cp == BOM:
-        return i == 0
+        # at the start of the text, or of a line where files were concatenated
+        return i == 0 or (text[i - 1] == "\n" and not _is_carrier_at(text, i + 1))
     if cp == ZWJ:
         if _emoji_element_end_before(text, i) and _is(_EXTPICT, text, i + 1):
             return True
@@ -311,8 +313,8 @@ def explained(text: str, i: int) -> bool:
         return _is(_SYRIAC, text, i - 1) or _is(_SYRIAC, text, i + 1)
     if cp == 0x00AD:
         return (_is(_LETTER, text, i - 1) and _is(_LETTER, text, i + 1))
-    if cp == 0x034F:
-        return _is(_LETTER_OR_MARK, text, i - 1) and _is(_MARK, text, i + 1)
+    if cp == 0x034F:  # the grapheme joiner sits before combining marks to order them
+        return _is(_MARK, text, i + 1)
     if cp == 0x115F:  # Hangul choseong filler before a medial vowel
         return i + 1 < n and (0x1160 <= ord(text[i + 1]) <= 0x11A7 or 0xD7B0 <= ord(text[i + 1]) <= 0xD7C6)
     if cp == 0x1160:  # Hangul jungseong filler after a leading consonant
@@ -354,3 +356,7 @@ def unexplained(text: str, start: int = 0, end: int | None = None) -> list[int]:
 
 def is_carrier(ch: str) -> bool:
     return CARRIER.match(ch) is not None
+
+
+def _is_carrier_at(text: str, i: int) -> bool:
+    return 0 <= i < len(text) and CARRIER.match(text, i) is not None

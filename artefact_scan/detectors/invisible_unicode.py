@@ -46,6 +46,7 @@ PAYLOAD_BITS = 48  # an undecodable run that could carry this much is reported a
 BLOCK_GAP = 400  # runs closer than this (characters) may be one code spread over the text
 MAX_RUNS = 2000  # runs judged per artefact; beyond that they are counted in one signal
 MAX_DECODES = 200  # decoder calls per artefact (each bounded in its own right)
+TABLE_CHARS = 100  # distinct non-ASCII characters that make a literal or line a character table
 
 SIGNALS = ("hm.tag-run", "hm.vs-payload", "hm.plane14-payload", "hm.zero-width-code",
            "hm.invisible-payload", "hm.invisible-chars", "hm.invisible-identifier",
@@ -127,12 +128,31 @@ class _Where:
         self.text = art.text
         self.code = art.kind in CODE_KINDS
         self.lits = literals(art.text, art.kind) if self.code else None
+        self._tables: dict[tuple[int, int], bool] = {}
 
     def context(self, i: int) -> str:
         if not self.code:
-            return "prose"
+            ls, le = self._line(i)
+            return "character-table" if self._table(ls, le) else "prose"
         span = self.lits.at(i) if self.lits else None
-        return span.what if span else "code"
+        if span is None:
+            return "code"
+        return "character-table" if self._table(span.start, span.end) else span.what
+
+    def _line(self, i: int) -> tuple[int, int]:
+        s = self.text.rfind("\n", 0, i) + 1
+        e = self.text.find("\n", i)
+        return s, len(self.text) if e < 0 else e
+
+    def _table(self, s: int, e: int) -> bool:
+        """A literal or line listing many distinct non-ASCII characters is a character table
+        (a regex class of identifier characters, a test of every code point): a stray
+        carrier there is an entry of the table, not a hidden mark."""
+        key = (s, e)
+        if key not in self._tables:
+            chunk = self.text[s:min(e, s + 50000)]
+            self._tables[key] = not chunk.isascii() and len({c for c in chunk if ord(c) > 127}) >= TABLE_CHARS
+        return self._tables[key]
 
     def identifier(self, s: int, e: int) -> tuple[int, int] | None:
         """The identifier around the carriers at s..e, when they sit in or form one."""
