@@ -116,3 +116,19 @@ def test_decoded_payload_and_chain_in_json(tmp_path):
     assert hm[0]["severity"] == "error"
     assert "U+200B=0, U+200C=1, MSB first" in hm[0]["origin"][-1]
     assert "\u200b" not in hm[0]["snippet"]
+
+
+def test_fast_carrier_class_covers_the_whole_code_space():
+    import regex
+
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
+    full = {ord(m.group()) for m in regex.finditer(cp.CARRIER_CLASS, every, flags=regex.V1)}
+    assert full == set(cp.carrier_codepoints())
+    fast = cp.fast_carrier_run()
+    assert {ord(c) for m in fast.finditer(every) for c in m.group()} == full
+
+
+def test_utf8_gate_agrees_with_the_class():
+    for c in cp.carrier_codepoints()[::7]:
+        assert cp.has_carrier("abc " + chr(c) + " \u00e9")
+    assert not cp.has_carrier("caf\u00e9 \u2019quoted\u2019 \u4e2d\u6587 \U0001F600 \udce9")

@@ -188,6 +188,8 @@ def _fence_spans(art) -> list[tuple[int, int]]:
 @detector("invisible-unicode", SIGNALS, non_ascii=True)
 def detect_invisible(art, ctx):
     text = art.text
+    if not cp.has_carrier(text):
+        return
     pos = cp.unexplained(text)
     skip = _fence_spans(art)
     if skip and pos:
