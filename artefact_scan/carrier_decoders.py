@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from dataclasses import dataclass
 
 import unicodedata
@@ -55,6 +56,25 @@ def _prose_shape(sample: str) -> float:
     return 0.0
 
 
+_WORD_TOKEN = re.compile(r"[^\W\d_]+")
+_SHAPED = re.compile(r"[A-Z]?[a-z]+|[A-Z]+|[^\W\d_]*[^\W\d_A-Za-z][^\W\d_]*")
+
+
+def _word_shapes(sample: str) -> float:
+    """1.0 when the words look like words (lower case, Capitalised, UPPER, or any non-Latin
+    spelling); down to 0.4 when most are random mixes of cases ("MsUg") as noise reads."""
+    toks = [t for t in _WORD_TOKEN.findall(sample) if len(t) >= 3]
+    if not toks:
+        return 1.0
+    shaped = sum(1 for t in toks if _SHAPED.fullmatch(t) or _camel(t)) / len(toks)
+    return 1.0 if shaped >= 0.7 else 0.4 + 0.6 * shaped / 0.7
+
+
+def _camel(t: str) -> bool:
+    """camelCase / PascalCase identifiers from decoded code: humps of Capital + lower."""
+    return re.fullmatch(r"[a-z]{2,}(?:[A-Z][a-z]{2,})+|(?:[A-Z][a-z]{2,}){2,}", t) is not None
+
+
 def score(text: str) -> float:
     """`plaintext.score`, made stricter for decoders, which try thousands of readings and so
     meet plausible-looking noise: a reading needs three visible characters; its non-Latin
@@ -73,6 +93,7 @@ def score(text: str) -> float:
     wordlike = sum(1 for c in sample if c.isalpha() or c.isspace()) / n
     if wordlike < 0.6:
         s *= wordlike / 0.6
+    s *= _word_shapes(sample)
     if sample.isascii():
         return round(max(s, _prose_shape(sample)) if s >= 0.4 else s, 3)
     letters = [c for c in sample if c.isalpha() and not c.isascii()]

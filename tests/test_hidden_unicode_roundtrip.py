@@ -164,3 +164,73 @@ def test_code_spread_between_words_round_trip(msg):
     hits = [f for f in findings if f.rule_id == "HM104"]
     assert len(hits) == 1 and hits[0].decoded == msg
     assert "spread over" in hits[0].origin[-1]
+
+
+# -- whitespace channels ---------------------------------------------------------------------
+
+
+def snow(lines: list[str], msg: str, width: int = 80) -> str:
+    """SNOW's layout: a marker tab, then 3-bit groups written as 1-7 spaces (a tab before the
+    next group) or a lone tab for 0, bits reversed within a group, wrapping at `width`."""
+    bits = [int(x) for b in msg.encode() for x in format(b, "08b")]
+    bits += [0] * (-len(bits) % 3)
+    groups = []
+    for i in range(0, len(bits), 3):
+        v = bits[i] << 2 | bits[i + 1] << 1 | bits[i + 2]
+        groups.append(((v & 1) << 2) | (v & 2) | ((v & 4) >> 2))
+    out, g, first = [], 0, True
+    for line in lines:
+        buf, col, needs_tab = line, len(line), False
+        if g < len(groups) and first:
+            buf, col, first = buf + "\t", (col + 8) & ~7, False
+        while g < len(groups):
+            n = groups[g]
+            c = (col + 8) & ~7 if needs_tab else col
+            c = (c + 8) & ~7 if n == 0 else c + n
+            if c >= width:
+                break
+            if needs_tab:
+                buf, col = buf + "\t", (col + 8) & ~7
+            if n == 0:
+                buf, col, needs_tab = buf + "\t", (col + 8) & ~7, False
+            else:
+                buf, col, needs_tab = buf + " " * n, col + n, True
+            g += 1
+        out.append(buf)
+    assert g == len(groups)
+    return "\n".join(out) + "\n"
+
+
+COVER = [f"Step {i}: the staging build finished." for i in range(120)]
+
+
+@SETTINGS
+@given(msg=messages)
+def test_snow_round_trip(msg):
+    findings = _scan_text(snow(COVER, msg), "notes.txt")
+    hits = [f for f in findings if f.rule_id == "HM105"]
+    assert len(hits) == 1 and hits[0].decoded == msg and hits[0].location.line == 1
+
+
+@SETTINGS
+@given(msg=messages, tab_is_one=st.booleans())
+def test_trailing_binary_round_trip(msg, tab_is_one):
+    zero, one = (" ", "\t") if tab_is_one else ("\t", " ")
+    code = _bits(msg, zero, one)
+    lines = [c + code[i * 8:i * 8 + 8] for i, c in enumerate(COVER) if i * 8 < len(code)]
+    findings = _scan_text("\n".join(lines + COVER[len(lines):]) + "\n", "notes.md")
+    hits = [f for f in findings if f.rule_id == "HM105"]
+    assert len(hits) == 1 and hits[0].decoded == msg
+
+
+@SETTINGS
+@given(msg=messages, variant=st.sampled_from(["\u00a0", "\u2004", "\u2009", "\u202f", "\u205f"]))
+def test_space_variant_round_trip(msg, variant):
+    bits = "".join(format(b, "08b") for b in msg.encode())
+    words = ("we checked the dashboards and the error rate stayed flat while caches warmed "
+             * 40).split()
+    text = words[0] + "".join((variant if i < len(bits) and bits[i] == "1" else " ") + w
+                              for i, w in enumerate(words[1:]))
+    findings = _scan_text(f"# Status\n\n{text}\n")
+    hits = [f for f in findings if f.rule_id == "HM106"]
+    assert len(hits) == 1 and hits[0].decoded == msg and hits[0].location.line == 3
