@@ -249,11 +249,16 @@ def _in_flag_tag_sequence(text: str, i: int) -> bool:
 def _joiner_in_word(text: str, i: int) -> bool:
     """ZWNJ/ZWJ after a letter or mark of a script whose orthography uses joiners, and before
     another letter or mark of such a script (or at the end of the word: chillu, half forms)."""
-    if not _is(_JOINER_SCRIPT, text, i - 1):
+    j = i - 1
+    if j >= 0 and ord(text[j]) == ZWJ and ord(text[i]) == ZWNJ:
+        j -= 1  # ZWJ + ZWNJ: an old-style Malayalam chillu followed by a non-joining break
+    if not _is(_JOINER_SCRIPT, text, j):
         return False
     if i + 1 >= len(text):
         return True
     nxt = text[i + 1]
+    if ord(nxt) == ZWNJ and ord(text[i]) == ZWJ and i + 2 < len(text) and _is(_JOINER_SCRIPT, text, i + 2):
+        return True
     return _JOINER_SCRIPT.match(nxt) is not None or not (_LETTER_OR_MARK.match(nxt) or ord(nxt) in (ZWJ, ZWNJ))
 
 
