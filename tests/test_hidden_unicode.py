@@ -132,3 +132,19 @@ def test_utf8_gate_agrees_with_the_class():
     for c in cp.carrier_codepoints()[::7]:
         assert cp.has_carrier("abc " + chr(c) + " \u00e9")
     assert not cp.has_carrier("caf\u00e9 \u2019quoted\u2019 \u4e2d\u6587 \U0001F600 \udce9")
+
+
+def test_many_signals_of_one_rule_evaluate_in_linear_time():
+    import time
+
+    from artefact_scan import load_rules
+    from artefact_scan.conditions import evaluate
+    from artefact_scan.model import Artefact, Signal
+
+    rule = load_rules(select=["HM113"]).rules["HM113"]  # signal scope, lower_if a fact
+    art = Artefact(path="x.js", name="x.js", kind="javascript", text="x\n" * 30000)
+    sigs = [Signal("hm.homoglyph-identifier", 2 * i, 2 * i + 1, {"identifier": "x", "reason": "r"})
+            for i in range(30000)]
+    t = time.monotonic()
+    hits = evaluate([rule], art, sigs)
+    assert len(hits) == 30000 and time.monotonic() - t < 5

@@ -33,6 +33,7 @@ _CANDIDATE = re.compile(cf.LOOKALIKE_CLASS + "|" + cf.COMPAT_CLASS)
 _IDENT = re.compile(r"[^\W\d]\w*")
 _WORD = re.compile(r"[^\W\d_]+")
 MIN_SWAPS = 8  # substituted letters in a paragraph before a homoglyph code is sought
+MAX_IDENTIFIER_SIGNALS = 1000
 
 
 @detector("homoglyphs", ("hm.homoglyph-identifier", "hm.homoglyph-word", "hm.homoglyph-code"),
@@ -58,6 +59,7 @@ def _identifiers(art, ctx):
     # scripts that the file's names use with letters that are not look-alikes
     own_scripts = {cf.script(c) for name in idents if not name.isascii() for c in name
                    if c.isalpha() and not c.isascii() and c not in cf.LOOKALIKES}
+    reported = 0
     for name, offs in idents.items():
         if name.isascii() or not _CANDIDATE.search(name):
             continue
@@ -79,6 +81,10 @@ def _identifiers(art, ctx):
                 reason = f"is made of look-alikes and reads as '{sk}' in a file that does not use {'/'.join(sorted(scripts))} otherwise"
             skel = sk
         if reason:
+            if reported >= MAX_IDENTIFIER_SIGNALS:
+                ctx.error(art, f"more than {MAX_IDENTIFIER_SIGNALS} homoglyph identifiers; the rest not reported one by one")
+                break
+            reported += len(offs[:20])
             for off in offs[:20]:
                 ctx.signal(art, "hm.homoglyph-identifier", off, off + len(name), identifier=name,
                            reason=reason, skeleton=skel)

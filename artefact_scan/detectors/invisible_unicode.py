@@ -46,6 +46,7 @@ PAYLOAD_BITS = 48  # an undecodable run that could carry this much is reported a
 BLOCK_GAP = 400  # runs closer than this (characters) may be one code spread over the text
 MAX_RUNS = 2000  # runs judged per artefact; beyond that they are counted in one signal
 MAX_DECODES = 200  # decoder calls per artefact (each bounded in its own right)
+MAX_BIDI_LINES = 1000  # lines with bidi controls reported per artefact
 TABLE_CHARS = 100  # distinct non-ASCII characters that make a literal or line a character table
 
 SIGNALS = ("hm.tag-run", "hm.vs-payload", "hm.plane14-payload", "hm.zero-width-code",
@@ -323,7 +324,9 @@ def _bidi(art, ctx, where: _Where, skip) -> None:
         if skip and any(s <= m.start() < e for s, e in skip):
             continue
         by_line.setdefault(art.index.position(m.start())[0], []).append(m.start())
-    for line, offs in by_line.items():
+    if len(by_line) > MAX_BIDI_LINES:
+        ctx.error(art, f"bidi controls on {len(by_line)} lines; only the first {MAX_BIDI_LINES} reported")
+    for line, offs in list(by_line.items())[:MAX_BIDI_LINES]:
         ls, le = art.index.line_span(line)
         chars = "".join(text[o] for o in offs)
         reasons = []
