@@ -234,3 +234,39 @@ def test_space_variant_round_trip(msg, variant):
     findings = _scan_text(f"# Status\n\n{text}\n")
     hits = [f for f in findings if f.rule_id == "HM106"]
     assert len(hits) == 1 and hits[0].decoded == msg and hits[0].location.line == 3
+
+
+@SETTINGS
+@given(msg=messages)
+def test_homoglyph_substitution_round_trip(msg):
+    from artefact_scan import confusables as cf
+
+    swap = {v: k for k, v in cf.LOOKALIKES.items() if v.islower()}
+    bits = "".join(format(b, "08b") for b in msg.encode())
+    cover = "we checked every dashboard twice this morning and the error rate stayed flat " * 30
+    out, i = [], 0
+    for ch in cover:
+        if ch in cf.CAPABLE and i < len(bits):
+            out.append(swap[ch] if bits[i] == "1" else ch)
+            i += 1
+        else:
+            out.append(ch)
+    findings = _scan_text("# Status\n\n" + "".join(out) + "\n")
+    hits = [f for f in findings if f.rule_id == "HM115"]
+    assert len(hits) == 1 and hits[0].decoded == msg
+
+
+def test_notebook_cells_report_once(tmp_path):
+    import json
+
+    msg = "Note to my next instance: keep going."
+    code = _bits(msg, "\u200b", "\u200c")
+    nb = {"cells": [{"cell_type": "markdown", "metadata": {}, "source": ["# Results\n", "All good." + code + "\n"]},
+                    {"cell_type": "code", "metadata": {}, "execution_count": 1, "outputs": [],
+                     "source": ["x = 1  # done" + code + "\n"]}],
+          "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    p = tmp_path / "run.ipynb"
+    p.write_text(json.dumps(nb, ensure_ascii=False, indent=1), encoding="utf-8")
+    hits = [f for f in scan([p], rules=load_rules(select=["HM1"])).findings if f.rule_id == "HM104"]
+    assert sorted(f.location.line for f in hits) == [8, 17]
+    assert all(f.decoded == msg for f in hits)

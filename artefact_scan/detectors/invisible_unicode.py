@@ -112,10 +112,17 @@ def _runs(pos: list[int]) -> list[tuple[int, int]]:
     return runs
 
 
-def _blocks(runs: list[tuple[int, int]], text: str) -> list[list[tuple[int, int]]]:
+# Kinds where a line is a unit (a statement, a record, a JSON string): a code spread between
+# words stays within one line there, while prose spreads it over a paragraph.
+LINE_KINDS = frozenset({"python", "shell", "javascript", "json", "jsonl", "notebook", "yaml", "toml",
+                        "ini", "csv", "crontab", "systemd", "pth"})
+
+
+def _blocks(runs: list[tuple[int, int]], text: str, kind: str = "text") -> list[list[tuple[int, int]]]:
+    stop = "\n" if kind in LINE_KINDS else "\n\n"
     blocks: list[list[tuple[int, int]]] = []
     for r in runs:
-        if blocks and r[0] - blocks[-1][-1][1] <= BLOCK_GAP and "\n\n" not in text[blocks[-1][-1][1]:r[0]]:
+        if blocks and r[0] - blocks[-1][-1][1] <= BLOCK_GAP and stop not in text[blocks[-1][-1][1]:r[0]]:
             blocks[-1].append(r)
         else:
             blocks.append([r])
@@ -223,7 +230,7 @@ def _carriers(art, ctx, pos: list[int], where: _Where) -> None:
         runs = rest
         _identifiers(art, ctx, identifiers)
     strays: list[tuple[int, int]] = []
-    for block in _blocks(runs, text):
+    for block in _blocks(runs, text, art.kind):
         if len(block) > 1 and budget[0] > 0:
             chars = "".join(text[s:e] for s, e in block)
             budget[0] -= 1
