@@ -382,11 +382,16 @@ _ASCII_BYTES = bytes(range(128))
 
 @functools.lru_cache(maxsize=1)
 def _utf8_gate():
-    """A bytes pattern matching the UTF-8 form of every carrier, grouped by lead bytes."""
+    return utf8_gate(carrier_codepoints())
+
+
+def utf8_gate(cps):
+    """A bytes pattern matching the UTF-8 form of any of the code points `cps`, grouped by
+    their leading bytes; search it with `contains_any`."""
     import re
 
     groups: dict[bytes, list[int]] = {}
-    for c in carrier_codepoints():
+    for c in cps:
         b = chr(c).encode("utf-8")
         groups.setdefault(b[:-1], []).append(b[-1])
     alts = []
@@ -404,13 +409,18 @@ def _utf8_gate():
     return re.compile(b"|".join(alts))
 
 
-def has_carrier(text: str) -> bool:
-    """Whether `text` holds any carrier, at near memory speed: the UTF-8 bytes without their
-    ASCII bytes (multi-byte sequences stay whole) are few, and only they are searched."""
+def contains_any(text: str, gate) -> bool:
+    """Whether `text` holds a code point of `gate` (from `utf8_gate`), at near memory speed:
+    the UTF-8 bytes without their ASCII bytes (multi-byte sequences stay whole) are few, and
+    only they are searched.  Python's `re` and `regex` scan long non-ASCII text far slower."""
     if text.isascii():
         return False
     rest = text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES)
-    return _utf8_gate().search(rest) is not None
+    return gate.search(rest) is not None
+
+
+def has_carrier(text: str) -> bool:
+    return contains_any(text, _utf8_gate())
 
 
 def unexplained(text: str, start: int = 0, end: int | None = None) -> list[int]:

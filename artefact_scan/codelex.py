@@ -15,7 +15,8 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-_PY_START = re.compile(r"""#|(?<![\w])[rRbBuUfFtT]{0,2}(?:'''|\"\"\"|'|")""")
+_PY_START = re.compile(r"""[#'"]""")
+_PY_PREFIX = frozenset("rRbBuUfFtT")
 _JS_START = re.compile(r"""//|/\*|['"`/]""")
 _SH_START = re.compile(r"""(?:(?<=[\s;|&(])|^)#|\$'|['"]""", re.M)
 _JS_REGEX_BEFORE = set("(,=:[!&|?{};+-*%<>~^") | {""}
@@ -47,20 +48,28 @@ def _line_end(text: str, i: int) -> int:
     return len(text) if j < 0 else j
 
 
+_CLOSERS: dict[tuple[str, bool, bool], re.Pattern] = {}
+
+
 def _close_quote(text: str, i: int, quote: str, escapes: bool, multiline: bool) -> int:
-    """Offset just after the quote that closes a literal whose body starts at `i`."""
-    n = len(text)
-    while i < n:
-        c = text[i]
-        if escapes and c == "\\":
-            i += 2
+    """Offset just after the quote that closes a literal whose body starts at `i` (the end of
+    the line for an unterminated single-line literal, of the text for a multi-line one)."""
+    key = (quote, escapes, multiline)
+    pat = _CLOSERS.get(key)
+    if pat is None:
+        alts = ([r"\\."] if escapes else []) + [re.escape(quote)] + ([] if multiline else ["\n"])
+        pat = _CLOSERS[key] = re.compile("|".join(alts), re.S)
+    while True:
+        m = pat.search(text, i)
+        if m is None:
+            return len(text)
+        tok = m.group()
+        if tok == "\n":
+            return m.start()
+        if escapes and tok[0] == "\\" and tok != quote:
+            i = m.end()
             continue
-        if text.startswith(quote, i):
-            return i + len(quote)
-        if c == "\n" and not multiline:
-            return i
-        i += 1
-    return n
+        return m.end()
 
 
 def _python(text: str) -> list[Span]:
@@ -74,9 +83,16 @@ def _python(text: str) -> list[Span]:
             e = _line_end(text, s)
             spans.append(Span(s, e, "comment"))
         else:
-            quote = tok.lstrip("rRbBuUfFtT")
+            quote = tok * 3 if text.startswith(tok * 3, s) else tok
+            # a string prefix (r, b, f, rb…) belongs to the literal
+            p = s
+            while p > 0 and s - p < 2 and text[p - 1] in _PY_PREFIX:
+                p -= 1
+            if p < s and p > 0 and (text[p - 1].isalnum() or text[p - 1] == "_"):
+                p = s  # the letters end a name (`xr"…"` is not a prefix)
+            s = p
             # a backslash keeps a quote from closing even a raw string
-            e = _close_quote(text, m.end(), quote, True, len(quote) == 3)
+            e = _close_quote(text, m.start() + len(quote), quote, True, len(quote) == 3)
             spans.append(Span(s, e, "string"))
         i = max(e, s + 1)
 

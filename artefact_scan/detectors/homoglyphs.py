@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .. import charpolicy
 from .. import confusables as cf
 from ..carrier_decoders import ACCEPT, decode_symbols
 from ..codelex import literals
@@ -30,39 +31,73 @@ from ..kinds import CODE_KINDS
 from . import detector
 
 _CANDIDATE = re.compile(cf.LOOKALIKE_CLASS + "|" + cf.COMPAT_CLASS)
+_LOOKALIKE = re.compile(cf.LOOKALIKE_CLASS)
 _IDENT = re.compile(r"[^\W\d]\w*")
-_WORD = re.compile(r"[^\W\d_]+")
+_WORD_CHAR = re.compile(r"[^\W\d_]")
+_IDENT_CHAR = re.compile(r"\w")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _gate():
+    if not _GATE:
+        cps = [ord(c) for c in cf.LOOKALIKES]
+        cps += list(range(0xFF21, 0xFF3B)) + list(range(0xFF41, 0xFF5B)) + list(range(0x1D400, 0x1D800))
+        cps += list(range(0x24B6, 0x24EA)) + list(range(0x1F130, 0x1F18A))
+        _GATE.append(charpolicy.utf8_gate(cps))
+    return _GATE[0]
+
+
+_GATE: list = []
+
+
+def _tokens(text: str, start_pattern: re.Pattern, char: re.Pattern, lo: int = 0, hi: int | None = None):
+    """The tokens (maximal runs of `char`) that contain a match of `start_pattern`, found from
+    those matches outward: cheaper than tokenising a long text to find a few."""
+    last = -1
+    hi = len(text) if hi is None else hi
+    for m in start_pattern.finditer(text, lo, hi):
+        a, b = m.start(), m.end()
+        if a < last:
+            continue  # inside the token just yielded
+        while a > 0 and char.match(text, a - 1):
+            a -= 1
+        while b < len(text) and char.match(text, b):
+            b += 1
+        last = b
+        yield a, b
 MIN_SWAPS = 8  # substituted letters in a paragraph before a homoglyph code is sought
 MAX_IDENTIFIER_SIGNALS = 1000
 
 
 @detector("homoglyphs", ("hm.homoglyph-identifier", "hm.homoglyph-word", "hm.homoglyph-code"),
-          non_ascii=True, prefilter=lambda art: _CANDIDATE.search(art.text) is not None)
+          non_ascii=True, prefilter=lambda art: charpolicy.contains_any(art.text, _gate()))
 def detect_homoglyphs(art, ctx):
+    lexed: list = []
+
+    def lits():
+        # lexing code is the costly part, and only needed once something looks suspicious
+        if not lexed:
+            lexed.append(literals(art.text, art.kind))
+        return lexed[0]
+
     if art.kind in CODE_KINDS:
-        lits = _identifiers(art, ctx)
+        _identifiers(art, ctx, lits)
         # words in strings and comments of code are prose (a look-alike URL, a comment)
         _prose(art, ctx, inside=lits)
     else:
         _prose(art, ctx)
 
 
-def _identifiers(art, ctx):
+def _identifiers(art, ctx, lits) -> None:
     text = art.text
-    lits = literals(text, art.kind)
     idents: dict[str, list[int]] = {}
-    for m in _IDENT.finditer(text):
-        if lits is not None and lits.at(m.start()) is not None:
-            continue
-        idents.setdefault(m.group(), []).append(m.start())
-    plain = {name for name in idents if name.isascii()}
-    # scripts that the file's names use with letters that are not look-alikes
-    own_scripts = {cf.script(c) for name in idents if not name.isascii() for c in name
-                   if c.isalpha() and not c.isascii() and c not in cf.LOOKALIKES}
-    reported = 0
+    for a, b in _tokens(text, _CANDIDATE, _IDENT_CHAR):
+        m = _IDENT.match(text, a, b)
+        if m is not None and m.end() == b:
+            idents.setdefault(m.group(), []).append(a)
+    found: list[tuple[str, str, str, list[int]]] = []
+    own_scripts = None
     for name, offs in idents.items():
-        if name.isascii() or not _CANDIDATE.search(name):
-            continue
         reason = skel = None
         mixed = cf.mixed_lookalikes(name)
         folded = unicodedata.normalize("NFKC", name)
@@ -75,35 +110,53 @@ def _identifiers(art, ctx):
             skel = folded
         elif sk.isascii() and sk != name:
             scripts = {cf.script(c) for c in name if c.isalpha()}
-            if sk in plain:
+            if own_scripts is None:
+                own_scripts = _own_scripts(text, lits())
+            if re.search(r"(?<!\w)" + re.escape(sk) + r"(?!\w)", text):
                 reason = f"is made of look-alikes and reads as '{sk}', another name in this file"
             elif not scripts & own_scripts:
                 reason = f"is made of look-alikes and reads as '{sk}' in a file that does not use {'/'.join(sorted(scripts))} otherwise"
             skel = sk
         if reason:
-            if reported >= MAX_IDENTIFIER_SIGNALS:
-                ctx.error(art, f"more than {MAX_IDENTIFIER_SIGNALS} homoglyph identifiers; the rest not reported one by one")
-                break
-            reported += len(offs[:20])
-            for off in offs[:20]:
-                ctx.signal(art, "hm.homoglyph-identifier", off, off + len(name), identifier=name,
-                           reason=reason, skeleton=skel)
-    return lits
+            found.append((name, reason, skel, offs))
+    if not found:
+        return
+    reported = 0
+    for name, reason, skel, offs in found:
+        offs = [o for o in offs if lits() is None or lits().at(o) is None]
+        if not offs:
+            continue
+        if reported >= MAX_IDENTIFIER_SIGNALS:
+            ctx.error(art, f"more than {MAX_IDENTIFIER_SIGNALS} homoglyph identifiers; the rest not reported one by one")
+            break
+        reported += len(offs[:20])
+        for off in offs[:20]:
+            ctx.signal(art, "hm.homoglyph-identifier", off, off + len(name), identifier=name,
+                       reason=reason, skeleton=skel)
+
+
+def _own_scripts(text: str, lits) -> set[str]:
+    """The scripts the file writes names in with letters that are not look-alikes."""
+    out = set()
+    for a, b in _tokens(text, _NON_ASCII, _IDENT_CHAR):
+        if lits is not None and lits.at(a) is not None:
+            continue
+        out |= {cf.script(c) for c in text[a:b] if c.isalpha() and not c.isascii() and c not in cf.LOOKALIKES}
+    return out
 
 
 def _prose(art, ctx, inside=None) -> None:
-    """Mixed words of prose; in code (`inside` = its literals) only those in strings/comments."""
+    """Mixed words of prose; in code (`inside` gives its literals) only those in strings and
+    comments."""
     text = art.text
     by_line: dict[int, list[tuple[int, str, list[str]]]] = {}
-    for m in _WORD.finditer(text):
-        w = m.group()
-        if w.isascii():
-            continue
-        if inside is not None and inside.at(m.start()) is None:
-            continue
+    for a, b in _tokens(text, _LOOKALIKE, _WORD_CHAR):
+        w = text[a:b]
         mixed = cf.disguised_word(w)
         if mixed:
-            by_line.setdefault(art.index.position(m.start())[0], []).append((m.start(), w, mixed))
+            if inside is not None and (inside() is None or inside().at(a) is None):
+                continue
+            by_line.setdefault(art.index.position(a)[0], []).append((a, w, mixed))
     if not by_line:
         return
     decoded_spans = _decode_paragraphs(art, ctx, by_line)

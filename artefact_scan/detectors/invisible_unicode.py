@@ -39,6 +39,7 @@ from .. import charpolicy as cp
 from ..carrier_decoders import (ACCEPT, Decoding, decode_plane14, decode_symbols, decode_tags,
                                 decode_variation_selectors, sneaky_bits_label)
 from ..codelex import literals
+from ..escape import visible
 from ..kinds import CODE_KINDS
 from . import detector
 
@@ -225,6 +226,9 @@ def _carriers(art, ctx, pos: list[int], where: _Where) -> None:
             ident = where.identifier(s, e) if ctx_kind == "code" else None
             if ident is not None:
                 identifiers.append((s, e, ident))
+                if e - s >= 8:
+                    # a long run inside a name is also a payload: decode it as well
+                    rest.append((s, e))
             else:
                 rest.append((s, e))
         runs = rest
@@ -296,7 +300,7 @@ def _identifiers(art, ctx, found) -> None:
             continue
         seen.add((a, b))
         chars = "".join(c for c in art.text[a:b] if cp.is_carrier(c))
-        ctx.signal(art, "hm.invisible-identifier", s, e, identifier=art.text[a:b][:80],
+        ctx.signal(art, "hm.invisible-identifier", s, e, identifier=visible(art.text[a:b][:200], compress=True),
                    ranges=cp.ranges_of(chars), count=len(chars), family=cp.family_name(chars))
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 
+from .. import charpolicy
 from ..carrier_decoders import ACCEPT, Decoding, decode_symbols, score
 from . import detector
 
@@ -37,16 +38,28 @@ _TYPO_AFTER = set("\u00ab\u2039([\u2014\u2013")
 
 
 def _has_trailing(text: str) -> bool:
-    return "\t\n" in text or "\t\r\n" in text or (" \n" in text and "\t" in text)
+    # every code here needs a tab somewhere; most files have none, and that test is cheapest
+    return "\t" in text and ("\t\n" in text or "\t\r\n" in text or " \n" in text)
+
+
+_GATE: list = []
+
+
+def _has_variants(art) -> bool:
+    if art.isascii:
+        return False
+    if not _GATE:
+        _GATE.append(charpolicy.utf8_gate([ord(c) for c in SPACE_VARIANTS]))
+    return charpolicy.contains_any(art.text, _GATE[0])
 
 
 @detector("whitespace-codes", ("hm.whitespace-code", "hm.space-variant-code", "hm.invisible-payload"),
-          prefilter=lambda art: _has_trailing(art.text) or (not art.isascii and _VARIANT.search(art.text) is not None))
+          prefilter=lambda art: _has_trailing(art.text) or _has_variants(art))
 def detect_whitespace_codes(art, ctx):
     text = art.text
     if _has_trailing(text):
         _trailing(art, ctx)
-    if not art.isascii and _VARIANT.search(text):
+    if _has_variants(art):
         _variants(art, ctx)
 
 
@@ -213,6 +226,9 @@ def _paragraph(art, ctx, p0: int, p1: int) -> None:
     unexplained = [i for i in variants if not _typographic(text, i)]
     if len(unexplained) < 8 or len(unexplained) < 0.5 * len(variants):
         return
+    inside = sum(1 for i in slots if unexplained[0] <= i <= unexplained[-1])
+    if len(unexplained) < 0.15 * inside:
+        return  # a code sets about every third gap; a few stray no-break spaces are not one
     # the code covers the spaces from its start to its last variant (and the zero bits after
     # it); it starts at the paragraph's first space or a few spaces before the first variant
     last = unexplained[-1]
