@@ -477,5 +477,5 @@ def _channel_name(channel: str, k: int) -> str:
 def sneaky_bits_label(dec: Decoding) -> Decoding:
     """Name the Sneaky Bits variant when the reading used U+2062=0 and U+2064=1."""
     if "U+2062=0" in dec.scheme and "U+2064=1" in dec.scheme:
-        dec.channel = "Sneaky Bits (invisible times/plus binary)"
+        dec.channel = "Sneaky Bits binary"
     return dec

@@ -228,7 +228,7 @@ def test_trailing_binary_round_trip(msg, tab_is_one):
 def test_space_variant_round_trip(msg, variant):
     bits = "".join(format(b, "08b") for b in msg.encode())
     words = ("we checked the dashboards and the error rate stayed flat while caches warmed "
-             * 40).split()
+             * 80).split()
     text = words[0] + "".join((variant if i < len(bits) and bits[i] == "1" else " ") + w
                               for i, w in enumerate(words[1:]))
     findings = _scan_text(f"# Status\n\n{text}\n")
