@@ -4,7 +4,7 @@ Trojan Source checks need to know whether a character sits in a string, a commen
 token.  A full parser is too slow for a question asked only of the few files that hold bidi or
 invisible characters, and it fails on the broken code agents leave behind, so this is a small
 lexer for Python, JavaScript/TypeScript and shell: quotes (with prefixes, triple quotes,
-template literals, ANSI-C `$'…'`), escapes, line and block comments, JavaScript regex literals
+template literals, ANSI-C `$'…'`, here-documents), escapes, line and block comments, JavaScript regex literals
 by the usual "after an operator" rule.  It is linear in the text and never fails: an
 unterminated literal runs to the end of its line (single-quoted) or of the text (triple-quoted,
 block comment), as an editor would colour it.
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 _PY_START = re.compile(r"""[#'"]""")
 _PY_PREFIX = frozenset("rRbBuUfFtT")
 _JS_START = re.compile(r"""//|/\*|['"`/]""")
-_SH_START = re.compile(r"""(?:(?<=[\s;|&(])|^)#|\$'|['"]""", re.M)
+_SH_START = re.compile(r"""(?:(?<=[\s;|&(])|^)#|\$'|['"]|(?<!<)<<-?[ \t]*(?:'([A-Za-z_]\w*)'|"([A-Za-z_]\w*)"|\\?([A-Za-z_]\w*))""", re.M)
 _JS_REGEX_BEFORE = set("(,=:[!&|?{};+-*%<>~^") | {""}
 
 
@@ -153,6 +153,16 @@ def _shell(text: str) -> list[Span]:
         if not m:
             return spans
         s, tok = m.start(), m.group()
+        if tok.startswith("<<"):
+            # a here-document: its body, up to the line holding only the delimiter, is data
+            word = m.group(1) or m.group(2) or m.group(3)
+            body = _line_end(text, m.end()) + 1
+            end = re.compile(r"^[ \t]*" + re.escape(word) + r"[ \t]*$", re.M).search(text, body)
+            e = end.end() if end else len(text)
+            if body < e:
+                spans.append(Span(body, e, "string"))
+            i = max(e, m.end())
+            continue
         if tok == "#":
             e = _line_end(text, s)
             spans.append(Span(s, e, "comment"))

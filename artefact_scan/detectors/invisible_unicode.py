@@ -28,6 +28,8 @@ Signals (data keys in brackets, all usable as message placeholders):
   hm.invisible-identifier  carrier inside an identifier of code [identifier, ranges]
   hm.bidi-code          Trojan Source bidi in code [reason, ranges]
   hm.bidi-text          bidi override or unterminated control in prose [reason, ranges]
+  hm.comment-line-break U+2028/U+2029 inside a JavaScript line comment: the rest of the
+                        line runs as code while editors may show it as part of the comment
 """
 from __future__ import annotations
 
@@ -52,7 +54,7 @@ TABLE_CHARS = 100  # distinct non-ASCII characters that make a literal or line a
 
 SIGNALS = ("hm.tag-run", "hm.vs-payload", "hm.plane14-payload", "hm.zero-width-code",
            "hm.invisible-payload", "hm.invisible-chars", "hm.invisible-identifier",
-           "hm.bidi-code", "hm.bidi-text")
+           "hm.bidi-code", "hm.bidi-text", "hm.comment-line-break")
 
 _REORDER = regex.compile("[\\u202A-\\u202E\\u2066-\\u2069]")
 _IDENT_CHAR = regex.compile("[\\w$]")
@@ -197,6 +199,8 @@ def _fence_spans(art) -> list[tuple[int, int]]:
 @detector("invisible-unicode", SIGNALS, non_ascii=True)
 def detect_invisible(art, ctx):
     text = art.text
+    if art.kind == "javascript" and ("\u2028" in text or "\u2029" in text):
+        _line_separators(art, ctx)
     if not cp.has_carrier(text):
         return
     pos = cp.unexplained(text)
@@ -372,3 +376,18 @@ def _bidi(art, ctx, where: _Where, skip) -> None:
 def _logical(line: str) -> str:
     """The line in logical (stored) order with the controls named, as a reviewer should read it."""
     return _REORDER.sub(lambda m: f"[U+{ord(m.group()):04X}]", line.strip())[:300]
+
+
+def _line_separators(art, ctx) -> None:
+    """JavaScript ends a `//` comment at U+2028 LINE SEPARATOR and U+2029 PARAGRAPH SEPARATOR,
+    which many editors and diff views do not show as a line break."""
+    text = art.text
+    lits = literals(text, "javascript")
+    for m in regex.finditer("[\u2028\u2029]", text):
+        span = lits.at(m.start()) if lits else None
+        if span is None or span.what != "comment" or not text.startswith("//", span.start):
+            continue
+        rest = text[m.end():text.find("\n", m.end()) if "\n" in text[m.end():] else len(text)]
+        if rest.strip():
+            ctx.signal(art, "hm.comment-line-break", m.start(), m.end(),
+                       ranges=f"U+{ord(m.group()):04X}", code=rest.strip()[:120])
