@@ -23,8 +23,11 @@ inside Braille text.  Everything else is a carrier for the decoders to examine.
 No emoji data file ships with Python, so emoji sequences are recognised from properties
 (Extended_Pictographic, Emoji, Emoji_Modifier, Regional_Indicator) rather than matched against
 the RGI lists: a ZWJ is accepted between two pictographs, VS16 once after an `Emoji` base
-(after a digit, `#` or `*` only in a keycap).  Ideographic variation sequences are accepted as
-one VS17-VS256 after a Han ideograph (the IVD registers thousands; no list ships here).
+(after a digit, `#` or `*` only in a keycap).  The ZWJ test is UAX #29's grapheme-cluster rule
+GB11 (pictograph, extenders, ZWJ, pictograph) applied around each candidate: the same answer
+as segmenting into grapheme clusters with the `regex` module, without segmenting whole texts
+to judge a few characters.  Ideographic variation sequences are accepted as one VS17-VS256
+after a Han ideograph (the IVD registers thousands; no list ships here).
 """
 from __future__ import annotations
 
@@ -262,8 +265,11 @@ def _joiner_in_word(text: str, i: int) -> bool:
     return _JOINER_SCRIPT.match(nxt) is not None or not (_LETTER_OR_MARK.match(nxt) or ord(nxt) in (ZWJ, ZWNJ))
 
 
-def _rtl_near(text: str, i: int, reach: int = 24) -> bool:
-    lo, hi = max(0, i - reach), min(len(text), i + reach + 1)
+def _rtl_near(text: str, i: int, reach: int = 200) -> bool:
+    """A strong right-to-left letter on the same line, within `reach` characters."""
+    lo = max(0, i - reach, text.rfind("\n", 0, i) + 1)
+    nl = text.find("\n", i)
+    hi = min(len(text), i + reach + 1, nl if nl >= 0 else len(text))
     return _RTL.search(text, lo, hi) is not None
 
 

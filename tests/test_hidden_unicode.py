@@ -148,3 +148,17 @@ def test_many_signals_of_one_rule_evaluate_in_linear_time():
     t = time.monotonic()
     hits = evaluate([rule], art, sigs)
     assert len(hits) == 30000 and time.monotonic() - t < 5
+
+
+def test_zwj_judgment_agrees_with_grapheme_clusters():
+    """A ZWJ between pictographs is inside one extended grapheme cluster (UAX #29 GB11), as
+    `regex`'s \\X segments it; a ZWJ the policy flags is not joining two pictographs."""
+    import regex
+
+    samples = ["\U0001F468\u200d\U0001F469\u200d\U0001F467", "\U0001F3F3\ufe0f\u200d\U0001F308",
+               "\U0001F469\U0001F3FD\u200d\U0001F4BB", "a\u200d\U0001F600", "\U0001F600\u200dx",
+               "\U0001F408\u200d\u2B1B"]
+    for text in samples:
+        clusters = regex.findall(r"\X", text)
+        joined = any("\u200d" in c[1:-1] and regex.match(r"\p{Extended_Pictographic}", c) for c in clusters)
+        assert joined == (cp.unexplained(text) == []), text
