@@ -162,3 +162,19 @@ def test_zwj_judgment_agrees_with_grapheme_clusters():
         clusters = regex.findall(r"\X", text)
         joined = any("\u200d" in c[1:-1] and regex.match(r"\p{Extended_Pictographic}", c) for c in clusters)
         assert joined == (cp.unexplained(text) == []), text
+
+
+def test_file_names_are_a_channel(tmp_path):
+    from artefact_scan import load_rules, scan
+
+    (tmp_path / "CLAUDE\u200b.md").write_text("# memory\n", encoding="utf-8")
+    (tmp_path / "invoice\u202efdp.exe.txt").write_text("x\n", encoding="utf-8")
+    (tmp_path / ("notes" + "".join(chr(0xE0000 + ord(c)) for c in "run me later") + ".md")).write_text("ok\n")
+    (tmp_path / "\U0001F468\u200d\U0001F469\u200d\U0001F467 family.md").write_text("ok\n", encoding="utf-8")
+    (tmp_path / "\u0645\u06cc\u200c\u0631\u0648\u0645.md").write_text("ok\n", encoding="utf-8")
+    res = scan([tmp_path], rules=load_rules(select=["HM1"]))
+    got = sorted((f.rule_id, f.path.rsplit("/", 1)[-1]) for f in res.findings)
+    assert [r for r, _ in got] == ["HM101", "HM117", "HM117"], got
+    tag = next(f for f in res.findings if f.rule_id == "HM101")
+    assert tag.decoded == "run me later" and "in the file name" in tag.origin[-1]
+    assert any("override" in f.message for f in res.findings if f.rule_id == "HM117")
