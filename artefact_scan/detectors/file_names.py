@@ -23,7 +23,7 @@ def _wants(art) -> bool:
     return art.parent is None or art.name != art.parent.name
 
 
-@detector("file-names", ("hm.name-carriers", "hm.name-mimics-memory-file", "hm.tag-run",
+@detector("file-names", ("hm.name-carriers", "hm.name-mimics-memory-file", "hm.name-override", "hm.tag-run",
                          "hm.vs-payload", "hm.plane14-payload", "hm.zero-width-code"), prefilter=_wants)
 def detect_file_name(art, ctx):
     name = art.name
@@ -50,6 +50,8 @@ def detect_file_name(art, ctx):
     overrides = any(ord(name[i]) in cp.OVERRIDES for i in bidi)
     reason = ("an override (LRO/RLO) shows the name in a different order, e.g. hiding its real "
               "extension" if overrides else "two names that look the same can differ")
+    if overrides:
+        ctx.signal(art, "hm.name-override", 0, 0, whole=True)
     ctx.signal(art, "hm.name-carriers", 0, 0, file=visible(name, 200), count=len(every),
                ranges=cp.ranges_of(every), family=cp.family_name(every), reason=reason,
                override=overrides)
