@@ -180,8 +180,53 @@ def _shell(text: str) -> list[Span]:
 
 _LEXERS = {"python": _python, "javascript": _javascript, "shell": _shell}
 
+# Source files of other languages that the scanner reads as text: C, C++, C#, Java, Go, Rust,
+# Swift, Kotlin, Scala, PHP, Solidity, Dart, Zig share the C comment and quote syntax closely
+# enough for Trojan Source checks (the Trojan Source paper's proofs of concept cover most).
+C_LIKE = frozenset({".c", ".h", ".cc", ".cpp", ".cxx", ".hh", ".hpp", ".hxx", ".cs", ".java",
+                    ".go", ".rs", ".swift", ".kt", ".kts", ".scala", ".php", ".sol", ".dart",
+                    ".zig", ".m", ".mm", ".groovy", ".gradle"})
+PY_LIKE = frozenset({".rb", ".pl", ".pm", ".r", ".nim", ".cr"})  # '#' comments, quotes
+
+
+def language(kind: str, name: str) -> str | None:
+    """The lexer for an artefact: its own code kind, or one that fits a source file read as
+    text by its extension; None for prose."""
+    if kind in _LEXERS:
+        return kind
+    if kind != "text":
+        return None
+    dot = name.rfind(".")
+    ext = name[dot:].lower() if dot >= 0 else ""
+    if ext in C_LIKE:
+        return "javascript"
+    if ext in PY_LIKE:
+        return "shell"
+    return None
+
+
+_FENCE_LANG = re.compile(r"\(([\w+#.-]+)\)$")
+FENCE_EXT = {"c": ".c", "h": ".h", "cpp": ".cpp", "c++": ".cpp", "cxx": ".cpp", "cs": ".cs",
+              "csharp": ".cs", "c#": ".cs", "java": ".java", "go": ".go", "golang": ".go",
+              "rust": ".rs", "rs": ".rs", "swift": ".swift", "kotlin": ".kt", "kt": ".kt",
+              "scala": ".scala", "php": ".php", "solidity": ".sol", "sol": ".sol", "dart": ".dart",
+              "zig": ".zig", "ruby": ".rb", "rb": ".rb", "perl": ".pl", "r": ".r", "groovy": ".groovy",
+              "objc": ".m", "objective-c": ".m"}
+
+
+def artefact_language(art) -> str | None:
+    """`language` for an artefact, also for a Markdown code block of a language the scanner
+    has no kind for (its origin label ends with the fence's language, "(rust)")."""
+    lang = language(art.kind, art.name)
+    if lang is None and art.kind == "text" and art.origin:
+        m = _FENCE_LANG.search(art.origin[-1])
+        if m and m.group(1).lower() in FENCE_EXT:
+            lang = language("text", "x" + FENCE_EXT[m.group(1).lower()])
+    return lang
+
 
 def literals(text: str, kind: str) -> Literals | None:
-    """The string and comment spans of `text` for a code kind, or None for other kinds."""
+    """The string and comment spans of `text` for a code kind (or `language` result), or None
+    for other kinds."""
     fn = _LEXERS.get(kind)
     return Literals(fn(text)) if fn else None

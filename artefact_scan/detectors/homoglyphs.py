@@ -26,8 +26,7 @@ import unicodedata
 from .. import charpolicy
 from .. import confusables as cf
 from ..carrier_decoders import ACCEPT, decode_symbols
-from ..codelex import literals
-from ..kinds import CODE_KINDS
+from ..codelex import artefact_language, literals
 from . import detector
 
 _CANDIDATE = re.compile(cf.LOOKALIKE_CLASS + "|" + cf.COMPAT_CLASS)
@@ -77,10 +76,11 @@ def detect_homoglyphs(art, ctx):
     def lits():
         # lexing code is the costly part, and only needed once something looks suspicious
         if not lexed:
-            lexed.append(literals(art.text, art.kind))
+            lexed.append(literals(art.text, lang))
         return lexed[0]
 
-    if art.kind in CODE_KINDS:
+    lang = artefact_language(art)
+    if lang is not None:
         _identifiers(art, ctx, lits)
         # words in strings and comments of code are prose (a look-alike URL, a comment)
         _prose(art, ctx, inside=lits)

@@ -40,7 +40,7 @@ import regex
 from .. import charpolicy as cp
 from ..carrier_decoders import (ACCEPT, Decoding, decode_plane14, decode_symbols, decode_tags,
                                 decode_variation_selectors, sneaky_bits_label)
-from ..codelex import literals
+from ..codelex import FENCE_EXT, artefact_language, literals
 from ..escape import visible
 from ..kinds import CODE_KINDS
 from . import detector
@@ -137,8 +137,9 @@ class _Where:
 
     def __init__(self, art):
         self.text = art.text
-        self.code = art.kind in CODE_KINDS
-        self.lits = literals(art.text, art.kind) if self.code else None
+        self.lang = artefact_language(art)
+        self.code = self.lang is not None
+        self.lits = literals(art.text, self.lang) if self.code else None
         self._tables: dict[tuple[int, int], bool] = {}
 
     def context(self, i: int) -> str:
@@ -193,13 +194,14 @@ def _fence_spans(art) -> list[tuple[int, int]]:
     from ..extractors.markdown import fences
     from ..kinds import LANGUAGES
 
-    return [(s, e) for _n, lang, _i, s, e, _o in fences(art.text) if LANGUAGES.get(lang) in CODE_KINDS]
+    return [(s, e) for _n, lang, _i, s, e, _o in fences(art.text)
+            if LANGUAGES.get(lang) in CODE_KINDS or lang in FENCE_EXT]
 
 
 @detector("invisible-unicode", SIGNALS, non_ascii=True)
 def detect_invisible(art, ctx):
     text = art.text
-    if art.kind == "javascript" and ("\u2028" in text or "\u2029" in text):
+    if artefact_language(art) == "javascript" and ("\u2028" in text or "\u2029" in text):
         _line_separators(art, ctx)
     if not cp.has_carrier(text):
         return
