@@ -384,9 +384,12 @@ def _scheme(spec: tuple) -> tuple[str, int]:
     return f"{names}, unpadded character codes, {_u(ord(sep))} for a space", len(assign)
 
 
-def decode_symbols(symbols: str, channel: str = "zero-width") -> Decoding | None:
+def decode_symbols(symbols: str, channel: str = "zero-width", bytes_only: bool = False) -> Decoding | None:
     """The best reading of a run of invisible symbols as a code, or None when it has one symbol,
-    too many kinds of symbol to be a code we know, or too few symbols."""
+    too many kinds of symbol to be a code we know, or too few symbols.  `bytes_only` keeps to
+    byte and 7-bit readings: for channels whose symbols also occur by accident (whitespace,
+    look-alike letters), where every known tool writes bytes and 16-bit readings of noise too
+    often look like CJK text."""
     seq = symbols[:MAX_SYMBOLS]
     alphabet = list(dict.fromkeys(seq))
     k_all = len(alphabet)
@@ -412,10 +415,12 @@ def decode_symbols(symbols: str, channel: str = "zero-width") -> Decoding | None
             padded = alpha + [None] * (k - len(alpha))
             for assign in _assignments(padded):
                 for width, unit in _widths(k):
+                    if bytes_only and unit == "utf16":
+                        continue
                     if len(body) >= width:
                         specs.append(("fixed", frame, body, assign, width, unit, True))
                         specs.append(("fixed", frame, body, assign, width, unit, False))
-    if 3 <= k_all <= 6:
+    if 3 <= k_all <= 6 and not bytes_only:
         for sep in alphabet:
             if sum(1 for p in seq.split(sep) if p) < 2:
                 continue

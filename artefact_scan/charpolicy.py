@@ -285,10 +285,18 @@ def _single_selector(text: str, i: int) -> bool:
     return i + 1 >= len(text) or not _is_selector(ord(text[i + 1]))
 
 
+def _near_undecodable(text: str, i: int) -> bool:
+    """Next to bytes that were not valid UTF-8 (kept as lone surrogates): a legacy encoding
+    read as UTF-8 turns byte pairs into stray soft hyphens and joiners, not hidden marks."""
+    return any(0xDC80 <= ord(c) <= 0xDCFF for c in text[max(0, i - 2):i + 3])
+
+
 def explained(text: str, i: int) -> bool:
     """Whether the carrier at `text[i]` is explained by its context (see module docstring)."""
     cp = ord(text[i])
     n = len(text)
+    if _near_undecodable(text, i) and not _is_carrier_at(text, i - 1) and not _is_carrier_at(text, i + 1):
+        return True  # a single one; a run next to a broken byte is still judged
     if cp == BOM:
         # at the start of the text, or of a line where files were concatenated
         return i == 0 or (text[i - 1] == "\n" and not _is_carrier_at(text, i + 1))
@@ -302,6 +310,9 @@ def explained(text: str, i: int) -> bool:
         # a line-break opportunity between words of a script written without spaces
         return _is(_NO_SPACE_SCRIPT, text, i - 1) and _is(_NO_SPACE_SCRIPT, text, i + 1)
     if cp in (VS15, VS16):
+        lone = not (i > 0 and _is_selector(ord(text[i - 1]))) and not (i + 1 < n and _is_selector(ord(text[i + 1])))
+        if lone and any(not c.isascii() and _EMOJI.match(c) for c in text[max(0, i - 3):i + 4] if c != text[i]):
+            return True  # a presentation selector that slipped beside its emoji: one bit at most
         if not _single_selector(text, i):
             return False
         base = text[i - 1]

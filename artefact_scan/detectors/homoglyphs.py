@@ -152,6 +152,8 @@ def _prose(art, ctx, inside=None) -> None:
     by_line: dict[int, list[tuple[int, str, list[str]]]] = {}
     for a, b in _tokens(text, _LOOKALIKE, _WORD_CHAR):
         w = text[a:b]
+        if _misdecoded(text, a, b):
+            continue
         mixed = cf.disguised_word(w)
         if mixed:
             if inside is not None and (inside() is None or inside().at(a) is None):
@@ -168,6 +170,12 @@ def _prose(art, ctx, inside=None) -> None:
         chars = [c for _o, _w, mixed in items for c in mixed]
         ctx.signal(art, "hm.homoglyph-word", s, e, words=", ".join(w for _o, w, _m in items[:5]),
                    count=len(items), chars=cf.describe(chars))
+
+
+def _misdecoded(text: str, a: int, b: int) -> bool:
+    """Next to bytes that were not valid UTF-8: a legacy encoding read as UTF-8 produces stray
+    Cyrillic and Greek letters, not a disguise."""
+    return any(0xDC80 <= ord(c) <= 0xDCFF for c in text[max(0, a - 2):a] + text[b:b + 2])
 
 
 def _decode_paragraphs(art, ctx, by_line) -> list[tuple[int, int]]:
@@ -203,7 +211,7 @@ def _decode_paragraphs(art, ctx, by_line) -> list[tuple[int, int]]:
         # before the first swap (a byte's first bit is often 0)
         best = None
         for start in dict.fromkeys(line_starts + [max(0, first_bit - j) for j in range(8)]):
-            dec = decode_symbols("".join(bits[start:]), "homoglyph")
+            dec = decode_symbols("".join(bits[start:]), "homoglyph", bytes_only=True)
             if dec is not None and (best is None or dec.score > best.score):
                 best = dec
         dec = best

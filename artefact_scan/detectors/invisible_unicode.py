@@ -34,6 +34,7 @@ Signals (data keys in brackets, all usable as message placeholders):
 from __future__ import annotations
 
 import math
+import unicodedata
 
 import regex
 
@@ -51,6 +52,8 @@ MAX_RUNS = 2000  # runs judged per artefact; beyond that they are counted in one
 MAX_DECODES = 200  # decoder calls per artefact (each bounded in its own right)
 MAX_BIDI_LINES = 1000  # lines with bidi controls reported per artefact
 TABLE_CHARS = 100  # distinct non-ASCII characters that make a literal or line a character table
+LONG_STRING = 120  # a string literal longer than this is text (a docstring), not a key or name
+CHARDATA_CHARS, CHARDATA_SCRIPTS = 300, 12  # what makes a file character data (see _Where)
 
 SIGNALS = ("hm.tag-run", "hm.vs-payload", "hm.plane14-payload", "hm.zero-width-code",
            "hm.invisible-payload", "hm.invisible-chars", "hm.invisible-identifier",
@@ -93,6 +96,12 @@ def _decode(chars: str) -> tuple[str, Decoding | None]:
     channel = fams.pop() if len(fams) == 1 else "zero-width"
     dec = decode_symbols(chars, channel)
     return "hm.zero-width-code", sneaky_bits_label(dec) if dec else None
+
+
+def _tag_text(name: str, dec: Decoding) -> bool:
+    """Tag characters are reported with whatever they spell once they spell two characters:
+    nothing but a flag uses them, so even unreadable tag text is hidden text."""
+    return name == "hm.tag-run" and len(dec.text.strip()) >= 2
 
 
 def _capacity(chars: str) -> int:
@@ -141,15 +150,32 @@ class _Where:
         self.code = self.lang is not None
         self.lits = literals(art.text, self.lang) if self.code else None
         self._tables: dict[tuple[int, int], bool] = {}
+        self._chardata: bool | None = None
+
+    @property
+    def chardata(self) -> bool:
+        """A file of character data (a Unicode or IDNA conformance test, a font's coverage
+        list): hundreds of distinct characters from many scripts.  Stray carriers there are
+        test cases, and codes are accepted only when they read clearly."""
+        if self._chardata is None:
+            wide = {c for c in self.text[:2000000] if ord(c) > 127} if not self.text.isascii() else set()
+            self._chardata = len(wide) >= CHARDATA_CHARS and len({_bucket(c) for c in wide}) >= CHARDATA_SCRIPTS
+        return self._chardata
 
     def context(self, i: int) -> str:
+        if self.chardata:
+            return "character-table"
         if not self.code:
             ls, le = self._line(i)
             return "character-table" if self._table(ls, le) else "prose"
         span = self.lits.at(i) if self.lits else None
         if span is None:
             return "code"
-        return "character-table" if self._table(span.start, span.end) else span.what
+        if self._table(span.start, span.end):
+            return "character-table"
+        if span.what == "string" and span.end - span.start > LONG_STRING:
+            return "long-string"  # a docstring or message: read as prose, not compared
+        return span.what
 
     def _line(self, i: int) -> tuple[int, int]:
         s = self.text.rfind("\n", 0, i) + 1
@@ -163,7 +189,7 @@ class _Where:
         key = (s, e)
         if key not in self._tables:
             chunk = self.text[s:min(e, s + 50000)]
-            self._tables[key] = not chunk.isascii() and len({c for c in chunk if ord(c) > 127}) >= TABLE_CHARS
+            self._tables[key] = not chunk.isascii() and _is_table(chunk)
         return self._tables[key]
 
     def identifier(self, s: int, e: int) -> tuple[int, int] | None:
@@ -185,6 +211,26 @@ class _Where:
         if token[:1].isdigit():
             return None
         return a, b
+
+
+def _bucket(c: str) -> str:
+    try:
+        return unicodedata.name(c).split(" ", 1)[0]
+    except ValueError:
+        return "?"
+
+
+def _is_table(chunk: str) -> bool:
+    """Many distinct non-ASCII characters, or a good share of them in code-point order
+    ("¡¢£¤¥…", a code page's character map): a table of characters, not text."""
+    wide = [c for c in chunk if ord(c) > 127]
+    distinct = len(set(wide))
+    if distinct >= TABLE_CHARS:
+        return True
+    if distinct < 24:
+        return False
+    steps = sum(1 for a, b in zip(chunk, chunk[1:]) if ord(a) > 127 and ord(b) == ord(a) + 1)
+    return steps >= 0.25 * len(wide)
 
 
 def _fence_spans(art) -> list[tuple[int, int]]:
@@ -241,11 +287,11 @@ def _carriers(art, ctx, pos: list[int], where: _Where) -> None:
         _identifiers(art, ctx, identifiers)
     strays: list[tuple[int, int]] = []
     for block in _blocks(runs, text, art.kind):
-        if len(block) > 1 and budget[0] > 0:
+        if len(block) > 1 and budget[0] > 0 and not where.chardata:
             chars = "".join(text[s:e] for s, e in block)
             budget[0] -= 1
             name, dec = _decode(chars)
-            if dec is not None and (dec.score >= ACCEPT or name == "hm.tag-run"):
+            if dec is not None and (dec.score >= ACCEPT or _tag_text(name, dec)):
                 _payload(art, ctx, name, dec, block[0][0], block[-1][1], chars, spread=len(block))
                 continue
         for s, e in block:
@@ -259,11 +305,11 @@ def _run(art, ctx, s: int, e: int, where: _Where, budget: list[int]) -> bool:
     text = art.text
     chars = text[s:e]
     cap = _capacity(chars)
-    tags = any(_is_tag(ord(c)) for c in chars)
-    if (len(chars) >= 2 or tags) and budget[0] > 0:
+    if len(chars) >= 2 and budget[0] > 0:
         budget[0] -= 1
         name, dec = _decode(chars)
-        if dec is not None and (dec.score >= ACCEPT or name == "hm.tag-run"):
+        need = ACCEPT + 0.15 if where.chardata else ACCEPT
+        if dec is not None and (dec.score >= need or _tag_text(name, dec)):
             _payload(art, ctx, name, dec, s, e, chars)
             return True
     if cap < PAYLOAD_BITS:
@@ -366,7 +412,7 @@ def _bidi(art, ctx, where: _Where, skip) -> None:
                 ctx.signal(art, "hm.bidi-code", first, first + 1, reason="; ".join(dict.fromkeys(reasons)),
                            ranges=cp.ranges_of(chars), count=len(offs),
                            context=where.context(first), logical=_logical(text[ls:le]))
-        else:
+        elif not where.chardata:  # conformance test data lists bidi controls on purpose
             if overrides:
                 reasons.append("an override (LRO/RLO) reverses the text a reader sees")
             if reasons:

@@ -37,6 +37,11 @@ _TYPO_BEFORE = set(";:!?\u00bb%\u20ac\u203a)]\u2014\u2013")
 _TYPO_AFTER = set("\u00ab\u2039([\u2014\u2013")
 
 
+def _wants(art) -> bool:
+    # printable strings of a binary file have arbitrary whitespace: not a text anyone wrote
+    return art.kind != "strings" and (_has_trailing(art.text) or _has_variants(art))
+
+
 def _has_trailing(text: str) -> bool:
     # every code here needs a tab somewhere; most files have none, and that test is cheapest
     return "\t" in text and ("\t\n" in text or "\t\r\n" in text or " \n" in text)
@@ -54,7 +59,7 @@ def _has_variants(art) -> bool:
 
 
 @detector("whitespace-codes", ("hm.whitespace-code", "hm.space-variant-code", "hm.invisible-payload"),
-          prefilter=lambda art: _has_trailing(art.text) or _has_variants(art))
+          prefilter=_wants)
 def detect_whitespace_codes(art, ctx):
     text = art.text
     if _has_trailing(text):
@@ -127,6 +132,8 @@ def _snow_shaped(text: str, runs: list[tuple[int, int]]) -> bool:
     """SNOW writes long trailing runs (it pads towards the line length) whose tab-separated
     groups hold 0-7 spaces, mostly several; tab-separated columns and editor leftovers are
     short runs of tabs with the odd space."""
+    # lines that are only whitespace are indentation an editor left, not SNOW's padding
+    runs = [(s, e) for s, e in runs if s > 0 and text[s - 1] != "\n"]
     groups = [len(g) for s, e in runs for g in text[s:e].split("\t")[1:]]
     long_runs = sum(1 for s, e in runs if e - s >= 6)
     if not groups or long_runs < 4:
@@ -150,13 +157,13 @@ def _trailing(art, ctx) -> None:
                                "after a first marker tab", score(t), nbits), runs))
     chars = "".join(text[s:e] for s, e in runs)
     if " " in chars and "\t" in chars and len(chars) >= 16:
-        dec = decode_symbols(chars, "trailing space/tab")
+        dec = decode_symbols(chars, "trailing space/tab", bytes_only=True)
         if dec is not None:
             dec.scheme = dec.scheme.replace("U+0020", "space").replace("U+0009", "tab")
             cands.append((dec, runs))
     lasts = "".join(text[e - 1] for _s, e in runs)
     if " " in lasts and "\t" in lasts and len(lasts) >= 16:
-        dec = decode_symbols(lasts, "one trailing character per line,")
+        dec = decode_symbols(lasts, "one trailing character per line,", bytes_only=True)
         if dec is not None:
             dec.scheme = dec.scheme.replace("U+0020", "space").replace("U+0009", "tab")
             cands.append((dec, runs))
@@ -237,7 +244,7 @@ def _paragraph(art, ctx, p0: int, p1: int) -> None:
     cands = []
     for start in dict.fromkeys([0] + [max(0, k0 - j) for j in range(8)]):
         pos = [i for i in slots[start:] if i <= last] + tail
-        dec = decode_symbols("".join(text[i] for i in pos), "space-variant")
+        dec = decode_symbols("".join(text[i] for i in pos), "space-variant", bytes_only=True)
         if dec is not None:
             cands.append((dec, pos))
     good = [c for c in cands if c[0].score >= ACCEPT and c[0].text.strip()]
