@@ -228,6 +228,9 @@ class Engine:
         if art is not root:
             cl, cc = art.index.position(anchor.start)
             origin = origin + art.origin + (f"line {cl} column {cc}",)
+        if isinstance(anchor.data.get("chain"), str):
+            # a decoder names the way from the carrier to the payload it shows in `decoded`
+            origin = origin + (anchor.data["chain"],)
         data = dict(anchor.data)
         data.setdefault("match", art.text[anchor.start:anchor.end][:200])
         data.setdefault("count", hit.count)

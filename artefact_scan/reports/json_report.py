@@ -5,6 +5,7 @@ import json
 import re
 
 from .. import __version__
+from ..charpolicy import unicode_version
 from ..model import CATEGORIES
 from . import renderer
 
@@ -60,7 +61,8 @@ def summary_dict(result) -> dict:
 
 def document(result, group_by: str | None = None) -> dict:
     doc = {
-        "tool": {"name": "artefact-scan", "version": __version__},
+        "tool": {"name": "artefact-scan", "version": __version__,
+                 "unicode_version": unicode_version()},  # addition: the character policy's data
         "findings": [finding_dict(f) for f in result.findings],
         "errors": [{"path": clean(e.path), "message": clean(e.message),
                     "origin": [clean(o) for o in e.origin]} for e in result.errors],

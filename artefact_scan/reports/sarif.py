@@ -11,6 +11,7 @@ import sys
 from urllib.parse import quote
 
 from .. import __version__
+from ..charpolicy import unicode_version
 from ..docs import rule_markdown
 from ..escape import one_line
 from .json_report import clean
@@ -238,6 +239,8 @@ def render(result, **kw) -> str:
             "tool": {"driver": {
                 "name": "artefact-scan", "version": __version__, "semanticVersion": __version__,
                 "rules": [rule_descriptor(r) for r in rules],
+                # the Unicode data the character policy was built from (additive)
+                "properties": {"unicode_version": unicode_version()},
             }},
             "automationDetails": {"id": "artefact-scan/"},
             "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notes}],
