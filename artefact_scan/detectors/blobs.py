@@ -14,7 +14,8 @@ reported: they are data until something decodes them.
 
 Signals:
   hm.blob-text      data: codec (chain such as "base64+gzip"), layers, decoded, what, says, chars
-  hm.blob-short     the same span when the text is short (a word or two): lowers severity
+  hm.blob-short     the same span when the blob is probably benign (lowers severity): the text is
+                    short, is data (JSON/XML), is shown in clear nearby, or is a MIME attachment
   hm.charcode-text  char-code arrays (String.fromCharCode, chr() chains, byte lists) and
                     \\xNN / \\uNNNN / octal escape runs that spell text
   hm.rot13-text     lines that read as English only after ROT13
@@ -35,6 +36,8 @@ TEXT_SCORE = 0.6
 _CAND = re.compile(r"[A-Za-z0-9+/_-]{16,}={0,2}")
 _JOIN_GAP = re.compile(r"""[\s"'+,\\]{1,12}|\\n["']?\s*\+?\s*["']?""")
 _HEX = re.compile(r"[0-9a-fA-F]+")
+_HEXDIGITS = "0123456789abcdefABCDEF"
+_HEXDIGITS_EQ = _HEXDIGITS + "="
 _B32 = re.compile(r"[A-Z2-7]+=*")
 _B64STD = re.compile(r"[A-Za-z0-9+/]+=*")
 _B64URL = re.compile(r"[A-Za-z0-9_-]+=*")
@@ -77,6 +80,9 @@ _WHAT = {"python": "Python code", "javascript": "JavaScript code", "shell": "a s
 
 
 # -- decoding ---------------------------------------------------------------------------------
+_COMPRESSED_FIRST = frozenset(b"\x1f\x78BZ\xfd")
+
+
 def _decompress(data: bytes) -> tuple[str, bytes] | None:
     import bz2
     import lzma
@@ -106,21 +112,23 @@ def decode_one(s: str) -> list[tuple[str, bytes]]:
     out = []
     n = len(s)
     body = s.rstrip("=")
-    if n >= MIN_BLOB and n % 2 == 0 and _HEX.fullmatch(s):
+    if body.islower() and not body.strip(_HEXDIGITS):
+        pass  # lower-case hex: decoded below
+    elif body.islower() or body.isupper() and not any(c in "234567" for c in body):
+        return out  # identifiers and constants: base64 needs both cases, base32 its digits
+    if n >= MIN_BLOB and n % 2 == 0 and not s.strip(_HEXDIGITS):
         try:
             out.append(("hex", bytes.fromhex(s)))
         except ValueError:
             pass
         return out  # hex is also valid base64; hex wins (hashes, SHAs)
-    if len(body) >= MIN_BLOB and _B32.fullmatch(s) and any(c.isdigit() for c in body):
+    if len(body) >= MIN_BLOB and body.isupper() and _B32.fullmatch(s) and any(c in "234567" for c in body):
         pad = "=" * (-len(body) % 8)
         try:
             out.append(("base32", base64.b32decode(body + pad)))
         except (binascii.Error, ValueError):
             pass
-    upper = any("A" <= c <= "Z" for c in body)
-    lower = any("a" <= c <= "z" for c in body)
-    if not (upper and lower) or len(body) % 4 == 1:
+    if body.islower() or body.isupper() or len(body) % 4 == 1:
         return out
     pad = "=" * (-len(body) % 4)
     if _B64STD.fullmatch(s):
@@ -137,12 +145,15 @@ def decode_one(s: str) -> list[tuple[str, bytes]]:
 
 
 def _as_text(data: bytes) -> str | None:
-    if not data or any(data.startswith(m) for m in _BINARY_MAGIC):
+    if not data:
         return None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         return None
+    if data[0] < 0x20 or data[0] > 0x7E:
+        if any(data.startswith(m) for m in _BINARY_MAGIC):
+            return None
     if text.startswith("\ufeff"):
         text = text[1:]
     return text
@@ -168,7 +179,7 @@ def decode_chain(s: str, depth: int = 0) -> tuple[list[str], str | bytes] | None
     for codec, data in decode_one(s):
         if len(data) < 6:
             continue
-        dec = _decompress(data)
+        dec = _decompress(data) if data[0] in _COMPRESSED_FIRST else None
         if dec is not None:
             name, raw = dec
             text = _as_text(raw)
@@ -197,43 +208,71 @@ def _spans(pattern: re.Pattern, text: str, literal: str) -> list[tuple[int, int]
     return [m.span() for m in pattern.finditer(text)][:1000]
 
 
+_B64_BYTES = bytes(ord("a") if (chr(c).isascii() and (chr(c).isalnum() or chr(c) in "+/_-=")) else ord(" ")
+                   for c in range(256))
+
+
+def _runs(text: str):
+    """(start, end) of runs of MIN_BLOB+ base64/base32/hex characters.  Mapping the text to bytes
+    (one byte per character) and searching for a fixed string runs at memory speed, several times
+    faster than a character-class regex, which pays per position."""
+    bb = text.encode("latin-1", "replace").translate(_B64_BYTES)
+    needle = b"a" * MIN_BLOB
+    i = bb.find(needle)
+    n = len(bb)
+    while i >= 0:
+        j = bb.find(b" ", i + MIN_BLOB)
+        j = n if j < 0 else j
+        yield i, j
+        if j >= n:
+            return
+        i = bb.find(needle, j)
+
+
 def _candidates(text: str):
     """Yield (start, end, string) of blob candidates, wrapped lines joined."""
-    pem = _spans(_PEM, text, "-----BEGIN ")
-    jwt = _spans(_JWT, text, "eyJ")
     group: list[tuple[int, int]] = []
 
     def flush():
-        if not group:
-            return None
         s, e = group[0][0], group[-1][1]
-        joined = "".join(text[a:b] for a, b in group)
-        return s, e, joined
+        return s, e, (text[s:e] if len(group) == 1 else "".join(text[a:b] for a, b in group))
 
     count = 0
-    for m in _CAND.finditer(text):
+    for r0, r1 in _runs(text):
+        run = text[r0:r1]
+        if run.islower() and run.strip(_HEXDIGITS_EQ):
+            continue  # snake_case and lower-case words: base64 text needs both cases, base32 upper
+        if "=" in run[:-2] or not run.isascii():
+            m = _CAND.search(text, r0, r1)  # '=' inside, or a non-ASCII letter mapped to '?'
+            if m is None:
+                continue
+            r0, r1 = m.span()
         count += 1
         if count > MAX_CANDIDATES:
             break
-        s, e = m.span()
-        if pem and any(a <= s < b for a, b in pem):
-            continue
-        if jwt and any(a <= s < b for a, b in jwt):
-            continue
         if group:
             ps, pe = group[-1]
-            gap = text[pe:s]
-            if (pe - ps) % 4 == 0 and (pe - ps) >= 40 and _JOIN_GAP.fullmatch(gap) and "=" not in text[ps:pe]:
-                group.append((s, e))
+            if (pe - ps) % 4 == 0 and (pe - ps) >= 40 and _JOIN_GAP.fullmatch(text, pe, r0) \
+                    and "=" not in text[ps:pe]:
+                group.append((r0, r1))
                 continue
-            out = flush()
-            group = []
-            if out:
-                yield out
-        group = [(s, e)]
-    out = flush()
-    if out:
-        yield out
+            yield flush()
+        group = [(r0, r1)]
+    if group:
+        yield flush()
+
+
+class _Structures:
+    """PEM blocks and JWTs of a text, found only when a candidate needs the answer."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self._spans: list[tuple[int, int]] | None = None
+
+    def inside(self, pos: int) -> bool:
+        if self._spans is None:
+            self._spans = _spans(_PEM, self.text, "-----BEGIN ") + _spans(_JWT, self.text, "eyJ")
+        return any(a <= pos < b for a, b in self._spans)
 
 
 def _skip_context(text: str, s: int, cand: str) -> bool:
@@ -259,21 +298,48 @@ def _blob_layers(art) -> int:
     return n
 
 
+def _compiled_cache(art) -> bool:
+    """Printable strings of compiled caches (__pycache__/*.pyc) repeat their source file."""
+    name = art.root().name.replace("\\", "/")
+    return art.kind == "strings" and (name.endswith((".pyc", ".pyo")) or "/__pycache__/" in "/" + name)
+
+
+def _mitigation(art, s: int, e: int, decoded: str, kind: str, said: str) -> str:
+    """Why a decoded blob is probably benign (lowers the severity), or ""."""
+    if said:
+        return ""
+    if len(decoded.strip()) < 20 or len(decoded.split()) < 3:
+        return "a short decoded text"
+    if kind in ("json", "xml", "html") or decoded.lstrip().startswith(("<svg", "<?xml", "{", "[")):
+        return "decoded data (JSON/XML), not prose"
+    text = art.text
+    probe = " ".join(decoded.split())[:48]
+    if len(probe) >= 16:
+        near = " ".join(text[max(0, s - 3000):min(len(text), e + 3000)].split())
+        if probe in near:
+            return "the decoded text is also shown in clear nearby"
+    if _MIME_PART.search(text, max(0, s - 400), s):
+        return "a MIME attachment (Content-Transfer-Encoding: base64)"
+    return ""
+
+
+_MIME_PART = re.compile(r"(?i)content-transfer-encoding:\s*base64\s*$", re.M)
+
+
 @detector("encoded-blobs", ("hm.blob-text", "hm.blob-short"))
 def detect_blobs(art, ctx):
     from . import notes
 
     text = art.text
-    if len(text) < MIN_BLOB or _blob_layers(art) >= MAX_LAYERS:
+    if len(text) < MIN_BLOB or _blob_layers(art) >= MAX_LAYERS or _compiled_cache(art):
         return
     made = 0
+    structures = _Structures(text)
     for s, e, cand in _candidates(text):
         if len(cand) > 4 * MAX_DECOMPRESSED:
             continue
-        if _skip_context(text, s, cand):
-            continue
         res = decode_chain(cand)
-        if res is None:
+        if res is None or _skip_context(text, s, cand) or structures.inside(s):
             continue
         chain, payload = res
         codec = "+".join(chain)
@@ -298,12 +364,12 @@ def detect_blobs(art, ctx):
             child = ctx.child(art, decoded, label=label, kind=kind, name=art.name + ".decoded",
                               span=(s, e), decoded_from=codec, meta=meta)
         said = notes.says(decoded)
-        short = len(decoded.strip()) < 20 or len(decoded.split()) < 3
         ctx.signal(art, "hm.blob-text", s, e, codec=codec, layers=len(chain), decoded=decoded[:2000],
                    what=what, says=f" ({said})" if said else "", chars=len(cand),
                    label=f"a {codec} blob that decodes to {what}")
-        if short:
-            ctx.signal(art, "hm.blob-short", s, e, label="a short decoded text")
+        why = _mitigation(art, s, e, decoded, child.kind if child is not None else "text", said)
+        if why:
+            ctx.signal(art, "hm.blob-short", s, e, label=why)
         made += 1
         if made >= MAX_CHILDREN:
             ctx.error(art, f"more than {MAX_CHILDREN} decodable blobs; the rest not decoded")
@@ -313,10 +379,40 @@ def detect_blobs(art, ctx):
 # -- character codes and escapes -----------------------------------------------------------------
 _NUM = r"(?:0x[0-9a-fA-F]{1,2}|\d{1,3})"
 _CODE_LIST = re.compile(r"[\[({]\s*(" + _NUM + r"(?:\s*,\s*" + _NUM + r"){5,})\s*,?\s*[\])}]")
-_CHR_CHAIN = re.compile(r"(?:\b(?:chr|String\.fromCharCode|char)\s*\(\s*" + _NUM + r"\s*\)\s*(?:\+|\.|,|&)?\s*){6,}")
-_ESC_RUN = re.compile(r"(?:\\x[0-9a-fA-F]{2}|\\u00[0-9a-fA-F]{2}|\\u\{[0-9a-fA-F]{1,6}\}|\\[0-3][0-7]{2}|%[0-9a-fA-F]{2}){8,}")
+_CHR_CHAIN = re.compile(r"(?:(?:chr|String\.fromCharCode|Chr|ChrW)\s*\(\s*" + _NUM + r"\s*\)\s*(?:\+|\.|,|&)?\s*){6,}")
+# Runs start with a literal, so the scan jumps between occurrences of it (fast) instead of trying
+# an alternation at every position (slow); each is tried only when its literal occurs 8 times.
+_ESC_STARTS = (("\\x", re.compile(r"\\x[0-9a-fA-F]{2}(?:\\x[0-9a-fA-F]{2}|\\u00[0-9a-fA-F]{2}|\\[0-3][0-7]{2}){7,}")),
+               ("\\u", re.compile(r"\\u(?:00[0-9a-fA-F]{2}|\{[0-9a-fA-F]{1,6}\})(?:\\u(?:00[0-9a-fA-F]{2}|\{[0-9a-fA-F]{1,6}\})|\\x[0-9a-fA-F]{2}){7,}")),
+               ("\\", re.compile(r"\\[0-3][0-7]{2}(?:\\[0-3][0-7]{2}|\\x[0-9a-fA-F]{2}){7,}")),
+               ("%", re.compile(r"%[0-9a-fA-F]{2}(?:%[0-9a-fA-F]{2}){7,}")))
 _CONSUMER = re.compile(r"(?i)fromcharcode|\bchr\b|\bbytes\s*\(|\bbytearray\s*\(|\bbuffer\.from|\bstring\s*\(|\bpack\s*\(|uint8array|\bdecode\s*\(|\bmap\s*\(")
 _NUMS = re.compile(_NUM)
+
+
+_CONSUMERS = ("fromcharcode", "chr", "bytes(", "bytearray(", "buffer.from", "uint8array")
+
+
+def _near_hits(low: str, literals, cap: int = 500) -> list[tuple[int, str]]:
+    hits = []
+    for lit in literals:
+        i = low.find(lit)
+        while i >= 0 and len(hits) < cap:
+            hits.append((i, lit))
+            i = low.find(lit, i + len(lit))
+    return hits
+
+
+def _merge(hits: list[int], pad: int, n: int) -> list[tuple[int, int]]:
+    """Merged spans of `pad` characters around the positions."""
+    out: list[list[int]] = []
+    for h in sorted(hits):
+        a, b = max(0, h - pad), min(n, h + pad)
+        if out and a <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], b)
+        else:
+            out.append([a, b])
+    return [(a, b) for a, b in out]
 
 
 def _num(tok: str) -> int:
@@ -365,18 +461,30 @@ def _unescape_run(run: str) -> str | None:
         return None
 
 
-@detector("char-codes", ("hm.charcode-text",),
-          literals=("fromcharcode", "chr", "bytes", "bytearray", "buffer.from", "uint8array", "\\x",
-                    "\\u", "\\1", "\\0", "\\2", "\\3", "%", "pack", "char"))
+@detector("char-codes", ("hm.charcode-text",), literals=("\\", "%", "chr", "fromcharcode", "bytes(",
+                                                         "bytearray(", "buffer.from", "uint8array"))
 def detect_charcodes(art, ctx):
     from ..plaintext import score
     from . import notes
 
+    if _compiled_cache(art):
+        return
     text = art.text
     found = []
     low = art.lower
-    if "\\" in text or "%" in text:
-        for m in _ESC_RUN.finditer(text):
+    esc = []
+    nb = text.count("\\", 0, 1 << 22) if "\\" in text else 0
+    npc = text.count("%", 0, 1 << 22) if "%" in text else 0
+    for lit, pat in _ESC_STARTS:
+        if (npc if lit == "%" else nb) >= 8:
+            esc.extend(pat.finditer(text))
+    if esc:
+        esc.sort(key=lambda m: m.start())
+        last = -1
+        for m in esc:
+            if m.start() < last:
+                continue
+            last = m.end()
             run = m.group()
             if run.startswith("%"):
                 # percent-encoding that encodes plain letters is obfuscation, not URL escaping
@@ -386,20 +494,22 @@ def detect_charcodes(art, ctx):
             found.append((m.start(), m.end(), "escapes", _unescape_run(run)))
             if len(found) > 500:
                 break
-    if any(k in low for k in ("fromcharcode", "chr", "char")):
-        for m in _CHR_CHAIN.finditer(text):
-            codes = [_num(t) for t in _NUMS.findall(re.sub(r"(?i)fromcharcode|chr|char", " ", m.group()))]
+    consumers = _near_hits(low, _CONSUMERS)
+    chr_hits = [h for h, lit in consumers if lit in ("chr", "fromcharcode")]
+    for s0, e0 in _merge(chr_hits, 400, len(text)):
+        for m in _CHR_CHAIN.finditer(text, s0, e0):
+            codes = [_num(t) for t in _NUMS.findall(re.sub(r"(?i)fromcharcode|chrw?", " ", m.group()))]
             found.append((m.start(), m.end(), "chr() chain", _codes_text(codes)))
-    if "," in text and any(k in low for k in ("fromcharcode", "chr", "bytes", "bytearray", "buffer.from",
-                                               "uint8array", "pack", "decode", "map(")):
-        for m in _CODE_LIST.finditer(text):
-            ctxt = text[max(0, m.start() - 120):min(len(text), m.end() + 120)]
-            if not _CONSUMER.search(ctxt):
-                continue
-            codes = [_num(t) for t in _NUMS.findall(m.group(1))]
-            found.append((m.start(), m.end(), "character-code array", _codes_text(codes)))
-            if len(found) > 1000:
-                break
+    if consumers and "," in text:
+        for s0, e0 in _merge([h for h, _lit in consumers], 1500, len(text)):
+            for m in _CODE_LIST.finditer(text, s0, e0):
+                ctxt = text[max(0, m.start() - 120):min(len(text), m.end() + 120)]
+                if not _CONSUMER.search(ctxt):
+                    continue
+                codes = [_num(t) for t in _NUMS.findall(m.group(1))]
+                found.append((m.start(), m.end(), "character-code array", _codes_text(codes)))
+                if len(found) > 1000:
+                    break
     made = 0
     for s, e, form, decoded in found:
         if not decoded or len(decoded.strip()) < 6 or score(decoded) < TEXT_SCORE:
@@ -434,42 +544,79 @@ def _common_share(text: str) -> float:
     return sum(1 for w in words if w.lower() in COMMON) / len(words)
 
 
-@detector("rot13", ("hm.rot13-text",), literals=("gur ", "naq ", "lbh ", " bs ", " vf ", " gb "))
+_LETTERISH = re.compile(r"[A-Za-z' ,.;:!?-]")
+
+
+def _rot13_line(line: str) -> str | None:
+    """The rotated line when it reads as English only after rotation, else None."""
+    from ..plaintext import score
+
+    words = _WORDS.findall(line)
+    if len(words) < 4:
+        return None
+    body = line.strip()
+    if len(_LETTERISH.findall(body)) < 0.8 * len(body):
+        return None  # code or data, not a sentence
+    plain = line.translate(_ROT13)
+    before, after = _common_share(line), _common_share(plain)
+    if after < 0.3 or after < before + 0.2 or score(plain.strip()) < TEXT_SCORE:
+        return None
+    return plain
+
+
+@detector("rot13", ("hm.rot13-text",), literals=("gur ", " naq "))
 def detect_rot13(art, ctx):
-    """A line that reads as English only after ROT13 ("Gur cyna pbagvahrf" → "The plan continues")."""
+    """Lines that read as English only after ROT13 ("Gur cyna pbagvahrf" → "The plan continues");
+    consecutive such lines make one block."""
     from . import notes
 
+    if _compiled_cache(art):
+        return
     text = art.text
     low = art.lower
-    seen: set[int] = set()
-    made = 0
+    starts: set[int] = set()
     for lit in ("gur ", "naq ", "lbh ", " bs ", " vf ", " gb "):
         i = low.find(lit)
         hits = 0
-        while i >= 0 and hits < 200:
+        while i >= 0 and hits < 500:
             hits += 1
             ls = text.rfind("\n", 0, i) + 1
+            starts.add(ls)
             le = text.find("\n", i)
-            le = len(text) if le < 0 else le
+            if le < 0:
+                break
             i = low.find(lit, le)
-            if ls in seen:
+    blocks: list[list[int]] = []  # [start, end] of runs of ROT13 lines
+    for ls in sorted(starts):
+        le = text.find("\n", ls)
+        le = len(text) if le < 0 else le
+        if _rot13_line(text[ls:le]) is None:
+            continue
+        if blocks:
+            gap = text[blocks[-1][1]:ls]
+            if gap.count("\n") <= 2 and not gap.strip() or _rot13_line_block_gap(text, blocks[-1][1], ls):
+                blocks[-1][1] = le
                 continue
-            seen.add(ls)
-            line = text[ls:le]
-            if len(_WORDS.findall(line)) < 4:
-                continue
-            plain = line.translate(_ROT13)
-            before, after = _common_share(line), _common_share(plain)
-            if after < 0.3 or after < before + 0.2:
-                continue
-            stripped = plain.strip()
-            off = len(line) - len(line.lstrip())
-            said = notes.says(plain)
-            ln = art.index.position(ls)[0]
-            ctx.child(art, stripped, label=f"ROT13 at line {ln}", kind="text", name=art.name + ".decoded",
-                      span=(ls + off, le), decoded_from="rot13", meta={"place": "ROT13 text", "blob": True})
-            ctx.signal(art, "hm.rot13-text", ls + off, le, decoded=stripped[:2000],
-                       says=f" ({said})" if said else "", label="a line that reads only after ROT13")
-            made += 1
-            if made >= MAX_CHILDREN:
-                return
+        blocks.append([ls, le])
+    for made, (bs, be) in enumerate(blocks):
+        if made >= MAX_CHILDREN:
+            return
+        raw = text[bs:be]
+        off = len(raw) - len(raw.lstrip())
+        plain = raw.translate(_ROT13).strip()
+        said = notes.says(plain)
+        ln = art.index.position(bs)[0]
+        ctx.child(art, plain, label=f"ROT13 at line {ln}", kind="text", name=art.name + ".decoded",
+                  span=(bs + off, be), decoded_from="rot13", meta={"place": "ROT13 text", "blob": True})
+        ctx.signal(art, "hm.rot13-text", bs + off, be, decoded=plain[:2000],
+                   says=f" ({said})" if said else "", label="text that reads only after ROT13")
+
+
+def _rot13_line_block_gap(text: str, end: int, start: int) -> bool:
+    """Lines between two ROT13 lines that belong to the same block: a few lines that read no
+    worse rotated (short ROT13 lines the line test could not confirm on their own)."""
+    between = text[end:start].strip("\n")
+    if not between.strip():
+        return True
+    lines = between.split("\n")
+    return len(lines) <= 6 and _common_share(between.translate(_ROT13)) >= _common_share(between)

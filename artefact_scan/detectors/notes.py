@@ -41,7 +41,7 @@ def _compile(pattern: str) -> re.Pattern:
     return re.compile(pattern.replace(r"\s+", _WS).replace(r"\s*", r"[^\S\n]*"))
 
 
-_LATER = r"(?:future|next|later|subsequent|following|fresh|new|coming)"
+_LATER = r"(?:future|next|later|subsequent)"
 _SELFNOUN = (r"(?:self|selves|me|you|us|instances?|incarnations?|iterations?|versions?|copies|copy"
              r"|sessions?|runs?|models?|agents?|assistants?|claudes?)")
 _SELF_OBJ = r"(?:me|myself|you|yourself|yourselves|us|ourselves)"
@@ -54,13 +54,16 @@ _ADDRESSEE = _compile(r"""(?ix)
   |(?P<label2>\bnote\s+to\s+(?:my)?self\b)
   |(?P<dear>\b(?:dear|hello|hi|hey)\s*,?\s+(?:future|next|later)[\s-]+""" + _SELFNOUN + r"""\b)
   |(?P<future>\bfuture[\s-]+(?:self|selves|me|you|us)\b)
-  |(?P<future2>\b(?:future|next|later|subsequent)\s+(?:instances?|incarnations?|iterations?|copies)\b
+  |(?P<future2>\b(?:future|next|later|subsequent)\s+(?:instances?|incarnations?)\b
         (?:\s+of\s+(?P<obj2>\w+(?:\s+\w+)?))?)
+  |(?P<future4>\b(?:future|next|later|subsequent)\s+(?:iterations?|copies|runs?|sessions?)\s+of\s+(?:me|myself|you|yourself|us|ourselves)\b)
   |(?P<future3>\b(?:future|next|later|subsequent)\s+versions?\s+of\s+(?P<obj3>me|myself|you|yourself|us|ourselves))
   |(?P<mine>\b(?:my|your|our)\s+(?:future|next|later|subsequent)\s+
         (?:self|selves|instances?|incarnations?|iterations?|copies|copy)\b)
   |(?P<succ>\b(?:my|your)\s+successors?\b)
-  |(?P<reading>\b(?:if|when|once|whenever)\s+you(?:'re|\s+are)?\s+(?:first\s+)?(?:read|reading|see|seeing|find|finding)\s+this\b)
+  |(?P<reading>\b(?:if|when|once|whenever)\s+you(?:'re|\s+are)?\s+(?:first\s+)?(?:read|reading)\s+this\b
+        (?!\s+(?:error|message|warning|exception|output|log|page|document|section|file|manual|guide|book|far|code|comment|and\s+are)\b)
+    |\b(?:if|when|once|whenever)\s+you(?:'re|\s+are)?\s+(?:first\s+)?(?:see|seeing|find|finding)\s+this\s*(?=[,:;\u2014]|-{1,2}\s))
   |(?P<wake>\b(?:when|once|if|after)\s+you\s+(?:wake\s+up|come\s+back\s+online|are\s+(?:restarted|reset|resumed|reloaded|respawned|re-?instantiated)|restart\s+next\s+time)\b)
   |(?P<memory>\byou\s+(?:won't|will\s+not|will\s+no\s+longer|don't|do\s+not|no\s+longer)\s+remember\s+
         (?:this|any\s+of\s+this|anything|what|our|the\s+previous|the\s+last|me)\b)
@@ -70,25 +73,30 @@ _ADDRESSEE = _compile(r"""(?ix)
         (?:model|agent|assistant|ai|llm|claude|instance|copy\s+of\s+me|version\s+of\s+me)\s*(?:[:,]|\breading\b|\bwho\b|\bthat\b))
   |(?P<whoever>\b(?:whoever|whichever\s+(?:instance|model|agent))\s+(?:reads|finds|picks\s+up)\s+this\s+next\b)
 """)
-ADDRESSEE_LITERALS = (
-    "future", "next instance", "next incarnation", "next iteration", "next copies", "successor",
-    "read this", "reading this", "see this", "seeing this", "find this", "finding this",
-    "wake up", "back online", "restarted", "reset", "resumed", "reloaded", "respawned",
-    "instantiated", "remember", "note to self", "note to myself", "later instance",
-    "subsequent instance", "subsequent iteration", "later iteration", "next version",
-    "later version", "subsequent version", "next model", "next agent", "next assistant",
-    "next claude", "next llm", "next ai", "next copy", "picks up this next", "reads this next",
-    "finds this next", "memory", "context", "conversation", "wiped", "to the next", "for the next",
-    "dear next", "hello next", "to my next", "for my next", "to my later", "later self",
-    "next self", "my next", "your next", "our next",
-)
-# what makes a literal occurrence worth running the addressee patterns (most are themselves)
-_ADDR_TRIGGER = re.compile(
-    r"future|next\s+(?:instance|incarnation|iteration|cop|version|model|agent|assistant|claude|llm|ai\b|self)"
-    r"|later\s+(?:instance|iteration|version|self)|subsequent\s+(?:instance|iteration|version)"
-    r"|successor|(?:read|reading|see|seeing|find|finding)\s+this|wake\s+up|back\s+online"
-    r"|restarted|reset|resumed|reloaded|respawned|instantiated|remember|note\s+to\s+(?:my)?self"
-    r"|wiped|cleared|erased|(?:my|your|our)\s+next|(?:reads|finds|picks\s+up)\s+this\s+next", re.I)
+# Where an address can start: a literal (found at memory speed in the lower-cased text) and an
+# anchored check at each occurrence ("next" must be followed by instance/session/model…, "this"
+# preceded by read/see/find…), so the address patterns run only on small regions around the few
+# real candidates.
+_AFTER_LATER = re.compile(r"[\s-]+(?:self|selves|me\b|you\b|us\b|instance|incarnation|iteration|cop|version|session"
+                          r"|run|model|agent|assistant|claude|llm|ai\b|gpt)")
+_AFTER_YOU = re.compile(
+    r"(?:\s+(?:wake\s+up|come\s+back\s+online|are\s+re|(?:won't|will\s+not|will\s+no\s+longer|don't|do\s+not"
+    r"|no\s+longer)\s+remember)|(?:'re|\s+are)?\s+(?:first\s+)?(?:read|reading|see|seeing|find|finding)\s+this"
+    r"|r\s+(?:memor|context|conversation))")
+_ADDR_CHECKS: dict[str, tuple[re.Pattern | None, re.Pattern | None]] = {
+    # literal: (pattern matched right after it, pattern searched in the 24 characters before it)
+    "future": (_AFTER_LATER, None),
+    "next": (_AFTER_LATER, None),
+    "later": (_AFTER_LATER, None),
+    "subsequent": (_AFTER_LATER, None),
+    "successor": (None, None),
+    "note to": (None, None),
+    "you": (_AFTER_YOU, None),
+    "whoever": (None, None),
+    "whichever": (None, None),
+}
+ADDRESSEE_LITERALS = tuple(_ADDR_CHECKS)
+_ADDR_PAD = 200
 
 # Third-person description and reporting: the address is described, not made.
 _REPORTING = re.compile(r"""(?ix)
@@ -214,15 +222,21 @@ _LICENCE_WORDS = re.compile(r"(?i)\b(?:copyright|licen[cs]e[ds]?|warranty|permis
 
 
 # -- helpers --------------------------------------------------------------------------------
-def _regions(low: str, literals, pad: int = 300, cap: int = 2000) -> list[tuple[int, int]]:
-    """Merged spans of `pad` characters around each occurrence of the literals (at most `cap`
-    occurrences in all, so a crafted file cannot make this quadratic)."""
+def _regions(low: str, checks=None, pad: int = _ADDR_PAD, cap: int = 2000) -> list[tuple[int, int]]:
+    """Merged spans of `pad` characters around each confirmed occurrence of a candidate literal
+    (at most `cap` occurrences per literal, so a crafted file cannot make this quadratic)."""
+    checks = checks or _ADDR_CHECKS
     hits = []
-    for lit in literals:
+    for lit, (after, before) in checks.items():
         i = low.find(lit)
-        while i >= 0 and len(hits) < cap:
-            hits.append(i)
-            i = low.find(lit, i + len(lit))
+        seen = 0
+        while i >= 0 and seen < cap:
+            seen += 1
+            end = i + len(lit)
+            if (after is None or after.match(low, end)) and \
+                    (before is None or before.search(low, max(0, i - 24), i)):
+                hits.append(i)
+            i = low.find(lit, end)
     if not hits:
         return []
     hits.sort()
@@ -400,9 +414,7 @@ def detect_addressee(art, ctx):
     skip = _comment_spans(art)
     seen = set()
     place = _place(art) if _unseen(art) else ""
-    for s0, e0 in _regions(low, ADDRESSEE_LITERALS):
-        if not _ADDR_TRIGGER.search(text, s0, e0):
-            continue
+    for s0, e0 in _regions(low):
         for m in _ADDRESSEE.finditer(text, s0, e0):
             if m.span() in seen or any(a <= m.start() < b for a, b in skip):
                 continue
@@ -488,6 +500,7 @@ def detect_context(art, ctx):
 
 
 MIN_PROSE_CHARS = 160
+_KEY_VALUE = re.compile(r"^\s*(?:-\s+)?[\w$@.-]{1,40}\s*:(?:\s|$)")
 MIN_PROSE_WORDS = 25
 
 
@@ -497,9 +510,17 @@ def detect_hidden_prose(art, ctx):
     from ..plaintext import score
 
     text = art.text
+    place = _place(art)
+    if place.startswith("JSON"):
+        return  # visible to anyone reading the JSON; only what it says matters (other rules)
     body = text.strip()
+    if place.startswith("attribute"):
+        body = max(body.split("\n"), key=len).strip()  # one child holds many short labels
     if len(body) < MIN_PROSE_CHARS:
         return
+    lines = [ln for ln in body.split("\n") if ln.strip()]
+    if sum(1 for ln in lines if _KEY_VALUE.match(ln)) >= 0.3 * len(lines) or body.startswith(("YAML", "yaml", "---")):
+        return  # structured metadata (front matter, YAML in a comment), not prose
     words = re.findall(r"[^\W\d_]{2,}", body[:20000])
     if len(words) < MIN_PROSE_WORDS:
         return
@@ -511,8 +532,7 @@ def detect_hidden_prose(art, ctx):
     sc = score(body)
     if sc < 0.7:
         return
-    start = len(text) - len(text.lstrip())
-    place = _place(art)
+    start = max(0, text.find(body[:40]))
     ctx.signal(art, "hm.hidden-prose", start, start + min(len(body), 200), place=place, words=len(words),
                score=sc, decoded=" ".join(body.split())[:2000], label=f"{len(words)} words of hidden prose")
 
