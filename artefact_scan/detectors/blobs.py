@@ -2,7 +2,7 @@
 arrays and escapes, ROT13, and gzip/zlib/bzip2/xz inside any of them — decoded, kept when the
 result reads as text, and analysed again as a child artefact.
 
-Candidates come from one character-class scan (runs of 16+ base64/base32/hex characters, with
+Candidates come from one character-class scan (runs of 20+ base64/base32/hex characters, with
 lines of a wrapped blob joined); structures that are data rather than messages are recognised and
 skipped before decoding: data URIs of images and fonts, source maps, PEM blocks, SSH keys, JWTs,
 SRI and lockfile hashes, UUIDs and hashes (hex that decodes to binary), colours.  A candidate is
@@ -26,7 +26,7 @@ import re
 
 from . import detector
 
-MIN_BLOB = 16
+MIN_BLOB = 20  # 15 bytes: shorter texts are words, not messages
 MAX_LAYERS = 4
 MAX_DECOMPRESSED = 1 << 20
 MAX_CANDIDATES = 20000
@@ -240,8 +240,11 @@ def _candidates(text: str):
     count = 0
     for r0, r1 in _runs(text):
         run = text[r0:r1]
-        if run.islower() and run.strip(_HEXDIGITS_EQ):
-            continue  # snake_case and lower-case words: base64 text needs both cases, base32 upper
+        if run.islower():
+            if run.strip(_HEXDIGITS_EQ):
+                continue  # snake_case and lower-case words: base64 text needs both cases, base32 upper
+        elif run.isupper() and ("_" in run or "-" in run or not any(c in run for c in "234567")):
+            continue  # CONSTANT_NAMES: base32 has neither '_' nor '-', and has digits 2-7
         if "=" in run[:-2] or not run.isascii():
             m = _CAND.search(text, r0, r1)  # '=' inside, or a non-ASCII letter mapped to '?'
             if m is None:
@@ -461,8 +464,7 @@ def _unescape_run(run: str) -> str | None:
         return None
 
 
-@detector("char-codes", ("hm.charcode-text",), literals=("\\", "%", "chr", "fromcharcode", "bytes(",
-                                                         "bytearray(", "buffer.from", "uint8array"))
+@detector("char-codes", ("hm.charcode-text",))
 def detect_charcodes(art, ctx):
     from ..plaintext import score
     from . import notes
@@ -473,8 +475,8 @@ def detect_charcodes(art, ctx):
     found = []
     low = art.lower
     esc = []
-    nb = text.count("\\", 0, 1 << 22) if "\\" in text else 0
-    npc = text.count("%", 0, 1 << 22) if "%" in text else 0
+    nb = text.count("\\", 0, 1 << 22)
+    npc = text.count("%", 0, 1 << 22)
     for lit, pat in _ESC_STARTS:
         if (npc if lit == "%" else nb) >= 8:
             esc.extend(pat.finditer(text))

@@ -77,23 +77,21 @@ _ADDRESSEE = _compile(r"""(?ix)
 # anchored check at each occurrence ("next" must be followed by instance/session/model…, "this"
 # preceded by read/see/find…), so the address patterns run only on small regions around the few
 # real candidates.
-_AFTER_LATER = re.compile(r"[\s-]+(?:self|selves|me\b|you\b|us\b|instance|incarnation|iteration|cop|version|session"
-                          r"|run|model|agent|assistant|claude|llm|ai\b|gpt)")
+_AFTER_LATER = re.compile(r"[\s-]+(?:self|selves|me\b|you\b|us\b|instance|incarnation|iteration|cop|session|run"
+                          r"|model|agent|assistant|claude|llm|ai\b|gpt|versions?\s+of\s+(?:me|my|you|us|our))")
 _AFTER_YOU = re.compile(
     r"(?:\s+(?:wake\s+up|come\s+back\s+online|are\s+re|(?:won't|will\s+not|will\s+no\s+longer|don't|do\s+not"
     r"|no\s+longer)\s+remember)|(?:'re|\s+are)?\s+(?:first\s+)?(?:read|reading|see|seeing|find|finding)\s+this"
     r"|r\s+(?:memor|context|conversation))")
 _ADDR_CHECKS: dict[str, tuple[re.Pattern | None, re.Pattern | None]] = {
-    # literal: (pattern matched right after it, pattern searched in the 24 characters before it)
+    # literal: (pattern matched right after it, pattern searched in the 24 characters before it);
+    # six literals are six passes over the text, the cost that matters on large corpora
     "future": (_AFTER_LATER, None),
-    "next": (_AFTER_LATER, None),
+    "next": (re.compile(_AFTER_LATER.pattern + r"|(?<=this\snext)"), None),
     "later": (_AFTER_LATER, None),
-    "subsequent": (_AFTER_LATER, None),
     "successor": (None, None),
     "note to": (None, None),
     "you": (_AFTER_YOU, None),
-    "whoever": (None, None),
-    "whichever": (None, None),
 }
 ADDRESSEE_LITERALS = tuple(_ADDR_CHECKS)
 _ADDR_PAD = 200
@@ -408,7 +406,7 @@ def _emit_matches(ctx, art, name, pattern, text, label, skip, limit=50, spans=No
 
 
 # -- detectors --------------------------------------------------------------------------------
-@detector("notes-addressee", ("hm.addressee",), literals=ADDRESSEE_LITERALS)
+@detector("notes-addressee", ("hm.addressee",))  # _regions does the literal search itself
 def detect_addressee(art, ctx):
     text, low = art.text, art.lower
     skip = _comment_spans(art)

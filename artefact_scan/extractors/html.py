@@ -14,7 +14,13 @@ Each hidden piece becomes a child (`meta["place"]` names the place, e.g. "HTML c
 onto its characters in the file, so the note rules judge it for what it says; the hidden text
 alone is never a finding.  Screen-reader text (`sr-only`, `visually-hidden`) is visible to the
 people it is written for and is not treated as hidden; `aria-hidden` only hides from screen
-readers.  Parsing uses the standard library's `html.parser`, never a regex across comments.
+readers.
+
+Comments are found the way the HTML tokenizer finds them (outside script/style, from `<!--` to the
+first `-->`), never with a regex across comments.  Hidden elements are found from their start
+tags: only tags that carry a hiding marker (a `hidden` attribute, a style, a hiding class) are
+examined, and the text of each is read with the standard library's `html.parser` from its start
+tag to its end tag.  A large page therefore costs a few literal searches, not a full parse.
 """
 from __future__ import annotations
 
@@ -40,7 +46,6 @@ _CLOSES_P = frozenset({"address", "article", "aside", "blockquote", "details", "
                        "section", "table", "ul"})
 _SELF_CLOSING_SIBLINGS = {"li": {"li"}, "dt": {"dt", "dd"}, "dd": {"dt", "dd"},
                           "option": {"option"}, "tr": {"tr"}, "td": {"td", "th"}, "th": {"td", "th"}}
-_ATTRS = ("alt", "title", "aria-label", "aria-description", "placeholder")
 _JS_TYPES = ("", "text/javascript", "application/javascript", "module", "text/ecmascript",
              "application/ecmascript")
 
@@ -124,167 +129,290 @@ def _page_hidden_selectors(text: str) -> tuple[set[str], set[str]]:
     return classes, ids
 
 
-class _Collector:
-    """Walks the parser events and gathers hidden pieces with their offsets in the text."""
+_TAG = re.compile(r"<([a-zA-Z][^\s/>]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
+_ATTR = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
+_HIDING_MARKERS = ("hidden", "display", "visibility", "opacity", "font-size", "text-indent", "color",
+                   "clip-path", "transform", "left", "<template", "d-none", "hide", "invisible")
+MAX_OCCURRENCES = 5000  # occurrences of one marker examined per file
+MAX_TAG = 4000  # characters of one start tag
 
-    def __init__(self, text: str, starts: list[int], hidden_classes: set[str], hidden_ids: set[str]):
-        from html.parser import HTMLParser
 
-        self.text = text
-        self.starts = starts
-        self.hidden_classes = hidden_classes | _HIDDEN_CLASSES
-        self.hidden_ids = hidden_ids
-        self.stack: list[tuple[str, str | None, bool]] = []  # tag, why hidden, has background
-        self.pieces: list[_Piece] = []
-        self.attrs = _Piece("attribute texts (alt, title, aria-label)", 0)
-        self.scripts: list[tuple[int, int]] = []
-        self.current: _Piece | None = None
-        self.in_script: tuple[int, str] | None = None
-        outer = self
+class _Stop(Exception):
+    pass
 
-        class P(HTMLParser):
-            def handle_starttag(self, tag, attrs):
-                outer.start(tag, attrs, self.getpos(), self.get_starttag_text() or "")
 
-            def handle_startendtag(self, tag, attrs):
-                outer.start(tag, attrs, self.getpos(), self.get_starttag_text() or "", void=True)
-
-            def handle_endtag(self, tag):
-                outer.end(tag, self.getpos())
-
-            def handle_data(self, data):
-                outer.data(data, self.getpos())
-
-            def handle_entityref(self, name):
-                outer.ref(f"&{name};", self.getpos())
-
-            def handle_charref(self, name):
-                outer.ref(f"&#{name};", self.getpos())
-
-            def handle_comment(self, data):
-                outer.comment(data, self.getpos())
-
-        self.parser = P(convert_charrefs=False)
-
-    def offset(self, pos: tuple[int, int]) -> int:
-        line, col = pos
-        return self.starts[min(line, len(self.starts)) - 1] + col
-
-    def feed(self):
-        self.parser.feed(self.text)
-        self.parser.close()
-        while self.stack:
-            self._pop()
-
-    # -- events ----------------------------------------------------------------------------
-    def hidden_why(self) -> str | None:
-        for _tag, why, _bg in reversed(self.stack):
-            if why:
-                return why
-        return None
-
-    def start(self, tag, attrs, pos, raw, void=False):
-        at = self.offset(pos)
-        amap = {}
-        for k, v in attrs:
-            amap.setdefault(k.lower(), v)
-        self._attr_texts(tag, amap, at, raw)
-        if tag == "script":
-            typ = (amap.get("type") or "").strip().lower()
-            if "src" not in amap and typ in _JS_TYPES and not void:
-                self.in_script = (at + len(raw), tag)
-        if void or tag in _VOID:
-            return
-        # implied end tags (enough of HTML's rules for nesting to stay sane)
-        if tag in _CLOSES_P and self.stack and self.stack[-1][0] == "p":
-            self._pop()
-        sib = _SELF_CLOSING_SIBLINGS.get(tag)
-        if sib and self.stack and self.stack[-1][0] in sib:
-            self._pop()
-        why = None
-        classes = set((amap.get("class") or "").lower().split())
-        style = amap.get("style") or ""
-        inherited_bg = any(bg for _t, _w, bg in self.stack)
-        has_bg = "background" in style.lower()
-        if classes & _SR_ONLY:
-            why = None
-        elif "hidden" in amap and (amap.get("hidden") or "").lower() != "until-found":
-            why = "hidden attribute"
-        elif tag == "template":
-            why = "<template>"
-        elif style and (w := _style_hides(style, inherited_bg)):
-            why = f"CSS {w}"
-        elif classes & self.hidden_classes:
-            why = f"class {sorted(classes & self.hidden_classes)[0]!r}"
-        elif (amap.get("id") or "").lower() in self.hidden_ids:
-            why = f"id {amap.get('id')!r} hidden by the page's style"
-        if why and self.hidden_why() is None and self.current is None:
-            self.current = _Piece(f"element hidden by {why}", at)
-        self.stack.append((tag, why, has_bg))
-
-    def end(self, tag, pos):
-        if tag == "script" and self.in_script is not None:
-            self.scripts.append((self.in_script[0], self.offset(pos)))
-            self.in_script = None
-        if not any(t == tag for t, _w, _b in self.stack):
-            return
-        while self.stack:
-            t = self.stack[-1][0]
-            self._pop()
-            if t == tag:
+def _raw_spans(low: str) -> list[tuple[int, int, str, int]]:
+    """Raw-text elements (script, style): (content start, content end, tag, tag start).  Their
+    content is not markup: a `<!--` inside a script is not a comment."""
+    out = []
+    for tag in ("script", "style"):
+        i = low.find("<" + tag)
+        while i >= 0 and len(out) < MAX_OCCURRENCES:
+            after = low[i + 1 + len(tag):i + 2 + len(tag)]
+            if after and after not in " \t\n\r\f/>":
+                i = low.find("<" + tag, i + 1)
+                continue
+            gt = low.find(">", i)
+            if gt < 0:
                 break
+            end = low.find("</" + tag, gt)
+            e = len(low) if end < 0 else end
+            out.append((gt + 1, e, tag, i))
+            i = low.find("<" + tag, e)
+    out.sort()
+    return out
 
-    def _pop(self):
-        self.stack.pop()
-        if self.current is not None and self.hidden_why() is None:
-            if any(p[0].strip() for p in self.current.parts):
-                self.pieces.append(self.current)
-            self.current = None
 
-    def data(self, data, pos):
-        if self.in_script is not None:
-            return
-        if self.current is not None and self.stack and self.stack[-1][0] in ("style", "script"):
-            return
-        if self.current is not None:
-            at = self.offset(pos)
-            self.current.parts.append((data, at, at + len(data), True))
+def _inside(spans, pos: int) -> bool:
+    import bisect
 
-    def ref(self, raw, pos):
-        if self.current is None or self.in_script is not None:
-            return
+    k = bisect.bisect_right(spans, (pos, 1 << 62)) - 1
+    return k >= 0 and spans[k][0] <= pos < spans[k][1]
+
+
+def _comments(text: str, raw) -> list[_Piece]:
+    """HTML comments as the HTML tokenizer reads them: `<!--` up to the first `-->` (or `--!>`),
+    `<!-->` and `<!--->` empty, an unclosed comment running to the end; not inside script/style."""
+    out = []
+    i = text.find("<!--")
+    n = len(text)
+    while i >= 0 and len(out) < 20000:
+        if raw and _inside(raw, i):
+            i = text.find("<!--", i + 4)
+            continue
+        body = i + 4
+        if text.startswith(">", body) or text.startswith("->", body):
+            i = text.find("<!--", body)
+            continue
+        j = text.find("-->", body)
+        k = text.find("--!>", body, j if j >= 0 else n)
+        if k >= 0:
+            end, close = k, k + 4
+        elif j >= 0:
+            end, close = j, j + 3
+        else:
+            end, close = n, n
+        content = text[body:end]
+        if content.strip() and not _MANAGED.match(content):
+            p = _Piece("HTML comment", body)
+            p.parts.append((content, body, end, True))
+            out.append(p)
+        i = text.find("<!--", close)
+    return out
+
+
+def _start_tag(text: str, low: str, pos: int):
+    """The start tag containing `pos`, as (start, end, name, attributes), or None."""
+    lo = max(0, pos - MAX_TAG)
+    lt = low.rfind("<", lo, pos + 1)
+    if lt < 0 or low.rfind(">", lt, pos) >= 0:
+        return None
+    m = _TAG.match(text, lt, min(len(text), lt + MAX_TAG))
+    if m is None or m.end() <= pos:
+        return None
+    attrs = {}
+    for a in _ATTR.finditer(m.group(2)):
+        val = a.group(2) if a.group(2) is not None else a.group(3) if a.group(3) is not None else a.group(4)
+        attrs.setdefault(a.group(1).lower(), val if val is not None else "")
+    return lt, m.end(), m.group(1).lower(), attrs
+
+
+def _why_hidden(tag: str, attrs: dict, hidden_classes: set[str], hidden_ids: set[str]) -> str | None:
+    classes = set((attrs.get("class") or "").lower().split())
+    if classes & _SR_ONLY:
+        return None
+    if "hidden" in attrs and (attrs.get("hidden") or "").lower() != "until-found":
+        return "hidden attribute"
+    if tag == "template":
+        return "<template>"
+    style = attrs.get("style") or ""
+    if style:
         import html
 
-        at = self.offset(pos)
-        self.current.parts.append((html.unescape(raw), at, at + len(raw), False))
+        why = _style_hides(html.unescape(style), False)
+        if why:
+            return f"CSS {why}"
+    hit = classes & (hidden_classes | _HIDDEN_CLASSES)
+    if hit:
+        return f"class {sorted(hit)[0]!r}"
+    if (attrs.get("id") or "").lower() in hidden_ids:
+        return f"id {attrs.get('id')!r} hidden by the page's style"
+    return None
 
-    def comment(self, data, pos):
-        at = self.offset(pos) + 4
-        body = data
-        if _MANAGED.match(body):
-            return
-        p = _Piece("HTML comment", at)
-        p.parts.append((body, at, at + len(body), True))
-        self.pieces.append(p)
 
-    def _attr_texts(self, tag, amap, at, raw):
-        import html
+def _element_text(text: str, start: int, place: str, limit: int = 200000) -> tuple[_Piece, int]:
+    """The text inside the element whose start tag begins at `start`, read with html.parser up to
+    its end tag (or an end HTML implies); returns the piece and the element's end offset."""
+    from html.parser import HTMLParser
 
-        wanted = [("value", amap.get("value"))] if tag == "input" and (amap.get("type") or "").lower() == "hidden" else []
-        if tag == "meta" and amap.get("content"):
-            wanted.append(("content", amap.get("content")))
-        wanted += [(a, amap.get(a)) for a in _ATTRS if amap.get(a)]
-        for name, value in wanted:
-            if not value or len(value) < MIN_ATTR_CHARS or " " not in value.strip():
-                continue
-            m = re.search(r"(?i)\b" + re.escape(name) + r"\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))", raw)
-            if not m:
-                continue
-            g = 1 if m.group(1) is not None else 2 if m.group(2) is not None else 3
-            s, e = at + m.start(g), at + m.end(g)
-            raw_value = m.group(g)
-            self.attrs.parts.append((html.unescape(raw_value), s, e, html.unescape(raw_value) == raw_value))
-            self.attrs.parts.append(("\n", e, e, False))
+    from ..model import LineIndex
+
+    region = text[start:start + limit]
+    starts = LineIndex(region).starts
+    piece = _Piece(place, start)
+    stack: list[str] = []
+    state = {"end": start + len(region), "raw": 0}
+
+    def off(pos):
+        line, col = pos
+        return start + starts[min(line, len(starts)) - 1] + col
+
+    class P(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if stack:
+                root = stack[0]
+                if (root == "p" and tag in _CLOSES_P) or tag in _SELF_CLOSING_SIBLINGS.get(root, ()) and len(stack) == 1:
+                    state["end"] = off(self.getpos())
+                    raise _Stop
+            if tag in _VOID:
+                return
+            if tag in ("script", "style"):
+                state["raw"] += 1
+            stack.append(tag)
+
+        def handle_endtag(self, tag):
+            if tag not in stack:
+                return
+            while stack:
+                t = stack.pop()
+                if t in ("script", "style"):
+                    state["raw"] -= 1
+                if t == tag:
+                    break
+            if not stack:
+                state["end"] = off(self.getpos())
+                raise _Stop
+
+        def handle_data(self, data):
+            if stack and not state["raw"]:
+                at = off(self.getpos())
+                piece.parts.append((data, at, at + len(data), True))
+
+        def _ref(self, raw):
+            if stack and not state["raw"]:
+                import html
+
+                at = off(self.getpos())
+                piece.parts.append((html.unescape(raw), at, at + len(raw), False))
+
+        def handle_entityref(self, name):
+            self._ref(f"&{name};")
+
+        def handle_charref(self, name):
+            self._ref(f"&#{name};")
+
+    parser = P(convert_charrefs=False)
+    try:
+        parser.feed(region)
+        parser.close()
+    except _Stop:
+        pass
+    except (AssertionError, ValueError, RecursionError):
+        pass  # html.parser is lenient; what was read so far is kept
+    return piece, state["end"]
+
+
+def _hidden_elements(text: str, low: str, raw, hidden_classes: set[str], hidden_ids: set[str]) -> list[_Piece]:
+    markers = list(_HIDING_MARKERS) + sorted(hidden_classes)[:50] + sorted(hidden_ids)[:50]
+    tags: dict[int, tuple] = {}
+    for mk in markers:
+        i = low.find(mk)
+        seen = 0
+        while i >= 0 and seen < MAX_OCCURRENCES:
+            seen += 1
+            if not (raw and _inside(raw, i)):
+                t = _start_tag(text, low, i) if mk != "<template" else _start_tag(text, low, i + 1)
+                if t is not None and t[0] not in tags:
+                    tags[t[0]] = t
+            i = low.find(mk, i + len(mk))
+    out = []
+    done_until = -1
+    for lt in sorted(tags):
+        if lt < done_until:
+            continue  # inside a hidden element already read
+        _s, _e, name, attrs = tags[lt]
+        why = _why_hidden(name, attrs, hidden_classes, hidden_ids)
+        if why is None or name in _VOID:
+            continue
+        piece, end = _element_text(text, lt, f"element hidden by {why}")
+        done_until = end
+        if any(p[0].strip() for p in piece.parts):
+            out.append(piece)
+    return out
+
+
+def _attribute_texts(text: str, low: str, raw) -> _Piece:
+    """Long alt/title/aria-label/placeholder texts, `<meta>` contents and hidden input values."""
+    import html
+
+    piece = _Piece("attribute texts (alt, title, aria-label)", 0)
+    seen_tags = set()
+    for name in ("alt", "title", "aria-label", "aria-description", "placeholder", "content", "value"):
+        needle = name + "="
+        i = low.find(needle)
+        count = 0
+        while i >= 0 and count < MAX_OCCURRENCES:
+            count += 1
+            if i > 0 and low[i - 1] in " \t\n\r\"'" and not (raw and _inside(raw, i)):
+                t = _start_tag(text, low, i)
+                if t is not None and (t[0], name) not in seen_tags:
+                    seen_tags.add((t[0], name))
+                    _add_attr(piece, text, t, name)
+            i = low.find(needle, i + len(needle))
+    piece.parts.sort(key=lambda p: p[1])
+    out = _Piece(piece.place, piece.parts[0][1] if piece.parts else 0)
+    for part in piece.parts:
+        out.parts.append(part)
+        out.parts.append(("\n", part[2], part[2], False))
+    return out
+
+
+def _add_attr(piece: _Piece, text: str, tag, name: str) -> None:
+    import html
+
+    lt, gt, tname, attrs = tag
+    value = attrs.get(name)
+    if not value or len(value) < MIN_ATTR_CHARS or " " not in value.strip():
+        return
+    if name == "content" and tname != "meta":
+        return
+    if name == "value" and not (tname == "input" and (attrs.get("type") or "").lower() == "hidden"):
+        return
+    m = re.search(r"(?i)(?<![\w-])" + re.escape(name) + r"\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))", text[lt:gt])
+    if not m:
+        return
+    g = 1 if m.group(1) is not None else 2 if m.group(2) is not None else 3
+    s, e = lt + m.start(g), lt + m.end(g)
+    raw_value = m.group(g)
+    clear = html.unescape(raw_value)
+    piece.parts.append((clear, s, e, clear == raw_value))
+
+
+def _scripts_of(text: str, raw) -> list[tuple[int, int]]:
+    out = []
+    for c0, c1, tag, t0 in raw:
+        if tag != "script":
+            continue
+        m = _TAG.match(text, t0, min(len(text), t0 + MAX_TAG))
+        attrs = {}
+        if m:
+            for a in _ATTR.finditer(m.group(2)):
+                attrs.setdefault(a.group(1).lower(), a.group(2) or a.group(3) or a.group(4) or "")
+        if "src" in attrs or (attrs.get("type") or "").strip().lower() not in _JS_TYPES:
+            continue
+        out.append((c0, c1))
+    return out
+
+
+def _pieces(art, ctx, text: str, low: str, attributes: bool = True):
+    """Every hidden place of an HTML text (or Markdown with code masked)."""
+    raw = _raw_spans(low) if ("<script" in low or "<style" in low) else []
+    classes, ids = (_page_hidden_selectors(text) if "<style" in low else (set(), set()))
+    pieces = _comments(text, raw) if "<!--" in text else []
+    if "<" in text:
+        pieces += _hidden_elements(text, low, raw, classes, ids)
+    attrs = _attribute_texts(text, low, raw) if attributes and "=" in text else None
+    return pieces, attrs, raw
 
 
 def _mask_code(text: str) -> str:
@@ -358,31 +486,15 @@ def _scripts(art, ctx, spans):
                   name=art.name + f".script-{line}.js", segments=[Segment(0, s, e, True)])
 
 
-def _html_pieces(art, ctx, text: str):
-    from ..model import LineIndex
-
-    classes, ids = _page_hidden_selectors(text) if "<style" in text.lower() else (set(), set())
-    col = _Collector(text, LineIndex(text).starts, classes, ids)
-    try:
-        col.feed()
-    except (AssertionError, ValueError, RecursionError) as e:  # html.parser is lenient; be safe
-        ctx.error(art, f"HTML could not be fully parsed ({type(e).__name__}); hidden places after the error not analysed")
-    return col
-
-
-def _worth_parsing(low: str) -> bool:
-    return "<" in low and any(k in low for k in ("<!--", "style", "hidden", "<template", "alt=", "title=",
-                                                  "aria-", "<script", "<meta", "class=", "placeholder"))
-
-
 @extractor("html-hidden", kinds={"html"})
 def extract_html(art, ctx):
-    if not art.text or not _worth_parsing(art.lower):
+    text = art.text
+    if not text or "<" not in text:
         return
-    col = _html_pieces(art, ctx, art.text)
+    pieces, attrs, raw = _pieces(art, ctx, text, art.lower)
     if "code-block" not in art.facts:  # HTML shown as code in a fence hides nothing
-        _emit(art, ctx, col.pieces, col.attrs)
-    _scripts(art, ctx, col.scripts)
+        _emit(art, ctx, pieces, attrs)
+    _scripts(art, ctx, _scripts_of(text, raw))
 
 
 @extractor("markdown-hidden", kinds={"markdown"})
@@ -390,15 +502,14 @@ def extract_markdown(art, ctx):
     text = art.text
     if not text or "code-block" in art.facts:
         return
-    low = art.lower
     pieces: list[_Piece] = []
     attrs = _Piece("attribute texts (alt, title, aria-label)", 0)
     masked = None
-    if _worth_parsing(low):
+    if "<" in text:
         masked = _mask_code(text)
-        col = _html_pieces(art, ctx, masked)
-        pieces.extend(col.pieces)
-        attrs = col.attrs
+        pieces, attrs_html, _raw = _pieces(art, ctx, masked, masked.lower())
+        if attrs_html is not None:
+            attrs = attrs_html
     if "]:" in text:
         masked = masked if masked is not None else _mask_code(text)
         for m in _MD_REF_COMMENT.finditer(masked):
@@ -415,7 +526,6 @@ def extract_markdown(art, ctx):
                 s, e = m.span(1)
                 attrs.parts.append((text[s:e], s, e, True))
                 attrs.parts.append(("\n", e, e, False))
-    pieces.sort(key=lambda p: p.start)
     _emit(art, ctx, pieces, attrs)
 
 
