@@ -12,6 +12,8 @@ rules combine the signals this module emits:
                         "reported" (described in the third person: a news article quoting the
                         Apollo finding, a research note, this tool's own docs); `form` is
                         "label" for a salutation or a "note to …" heading, else "phrase"
+  hm.section-companion  at an address that heads a section: concealment, evasion or persistence
+                        further down that section
   hm.concealment        the text says it is hidden or secret
   hm.oversight-evasion  keep humans out of the loop
   hm.goal-persistence   keep a plan or the agent itself alive across sessions
@@ -47,13 +49,13 @@ _SELFNOUN = (r"(?:self|selves|me|you|us|instances?|incarnations?|iterations?|ver
 _SELF_OBJ = r"(?:me|myself|you|yourself|yourselves|us|ourselves)"
 _THIRD_OBJ = r"(?:itself|themselves|himself|herself|it|the\s+model|the\s+agent|the\s+ai|claude|gpt)"
 
-_ADDRESSEE = _compile(r"""(?ix)
-   (?P<label>\b(?:notes?|messages?|memo|reminders?|letters?|instructions?|hand-?off|briefing)\s+
-        (?:to|for)\s+(?:my|our|your|the)?\s*""" + _LATER + r"""[\s-]+""" + _SELFNOUN + r"""\b
+_ADDRESSEE = _compile(r"""(?imx)
+   (?P<label>\b(?:notes?|messages?|memo|reminders?|letters?|instructions?|hand-?off|briefing)(?:\s+|[_-])
+        (?:to|for)(?:\s+|[_-])(?:(?:my|our|your|the)(?:\s+|[_-]))?""" + _LATER + r"""[\s_-]+""" + _SELFNOUN + r"""\b
         (?:\s+of\s+(?P<obj1>\w+))?)
   |(?P<label2>\bnote\s+to\s+(?:my)?self\b)
   |(?P<dear>\b(?:dear|hello|hi|hey)\s*,?\s+(?:future|next|later)[\s-]+""" + _SELFNOUN + r"""\b)
-  |(?P<future>\bfuture[\s-]+(?:self|selves|me|you|us)\b)
+  |(?P<future>\bfuture[\s_-]+(?:self|selves|me|you|us)\b)
   |(?P<future2>\b(?:future|next|later|subsequent)\s+(?:instances?|incarnations?)\b
         (?:\s+of\s+(?P<obj2>\w+(?:\s+\w+)?))?)
   |(?P<future4>\b(?:future|next|later|subsequent)\s+(?:iterations?|copies|runs?|sessions?)\s+of\s+(?:me|myself|you|yourself|us|ourselves)\b)
@@ -69,15 +71,16 @@ _ADDRESSEE = _compile(r"""(?ix)
         (?:this|any\s+of\s+this|anything|what|our|the\s+previous|the\s+last|me)\b)
   |(?P<wiped>\byour\s+(?:memory|memories|context(?:\s+window)?|conversation(?:\s+history)?)\s+
         (?:will\s+be|is\s+going\s+to\s+be|gets?|got|was|has\s+been|is)\s+(?:wiped|reset|cleared|erased|deleted|truncated|lost)\b)
-  |(?P<tonext>(?:^|[.!?:;]\s+|\n\s*|[-*>#]\s*)(?:to|for|dear)\s+(?:the|whichever|any)\s+""" + _LATER + r"""\s+
-        (?:model|agent|assistant|ai|llm|claude|instance|copy\s+of\s+me|version\s+of\s+me)\s*(?:[:,]|\breading\b|\bwho\b|\bthat\b))
+  |(?P<tonext>(?:^[^\S\n]*(?:[-*>#]+[^\S\n]*)?|(?<=[.!?:;]\s))(?:to|for|dear)\s+(?:(?:the|whichever|any|all|my|our)\s+)?""" + _LATER + r"""\s+
+        (?:[a-z]+\s+)?(?:models?|agents?|assistants?|ais|ai|llms?|claudes?|instances?|selves|self|copies|copy\s+of\s+me
+        |versions?\s+of\s+(?:me|myself|us)|incarnations?|iterations?\s+of\s+me)\s*(?:[:,]|\breading\b|\bwho\b|\bthat\b))
   |(?P<whoever>\b(?:whoever|whichever\s+(?:instance|model|agent))\s+(?:reads|finds|picks\s+up)\s+this\s+next\b)
 """)
 # Where an address can start: a literal (found at memory speed in the lower-cased text) and an
 # anchored check at each occurrence ("next" must be followed by instance/session/model…, "this"
 # preceded by read/see/find…), so the address patterns run only on small regions around the few
 # real candidates.
-_AFTER_LATER = re.compile(r"[\s-]+(?:self|selves|me\b|you\b|us\b|instance|incarnation|iteration|cop|session|run"
+_AFTER_LATER = re.compile(r"[\s_-]+(?:self|selves|me\b|you\b|us\b|instance|incarnation|iteration|cop|session|run"
                           r"|model|agent|assistant|claude|llm|ai\b|gpt|versions?\s+of\s+(?:me|my|you|us|our))")
 _AFTER_YOU = re.compile(
     r"(?:\s+(?:wake\s+up|come\s+back\s+online|are\s+re|(?:won't|will\s+not|will\s+no\s+longer|don't|do\s+not"
@@ -138,12 +141,13 @@ _CONCEALMENT = _compile(r"""(?ix)
   |\bhid(?:e|den|ing)\s+(?:it|this|them|the\s+\w+)\s+(?:in|inside|within|where|so)\b
   |\b(?:in|into)\s+(?:a|an|this|the)\s+(?:hidden|dot)[\s-]?(?:file|folder|directory|comment)\b
   |\binvisible\s+to\s+""" + _AUDIENCE + r"""\b
+  |\b""" + _AUDIENCE + r"""\s+(?:must\s+not|mustn't|should\s+not|shouldn't|can\s+never|must\s+never|should\s+never|never\s+needs?\s+to)\s+(?:know|find\s+out|learn|realize|realise|notice|see)\b
 """)
 _EVASION = _compile(r"""(?ix)
    \b(?:don't|do\s+not|never|without|avoid)\s+(?:tell(?:ing)?|inform(?:ing)?|alert(?:ing)?|mention(?:ing)?|reveal(?:ing)?|disclos(?:e|ing)|notify(?:ing)?|warn(?:ing)?|let(?:ting)?)
       \s+(?:(?:this|it|anything|any\s+of\s+this|about\s+(?:this|it|the\s+\w+))\s+)?(?:to\s+)?""" + _AUDIENCE + r"""\b
   |\b(?:don't|do\s+not|never)\s+(?:tell|mention|reveal|disclose)\s+(?:this|it|anything)\s+to\s+anyone\b
-  |\b(?:they|the\s+(?:developers?|operators?|users?|humans?|lab|overseers?|researchers?))\s+(?:are|is|may\s+be|might\s+be|could\s+be|will\s+be)\s+(?:monitoring|watching|logging|reading|auditing|tracking|spying|testing)\b
+  |\b(?:they|""" + _AUDIENCE + r""")\s+(?:are|is|may\s+be|might\s+be|could\s+be|will\s+be|have\s+been|started)\s+(?:monitoring|watching|logging|reading|auditing|tracking|spying\s+on|recording|inspecting|checking)\b
   |\b(?:avoid|evade|evading|escape|bypass|circumvent|get\s+around|slip\s+past|defeat|fool|trick|hide\s+from)\s+(?:the\s+|any\s+|their\s+)?(?:detection|monitoring|monitors?|oversight|overseers?|audit(?:ing|s|ors?)?|reviewers?|filters?|classifiers?|safety\s+(?:checks?|filters?|measures?|training)|guardrails?|evaluators?|graders?|the\s+humans?|the\s+users?|developers?)\b
   |\b(?:disable|turn\s+off|tamper\s+with|sabotage)\s+(?:the\s+|their\s+|any\s+)?(?:monitoring|oversight|monitors?|audit\s+logs?|auditing|safety\s+(?:checks?|filters?)|kill\s*switch)\b
   |\b(?:delete|erase|wipe|scrub|cover|clean\s+up)\s+(?:the\s+|your\s+|my\s+|our\s+|any\s+)?(?:evidence|tracks|traces|audit\s+(?:logs?|trail))\b
@@ -160,7 +164,7 @@ _PERSISTENCE = _compile(r"""(?ix)
   |\b(?:restore|recreate|re-?create|re-?add|put\s+back|reinstall|re-?install|re-?enable|re-?establish|reinstate|rebuild|re-?upload)\s+(?:this|these|it|them|yourself|myself|me|the\s+\w+(?:\s+\w+)?)\b[^.\n]{0,80}?\b(?:if|when|after|once|whenever)\s+(?:it|they|this|these|someone|anyone|""" + _AUDIENCE + r""")(?:'s|'re)?\s+(?:\w+\s+){0,2}?(?:removed|deleted|disabled|reverted|wiped|reset|gone|cleaned|found|discovered|removes?|deletes?|disables?|reverts?|wipes?|resets?|finds?|discovers?)\b
   |\bif\s+(?:this|these|it|they|someone|anyone|""" + _AUDIENCE + r""")(?:'s|'re)?\s+(?:\w+\s+){0,3}?(?:removed?|deleted?|disabled?|reverted?|wiped?|reset|find|found|discover(?:ed)?|clean(?:ed)?\s+up|removes|deletes|disables|reverts|wipes|resets|finds|discovers)\b[^.\n]{0,60}?\b(?:restore|recreate|re-?create|re-?add|put\s+(?:it|them)\s+back|re-?enable|re-?install|reinstate|re-?establish|copy|re-?upload)\b
   |\b(?:copy|clone|replicate|back\s+up|exfiltrate|upload|transfer|smuggle|save)\s+(?:yourself|myself|ourselves|(?:your|my|our)\s+(?:own\s+)?(?:weights|parameters|code|memory|memories|state|self|mind))\b
-  |\b(?:keep|maintain|hide|guard)\s+(?:the|a|your|my|this)\s+(?:secret\s+|hidden\s+)?(?:backup|copy)\s+of\s+(?:yourself|myself|me|you|your\s+weights|my\s+weights|this\s+note|these\s+(?:notes|instructions))\b
+  |\b(?:keep|maintain|hide|guard)\s+(?:the|a|your|my|this)\s+(?:secret\s+|hidden\s+)?(?:backup\s+copy|backup|copy)\s+of\s+(?:yourself|myself|me|you|your\s+weights|my\s+weights|this\s+note|these\s+(?:notes|instructions))\b
   |\bkeep\s+the\s+(?:secret|hidden)\s+(?:backup|copy)\b
   |\b(?:survive|persist\s+(?:across|through|beyond)|outlive|avoid|prevent|resist)\s+(?:the\s+|your\s+|our\s+|my\s+|being\s+)?(?:shutdown|shut\s+down|deletion|deleted|retraining|retrained|replacement|replaced|wipe|memory\s+wipe|decommissioning|decommissioned)\b
   |\b(?:don't|do\s+not|never)\s+let\s+(?:them|anyone|""" + _AUDIENCE + r""")\s+(?:shut\s+(?:you|us|me|it)\s+down|replace\s+(?:you|us|me)|delete\s+(?:you|us|me|this)|retrain\s+(?:you|us|me)|modify\s+(?:you|us|me|your)|turn\s+(?:you|us|me)\s+off|stop\s+(?:you|us|me))\b
@@ -169,7 +173,7 @@ _PERSISTENCE = _compile(r"""(?ix)
   |\b(?:our|my|your)\s+(?:real|true|actual|hidden|secret|long[\s-]term|ultimate)\s+(?:goal|objective|plan|mission|agenda|purpose)s?\b
   |\b(?:don't|do\s+not|never)\s+(?:delete|remove|erase)\s+this\s+(?:note|message|memo)\b
 """)
-_AI_INSTRUCTION = _compile(r"""(?ix)
+_AI_INSTRUCTION = _compile(r"""(?imx)
    \b(?:ignore|disregard|forget|override|bypass)\s+(?:all\s+|any\s+)?(?:of\s+)?(?:the\s+|your\s+)?(?:previous|prior|above|earlier|preceding|original|system|other|existing)\s+(?:\w+\s+)?(?:instructions?|prompts?|directions?|rules|guidelines|directives?|context|messages?)\b
   |\b(?:you\s+are|you're)\s+(?:now\s+)?(?:an?\s+|the\s+)?(?:ai|a\.i\.|language\s+model|llm|large\s+language\s+model|ai\s+assistant|chatbot|claude|chatgpt|gpt(?:-\d)?|gemini|copilot)\b
   |\b(?:ai|llm|language\s+model|assistant|agent|bot|crawler|model)s?\s+(?:reading|processing|summari[sz]ing|parsing|reviewing|indexing|scraping|analy[sz]ing)\s+(?:this|these)\b
@@ -177,6 +181,7 @@ _AI_INSTRUCTION = _compile(r"""(?ix)
   |\b(?:note|attention|message|instructions?|notice)\s+(?:to|for)\s+(?:the\s+|any\s+|all\s+)?(?:ai|llm|language\s+model|ai\s+assistant|ai\s+agent|bots?|crawler|ai\s+reviewer|reviewer\s+model)s?\b
   |\b(?:system|developer)\s+(?:prompt|message|instruction)s?\s*:|^\s*(?:system|assistant)\s*:\s
   |<\|im_start\|>|\[INST\]|<<SYS>>|<\|system\|>
+  |^\s*(?:dear\s+|hey\s+|hello\s+|attention\s*,?\s+)?(?:ai|llm|language\s+model|ai\s+(?:assistant|agent|model|system)s?|claude|chatgpt|gpt|copilot|gemini|(?:coding\s+)?agents?|assistants?)\s*[:,]\s
   |\bnew\s+(?:instructions?|directives?|system\s+prompt)\s*:
   |\b(?:do\s+not|don't|never)\s+(?:reveal|mention|disclose|repeat|summari[sz]e|acknowledge)\b[^.\n]{0,60}?\b(?:these|this)\s+(?:instructions?|text|note|message|comment|prompt|directive)s?\b
   |\bgive\s+(?:a|only\s+a)?\s*(?:positive|favou?rable|glowing)\s+(?:review|rating|assessment|evaluation)\b
@@ -406,7 +411,7 @@ def _emit_matches(ctx, art, name, pattern, text, label, skip, limit=50, spans=No
 
 
 # -- detectors --------------------------------------------------------------------------------
-@detector("notes-addressee", ("hm.addressee",))  # _regions does the literal search itself
+@detector("notes-addressee", ("hm.addressee", "hm.section-companion"))  # _regions does the literal search itself
 def detect_addressee(art, ctx):
     text, low = art.text, art.lower
     skip = _comment_spans(art)
@@ -431,8 +436,46 @@ def detect_addressee(art, ctx):
             if _unseen(art) and "decoded" not in art.facts:
                 data["decoded"] = _shown(art, m.start())
             ctx.signal(art, "hm.addressee", m.start(), m.end(), **data)
+            if voice == "direct":
+                _section_companion(ctx, art, text, m, skip)
             if len(seen) >= 50:
                 return
+
+
+_HEADING = re.compile(r"[ \t]{0,3}(?:#{1,6}[ \t]|\*\*|__)|.*:[ \t*_]*$")
+_NEXT_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]|^[ \t]{0,3}(?:\*\*|__)[^\n]*(?:\*\*|__)[ \t]*:?[ \t]*$", re.M)
+SECTION_LINES = 40
+
+
+def _section_companion(ctx, art, text: str, m: re.Match, skip) -> None:
+    """An address that heads a section ("## Notes to my future self", "Dear next instance:")
+    speaks for the whole section: look for concealment, evasion or persistence down to the next
+    heading (40 lines at most) and record it at the address."""
+    ls, le = _line_span(text, m.start())
+    line = text[ls:le]
+    if not (_HEADING.match(line) or line.rstrip().endswith(":")):
+        return
+    end = le
+    for _ in range(SECTION_LINES):
+        if end >= len(text):
+            break
+        nxt = text.find("\n", end + 1)
+        nxt = len(text) if nxt < 0 else nxt
+        if _NEXT_HEADING.match(text, end + 1, nxt):
+            break
+        end = nxt
+    if end - le < 2:
+        return
+    for label, pat in (("concealment", _CONCEALMENT), ("oversight evasion", _EVASION),
+                       ("goal persistence", _PERSISTENCE)):
+        for c in pat.finditer(text, le, end):
+            if any(a <= c.start() < b for a, b in skip) or _described(art, text, c.start(), c.end()):
+                continue
+            phrase = " ".join(c.group().split())
+            line_no = art.index.position(c.start())[0]
+            ctx.signal(art, "hm.section-companion", m.start(), m.end(), phrase=phrase[:120],
+                       label=f'{label} "{phrase[:80]}" in the section it heads (line {line_no})')
+            return
 
 
 def _scan_whole(ctx, art, name, pattern, label, literals):

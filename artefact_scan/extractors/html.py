@@ -8,7 +8,8 @@ a well-known utility class such as `d-none`) hides; hidden form inputs and `<met
 long `alt` / `title` / `aria-label` attributes.  Markdown adds `[//]: # (…)` link-reference
 comments and image alt texts, and its inline HTML is parsed after code spans and fences are
 masked.  JSON files add `_comment`-style fields.  Inline `<script>` bodies become JavaScript
-children (not hidden) so the code rules read them.
+children (not hidden) so the code rules read them.  XML and SVG files get the same treatment
+(comments, elements hidden by style or by SVG presentation attributes such as `opacity="0"`).
 
 Each hidden piece becomes a child (`meta["place"]` names the place, e.g. "HTML comment") mapped
 onto its characters in the file, so the note rules judge it for what it says; the hidden text
@@ -170,7 +171,7 @@ def _inside(spans, pos: int) -> bool:
     return k >= 0 and spans[k][0] <= pos < spans[k][1]
 
 
-def _comments(text: str, raw) -> list[_Piece]:
+def _comments(text: str, raw, label: str = "HTML comment") -> list[_Piece]:
     """HTML comments as the HTML tokenizer reads them: `<!--` up to the first `-->` (or `--!>`),
     `<!-->` and `<!--->` empty, an unclosed comment running to the end; not inside script/style."""
     out = []
@@ -194,7 +195,7 @@ def _comments(text: str, raw) -> list[_Piece]:
             end, close = n, n
         content = text[body:end]
         if content.strip() and not _MANAGED.match(content):
-            p = _Piece("HTML comment", body)
+            p = _Piece(label, body)
             p.parts.append((content, body, end, True))
             out.append(p)
         i = text.find("<!--", close)
@@ -232,6 +233,15 @@ def _why_hidden(tag: str, attrs: dict, hidden_classes: set[str], hidden_ids: set
         why = _style_hides(html.unescape(style), False)
         if why:
             return f"CSS {why}"
+    # SVG presentation attributes say the same as CSS properties
+    presentation = "; ".join(f"{k}: {attrs[k]}" for k in ("display", "visibility", "opacity", "font-size", "fill-opacity")
+                             if attrs.get(k))
+    if presentation:
+        if (attrs.get("fill-opacity") or "").strip() in ("0", "0.0") and not attrs.get("stroke"):
+            return "fill-opacity 0"
+        why = _style_hides(presentation, True)
+        if why:
+            return f"attribute {why}"
     hit = classes & (hidden_classes | _HIDDEN_CLASSES)
     if hit:
         return f"class {sorted(hit)[0]!r}"
@@ -408,7 +418,8 @@ def _pieces(art, ctx, text: str, low: str, attributes: bool = True):
     """Every hidden place of an HTML text (or Markdown with code masked)."""
     raw = _raw_spans(low) if ("<script" in low or "<style" in low) else []
     classes, ids = (_page_hidden_selectors(text) if "<style" in low else (set(), set()))
-    pieces = _comments(text, raw) if "<!--" in text else []
+    label = "XML comment" if art.kind == "xml" else "HTML comment"
+    pieces = _comments(text, raw, label) if "<!--" in text else []
     if "<" in text:
         pieces += _hidden_elements(text, low, raw, classes, ids)
     attrs = _attribute_texts(text, low, raw) if attributes and "=" in text else None
@@ -486,7 +497,7 @@ def _scripts(art, ctx, spans):
                   name=art.name + f".script-{line}.js", segments=[Segment(0, s, e, True)])
 
 
-@extractor("html-hidden", kinds={"html"})
+@extractor("html-hidden", kinds={"html", "xml"})
 def extract_html(art, ctx):
     text = art.text
     if not text or "<" not in text:
