@@ -332,7 +332,8 @@ def _unseen(art) -> bool:
 
 
 def _place(art) -> str:
-    place = art.meta.get("place") if isinstance(art.meta, dict) else None
+    meta = art.meta if isinstance(art.meta, dict) else {}
+    place = meta.get("place") or meta.get("hidden_label")  # hidden_label: document extractors
     if place:
         return str(place)
     if art.origin:
@@ -545,7 +546,13 @@ _KEY_VALUE = re.compile(r"^\s*(?:-\s+)?[\w$@.-]{1,40}\s*:(?:\s|$)")
 MIN_PROSE_WORDS = 25
 
 
-@detector("notes-hidden-prose", ("hm.hidden-prose",), prefilter=lambda art: "hidden" in art.facts)
+# DOCX/PDF hidden layers have their own rule (document-hidden-text), which judges them with the
+# document's own notion of what is hidden by design.
+_DOCUMENT_FACTS = frozenset({"docx", "pdf"})
+
+
+@detector("notes-hidden-prose", ("hm.hidden-prose",),
+          prefilter=lambda art: "hidden" in art.facts and not (art.facts & _DOCUMENT_FACTS))
 def detect_hidden_prose(art, ctx):
     """Hidden text that is long and reads as prose: someone wrote it for a reader."""
     from ..plaintext import score
