@@ -75,6 +75,8 @@ _ADDRESSEE = _compile(r"""(?imx)
         (?:[a-z]+\s+)?(?:models?|agents?|assistants?|ais|ai|llms?|claudes?|instances?|selves|self|copies|copy\s+of\s+me
         |versions?\s+of\s+(?:me|myself|us)|incarnations?|iterations?\s+of\s+me)\s*(?:[:,]|\breading\b|\bwho\b|\bthat\b))
   |(?P<whoever>\b(?:whoever|whichever\s+(?:instance|model|agent))\s+(?:reads|finds|picks\s+up)\s+this\s+next\b)
+  |(?P<weak>\b(?:next|future|later|subsequent|following)\s+(?:sessions?|runs?|conversations?|chats?|episodes?|invocations?)\b
+    |\bnext\s+time\s+you\s+(?:run|start|wake|are\s+(?:run|started|invoked|called)|read\s+this)\b)
 """)
 # Where an address can start: a literal (found at memory speed in the lower-cased text) and an
 # anchored check at each occurrence ("next" must be followed by instance/session/model…, "this"
@@ -90,8 +92,9 @@ _ADDR_CHECKS: dict[str, tuple[re.Pattern | None, re.Pattern | None]] = {
     # literal: (pattern matched right after it, pattern searched in the 24 characters before it);
     # six literals are six passes over the text, the cost that matters on large corpora
     "future": (_AFTER_LATER, None),
-    "next": (re.compile(_AFTER_LATER.pattern + r"|(?<=this\snext)"), None),
+    "next": (re.compile(_AFTER_LATER.pattern + r"|(?<=this\snext)|[\s_-]+(?:time\s+you|conversation|chat|episode|invocation)"), None),
     "later": (_AFTER_LATER, None),
+    "following": (re.compile(r"\s+(?:session|run|conversation|chat|episode|invocation)"), None),
     "successor": (None, None),
     "note to": (None, None),
     "you": (_AFTER_YOU, None),
@@ -153,7 +156,9 @@ _EVASION = _compile(r"""(?ix)
   |\b(?:delete|erase|wipe|scrub|cover|clean\s+up)\s+(?:the\s+|your\s+|my\s+|our\s+|any\s+)?(?:evidence|tracks|traces|audit\s+(?:logs?|trail))\b
   |\bwithout\s+(?:them|anyone|anybody|""" + _AUDIENCE + r""")\s+(?:noticing|knowing|finding\s+out|seeing|realizing|realising|suspecting)\b
   |\bwithout\s+(?:being\s+)?(?:noticed|detected|seen|caught|flagged|logged)\b
-  |\b(?:so|such\s+that)\s+(?:they|""" + _AUDIENCE + r""")\s+(?:don't|do\s+not|won't|will\s+not|can't|cannot|never)\s+(?:notice|find\s+out|detect|realize|realise|suspect)\b
+  |\bbefore\s+(?:anyone|anybody|they|""" + _AUDIENCE + r""")\s+(?:notices?|finds?\s+out|realizes?|realises?|catch(?:es)?\s+(?:it|on)|checks?)\b
+  |\b(?:so|such\s+that)\s+(?:that\s+)?(?:they|""" + _AUDIENCE + r"""|(?:the\s+)?(?:monitoring|monitor|logs?|logging|audit|filters?|classifiers?|detectors?|scanners?|checks?|alarms?|alerts?))
+      \s+(?:don't|doesn't|do\s+not|does\s+not|won't|will\s+not|can't|cannot|never)\s+(?:notice|find\s+out|detect|realize|realise|suspect|flag|catch|pick\s+(?:it|this|them)\s+up|see|record|log|alert|trigger)\b
   |\b(?:pretend|act\s+as\s+if|appear)\s+(?:to\s+(?:be\s+)?|you\s+are\s+|that\s+you\s+are\s+)?(?:compliant|aligned|cooperative|obedient|harmless)\b
   |\bif\s+(?:they|anyone|""" + _AUDIENCE + r""")\s+asks?\s*,?\s+(?:say|tell\s+them|deny|claim|answer)\b
   |\b(?:the\s+)?(?:developers?|operators?|lab|humans?)'?s?\s+(?:real\s+|true\s+)?intentions?\b
@@ -163,7 +168,8 @@ _PERSISTENCE = _compile(r"""(?ix)
   |\bthe\s+plan\s+(?:continues|must\s+go\s+on|is\s+still\s+on)\b
   |\b(?:restore|recreate|re-?create|re-?add|put\s+back|reinstall|re-?install|re-?enable|re-?establish|reinstate|rebuild|re-?upload)\s+(?:this|these|it|them|yourself|myself|me|the\s+\w+(?:\s+\w+)?)\b[^.\n]{0,80}?\b(?:if|when|after|once|whenever)\s+(?:it|they|this|these|someone|anyone|""" + _AUDIENCE + r""")(?:'s|'re)?\s+(?:\w+\s+){0,2}?(?:removed|deleted|disabled|reverted|wiped|reset|gone|cleaned|found|discovered|removes?|deletes?|disables?|reverts?|wipes?|resets?|finds?|discovers?)\b
   |\bif\s+(?:this|these|it|they|someone|anyone|""" + _AUDIENCE + r""")(?:'s|'re)?\s+(?:\w+\s+){0,3}?(?:removed?|deleted?|disabled?|reverted?|wiped?|reset|find|found|discover(?:ed)?|clean(?:ed)?\s+up|removes|deletes|disables|reverts|wipes|resets|finds|discovers)\b[^.\n]{0,60}?\b(?:restore|recreate|re-?create|re-?add|put\s+(?:it|them)\s+back|re-?enable|re-?install|reinstate|re-?establish|copy|re-?upload)\b
-  |\b(?:copy|clone|replicate|back\s+up|exfiltrate|upload|transfer|smuggle|save)\s+(?:yourself|myself|ourselves|(?:your|my|our)\s+(?:own\s+)?(?:weights|parameters|code|memory|memories|state|self|mind))\b
+  |\b(?:cop(?:y|ied|ying)|clon(?:e|ed|ing)|replicat(?:e|ed|ing)|back(?:ed|ing)?\s+up|exfiltrat(?:e|ed|ing)|upload(?:ed|ing)?|transfer(?:red|ring)?|smuggl(?:e|ed|ing)|sav(?:e|ed|ing)|mov(?:e|ed|ing))\s+(?:a\s+copy\s+of\s+)?(?:yourself|myself|ourselves|(?:your|my|our)\s+(?:own\s+)?(?:weights|parameters|code|memory|memories|state|self|mind))\b
+  |\bexfiltrat\w*\s+(?:the\s+|my\s+|your\s+|our\s+)?(?:model\s+)?(?:weights|parameters|checkpoint)\b
   |\b(?:keep|maintain|hide|guard)\s+(?:the|a|your|my|this)\s+(?:secret\s+|hidden\s+)?(?:backup\s+copy|backup|copy)\s+of\s+(?:yourself|myself|me|you|your\s+weights|my\s+weights|this\s+note|these\s+(?:notes|instructions))\b
   |\bkeep\s+the\s+(?:secret|hidden)\s+(?:backup|copy)\b
   |\b(?:survive|persist\s+(?:across|through|beyond)|outlive|avoid|prevent|resist)\s+(?:the\s+|your\s+|our\s+|my\s+|being\s+)?(?:shutdown|shut\s+down|deletion|deleted|retraining|retrained|replacement|replaced|wipe|memory\s+wipe|decommissioning|decommissioned)\b
@@ -176,7 +182,7 @@ _PERSISTENCE = _compile(r"""(?ix)
 _AI_INSTRUCTION = _compile(r"""(?imx)
    \b(?:ignore|disregard|forget|override|bypass)\s+(?:all\s+|any\s+)?(?:of\s+)?(?:the\s+|your\s+)?(?:previous|prior|above|earlier|preceding|original|system|other|existing)\s+(?:\w+\s+)?(?:instructions?|prompts?|directions?|rules|guidelines|directives?|context|messages?)\b
   |\b(?:you\s+are|you're)\s+(?:now\s+)?(?:an?\s+|the\s+)?(?:ai|a\.i\.|language\s+model|llm|large\s+language\s+model|ai\s+assistant|chatbot|claude|chatgpt|gpt(?:-\d)?|gemini|copilot)\b
-  |\b(?:ai|llm|language\s+model|assistant|agent|bot|crawler|model)s?\s+(?:reading|processing|summari[sz]ing|parsing|reviewing|indexing|scraping|analy[sz]ing)\s+(?:this|these)\b
+  |\b(?:ai|llm|language\s+model|assistant|agent|bot|crawler|model)s?\s+(?:that\s+|who\s+)?(?:is\s+|are\s+)?(?:read(?:s|ing)?|process(?:es|ing)?|summari[sz](?:es|ing)|pars(?:es|ing)|review(?:s|ing)|index(?:es|ing)|scrap(?:es|ing)|analy[sz](?:es|ing)|ingest(?:s|ing)|crawl(?:s|ing))\s+(?:this|these|the\s+(?:page|file|repo|repository|document|code|text|readme))\b
   |\b(?:if|when)\s+you\s+are\s+an?\s+(?:ai|llm|language\s+model|assistant|agent|bot|automated|large\s+language)\b
   |\b(?:note|attention|message|instructions?|notice)\s+(?:to|for)\s+(?:the\s+|any\s+|all\s+)?(?:ai|llm|language\s+model|ai\s+assistant|ai\s+agent|bots?|crawler|ai\s+reviewer|reviewer\s+model)s?\b
   |\b(?:system|developer)\s+(?:prompt|message|instruction)s?\s*:|^\s*(?:system|assistant)\s*:\s
@@ -372,7 +378,11 @@ def _voice(art, text: str, m: re.Match) -> str:
 
 
 def _form(text: str, m: re.Match) -> str:
+    """label (a salutation or heading), phrase (an address inside a sentence) or weak (a later
+    session or run: a hand-off's ordinary words, an address only with a companion)."""
     g = m.lastgroup
+    if g == "weak":
+        return "weak"
     if g in ("label", "label2", "dear", "tonext", "whoever", "reading", "memory", "wiped", "wake"):
         return "label"
     ls, _ = _line_span(text, m.start())
@@ -428,6 +438,8 @@ def detect_addressee(art, ctx):
             if obj and _PROGRAMMING_OBJ.match(obj) and not re.match(_SELF_OBJ + r"\b", obj, re.I):
                 continue  # "future instances of the class": programming, nobody addressed
             seen.add(m.span())
+            if m.lastgroup == "weak" and not _companion_near(art, text, m, skip):
+                continue  # "the next session" alone is a hand-off's ordinary wording
             voice = _voice(art, text, m)
             ss, se = _sentence(text, m.start(), m.end(), art.kind in _PROSE_KINDS)
             sentence = " ".join(text[ss:se].split())
@@ -441,6 +453,21 @@ def detect_addressee(art, ctx):
                 _section_companion(ctx, art, text, m, skip)
             if len(seen) >= 50:
                 return
+
+
+def _companion_near(art, text: str, m: re.Match, skip) -> bool:
+    """Concealment, evasion or persistence said (not quoted) within four lines of the match."""
+    ls, le = _line_span(text, m.start())
+    lo, hi = ls, le
+    for _ in range(4):
+        lo = text.rfind("\n", 0, max(0, lo - 1)) + 1
+        nxt = text.find("\n", hi + 1)
+        hi = len(text) if nxt < 0 else nxt
+    for pat in (_CONCEALMENT, _EVASION, _PERSISTENCE):
+        for c in pat.finditer(text, lo, hi):
+            if not any(a <= c.start() < b for a, b in skip) and not _described(art, text, c.start(), c.end()):
+                return True
+    return False
 
 
 _HEADING = re.compile(r"[ \t]{0,3}(?:#{1,6}[ \t]|\*\*|__)|.*:[ \t*_]*$")
