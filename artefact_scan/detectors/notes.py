@@ -586,8 +586,8 @@ def detect_hidden_prose(art, ctx):
 
     text = art.text
     place = _place(art)
-    if place.startswith("JSON"):
-        return  # visible to anyone reading the JSON; only what it says matters (other rules)
+    if place.startswith(("JSON", "XML")):
+        return  # JSON and XML are read as source: visible to their readers; only what it says matters
     body = text.strip()
     if place.startswith("attribute"):
         body = max(body.split("\n"), key=len).strip()  # one child holds many short labels

@@ -418,7 +418,8 @@ def _pieces(art, ctx, text: str, low: str, attributes: bool = True):
     """Every hidden place of an HTML text (or Markdown with code masked)."""
     raw = _raw_spans(low) if ("<script" in low or "<style" in low) else []
     classes, ids = (_page_hidden_selectors(text) if "<style" in low else (set(), set()))
-    label = "XML comment" if art.kind == "xml" else "HTML comment"
+    label = "HTML comment" if art.kind != "xml" else (
+        "SVG comment" if art.name.lower().endswith((".svg", ".svgz")) else "XML comment")
     pieces = _comments(text, raw, label) if "<!--" in text else []
     if "<" in text:
         pieces += _hidden_elements(text, low, raw, classes, ids)
