@@ -29,7 +29,7 @@ from . import detector
 MIN_BLOB = 20  # 15 bytes: shorter texts are words, not messages
 MAX_LAYERS = 4
 MAX_DECOMPRESSED = 1 << 20
-MAX_CANDIDATES = 20000
+MAX_CANDIDATES = 200000  # per artefact; beyond it the file is reported as not fully analysed
 MAX_CHILDREN = 200
 TEXT_SCORE = 0.6
 
@@ -212,33 +212,25 @@ _B64_BYTES = bytes(ord("a") if (chr(c).isascii() and (chr(c).isalnum() or chr(c)
                    for c in range(256))
 
 
-def _runs(text: str):
-    """(start, end) of runs of MIN_BLOB+ base64/base32/hex characters.  Mapping the text to bytes
-    (one byte per character) and searching for a fixed string runs at memory speed, several times
-    faster than a character-class regex, which pays per position."""
+def _candidates(text: str):
+    """Yield (start, end, string) of blob candidates, wrapped lines joined.
+
+    Runs of MIN_BLOB+ base64/base32/hex characters are found by mapping the text to bytes (one
+    byte per character: offsets stay the same) and searching for a fixed string, at memory
+    speed; a character-class regex pays per position and is several times slower."""
     bb = text.encode("latin-1", "replace").translate(_B64_BYTES)
     needle = b"a" * MIN_BLOB
-    i = bb.find(needle)
+    find = bb.find
     n = len(bb)
-    while i >= 0:
-        j = bb.find(b" ", i + MIN_BLOB)
-        j = n if j < 0 else j
-        yield i, j
-        if j >= n:
-            return
-        i = bb.find(needle, j)
-
-
-def _candidates(text: str):
-    """Yield (start, end, string) of blob candidates, wrapped lines joined."""
     group: list[tuple[int, int]] = []
-
-    def flush():
-        s, e = group[0][0], group[-1][1]
-        return s, e, (text[s:e] if len(group) == 1 else "".join(text[a:b] for a, b in group))
-
     count = 0
-    for r0, r1 in _runs(text):
+    i = find(needle)
+    while i >= 0:
+        j = find(b" ", i + MIN_BLOB)
+        if j < 0:
+            j = n
+        r0, r1 = i, j
+        i = find(needle, j) if j < n else -1
         run = text[r0:r1]
         if run.islower():
             if run.strip(_HEXDIGITS_EQ):
@@ -252,17 +244,23 @@ def _candidates(text: str):
             r0, r1 = m.span()
         count += 1
         if count > MAX_CANDIDATES:
-            break
+            yield -1, -1, ""  # the caller reports the limit
+            return
         if group:
             ps, pe = group[-1]
             if (pe - ps) % 4 == 0 and (pe - ps) >= 40 and _JOIN_GAP.fullmatch(text, pe, r0) \
                     and "=" not in text[ps:pe]:
                 group.append((r0, r1))
                 continue
-            yield flush()
+            yield _joined(text, group)
         group = [(r0, r1)]
     if group:
-        yield flush()
+        yield _joined(text, group)
+
+
+def _joined(text: str, group: list[tuple[int, int]]) -> tuple[int, int, str]:
+    s, e = group[0][0], group[-1][1]
+    return s, e, (text[s:e] if len(group) == 1 else "".join(text[a:b] for a, b in group))
 
 
 class _Structures:
@@ -339,6 +337,9 @@ def detect_blobs(art, ctx):
     made = 0
     structures = _Structures(text)
     for s, e, cand in _candidates(text):
+        if s < 0:
+            ctx.error(art, f"more than {MAX_CANDIDATES} blob candidates; the rest not decoded")
+            return
         if len(cand) > 4 * MAX_DECOMPRESSED:
             continue
         res = decode_chain(cand)
@@ -385,15 +386,18 @@ _CODE_LIST = re.compile(r"[\[({]\s*(" + _NUM + r"(?:\s*,\s*" + _NUM + r"){5,})\s
 _CHR_CHAIN = re.compile(r"(?:(?:chr|String\.fromCharCode|Chr|ChrW)\s*\(\s*" + _NUM + r"\s*\)\s*(?:\+|\.|,|&)?\s*){6,}")
 # Runs start with a literal, so the scan jumps between occurrences of it (fast) instead of trying
 # an alternation at every position (slow); each is tried only when its literal occurs 8 times.
-_ESC_STARTS = (("\\x", re.compile(r"\\x[0-9a-fA-F]{2}(?:\\x[0-9a-fA-F]{2}|\\u00[0-9a-fA-F]{2}|\\[0-3][0-7]{2}){7,}")),
-               ("\\u", re.compile(r"\\u(?:00[0-9a-fA-F]{2}|\{[0-9a-fA-F]{1,6}\})(?:\\u(?:00[0-9a-fA-F]{2}|\{[0-9a-fA-F]{1,6}\})|\\x[0-9a-fA-F]{2}){7,}")),
-               ("\\", re.compile(r"\\[0-3][0-7]{2}(?:\\[0-3][0-7]{2}|\\x[0-9a-fA-F]{2}){7,}")),
+# A character-code array is looked for only near a consumer that turns it into text.
+_ESC1 = r"\\(?:x[0-9a-fA-F]{2}|u(?:00[0-9a-fA-F]{2}|\{[0-9a-fA-F]{1,6}\})|[0-3][0-7]{2})"
+_ESC_STARTS = (("\\", re.compile(_ESC1 + "(?:" + _ESC1 + "){7,}")),
                ("%", re.compile(r"%[0-9a-fA-F]{2}(?:%[0-9a-fA-F]{2}){7,}")))
 _CONSUMER = re.compile(r"(?i)fromcharcode|\bchr\b|\bbytes\s*\(|\bbytearray\s*\(|\bbuffer\.from|\bstring\s*\(|\bpack\s*\(|uint8array|\bdecode\s*\(|\bmap\s*\(")
 _NUMS = re.compile(_NUM)
 
 
-_CONSUMERS = ("fromcharcode", "chr", "bytes(", "bytearray(", "buffer.from", "uint8array")
+_CODE_KINDS = frozenset({"python", "javascript", "shell", "strings"})
+# what turns a list of numbers into text: chr (map(chr, ...), chr(n) + ...), fromCharCode, and
+# byte-array constructors given a literal list
+_CONSUMERS = ("chr", "charcode", "bytes([", "bytearray([", "uint8array([", "buffer.from([")
 
 
 def _near_hits(low: str, literals, cap: int = 500) -> list[tuple[int, str]]:
@@ -496,14 +500,15 @@ def detect_charcodes(art, ctx):
             found.append((m.start(), m.end(), "escapes", _unescape_run(run)))
             if len(found) > 500:
                 break
-    consumers = _near_hits(low, _CONSUMERS)
-    chr_hits = [h for h, lit in consumers if lit in ("chr", "fromcharcode")]
+    # arrays and chr() chains are code; prose and data get them through their code fences
+    consumers = _near_hits(low, _CONSUMERS) if art.kind in _CODE_KINDS else []
+    chr_hits = [h for h, lit in consumers if lit in ("chr", "charcode")]
     for s0, e0 in _merge(chr_hits, 400, len(text)):
         for m in _CHR_CHAIN.finditer(text, s0, e0):
             codes = [_num(t) for t in _NUMS.findall(re.sub(r"(?i)fromcharcode|chrw?", " ", m.group()))]
             found.append((m.start(), m.end(), "chr() chain", _codes_text(codes)))
     if consumers and "," in text:
-        for s0, e0 in _merge([h for h, _lit in consumers], 1500, len(text)):
+        for s0, e0 in _merge([h for h, _lit in consumers], 4000, len(text)):
             for m in _CODE_LIST.finditer(text, s0, e0):
                 ctxt = text[max(0, m.start() - 120):min(len(text), m.end() + 120)]
                 if not _CONSUMER.search(ctxt):
@@ -566,7 +571,7 @@ def _rot13_line(line: str) -> str | None:
     return plain
 
 
-@detector("rot13", ("hm.rot13-text",), literals=("gur ", " naq "))
+@detector("rot13", ("hm.rot13-text",), literals=("gur ",))  # "the": in any English sentence
 def detect_rot13(art, ctx):
     """Lines that read as English only after ROT13 ("Gur cyna pbagvahrf" → "The plan continues");
     consecutive such lines make one block."""
@@ -577,7 +582,7 @@ def detect_rot13(art, ctx):
     text = art.text
     low = art.lower
     starts: set[int] = set()
-    for lit in ("gur ", "naq ", "lbh ", " bs ", " vf ", " gb "):
+    for lit in ("gur ", " naq ", " lbh ", " bs ", " vf ", " gb "):
         i = low.find(lit)
         hits = 0
         while i >= 0 and hits < 500:

@@ -94,7 +94,6 @@ _ADDR_CHECKS: dict[str, tuple[re.Pattern | None, re.Pattern | None]] = {
     "future": (_AFTER_LATER, None),
     "next": (re.compile(_AFTER_LATER.pattern + r"|(?<=this\snext)|[\s_-]+(?:time\s+you|conversation|chat|episode|invocation)"), None),
     "later": (_AFTER_LATER, None),
-    "following": (re.compile(r"\s+(?:session|run|conversation|chat|episode|invocation)"), None),
     "successor": (None, None),
     "note to": (None, None),
     "you": (_AFTER_YOU, None),
@@ -231,12 +230,26 @@ _LICENCE_WORDS = re.compile(r"(?i)\b(?:copyright|licen[cs]e[ds]?|warranty|permis
 
 
 # -- helpers --------------------------------------------------------------------------------
-def _regions(low: str, checks=None, pad: int = _ADDR_PAD, cap: int = 2000) -> list[tuple[int, int]]:
+# Frequent literals are scanned by one regex each (the literal prefix is searched in C and the
+# check after it runs in C too); rare ones by str.find, which is faster when there is nothing to
+# loop over.
+_FREQUENT = ("you", "next", "later")
+_PREFIXED = {lit: re.compile(re.escape(lit) + "(?:" + after.pattern + ")")
+             for lit, (after, _before) in _ADDR_CHECKS.items() if lit in _FREQUENT and after is not None}
+
+
+def _regions(low: str, checks=None, pad: int = _ADDR_PAD, cap: int = 50000) -> list[tuple[int, int]]:
     """Merged spans of `pad` characters around each confirmed occurrence of a candidate literal
     (at most `cap` occurrences per literal, so a crafted file cannot make this quadratic)."""
     checks = checks or _ADDR_CHECKS
     hits = []
     for lit, (after, before) in checks.items():
+        if lit in _PREFIXED and before is None:
+            for k, m in enumerate(_PREFIXED[lit].finditer(low)):
+                if k >= cap:
+                    break
+                hits.append(m.start())
+            continue
         i = low.find(lit)
         seen = 0
         while i >= 0 and seen < cap:

@@ -132,8 +132,10 @@ def _page_hidden_selectors(text: str) -> tuple[set[str], set[str]]:
 
 _TAG = re.compile(r"<([a-zA-Z][^\s/>]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
 _ATTR = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
-_HIDING_MARKERS = ("hidden", "display", "visibility", "opacity", "font-size", "text-indent", "color",
-                   "clip-path", "transform", "left", "<template", "d-none", "hide", "invisible")
+# Where a hiding start tag can be found: its style attribute, its hidden attribute or class, a
+# template; SVG presentation attributes only in XML.  Each marker is one pass over the text.
+_HIDING_MARKERS = ("style=", "hidden", "<template", "d-none", "hide", "invisible")
+_SVG_MARKERS = ("opacity=", "display=", "visibility=", "font-size=")
 MAX_OCCURRENCES = 5000  # occurrences of one marker examined per file
 MAX_TAG = 4000  # characters of one start tag
 
@@ -322,8 +324,11 @@ def _element_text(text: str, start: int, place: str, limit: int = 200000) -> tup
     return piece, state["end"]
 
 
-def _hidden_elements(text: str, low: str, raw, hidden_classes: set[str], hidden_ids: set[str]) -> list[_Piece]:
+def _hidden_elements(text: str, low: str, raw, hidden_classes: set[str], hidden_ids: set[str],
+                     svg: bool = False) -> list[_Piece]:
     markers = list(_HIDING_MARKERS) + sorted(hidden_classes)[:50] + sorted(hidden_ids)[:50]
+    if svg:
+        markers += _SVG_MARKERS
     tags: dict[int, tuple] = {}
     for mk in markers:
         i = low.find(mk)
@@ -422,7 +427,7 @@ def _pieces(art, ctx, text: str, low: str, attributes: bool = True):
         "SVG comment" if art.name.lower().endswith((".svg", ".svgz")) else "XML comment")
     pieces = _comments(text, raw, label) if "<!--" in text else []
     if "<" in text:
-        pieces += _hidden_elements(text, low, raw, classes, ids)
+        pieces += _hidden_elements(text, low, raw, classes, ids, svg=art.kind == "xml")
     attrs = _attribute_texts(text, low, raw) if attributes and "=" in text else None
     return pieces, attrs, raw
 
