@@ -7,10 +7,9 @@ with the file, the rule and the field, so a user writing rules sees exactly what
 
 Schema (see README "Writing rules"):
     id, name, category, severity, confidence, title, message, kinds?, tags?, aliases?
-    [match]  all? any? at_least? none? scope? window? anchor? lower_if? raise_if? where?
+    [match]  all? any? at_least? none? scope? window? merge? anchor? lower_if? raise_if? where?
     [docs]   summary, why, example, benign, references?
     [[signals]] name, pattern, literals?, kinds?, group?, non_ascii?
-    (scope = "window" also takes merge = false: every anchor is its own finding)
 """
 from __future__ import annotations
 
