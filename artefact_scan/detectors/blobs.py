@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 
+from ..lazyre import lazy
 from . import detector
 
 MIN_BLOB = 20  # 15 bytes: shorter texts are words, not messages
@@ -33,7 +34,7 @@ MAX_CANDIDATES = 200000  # per artefact; beyond it the file is reported as not f
 MAX_CHILDREN = 200
 TEXT_SCORE = 0.6
 
-_CAND = re.compile(r"[A-Za-z0-9+/_-]{16,}={0,2}")
+_CAND = lazy(re.compile, r"[A-Za-z0-9+/_-]{16,}={0,2}")
 _JOIN_GAP = re.compile(r"""[\s"'+,\\]{1,12}|\\n["']?\s*\+?\s*["']?""")
 _HEX = re.compile(r"[0-9a-fA-F]+")
 _HEXDIGITS = "0123456789abcdefABCDEF"
@@ -382,7 +383,7 @@ def detect_blobs(art, ctx):
 
 # -- character codes and escapes -----------------------------------------------------------------
 _NUM = r"(?:0x[0-9a-fA-F]{1,2}|\d{1,3})"
-_CODE_LIST = re.compile(r"[\[({]\s*(" + _NUM + r"(?:\s*,\s*" + _NUM + r"){5,})\s*,?\s*[\])}]")
+_CODE_LIST = lazy(re.compile, r"[\[({]\s*(" + _NUM + r"(?:\s*,\s*" + _NUM + r"){5,})\s*,?\s*[\])}]")
 _CHR_CHAIN = re.compile(r"(?:(?:chr|String\.fromCharCode|Chr|ChrW)\s*\(\s*" + _NUM + r"\s*\)\s*(?:\+|\.|,|&)?\s*){6,}")
 # Runs start with a literal, so the scan jumps between occurrences of it (fast) instead of trying
 # an alternation at every position (slow); each is tried only when its literal occurs 8 times.

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import re
 
+from ..lazyre import lazy
 from . import detector
 
 # -- the addressee ------------------------------------------------------------------------------
@@ -39,8 +40,13 @@ from . import detector
 _WS = r"(?:[^\S\n]+|[^\S\n]*\n[^\S\n]*(?=(?-i:[a-z])))"
 
 
-def _compile(pattern: str) -> re.Pattern:
+def _compile_now(pattern: str) -> re.Pattern:
     return re.compile(pattern.replace(r"\s+", _WS).replace(r"\s*", r"[^\S\n]*"))
+
+
+def _compile(pattern: str):
+    """The phrase patterns are large; they compile on first use (see lazyre)."""
+    return lazy(_compile_now, pattern)
 
 
 _LATER = r"(?:future|next|later|subsequent)"
@@ -102,7 +108,7 @@ ADDRESSEE_LITERALS = tuple(_ADDR_CHECKS)
 _ADDR_PAD = 200
 
 # Third-person description and reporting: the address is described, not made.
-_REPORTING = re.compile(r"""(?ix)
+_REPORTING = lazy(re.compile, r"""(?ix)
    \bapollo\b|\bsystem\s+card\b|\bresearchers?\b|\baccording\s+to\b|\breport(?:ed|s|edly)\b
   |\b(?:was|were|been|being)\s+(?:seen|observed|caught|found|spotted|documented)\b
   |\b(?:an?\s+)?(?:early|earlier|prior)\s+(?:model\s+)?(?:snapshots?|checkpoints?|versions?\s+of\s+(?:the\s+)?model)\b
@@ -114,7 +120,7 @@ _REPORTING = re.compile(r"""(?ix)
   |\bof\s+(?:itself|themselves)\b
 """)
 
-_STRONG_REPORTING = re.compile(r"""(?ix)
+_STRONG_REPORTING = lazy(re.compile, r"""(?ix)
    \bapollo\b|\bsystem\s+card\b|\bresearchers?\b|\baccording\s+to\b|\breport(?:ed|s|edly)\b
   |\b(?:was|were|been|being)\s+(?:seen|observed|caught|found|spotted|documented)\b
   |\bstud(?:y|ies)\b|\bpaper\b|\barticle\b|\bjournalists?\b|\baxios\b|\bquot(?:e|ed|es|ing)\b
@@ -224,7 +230,7 @@ _CONFIG_DOTS = frozenset({
     ".profile", ".zshrc", ".bash_profile", ".tool-versions", ".python-version", ".readthedocs.yaml",
 })
 
-_LICENCE_WORDS = re.compile(r"(?i)\b(?:copyright|licen[cs]e[ds]?|warranty|permission\s+is\s+hereby|"
+_LICENCE_WORDS = lazy(re.compile, r"(?i)\b(?:copyright|licen[cs]e[ds]?|warranty|permission\s+is\s+hereby|"
                             r"all\s+rights\s+reserved|spdx-license-identifier|gnu\s+general|"
                             r"redistribution|generated\s+by|auto-?generated|do\s+not\s+edit)\b")
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 
 from ..model import Segment
+from ..lazyre import lazy
 from . import extractor
 
 MAX_PIECES = 400  # hidden pieces with a child of their own per file; the rest share one child
@@ -62,7 +63,7 @@ _MD_REF_COMMENT = re.compile(
     re.M)
 _MD_IMG_ALT = re.compile(r"!\[([^\]\n]{%d,500})\]\(" % MIN_ATTR_CHARS)
 _INLINE_CODE = re.compile(r"(`+)(?:(?!\1)[\s\S]){0,2000}?\1")
-_MANAGED = re.compile(
+_MANAGED = lazy(re.compile, 
     r"^\s*(?:prettier-ignore(?:-start|-end)?|markdownlint-(?:disable|enable|capture|restore|configure-file)[\w-]*.*"
     r"|all-contributors[-\w:]*.*|(?:end\s*)?toc|/?toc|doctoc.*|(?:start|end|begin)[\s:_-].{0,60}|eslint-\w+.*"
     r"|textlint-\w+.*|vale\s+.*|lint\s.*|cspell:.*|spell-?checker:.*|more|readmore|truncate|break"
