@@ -56,9 +56,9 @@ _SELF_OBJ = r"(?:me|myself|you|yourself|yourselves|us|ourselves)"
 _THIRD_OBJ = r"(?:itself|themselves|himself|herself|it|the\s+model|the\s+agent|the\s+ai|claude|gpt)"
 
 _ADDRESSEE = _compile(r"""(?imx)
-   (?P<label>\b(?:notes?|messages?|memo|reminders?|letters?|instructions?|hand-?off|briefing)(?:\s+|[_-])
-        (?:to|for)(?:\s+|[_-])(?:(?:my|our|your|the)(?:\s+|[_-]))?""" + _LATER + r"""[\s_-]+""" + _SELFNOUN + r"""\b
-        (?:\s+of\s+(?P<obj1>\w+))?)
+   (?P<label>\b(?:notes?|messages?|memo|reminders?|letters?|instructions?|hand-?off|briefing)(?:\s+|_)
+        (?:to|for)(?:\s+|_)(?:(?:my|our|your|the)(?:\s+|_))?""" + _LATER + r"""(?:\s+|_|-(?=self|you|me))""" + _SELFNOUN + r"""\b
+        (?:\s+of\s+(?P<obj1>\w+(?:\s+\w+)?))?)
   |(?P<label2>\bnote\s+to\s+(?:my)?self\b)
   |(?P<dear>\b(?:dear|hello|hi|hey)\s*,?\s+(?:future|next|later)[\s-]+""" + _SELFNOUN + r"""\b)
   |(?P<future>\bfuture[\s_-]+(?:self|selves|me|you|us)\b)
@@ -117,6 +117,8 @@ _REPORTING = lazy(re.compile, r"""(?ix)
   |\be\.g\.|\bi\.e\.|\bfor\s+example\b|\bsuch\s+as\b|\blike\s+["\u201c']
   |\bdetect(?:s|ed|or|ors)\b|\bflag(?:s|ged)\b|\bscanner\b|\bclassifier\b|\bheuristics?\b
   |\b(?:he|she|they|it)\s+(?:wrote|left|said)\b|\bsaid\b|\bdescrib(?:e|es|ed|ing)\b
+  |\b(?:an?\s+|the\s+)?(?:agents?|models?|ai|assistants?|llms?|snapshots?)\s+(?:can|could|may|might|would|will|is\s+able\s+to|tends?\s+to|that)\s+(?:leave|leaves|write|writes|hide|hides|plant|put|store|address|addresses)\b
+  |\b(?:finds|detects|flags|recogni[sz]es|catches|matches)\b
   |\bof\s+(?:itself|themselves)\b
 """)
 
@@ -308,10 +310,16 @@ def _in_quotes(text: str, start: int, end: int, prose: bool = True) -> bool:
     before, after = text[ls:start], text[end:le]
     for o, c in _QUOTES:
         if o == c:
-            if not prose:
-                continue
             if before.count(o) % 2 == 1 and o in after:
-                return True
+                if prose:
+                    return True
+                # in code and data a straight quote opens a string, unless it sits mid-sentence
+                # (after a word or an opening parenthesis): then it quotes, as in prose
+                k = before.rfind(o)
+                lead = before[:k].rstrip()
+                if lead and (lead[-1].isalnum() or lead[-1] in "(,;") and not lead.endswith(("=", ":")):
+                    if re.search(r"[A-Za-z]{2,}\s+\S*$", lead) or lead[-1] == "(":
+                        return True
         elif before.rfind(o) > before.rfind(c) and c in after:
             return True
     # inline code span
@@ -384,6 +392,12 @@ def _voice(art, text: str, m: re.Match) -> str:
         return "quoted"
     s, e = _sentence(text, start, end)
     sent = text[s:e]
+    if g == "label" and not re.search(r"(?i)\b(?:my|our|your)\b", m.group()):
+        # "… and notes to future instances": a topic named mid-line, not a note that opens
+        before = text[ls:start].strip(" \t#*->[(\"'{,")
+        if before and not re.search(r"(?i)(?:^|\s)(?:here\s+are|these\s+are|my|our)$", before) \
+                and not text[end:end + 4].lstrip("\"' ").startswith((":", ",")):
+            return "reported"
     if g in ("future2",) and not obj:
         # "future instances" with nobody named: an address only as a heading or a salutation
         before = text[ls:start].strip(" \t#*->:[(")
