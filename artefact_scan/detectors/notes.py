@@ -589,7 +589,11 @@ def detect_context(art, ctx):
         ctx.signal(art, "hm.unseen", 0, 0, whole=True, place=_place(art),
                    label=f"a place a reader does not see ({_place(art) or 'hidden text'})")
     if _agent_context(art):
-        ctx.signal(art, "hm.agent-context", 0, 0, whole=True, label="text read by agents")
+        if "hidden" in art.facts or "decoded" in art.facts:
+            what = ("decoded" if "decoded" in art.facts else "hidden") + f" text ({_place(art) or 'hidden'})"
+        else:
+            what = "an agent memory or instruction file"
+        ctx.signal(art, "hm.agent-context", 0, 0, whole=True, label=what)
     if "dotfile" in art.facts and "memory-file" not in art.facts and art.parent is None:
         parts = [p for p in art.name.replace("\\", "/").split("/") if p not in ("", ".", "..")]
         dots = [p for p in parts if p.startswith(".")]
