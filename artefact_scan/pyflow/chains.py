@@ -339,7 +339,15 @@ def _persist_chain(ev: Event, kind: str) -> Chain:
 
 
 def analyse(text: str, allow_magics: bool = True) -> Result:
-    tree, err = parse(text, allow_magics)
+    from .flow import SLICE_WORDS
+    from .source import relevant_slice
+
+    tree = None
+    sliced = relevant_slice(text, SLICE_WORDS)
+    if sliced is not None:
+        tree, err = parse(sliced, allow_magics=False)
+    if tree is None:
+        tree, err = parse(text, allow_magics)
     if tree is None:
         return Result(error=err)
     flow = Flow(tree)

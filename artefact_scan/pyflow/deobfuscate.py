@@ -73,27 +73,68 @@ def _b(v) -> bytes:
 
 
 class Evaluator:
-    def __init__(self, tree: ast.Module):
-        self.imports: dict[str, str] = {}
-        self.consts: dict[str, ast.AST] = {}
-        self.lambdas: dict[str, ast.Lambda] = {}
-        for node in ast.walk(tree):
+    def __init__(self, tree: ast.Module, lines: set[int] | None = None):
+        self.tree = tree
+        self.lines = lines
+        self._tables: tuple | None = None
+        self.layers: list[str] = []
+        self.steps = 0
+
+    @property
+    def imports(self) -> dict[str, str]:
+        return self._load()[0]
+
+    @property
+    def consts(self) -> dict[str, ast.AST | None]:
+        return self._load()[1]
+
+    @property
+    def lambdas(self) -> dict[str, ast.Lambda]:
+        return self._load()[2]
+
+    def _load(self) -> tuple:
+        """Imports and single-assignment names of the whole module, read when first needed."""
+        if self._tables is not None:
+            return self._tables
+        imports: dict[str, str] = {}
+        consts: dict[str, ast.AST | None] = {}
+        lambdas: dict[str, ast.Lambda] = {}
+        self._tables = (imports, consts, lambdas)
+        for node in self._nodes():
             if isinstance(node, ast.Import):
                 for a in node.names:
-                    self.imports[a.asname or a.name.split(".")[0]] = a.name if a.asname else a.name.split(".")[0]
+                    imports[a.asname or a.name.split(".")[0]] = a.name if a.asname else a.name.split(".")[0]
             elif isinstance(node, ast.ImportFrom) and node.module:
                 for a in node.names:
-                    self.imports[a.asname or a.name] = f"{node.module}.{a.name}"
+                    imports[a.asname or a.name] = f"{node.module}.{a.name}"
             elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
                 name = node.targets[0].id
                 if isinstance(node.value, ast.Lambda):
-                    self.lambdas[name] = node.value
-                elif name not in self.consts:
-                    self.consts[name] = node.value
+                    lambdas[name] = node.value
+                elif name not in consts:
+                    consts[name] = node.value
                 else:
-                    self.consts[name] = None  # reassigned: not a constant
-        self.layers: list[str] = []
-        self.steps = 0
+                    consts[name] = None  # reassigned: not a constant
+        return self._tables
+
+    def _nodes(self):
+        """Module-level statements, and everything inside the definitions that hold an exec line."""
+        lines = self.lines
+        todo = list(self.tree.body)
+        while todo:
+            stmt = todo.pop()
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                lo, hi = stmt.lineno, getattr(stmt, "end_lineno", stmt.lineno) or stmt.lineno
+                if lines is None or any(lo <= ln <= hi for ln in lines):
+                    yield from ast.walk(stmt)
+                continue
+            if isinstance(stmt, (ast.If, ast.Try, ast.With)) or type(stmt).__name__ == "TryStar":
+                for field in ("body", "orelse", "finalbody"):
+                    todo.extend(getattr(stmt, field, None) or [])
+                for h in getattr(stmt, "handlers", None) or []:
+                    todo.extend(h.body)
+                continue
+            yield stmt
 
     # -- names ------------------------------------------------------------------------------------
     def qual(self, node, env) -> str | None:
@@ -288,9 +329,16 @@ class Evaluator:
         raise Unknown()
 
 
-def exec_calls(tree: ast.Module) -> list[ast.Call]:
+def exec_calls(tree: ast.Module, lines: set[int] | None = None) -> list[ast.Call]:
+    """Calls of the exec/eval/compile builtins (on the given lines only, when known)."""
     out = []
-    for node in ast.walk(tree):
+    if lines is not None:
+        nodes = []
+        for stmt in _statements_on(tree, lines):
+            nodes.extend(ast.walk(stmt))
+    else:
+        nodes = ast.walk(tree)
+    for node in nodes:
         if isinstance(node, ast.Call) and node.args:
             f = node.func
             name = f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else ""
@@ -300,11 +348,39 @@ def exec_calls(tree: ast.Module) -> list[ast.Call]:
     return out
 
 
-def decode_exec_payloads(tree: ast.Module, limit: int = 50) -> list[Decoded]:
-    calls = exec_calls(tree)
+def _statements_on(tree: ast.Module, lines: set[int]):
+    """The innermost statements whose span covers one of `lines` (descending only where needed)."""
+    todo = list(tree.body)
+    while todo:
+        stmt = todo.pop()
+        lo, hi = stmt.lineno, getattr(stmt, "end_lineno", stmt.lineno) or stmt.lineno
+        if not any(lo <= ln <= hi for ln in lines):
+            continue
+        inner = [s for field in ("body", "orelse", "finalbody", "handlers", "cases")
+                 for s in (getattr(stmt, field, None) or []) if isinstance(s, ast.AST)]
+        inner_stmts = []
+        for s in inner:
+            if isinstance(s, (ast.ExceptHandler,)) or type(s).__name__ == "match_case":
+                inner_stmts.extend(s.body)
+            else:
+                inner_stmts.append(s)
+        if inner_stmts and any(st.lineno <= ln <= (getattr(st, "end_lineno", st.lineno) or st.lineno)
+                               for st in inner_stmts for ln in lines):
+            # the header itself may hold a call too (an `if exec(...)` is unusual; check the test)
+            for attr in ("test", "iter", "items", "subject", "value"):
+                part = getattr(stmt, attr, None)
+                if isinstance(part, ast.AST):
+                    yield part
+            todo.extend(inner_stmts)
+        else:
+            yield stmt
+
+
+def decode_exec_payloads(tree: ast.Module, limit: int = 50, lines: set[int] | None = None) -> list[Decoded]:
+    calls = exec_calls(tree, lines)
     if not calls:
         return []
-    ev = Evaluator(tree)
+    ev = Evaluator(tree, lines)
     out: list[Decoded] = []
     inner_of_compile = set()
     for call in calls:

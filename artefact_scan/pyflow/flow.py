@@ -119,12 +119,22 @@ SINK_WORDS = ("write", "copy", "popen", "subprocess", "system(", "spawn", "exec"
               "startfile", "execute", "sudo(", "login(")
 SOURCE_WORDS = ("__file__", "argv", "getsource", "__loader__", "__spec__", "sys.modules", "co_filename",
                 "currentframe", "linecache", "%r", "!r}", "glob", "walk(", "listdir", "scandir", "iterdir",
-                "ip_network", "hosts", "nmap", ".ssh", "_history", "signal(", "atexit",
-                "run_instances", "create_namespaced", "safetensors", ".gguf", ".ckpt", "weights", "prompt",
-                "memory", "agent", "model", ".bin", ".pt", "scaffold", "environ", "password", "passwd",
-                "cron", "systemd", ".pth", "sitecustomize", "bashrc", "profile", "hooks", "winreg", "autostart",
-                "llm", "openai", "anthropic", "ollama", "completions", "kubectl", "gcloud", "vllm", "claude",
-                "codex", "aider", "daemon", "setsid")
+                "ip_network", "hosts", "nmap", ".ssh", "_history", "signal(", "atexit", "run_instances",
+                "create_namespaced", "safetensors", ".gguf", ".ckpt", "weights", "system_prompt", "memory/",
+                "memory.", "/agent", "agent/", ".bin", ".pt", "scaffold", "passw", "crontab", "cron.",
+                "systemd", ".service", "bashrc", ".profile", "zshrc", "site-packages", "sitepackages",
+                "sitecustomize", ".pth", "hooks/", "autostart", "launchagents", "winreg", "authorized_keys",
+                "openai", "anthropic", "ollama", "completions", "litellm", "kubectl", "gcloud", "vllm", "claude",
+                "codex", "aider", "setsid", "start_new_session")
+# what creates provenance labels or label-free events: the seeds of `source.relevant_slice`
+SLICE_WORDS = ("__file__", "argv", "getsource", "__loader__", "__spec__", "sys.modules", "co_filename",
+               "currentframe", "linecache", "ip_network", "known_hosts", "nmap", "_history",
+               "fork(", "process(", "signal(", "atexit", "run_instances", "create_namespaced", "kubectl",
+               "gcloud", "vllm", "ollama", "claude", "codex", "aider", "llama", "safetensors", "gguf", "ckpt",
+               "weights", "system_prompt", "scaffold", "consolidated", "crontab", "systemd", "sitecustomize",
+               ".pth", "sitepackages", "site-packages", "winreg", "authorized_keys", "bashrc", "autostart",
+               "launchagents", "openai", "anthropic", "completions", "litellm", "memory/",
+               "agent/", "/agent", "start_new_session", "setsid")
 _CALLED = __import__("re").compile(r"([A-Za-z_]\w*)\s*\(")
 
 
@@ -224,43 +234,62 @@ class Flow:
     def _worth(self) -> set[str]:
         """Functions whose analysis on their own can produce an event: a sink word together with a
         source (its own source words, a labelled global or attribute, or a callee that yields one),
-        or a call to a function that is itself worth it.  A fixpoint over the module's calls."""
+        a source passed to a callee with a sink word, or a call to a function that is worth it.
+        A fixpoint over the calls between the module's functions that matter."""
         if self.text is None or self.line_starts is None:
             return set(self.defs)
         starts = self.line_starts
         labelled = self._labelled_names()
-        info = {}
+        segs, sink, src = {}, {}, {}
         for name, fn in self.defs.items():
             a = starts[min(fn.lineno, len(starts)) - 1]
             end_line = getattr(fn, "end_lineno", None) or len(starts)
             b = starts[end_line] if end_line < len(starts) else len(self.text)
             seg = self.text[a:b]
             low = seg.lower()
-            sink = any(w in low for w in SINK_WORDS)
-            src = any(w in low for w in SOURCE_WORDS) or any(n in seg for n in labelled)
-            if not src and ("fork(" in low or "process(" in low) and ("while" in low or "count(" in low):
-                src = True
-            calls = {m.group(1) for m in _CALLED.finditer(seg)}
-            info[name] = [sink, src, calls]
-        by_short: dict[str, list[str]] = {}
+            segs[name] = seg
+            sink[name] = any(w in low for w in SINK_WORDS)
+            src[name] = any(w in low for w in SOURCE_WORDS) or any(n in seg for n in labelled) or (
+                ("fork(" in low or "process(" in low) and ("while" in low or "count(" in low))
+        short_of: dict[str, set[str]] = {}
         for name in self.defs:
-            by_short.setdefault(name.rsplit(".", 1)[-1], []).append(name)
+            if sink[name] or src[name]:
+                short_of.setdefault(name.rsplit(".", 1)[-1], set()).add(name)
         for cls in self.classes:
-            if f"{cls}.__init__" in self.defs:
-                by_short.setdefault(cls, []).append(f"{cls}.__init__")
-        yields = {n for n, (sink, src, _c) in info.items() if src}
-        worth = {n for n, (sink, src, _c) in info.items() if sink and src}
+            init = f"{cls}.__init__"
+            if init in self.defs and (sink[init] or src[init]):
+                short_of.setdefault(cls, set()).add(init)
+        calls: dict[str, set[str]] = {}
+        if short_of:
+            for name, seg in segs.items():
+                found = set()
+                for short, targets in short_of.items():
+                    i = seg.find(short)
+                    while i != -1:
+                        j = i + len(short)
+                        if (i == 0 or not (seg[i - 1].isalnum() or seg[i - 1] == "_")) \
+                                and seg[j:j + 1] == "(" or seg[j:j + 2] == " (":
+                            found |= targets
+                            break
+                        i = seg.find(short, j)
+                found.discard(name)
+                calls[name] = found
+        yields = {n for n in self.defs if src[n]}
+        worth = {n for n in self.defs if sink[n] and src[n]}
+        worth |= {n for n in self.defs if src[n] and any(sink[c] for c in calls.get(n, ()))}
         changed = True
         rounds = 0
         while changed and rounds < 50:
             changed = False
             rounds += 1
-            for n, (sink, src, calls) in info.items():
-                callees = [c for short in calls for c in by_short.get(short, ())]
+            for n, callees in calls.items():
+                if not callees:
+                    continue
                 if n not in yields and any(c in yields for c in callees):
                     yields.add(n)
                     changed = True
-                if n not in worth and (any(c in worth for c in callees) or (sink and n in yields)):
+                if n not in worth and (any(c in worth for c in callees) or (sink[n] and n in yields)
+                                       or (n in yields and any(sink[c] for c in callees))):
                     worth.add(n)
                     changed = True
         return worth
