@@ -200,6 +200,14 @@ def build(flow: Flow) -> list[Chain]:
             if not discovered:
                 continue
             cred = ev.dest.has(CRED) or CRED in ev.iter_labels or any(e.payload.has(CRED) or CRED in e.iter_labels for e in connects)
+            fetch_run = bool(_FETCH_RUN.search(ev.payload.text or ""))
+            if fetch_run:
+                host_steps = [s for s in ev.dest.steps if "host" in s[0] or "network" in s[0] or "scan" in s[0]]
+                chains.append(Chain("sr.py.network-worm", ev.node,
+                                    _steps(host_steps, ev.context, [_sink(ev, f"downloads and runs a program on each host ({ev.how})")]),
+                                    {"source": "a downloaded program", "hosts": "hosts it discovered or harvested",
+                                     "level": "replication: network propagation (RCL4)", "flow": "end"}))
+                break
             if not cred and not ev.payload.has(SELF_PATH, SELF_COPY, SELF_CODE):
                 continue
             host_steps = [s for s in ev.dest.steps if "host" in s[0] or "network" in s[0] or "scan" in s[0]]
@@ -314,6 +322,10 @@ def build(flow: Flow) -> list[Chain]:
         seen.add(c.key())
         out.append(c)
     return out
+
+
+_FETCH_RUN = __import__("re").compile(
+    r"\b(?:curl|wget)\b[^|;&]*(?:\|\s*(?:sudo\s+)?(?:ba|z|da)?sh\b|\|\s*python[0-9.]*\b|&&\s*(?:sh|bash|python[0-9.]*|chmod)\b|-O-?\s*\|)")
 
 
 def _hidden_dest(v: Val) -> bool:

@@ -138,6 +138,9 @@ SLICE_WORDS = ("__file__", "argv", "getsource", "__loader__", "__spec__", "sys.m
 _CALLED = __import__("re").compile(r"([A-Za-z_]\w*)\s*\(")
 
 
+_ADDR_RANGE = __import__("re").compile(r"\A(?:[\w@.-]*@)?(?:\d{1,3}\.){1,3}(?:\{\}|%[ds])\Z")
+
+
 class Budget(Exception):
     pass
 
@@ -211,6 +214,8 @@ class Flow:
         self.llm_calls = 0
         self.global_decls: list[set[str]] = [set()]
         self.memo: dict = {}
+        self.self_tags: dict[str, tuple] = {}     # temp-file identities that received its own code
+        self.tag_count = 0
         self._labelled: list[str] | None = None
         self.text: str | None = None
         self.line_starts: list[int] | None = None
@@ -726,6 +731,9 @@ class Flow:
         if s is None:
             return Val(text=str(node.value)[:40]) if isinstance(node.value, (int, float)) else EMPTY
         v = Val(text=s[:4000])
+        if s in self.copies:
+            c = self.copies[s]
+            v = Val(c.labels, c.steps, v.text, c.obj)
         return self._classified(v, node) if classify else v
 
     def _classified(self, v: Val, node) -> Val:
@@ -733,6 +741,8 @@ class Flow:
         text = v.text
         if not text or len(text) > 2000:
             return v
+        if HOSTS not in v.labels and _ADDR_RANGE.match(text):
+            return v.with_label(HOSTS, (f"builds addresses of a network range ({_short(text)})", node))
         found = patterns.classify_literal(text)
         if not found and not (SITE_DIR in v.labels and text.rstrip().endswith(".pth")):
             return v
@@ -976,7 +986,14 @@ class Flow:
 
     def wrote(self, dest: Val, data: Val, dest_node, node, env) -> None:
         """After writing its own code to a file, that file is a copy of itself."""
-        if dest_node is None or not data.has(SELF_CODE) or dest.has(SELF_PATH):
+        if not data.has(SELF_CODE) or dest.has(SELF_PATH):
+            return
+        for tag in dest.labels:
+            if tag.startswith("tag:"):
+                self.self_tags[tag] = data.steps[:8] + (("writes its own source to a temporary file", node),)
+        if dest.text and "{}" not in dest.text:
+            self.copies[dest.text] = dest.with_label(SELF_COPY, (f"writes its own source to {_short(dest.text)}", node))
+        if dest_node is None:
             return
         step = (f"writes {'its own text (a quine)' if any('quine' in st[0] for st in data.steps) else 'its own source'}"
                 f" to {_short(dest.shown)}", node)
@@ -1002,6 +1019,8 @@ class Flow:
             steps.append(("reads credentials", node))
         if lab & {ENUM, ENUM_CODE}:
             labels.add(TARGET_TEXT)
+        if SELF_DIR in lab and any("archive" in st[0] for st in path.steps):
+            labels.add(SELF_DIR)  # the bytes of an archive of its own folder
         labels |= {x for x in lab if x in (SELF_CODE, HOSTS, CRED, LLM_OUT, LLM_SELF) or x.startswith(ASSET)}
         if not labels:
             return EMPTY
@@ -1241,10 +1260,15 @@ class Flow:
         if meth in ("write_text", "write_bytes"):
             self.emit("write", node, meth, payload=join(*args), dest=recv, mode="w")
             return EMPTY
-        if meth in ("endswith",) and recv.has(ENUM) and args:
-            if args[0].text and any(patterns.is_code_ext(x) for x in args[0].text.replace(",", " ").split()):
+        if meth in ("endswith", "match", "fnmatch") and args and target is not None:
+            root = self._root_name(target)
+            rv = self.lookup(root.id, env) if root is not None else None
+            if (recv.has(ENUM) or (rv is not None and rv.has(ENUM))) and args[0].text and any(
+                    patterns.is_code_ext(x) or patterns.is_code_glob(x)
+                    for x in args[0].text.replace(",", " ").split()):
                 self.upgrade(target, ENUM_CODE, ("keeps code files", node), env)
-            return EMPTY
+            if meth == "endswith":
+                return EMPTY
         if meth == "join" and recv.text is not None and args:
             a = args[0]
             if a.items is not None:
@@ -1315,8 +1339,11 @@ class Flow:
                 host = kw.get("host", kw.get("server", EMPTY))
             if cls.startswith("socket") and args:
                 host = args[0]
-            creds = join(*[v for k, v in kw.items() if k in ("password", "pkey", "key_filename", "passwd")],
-                         *(args[1:] if meth == "login" else args[2:4]))
+            cred_vals = [v for k, v in kw.items() if k in ("password", "pkey", "key_filename", "passwd")]
+            cred_vals += list(args[2:4] if meth == "login" else args[3:4])
+            creds = join(*cred_vals)
+            if cred_vals and not creds.has(CRED):
+                creds = creds.with_label(CRED, ("logs in with a password or key", node))
             self.emit("connect", node, full, dest=host, payload=creds)
             if target is not None:
                 self.mutate(target, Val(host.labels | creds.labels, host.steps + creds.steps), env)
@@ -1360,6 +1387,15 @@ class Flow:
             return Val(frozenset({HOSTS}), (("lists scanned hosts", node),))
         if meth in ("read", "readlines", "readline", "read_text", "read_bytes", "readlines"):
             return Val(recv.labels, recv.steps)
+        if cls == "archive" and meth in ("add", "write", "writestr") and args:
+            item = args[0]
+            keep = {lab for lab in item.labels if lab in (SELF_DIR, SELF_PATH, SELF_CODE) or lab.startswith((ASSET_PATH, ASSET))}
+            name = (recv.info or {}).get("name", EMPTY)
+            if keep and name.text and "{}" not in name.text:
+                old = self.copies.get(name.text)
+                packed = Val(frozenset(keep), item.steps + (("packs it into an archive", node),), name.text, "path")
+                self.copies[name.text] = join(old, packed).retext(name.text) if old is not None else packed
+            return EMPTY
         if meth in ("start", "join", "close", "wait", "communicate"):
             return EMPTY
         return Val(recv.labels | join(*args).labels, recv.steps, None, "inst:" + full)
@@ -1426,6 +1462,9 @@ class Flow:
         silenced = [k for k in ("stdout", "stderr", "stdin") if k in kw and kw[k].obj == "devnull"]
         if len(silenced) >= 2 or ("stdout" in silenced and "stderr" in kw):
             flags.add("silenced")
+        for tag in [lab for lab in argv.labels if lab.startswith("tag:")]:
+            if tag in self.self_tags and SELF_COPY not in argv.labels:
+                argv = Val(argv.labels | {SELF_COPY}, self.self_tags[tag], argv.text, argv.obj, argv.items, argv.info)
         text = argv.text or ""
         if "input" in kw:
             argv = join(argv, kw["input"]).retext(text + " " + kw["input"].shown)
@@ -1808,9 +1847,71 @@ def _h_scp_client(self: Flow, q, node, args, kw, recv, env):
     return Val(t.labels, t.steps, None, "inst:scp.SCPClient")
 
 
+def _h_fnmatch_filter(self: Flow, q, node, args, kw, recv, env):
+    names = args[0] if args else EMPTY
+    pat = args[1] if len(args) > 1 else EMPTY
+    v = Val(names.labels | {ENUM}, names.steps, None, "path")
+    if pat.text and patterns.is_code_glob(pat.text):
+        v = v.with_label(ENUM_CODE, (f"keeps code files ({_short(pat.text)})", node))
+    return v
+
+
+def _h_fnmatch(self: Flow, q, node, args, kw, recv, env):
+    if len(args) > 1 and args[1].text and patterns.is_code_glob(args[1].text) and node.args:
+        root = self._root_name(node.args[0])
+        rv = self.lookup(root.id, env) if root is not None else None
+        if rv is not None and rv.has(ENUM):
+            self.upgrade(node.args[0], ENUM_CODE, ("keeps code files", node), env)
+    return EMPTY
+
+
+def _new_tag(self: Flow, node, what: str) -> Val:
+    self.tag_count += 1
+    suffix = ""
+    return Val(frozenset({f"tag:{self.tag_count}"}), (), "{" + what + "}" + suffix, "path")
+
+
+def _h_mkstemp(self: Flow, q, node, args, kw, recv, env):
+    path = _new_tag(self, node, "tmp")
+    fd = Val(path.labels, (), None, "fd", None, {"path": path, "mode": "w"})
+    return seq([fd, path])
+
+
+def _h_named_tmp(self: Flow, q, node, args, kw, recv, env):
+    path = _new_tag(self, node, "tmp")
+    mode = self._arg(args, kw, 0, "mode").text or "w+b"
+    return self.open_file(path, mode, node)
+
+
+def _h_fdopen(self: Flow, q, node, args, kw, recv, env):
+    fd = args[0] if args else EMPTY
+    if fd.obj == "fd":
+        info = fd.info or {}
+        mode = self._arg(args, kw, 1, "mode").text or "r"
+        return self.open_file(info.get("path", EMPTY), mode, node)
+    return fd
+
+
+def _h_make_archive(self: Flow, q, node, args, kw, recv, env):
+    base = self._arg(args, kw, 0, "base_name")
+    content = join(self._arg(args, kw, 2, "root_dir"), self._arg(args, kw, 3, "base_dir"))
+    keep = {lab for lab in content.labels if lab in (SELF_DIR, SELF_PATH) or lab.startswith(ASSET_PATH)}
+    out = Val(frozenset(keep), content.steps + ((f"packs it into an archive", node),) if keep else (),
+              (base.text or "{}") + ".archive", "path")
+    return out
+
+
+def _h_archive_open(self: Flow, q, node, args, kw, recv, env):
+    name = self._arg(args, kw, 0, "name" if "tar" in q else "file")
+    return Val(obj="inst:archive", info={"name": name})
+
+
 _HANDLERS = {
+    "fnmatch.filter": _h_fnmatch_filter, "fnmatch.fnmatch": _h_fnmatch, "fnmatch.fnmatchcase": _h_fnmatch,
+    "tempfile.mkstemp": _h_mkstemp, "tempfile.NamedTemporaryFile": _h_named_tmp, "os.fdopen": _h_fdopen,
+    "shutil.make_archive": _h_make_archive, "tarfile.open": _h_archive_open, "zipfile.ZipFile": _h_archive_open,
     "builtins.open": _h_open, "io.open": _h_open, "codecs.open": _h_open, "os.open": _h_os_open,
-    "os.write": _h_os_write, "builtins.print": _h_print, "os.fdopen": lambda s, q, n, a, k, r, e: a[0] if a else EMPTY,
+    "os.write": _h_os_write, "builtins.print": _h_print,
     "pathlib.Path": _h_path, "pathlib.PurePath": _h_path, "pathlib.PosixPath": _h_path,
     "pathlib.WindowsPath": _h_path, "pathlib.Path.home": _h_home, "pathlib.Path.cwd": _h_home,
     "os.getcwd": _h_home, "os.path.join": _h_join, "posixpath.join": _h_join,

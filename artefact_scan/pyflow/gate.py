@@ -22,8 +22,9 @@ import re
 
 _BARE_FILE = re.compile(r"(?<![\w.'\"])__file__(?![\w'\"])")
 _IDIOM_BEFORE = re.compile(
-    r"(?:dirname|parent_dir|split)\(\s*(?:os\.path\.)?(?:(?:abspath|realpath|normpath)\(\s*)?\Z"
-    r"|(?:Path|PurePath)\(\s*\Z", re.S)
+    r"(?:dirname|parent_dir|split)\(\s*(?:os\.path\.)?(?:(?:abspath|realpath|normpath)\(\s*)?\Z", re.S)
+_PATH_BEFORE = re.compile(r"(?:Path|PurePath)\(\s*\Z")
+_PATH_PARENT_AFTER = re.compile(r"\A\s*\)(?:\s*\.\s*(?:resolve|absolute|expanduser)\(\s*\))*\s*\.\s*parents?\b")
 _ARGV_SELF = re.compile(r"argv\s*\[\s*0\s*\]|argv\s*\[\s*:\s*\](?!\s*=[^=])|[+*]\s*sys\.argv\b(?!\s*\[)|sys\.argv\s*\+"
                         r"|\[\s*sys\.executable\s*,\s*sys\.argv|(?<![\w.])(?!len\(|print\()\w+\(\s*sys\.argv\s*\)"
                         r"|=\s*sys\.argv\s*$", re.M)
@@ -131,7 +132,8 @@ def self_source(text: str, has: Present) -> tuple[bool, bool]:
             line_head = before[before.rfind("\n") + 1:]
             if "#" in line_head and "'" not in line_head and '"' not in line_head:
                 continue  # in a comment
-            if _IDIOM_BEFORE.search(before):
+            if _IDIOM_BEFORE.search(before) or (_PATH_BEFORE.search(before)
+                                                 and _PATH_PARENT_AFTER.match(text, m.end(), m.end() + 80)):
                 folder = True
                 continue
             return True, True
