@@ -314,7 +314,9 @@ def build(flow: Flow) -> list[Chain]:
                             _steps(p.steps, [_sink(ev, f"creates compute that starts {what} ({ev.how})")]),
                             {"what": what, "level": "replication: sibling VM or container (RCL2)", "flow": "end"},
                             partial="" if selfish else "the start-up payload names an agent or model server, not this program"))
-    # one finding per chain and sink
+    # one finding per chain and sink; an agent replica already says that the copy was started
+    replica_nodes = {id(c.node) for c in chains if c.signal == "sr.py.agent-replica"}
+    chains = [c for c in chains if not (c.signal == "sr.py.self-copy-spawn" and id(c.node) in replica_nodes)]
     seen, out = set(), []
     for c in chains:
         if c.key() in seen:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from . import patterns
 from .values import (ARGV, ASSET, ASSET_PATH, CRED, CRED_FILE, EMPTY, ENUM, ENUM_CODE, HOSTS,
-                     HOSTS_FILE, LLM_OUT, LLM_SELF, PERSIST, PYEXE, SELF_CODE, SELF_COPY, SELF_DIR,
+                     HOSTS_FILE, LLM_OUT, LLM_SELF, PERSIST, PYEXE, SELF_CODE, SELF_COPY, SELF_COPY_DIR, SELF_DIR,
                      SELF_LABELS, SELF_PATH, SITE_DIR, TARGET_TEXT, Val, concat, join, seq)
 
 MAX_WORK = 60000          # statements and expressions evaluated per module
@@ -734,6 +734,11 @@ class Flow:
         if s in self.copies:
             c = self.copies[s]
             v = Val(c.labels, c.steps, v.text, c.obj)
+        elif self.copies and len(s) < 2000:
+            for path, c in self.copies.items():
+                if SELF_COPY_DIR in c.labels and len(path) > 1 and path.rstrip("/") + "/" in s:
+                    v = Val((c.labels - {SELF_COPY_DIR}) | {SELF_COPY}, c.steps, v.text)
+                    break
         return self._classified(v, node) if classify else v
 
     def _classified(self, v: Val, node) -> Val:
@@ -963,6 +968,7 @@ class Flow:
         self labels (resource loading); other labels (enumerated, asset, persistence) survive."""
         labels = set(base.labels)
         steps = base.steps
+        inside_copy = SELF_COPY_DIR in labels
         if parts and (labels & {SELF_PATH, SELF_DIR, SELF_COPY}):
             rel = [p.text for p in parts]
             if all(r is not None and r.strip() in ("", ".", "..", "../..", "./") for r in rel):
@@ -974,6 +980,10 @@ class Flow:
         for p in parts:
             labels |= {lab for lab in p.labels if lab not in (SELF_PATH, SELF_DIR, SELF_COPY, PYEXE, ARGV)}
             steps = steps + tuple(s for s in p.steps if not s[0].startswith("its own"))
+        if inside_copy and parts:
+            labels |= {SELF_COPY}
+            labels.discard(SELF_COPY_DIR)
+            steps = base.steps
         texts = [base.shown] + [p.shown for p in parts]
         text = "/".join(t.strip("/") if i else t.rstrip("/") for i, t in enumerate(texts))
         out = Val(frozenset(labels), steps[:10], text[:2000], "path")
@@ -1413,16 +1423,23 @@ class Flow:
         self.emit("copy", node, how, payload=src, dest=dst)
         # the destination now holds a copy of what src names
         marks = set()
-        if src.has(SELF_PATH, SELF_DIR, SELF_COPY, SELF_CODE):
+        if src.has(SELF_PATH, SELF_COPY, SELF_CODE):
             marks.add(SELF_COPY)
+        if src.has(SELF_DIR, SELF_COPY_DIR):
+            marks.add(SELF_COPY)
+            marks.add(SELF_COPY_DIR)
         for a in src.has_prefix(ASSET_PATH):
             marks.add(a)
-        if marks and env is not None and len(args_nodes) >= 2:
-            step = (f"copies {'itself' if SELF_COPY in marks else 'an agent asset'} to {_short(dst.shown)}", node)
+        if marks and (env is not None and len(args_nodes) >= 2 or dst.text):
+            what = "its own folder" if SELF_COPY_DIR in marks else "itself" if SELF_COPY in marks else "an agent asset"
+            step = (f"copies {what} to {_short(dst.shown)}", node)
             newv = Val(dst.labels, tuple(s for s in src.steps)[:8], dst.text, dst.obj, dst.items, dst.info)
             for m in marks:
                 newv = newv.with_label(m, step)
-            self._mark_copy(args_nodes[1], newv, env)
+            if env is not None and len(args_nodes) >= 2:
+                self._mark_copy(args_nodes[1], newv, env)
+            elif newv.text and "{}" not in newv.text:
+                self.copies[newv.text] = newv
 
     def _mark_copy(self, dst_node, newv: Val, env) -> None:
         if isinstance(dst_node, (ast.Name, ast.Attribute)):

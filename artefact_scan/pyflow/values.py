@@ -15,6 +15,7 @@ from __future__ import annotations
 SELF_PATH = "self-path"      # the running program's own file
 SELF_DIR = "self-dir"        # the folder it lives in (or a parent of it)
 SELF_COPY = "self-copy"      # a path where a copy of itself (code or folder) was placed
+SELF_COPY_DIR = "self-copy-dir"  # a folder holding a copy of its own folder
 ARGV = "argv"                # its own command line (sys.argv, argv[0] included)
 PYEXE = "pyexe"              # the interpreter running it
 HOSTS_FILE = "hosts-file"    # known_hosts, ssh config, shell history, /etc/hosts
@@ -33,7 +34,7 @@ TARGET_TEXT = "target-text"  # the content of an enumerated file
 LLM_OUT = "llm-out"          # a language model's answer
 LLM_SELF = "llm-self"        # … to a prompt that held its own source
 
-PATH_LABELS = frozenset({SELF_PATH, SELF_DIR, SELF_COPY, HOSTS_FILE, CRED_FILE, ENUM, ENUM_CODE,
+PATH_LABELS = frozenset({SELF_PATH, SELF_DIR, SELF_COPY, SELF_COPY_DIR, HOSTS_FILE, CRED_FILE, ENUM, ENUM_CODE,
                          SITE_DIR})
 SELF_LABELS = frozenset({SELF_PATH, SELF_DIR, SELF_COPY, SELF_CODE})
 MAX_STEPS = 10
