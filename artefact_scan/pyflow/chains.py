@@ -156,6 +156,8 @@ def build(flow: Flow) -> list[Chain]:
         if ev.kind in ("copy", "write") and not ev.payload.has(SELF_PATH, SELF_CODE, SELF_DIR, SELF_COPY):
             continue
         sig = ev.extra.get("handler", "signal")
+        if "replace" in ev.flags and sig in ("SIGHUP", "SIGUSR1", "SIGUSR2"):
+            continue  # re-exec on SIGHUP is the reload convention of daemons
         what = {"spawn": "starts itself again", "copy": f"copies {_self_words(ev.payload)}",
                 "write": f"writes {_self_words(ev.payload)} to a file", "fork": "forks a new process"}[ev.kind]
         chains.append(Chain("sr.py.shutdown-resistance", ev.node,

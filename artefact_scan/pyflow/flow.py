@@ -865,9 +865,9 @@ class Flow:
             return Val(frozenset({SITE_DIR}), (("site-packages (site.USER_SITE)", node),), "{site}", "path")
         if q in ("subprocess.DEVNULL", "os.devnull"):
             return Val(text="{devnull}", obj="devnull")
-        if q.endswith(("SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGBREAK",
-                       "SIGABRT", "CTRL_C_EVENT", "CTRL_BREAK_EVENT", "SIGXCPU", "SIGPWR")):
-            return Val(text=q.rsplit(".", 1)[-1])
+        last = q.rsplit(".", 1)[-1]
+        if q.startswith("signal.") and (last.startswith(("SIG", "CTRL_")) or last == "Signals"):
+            return Val(text=last)
         return Val(obj="mod:" + q)
 
     def subscript(self, node: ast.Subscript, env: dict) -> Val:
@@ -945,7 +945,10 @@ class Flow:
         if it.obj == "file":
             return self.read_content(it, node, "iterates over")
         if it.items is not None and it.items:
-            return join(*it.items) if len(it.items) > 1 else it.items[0]
+            if len(it.items) == 1:
+                return it.items[0]
+            texts = [i.text for i in it.items if i.text]
+            return join(*it.items).retext(" ".join(texts)[:400] if texts else None)
         return Val(it.labels, it.steps, None, "path" if it.obj == "path" else None)
 
     # -- paths ---------------------------------------------------------------------------------
@@ -1745,9 +1748,10 @@ def _h_connect_ex(self: Flow, q, node, args, kw, recv, env):
 def _h_signal(self: Flow, q, node, args, kw, recv, env):
     sig = args[0] if args else EMPTY
     handler = args[1] if len(args) > 1 else kw.get("handler", EMPTY)
-    name = sig.text if sig.text and sig.text.startswith(("SIG", "CTRL")) else "signal"
-    if name in HANDLER_SIGNALS or name == "signal":
-        self.run_callable(handler, node, env, handler=(name, node))
+    # only termination signals: a SIGCHLD handler re-forking workers is how pre-fork servers work
+    names = [w for w in (sig.text or "").replace(",", " ").split() if w in HANDLER_SIGNALS]
+    if names:
+        self.run_callable(handler, node, env, handler=(names[0], node))
     return EMPTY
 
 
