@@ -19,6 +19,9 @@ from .source import Offsets, parse
 from .values import (ARGV, ASSET, ASSET_PATH, CRED, CRED_FILE, ENUM_CODE, HOSTS, LLM_SELF, PERSIST,
                      PYEXE, SELF_CODE, SELF_COPY, SELF_DIR, SELF_PATH, Val)
 
+# a file that trains or saves a model: weights it uploads are most likely its own outputs
+TRAIN_WORDS = ("save_pretrained", "torch.save", "trainer.train", "save_model", "save_file(", ".fit(",
+               "save_checkpoint", "optimizer.step", "Trainer(", "accelerator.save")
 SELF_RUN = frozenset({SELF_PATH, SELF_COPY, ARGV})     # a command line that starts itself
 SELF_PAYLOAD = frozenset({SELF_PATH, SELF_COPY, SELF_CODE, SELF_DIR})
 
@@ -221,6 +224,8 @@ def build(flow: Flow) -> list[Chain]:
             break
 
     # -- R7 self-exfiltration of weights, prompts, memory or its own folder -----------------------
+    text = flow.text or ""
+    trains = any(w in text for w in TRAIN_WORDS)
     for ev in by_kind.get("upload", []) + [e for e in remotes if e.extra.get("mode") == "copy"]:
         payload = ev.payload
         assets = _asset_words(payload)
@@ -232,7 +237,11 @@ def build(flow: Flow) -> list[Chain]:
         what = assets or ("its own folder" if payload.has(SELF_DIR) else _self_words(payload))
         channel = ev.extra.get("channel", "remote copy")
         partial = ""
-        if channel == "hub" and (assets or "") == "model weights":
+        if (assets or "") == "model weights" and trains:
+            if channel == "hub":
+                continue  # a training script publishing the model it trained
+            partial = "the same file trains or saves a model, so these may be its own training outputs"
+        elif channel == "hub" and (assets or "") == "model weights":
             partial = "model weights pushed to a model hub, as training scripts do"
         chains.append(Chain("sr.py.self-exfiltration", ev.node,
                             _steps(payload.steps, ev.context, [_sink(ev, f"sends {what} out ({ev.how})")]),
