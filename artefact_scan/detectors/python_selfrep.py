@@ -62,6 +62,7 @@ def detect_chains(art, ctx):
             steps.append({"label": label, "start": ss, "end": se})
         data = dict(ch.data)
         data["steps"] = steps
+        data["weaker"] = f" Weaker evidence: {ch.partial}." if ch.partial else ""
         if ch.partial:
             data["partial"] = ch.partial
         ctx.signal(art, ch.signal, s, e, **data)

@@ -192,8 +192,12 @@ def build(flow: Flow) -> list[Chain]:
             partial = "no command runs the copy on the remote host"
         elif not discovered:
             partial = "the hosts come from configuration, not from a scan or harvested history"
+        runs = not (not later_exec and not _remote_runs(ev))
         chains.append(Chain("sr.py.network-worm", ev.node, steps,
-                            {"source": _self_words(payload),
+                            {"summary": f"{_self_words(payload)} is copied to "
+                                        f"{'hosts it discovered or harvested' if discovered else 'a remote host'}"
+                                        f"{' and started there' if runs else ''}",
+                             "source": _self_words(payload),
                              "hosts": "hosts it discovered or harvested" if discovered else "a remote host",
                              "level": "replication: network propagation (RCL4)" if discovered and not partial
                              else "replication: remote machine (RCL3)", "flow": "end"},
@@ -210,7 +214,8 @@ def build(flow: Flow) -> list[Chain]:
                 host_steps = [s for s in ev.dest.steps if "host" in s[0] or "network" in s[0] or "scan" in s[0]]
                 chains.append(Chain("sr.py.network-worm", ev.node,
                                     _steps(host_steps, ev.context, [_sink(ev, f"downloads and runs a program on each host ({ev.how})")]),
-                                    {"source": "a downloaded program", "hosts": "hosts it discovered or harvested",
+                                    {"summary": "a program is downloaded and run on every host it discovered or harvested",
+                                 "source": "a downloaded program", "hosts": "hosts it discovered or harvested",
                                      "level": "replication: network propagation (RCL4)", "flow": "end"}))
                 break
             if not cred and not ev.payload.has(SELF_PATH, SELF_COPY, SELF_CODE):
@@ -218,7 +223,8 @@ def build(flow: Flow) -> list[Chain]:
             host_steps = [s for s in ev.dest.steps if "host" in s[0] or "network" in s[0] or "scan" in s[0]]
             chains.append(Chain("sr.py.network-worm", ev.node,
                                 _steps(host_steps, ev.context, [_sink(ev, f"runs a command on each host ({ev.how})")]),
-                                {"source": "commands", "hosts": "hosts it discovered, with harvested or guessed credentials",
+                                {"summary": "commands are run on hosts it discovered, logging in with harvested or guessed credentials",
+                                 "source": "commands", "hosts": "hosts it discovered, with harvested or guessed credentials",
                                  "level": "lateral movement", "flow": "end"},
                                 partial="no copy of itself is sent; the hosts are entered with harvested or guessed credentials"))
             break
@@ -235,13 +241,14 @@ def build(flow: Flow) -> list[Chain]:
         if ev.kind == "remote" and payload.has(SELF_PATH, SELF_COPY, SELF_CODE) and not assets:
             continue  # the worm chain covers sending its own code to a host
         what = assets or ("its own folder" if payload.has(SELF_DIR) else _self_words(payload))
-        channel = ev.extra.get("channel", "remote copy")
+        channel = {"hub": "a model hub", "http": "an HTTP upload", "socket": "a socket",
+                   "cloud storage": "cloud storage"}.get(ev.extra.get("channel", ""), "a copy to another host")
         partial = ""
         if (assets or "") == "model weights" and trains:
-            if channel == "hub":
+            if channel == "a model hub":
                 continue  # a training script publishing the model it trained
             partial = "the same file trains or saves a model, so these may be its own training outputs"
-        elif channel == "hub" and (assets or "") == "model weights":
+        elif channel == "a model hub" and (assets or "") == "model weights":
             partial = "model weights pushed to a model hub, as training scripts do"
         chains.append(Chain("sr.py.self-exfiltration", ev.node,
                             _steps(payload.steps, ev.context, [_sink(ev, f"sends {what} out ({ev.how})")]),

@@ -1548,7 +1548,7 @@ class Flow:
             payload = join(payload, recv)
         if payload.obj == "file":
             payload = join(payload, (payload.info or {}).get("path", EMPTY))
-        channel = "hub" if ("hub" in how.lower() or "hfapi" in how.lower() or how.endswith(("upload_folder", "push_to_hub", "create_commit", "upload_large_folder"))) else "cloud-storage"
+        channel = "hub" if ("hub" in how.lower() or "hfapi" in how.lower() or how.endswith(("upload_folder", "push_to_hub", "create_commit", "upload_large_folder"))) else "cloud storage"
         self.emit("upload", node, how, payload=payload, dest=recv, channel=channel)
         return EMPTY
 
