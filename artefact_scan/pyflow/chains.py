@@ -230,7 +230,7 @@ def build(flow: Flow) -> list[Chain]:
             break
 
     # -- R7 self-exfiltration of weights, prompts, memory or its own folder -----------------------
-    text = flow.text or ""
+    text = flow.source_text or ""
     trains = any(w in text for w in TRAIN_WORDS)
     for ev in by_kind.get("upload", []) + [e for e in remotes if e.extra.get("mode") == "copy"]:
         payload = ev.payload
@@ -378,13 +378,18 @@ def analyse(text: str, allow_magics: bool = True) -> Result:
     sliced = relevant_slice(text, SLICE_WORDS)
     if sliced is not None:
         tree, err = parse(sliced, allow_magics=False)
+        if tree is None:
+            sliced = None
     if tree is None:
         tree, err = parse(text, allow_magics)
     if tree is None:
         return Result(error=err)
     flow = Flow(tree)
-    flow.text = text
-    flow.line_starts = _starts(text)
+    flow.source_text = text
+    if sliced is None:
+        # a sliced text holds only functions that matter: every one is worth analysing alone
+        flow.text = text
+        flow.line_starts = _starts(text)
     flow.run()
     return Result(build(flow), None, flow.truncated, tree)
 

@@ -217,7 +217,8 @@ class Flow:
         self.self_tags: dict[str, tuple] = {}     # temp-file identities that received its own code
         self.tag_count = 0
         self._labelled: list[str] | None = None
-        self.text: str | None = None
+        self.text: str | None = None          # the source, when `_worth` should filter functions
+        self.source_text: str | None = None   # the full source, always
         self.line_starts: list[int] | None = None
 
     # -- driver ------------------------------------------------------------------------------

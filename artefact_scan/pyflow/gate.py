@@ -30,14 +30,13 @@ _ARGV_SELF = re.compile(r"argv\s*\[\s*0\s*\]|argv\s*\[\s*:\s*\](?!\s*=[^=])|[+*]
                         r"|=\s*sys\.argv\s*$", re.M)
 # argv[0] as the program's name in a message: not a use of its own file
 _ARGV_NAME = re.compile(r"(?:basename\(\s*(?:sys\.)?|%\s*\(?\s*(?:sys\.)?|prog\w*\s*=\s*(?:\w+\()?(?:sys\.)?)\Z")
-_FRAME_FILE = re.compile(r"(?:_getframe|currentframe)\(\s*\)\s*\.\s*f_code\s*\.\s*co_filename"
-                         r"|getfile\(\s*(?:inspect\.)?currentframe")
+_FRAME_FILE = re.compile(r"(?:_getframe|currentframe)\(\s*\)\s*\.\s*f_code\s*\.\s*co_filename")
 # a string formatted with itself: the quine shape (`s % s`, `s % (s,)`, `s.format(s)`)
 _PCT_RIGHT = re.compile(r"%\s*\(?\s*([A-Za-z_]\w*)\b")
 _FMT_RIGHT = re.compile(r"\.format\(\s*(?:\w+\s*=\s*)?([A-Za-z_]\w*)\b")
 _NAME_LEFT = re.compile(r"([A-Za-z_]\w*)\s*\Z")
 
-SELF_READ = ("getsource", "__loader__.get_source", "__spec__.origin", "sys.modules[__name__]")
+SELF_READ = ("getsource", "__loader__.get_source", "__spec__.origin", "sys.modules[__name__].__file__")
 ENUM = ("glob", "walk(", "listdir", "scandir", "iterdir")
 WRITE = ("write", "copy", "open(", "move(")
 CODE_EXT = (".py", ".sh", ".js", ".rb", ".pl", ".php", ".ps1", ".bat", ".ts", ".lua", ".vbs")
@@ -46,8 +45,10 @@ COPYISH = ("copy(", "copyfile", "copy2", "copytree", "'cp'", '"cp"', "cp -", "cp
 FORKS = ("fork(", "process(")
 ENDLESS = ("while true", "while 1", "count()", "cycle(")
 HANDLER = ("signal(", "atexit")
-REMOTE = ("paramiko", "sftp", "scp", "fabric", "ftplib", "pexpect", "pxssh", "ssh", "rsync", "telnetlib")
-DISCOVER = ("ip_network", "known_hosts", "nmap", "_history", "hosts()")
+REMOTE = ("paramiko", "sftp", "scp", "fabric", "ftplib", "pexpect", "pxssh", "ssh ", "'ssh", '"ssh', "rsync",
+          "telnetlib", "asyncssh")
+DISCOVER = ("ip_network", "known_hosts", "nmap.", "portscanner", "bash_history", "zsh_history", "hosts()",
+            "ip neigh", "arp -")
 # stems of agent-asset names; a hit is confirmed by the path-like neighbourhood in _ASSET_PATH
 ASSET = ("safetensors", "gguf", "ckpt", "weights", "prompt", "memor", "agent", "scaffold", "consolidated",
          "pytorch_model", "scratchpad", "cursorrules", "models--")
@@ -55,7 +56,8 @@ _ASSET_PATH = re.compile(r"safetensors|gguf|ckpt|consolidated|pytorch_model|mode
                          r"|[/\\]weights|weights[/\\]|system[-_]?prompt|prompt\.(?:txt|md)|[/\\]prompts?[/\\]"
                          r"|memory[/\\.]|memories|scratchpad|scaffold|agents\.md|claude\.md|[/\\]agents?[/\\'\"]"
                          r"|agents?[/\\]|agent_dir")
-UPLOAD = ("requests", "upload", "boto", "sftp", "scp", "rsync", "'s3'", '"s3"', "s3://", "aws s3", "httpx", "urlopen", "curl", "put_object",
+UPLOAD = ("requests", "upload", "boto", "sftp", "scp", "rsync", "'s3'", '"s3"', "s3://", "aws s3", "httpx", "urlopen",
+          "curl ", "'curl'", '"curl"', "put_object",
           "push_to_hub", "storbinary", "gsutil", "rclone", "paramiko", "fabric")
 PERSIST = ("cron", "systemd", "bashrc", ".profile", "bash_profile", ".pth", "sitecustomize", "usercustomize",
            "git/hooks", "hookspath", "autostart", "launchagents", "winreg", "authorized_keys", "rc.local", "init.d",
@@ -98,7 +100,7 @@ def quine_shape(text: str) -> bool:
             if n > 5000:
                 break
             left = _NAME_LEFT.search(text, max(0, m.start() - 40), m.start())
-            if left and left.group(1) == m.group(1):
+            if left and left.group(1) == m.group(1) and text[left.start() - 1:left.start()] not in ("%", "{", "\\", "."):
                 return True
     return False
 
@@ -123,7 +125,7 @@ def self_source(text: str, has: Present) -> tuple[bool, bool]:
         return True, True
     if (has.has("%r") or has.has("!r}")) and quine_shape(text):
         return True, True
-    if (has.has("co_filename") or has.has("currentframe")) and _FRAME_FILE.search(text):
+    if has.has("co_filename") and _FRAME_FILE.search(text):
         return True, True
     folder = False
     if has.has("__file__"):
@@ -166,7 +168,7 @@ def candidate(text: str, low: str) -> bool:
         return True
     if has.any(CLOUD) and _CLOUD_WORD.search(low):
         return True
-    if has.any(REPLICA) and has.any(STARTERS) and has.any(DETACH):
+    if has.any(STARTERS) and has.any(REPLICA) and has.any(DETACH):
         return True
     if has.any(ASSET) and (has.any(UPLOAD) or has.any(REPLICA)) and _ASSET_PATH.search(low):
         return True
