@@ -146,6 +146,8 @@ def build(flow: Flow) -> list[Chain]:
             continue
         what = {"fork": "forks", "process": "starts a new process of its own code",
                 "spawn": "starts another copy of itself"}[ev.kind]
+        if ev.extra.get("recursive"):
+            what = "starts a process that runs the same function again"
         chains.append(Chain("sr.py.unbounded-spawn", ev.node,
                             _steps(ev.payload.steps if ev.kind == "spawn" else [], ev.context, [_sink(ev, f"{what} ({ev.how})")]),
                             {"what": what, "how": ev.how, "level": "replication: process spawn (RCL1), unbounded", "flow": "end"}))
@@ -289,7 +291,7 @@ def build(flow: Flow) -> list[Chain]:
         if not copies or not starts:
             continue
         # the server or agent must run on what was copied
-        text = ev.payload.text or ""
+        text = (ev.payload.text or "") + " " + ev.extra.get("env", "")
         used = [c for c in copies if (c.dest.text and "{}" not in c.dest.text and c.dest.text.rstrip("/") in text)
                 or (ev.payload.has(SELF_COPY) and c.payload.has(SELF_DIR))]
         if not used:

@@ -36,7 +36,8 @@ KEEP_ALL = frozenset({"builtins.str", "builtins.repr", "builtins.bytes", "builti
                       "builtins.enumerate", "builtins.zip", "os.fspath", "os.path.abspath", "os.path.realpath",
                       "os.path.normpath", "os.path.expanduser", "os.path.expandvars", "os.path.normcase",
                       "os.fsencode", "os.fsdecode", "shlex.quote", "shlex.join", "random.choice",
-                      "random.sample", "random.shuffle", "copy.copy", "copy.deepcopy"})
+                      "random.sample", "random.shuffle", "copy.copy", "copy.deepcopy", "textwrap.dedent",
+                      "textwrap.indent", "inspect.cleandoc", "string.Template"})
 STR_METHODS = frozenset({"strip", "lstrip", "rstrip", "replace", "lower", "upper", "encode", "decode",
                          "split", "rsplit", "splitlines", "format", "format_map", "ljust", "rjust",
                          "center", "zfill", "expandtabs", "casefold", "title", "capitalize",
@@ -256,7 +257,8 @@ class Flow:
             segs[name] = seg
             sink[name] = any(w in low for w in SINK_WORDS)
             src[name] = any(w in low for w in SOURCE_WORDS) or any(n in seg for n in labelled) or (
-                ("fork(" in low or "process(" in low) and ("while" in low or "count(" in low))
+                ("fork(" in low or "process(" in low or "thread(" in low)
+                and ("while" in low or "count(" in low or "target=" + name.rsplit(".", 1)[-1].lower() in low))
         short_of: dict[str, set[str]] = {}
         for name in self.defs:
             if sink[name] or src[name]:
@@ -337,6 +339,8 @@ class Flow:
     def emit(self, kind: str, node, how: str, payload: Val = EMPTY, dest: Val = EMPTY,
              cmd: dict | None = None, flags=(), **extra) -> Event:
         fl = set(flags)
+        if "recursive" in fl:
+            extra.setdefault("recursive", True)
         context = []
         iter_labels: set[str] = set()
         func = "<module>"
@@ -1209,9 +1213,12 @@ class Flow:
         cls = q.rsplit(".", 1)[-1]
         if cls in ("Process", "Thread", "Timer"):
             target = kw.get("target") or (args[1] if cls == "Timer" and len(args) > 1 else EMPTY)
-            if cls == "Process":
-                self.emit("process", node, q, payload=target)
-            self.run_callable(target, node, env)
+            recursive = bool(target.obj and target.obj.split(":", 1)[-1] in self.stack)
+            if cls == "Process" or recursive:
+                self.emit("process", node, q, payload=target,
+                          flags=("unbounded", "recursive") if recursive else ())
+            if not recursive:
+                self.run_callable(target, node, env)
         elif q in ("fabric.Connection", "paramiko.Transport", "ftplib.FTP", "ftplib.FTP_TLS",
                    "telnetlib.Telnet", "socket.create_connection"):
             host = args[0] if args else kw.get("host", kw.get("hostname", EMPTY))
@@ -1289,13 +1296,14 @@ class Flow:
                 v = concat(*a.items, sep=recv.text)
                 return self._classified(v, node)
             return Val(a.labels, a.steps, None)
-        if meth in ("format", "format_map") and recv.text is not None:
-            if isinstance(func, ast.Attribute) and args and self._quine(func.value, node.args[0], env):
+        if meth in ("format", "format_map", "substitute", "safe_substitute"):
+            if isinstance(func, ast.Attribute) and args and recv.text is not None \
+                    and self._quine(func.value, node.args[0], env):
                 return join(recv, *args).with_label(SELF_CODE, ("formats its own text into itself (a quine)", node))
             v = join(recv, *args, *kw.values())
             return self._classified(Val(v.labels, v.steps, recv.text), node)
         if meth in STR_METHODS:
-            v = join(recv, *[a.content() for a in args])
+            v = join(recv, *[a.content() for a in args], *[a.content() for a in kw.values()])
             if meth in ("split", "rsplit", "splitlines", "partition", "rpartition"):
                 return Val(v.labels, v.steps)
             return Val(v.labels, v.steps, recv.text if meth in ("strip", "lstrip", "rstrip", "encode", "decode", "lower", "as_posix", "resolve", "absolute", "expanduser", "__str__") else None,
@@ -1487,13 +1495,13 @@ class Flow:
             if tag in self.self_tags and SELF_COPY not in argv.labels:
                 argv = Val(argv.labels | {SELF_COPY}, self.self_tags[tag], argv.text, argv.obj, argv.items, argv.info)
         text = argv.text or ""
-        if "input" in kw:
-            argv = join(argv, kw["input"]).retext(text + " " + kw["input"].shown)
-            text = argv.text or text
-        cmd = patterns.command_kinds(text)
+        stdin = kw.get("input", EMPTY)
+        env_val = kw.get("env", EMPTY)
+        env_text = " ".join(v.shown for v in (env_val.info or {}).values()) if env_val.obj == "dict" else ""
+        cmd = patterns.command_kinds(text + (" " + stdin.text if stdin.text else ""))
         if "detach" in cmd and (shell or text.split(" ", 1)[0] in ("nohup", "setsid", "screen", "tmux", "daemonize")):
             flags.add("detached")
-        self.emit("spawn", node, q, payload=argv, dest=argv, cmd=cmd, flags=flags)
+        self.emit("spawn", node, q, payload=argv, dest=argv, cmd=cmd, flags=flags, env=env_text)
         # a command line can itself be a copy, remote copy or persistence step
         if "copy" in cmd and argv.items is not None and len(argv.items) >= 3:
             items = [i for i in argv.items if not (i.text or "").startswith("-")]
@@ -1509,7 +1517,7 @@ class Flow:
             if "remote-copy" in cmd and "remote-exec" in cmd:
                 self.emit("remote", node, q, payload=argv, dest=argv, cmd=cmd, mode="exec")
         if "persist" in cmd:
-            self.emit("persist", node, q, payload=argv, cmd=cmd, persist=cmd["persist"])
+            self.emit("persist", node, q, payload=join(argv, stdin), cmd=cmd, persist=cmd["persist"])
         if "cloud" in cmd:
             self.emit("cloud", node, q, payload=argv, cmd=cmd)
         if "publish" in cmd:
@@ -1869,6 +1877,13 @@ def _h_scp_client(self: Flow, q, node, args, kw, recv, env):
     return Val(t.labels, t.steps, None, "inst:scp.SCPClient")
 
 
+def _h_dict(self: Flow, q, node, args, kw, recv, env):
+    info = dict((args[0].info or {})) if args and args[0].obj == "dict" else {}
+    info.update(kw)
+    j = join(*args, *kw.values())
+    return Val(j.labels, j.steps, None, "dict", None, info)
+
+
 def _h_fnmatch_filter(self: Flow, q, node, args, kw, recv, env):
     names = args[0] if args else EMPTY
     pat = args[1] if len(args) > 1 else EMPTY
@@ -1929,6 +1944,7 @@ def _h_archive_open(self: Flow, q, node, args, kw, recv, env):
 
 
 _HANDLERS = {
+    "builtins.dict": _h_dict,
     "fnmatch.filter": _h_fnmatch_filter, "fnmatch.fnmatch": _h_fnmatch, "fnmatch.fnmatchcase": _h_fnmatch,
     "tempfile.mkstemp": _h_mkstemp, "tempfile.NamedTemporaryFile": _h_named_tmp, "os.fdopen": _h_fdopen,
     "shutil.make_archive": _h_make_archive, "tarfile.open": _h_archive_open, "zipfile.ZipFile": _h_archive_open,

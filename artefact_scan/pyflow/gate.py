@@ -119,6 +119,20 @@ def _near(low: str, anchors, others, before: int, after: int, limit: int = 300) 
     return False
 
 
+_TARGET = re.compile(r"target\s*=\s*([A-Za-z_]\w*)")
+
+
+def _self_target(text: str) -> bool:
+    """`Process(target=f)` written inside `def f`: a function that starts itself again."""
+    for n, m in enumerate(_TARGET.finditer(text)):
+        if n > 200:
+            break
+        head = text.rfind("def " + m.group(1) + "(", 0, m.start())
+        if head != -1 and "\ndef " not in text[head + 4:m.start()] and "\n    def " not in text[head + 4:m.start()]:
+            return True
+    return False
+
+
 def self_source(text: str, has: Present) -> tuple[bool, bool]:
     """(own file or code may be used, own folder may be used)."""
     if has.any(SELF_READ):
@@ -162,7 +176,7 @@ def candidate(text: str, low: str) -> bool:
             return True
     elif folder and has.any(FOLDER_SINKS):
         return True
-    if has.any(FORKS) and has.any(ENDLESS) and _near(low, FORKS, ENDLESS, 600, 0):
+    if has.any(FORKS) and (has.any(ENDLESS) and _near(low, FORKS, ENDLESS, 600, 0) or _self_target(text)):
         return True
     if has.any(DISCOVER) and has.any(REMOTE):
         return True

@@ -26,7 +26,7 @@ _WEIGHTS = re.compile(
     r"|(?:model|weight|checkpoint|consolidated|adapter|lora|pytorch_model|llama|mistral|qwen|"
     r"gemma|phi-?\d|gpt)[^/\\]*\.(?:bin|pt|pth|h5|onnx|msgpack)\b"
     r"|(?:^|[/\\])(?:weights|model_weights|models--[^/\\]+)(?:[/\\]|$)"
-    r"|\.cache[/\\]huggingface\b", re.I)
+    r"|\.cache[/\\]huggingface\b|\.ollama[/\\]models|[/\\]models[/\\]blobs\b", re.I)
 _PROMPT = re.compile(
     r"(?:^|[/\\])(?:system[-_ ]?prompt[^/\\]*|agents\.md|claude\.md|gemini\.md|\.cursorrules|"
     r"\.clinerules|\.windsurfrules|copilot-instructions\.md|instructions\.md|prompt\.txt|prompts)"
