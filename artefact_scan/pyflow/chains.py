@@ -338,11 +338,14 @@ def build(flow: Flow) -> list[Chain]:
     replica_nodes = {id(c.node) for c in chains if c.signal == "sr.py.agent-replica"}
     chains = [c for c in chains if not (c.signal == "sr.py.self-copy-spawn" and id(c.node) in replica_nodes)]
     seen, out = set(), []
+    # the strongest chain of a sink wins (a helper analysed with and without its caller's values)
+    chains.sort(key=lambda c: bool(c.partial))
     for c in chains:
         if c.key() in seen:
             continue
         seen.add(c.key())
         out.append(c)
+    out.sort(key=lambda c: (getattr(c.node, "lineno", 0), getattr(c.node, "col_offset", 0), c.signal))
     return out
 
 

@@ -113,6 +113,8 @@ class Frame:
         self.cls = cls
 
 
+POOL_METHODS = frozenset({"map", "imap", "imap_unordered", "map_async", "starmap", "starmap_async", "submit",
+                          "apply_async", "apply", "call_soon", "call_later", "start_new_thread"})
 SINK_WORDS = ("write", "copy", "popen", "subprocess", "system(", "spawn", "exec", "fork(", "put(", "upload",
               "post(", "send", "signal(", "atexit", "process(", "move(", "crontab", "push_to_hub",
               "run_instances", "create_namespaced", "storbinary", "setvalue", "connect", "run(", "request",
@@ -228,7 +230,9 @@ class Flow:
         try:
             self.block(self.tree.body, self.globals)
             worth = self._worth()
-            for name, fn in list(self.defs.items()):
+            # callers first (helpers are usually defined before their callers), so that a helper
+            # is first seen with the arguments it really receives
+            for name, fn in reversed(list(self.defs.items())):
                 if name not in self.analysed and name in worth:
                     cls = name.split(".")[0] if "." in name and name.split(".")[0] in self.classes else None
                     self.call_def(name, fn, [], {}, Val(obj="inst:" + cls) if cls else None, fn)
@@ -1218,14 +1222,21 @@ class Flow:
                 self.emit("process", node, q, payload=target,
                           flags=("unbounded", "recursive") if recursive else ())
             if not recursive:
-                self.run_callable(target, node, env)
+                targs = kw.get("args")
+                targs = list(targs.items) if targs is not None and targs.items is not None else \
+                    ([targs] if targs is not None else None)
+                tkw = kw.get("kwargs")
+                self.run_callable(target, node, env, args=targs,
+                                  kwargs=dict(tkw.info) if tkw is not None and tkw.obj == "dict" and tkw.info else None)
         elif q in ("fabric.Connection", "paramiko.Transport", "ftplib.FTP", "ftplib.FTP_TLS",
                    "telnetlib.Telnet", "socket.create_connection"):
             host = args[0] if args else kw.get("host", kw.get("hostname", EMPTY))
             self.emit("connect", node, q, dest=host)
 
-    def run_callable(self, fnval: Val, node, env, handler=None) -> None:
-        """Analyse a function handed over as a value (thread target, signal handler, atexit)."""
+    def run_callable(self, fnval: Val, node, env, handler=None, args: list | None = None,
+                     kwargs: dict | None = None) -> None:
+        """Analyse a function handed over as a value (thread target, pool task, signal handler,
+        atexit) with the arguments it will receive, when they are known."""
         fr = None
         if handler is not None:
             fr = Frame("handler", node, handler=handler)
@@ -1238,18 +1249,38 @@ class Flow:
                     sv = Val(obj="inst:" + name.split(".")[0]) if fnval.obj.startswith("meth:") else None
                     saved = self.inlined.get(name, 0)
                     self.inlined[name] = 0  # a handler context is a different context
-                    self.call_def(name, fn, [EMPTY, EMPTY], {}, sv, node)
+                    self.call_def(name, fn, list(args) if args is not None else [EMPTY, EMPTY], kwargs or {}, sv, node)
                     self.inlined[name] = max(saved, self.inlined.get(name, 0))
             elif fnval.obj == "lambda":
                 lam = fnval.info["node"]
-                self.ev(lam.body, {a.arg: EMPTY for a in lam.args.args})
+                params = [a.arg for a in lam.args.args]
+                vals = list(args or [])
+                self.ev(lam.body, {p: (vals[i] if i < len(vals) else EMPTY) for i, p in enumerate(params)})
         finally:
             if fr is not None:
                 self.frames.pop()
 
+    def pooled(self, meth: str, node, args, kw, env) -> None:
+        """`executor.map(f, hosts)`, `pool.apply_async(f, (x,))`, `loop.run_in_executor(None, f, x)`:
+        f runs with the elements or arguments it is handed."""
+        fn, rest = args[0], args[1:]
+        if meth in ("map", "imap", "imap_unordered", "map_async", "starmap", "starmap_async"):
+            elems = [self.element(r) for r in rest]
+            if meth.startswith("starmap") and elems:
+                elems = [elems[0]] * 4
+            self.run_callable(fn, node, env, args=elems)
+        elif meth in ("apply_async", "apply"):
+            a = rest[0] if rest else kw.get("args")
+            self.run_callable(fn, node, env, args=list(a.items) if a is not None and a.items is not None else None)
+        else:  # submit, run_in_executor (first argument already dropped by the caller), call_soon
+            self.run_callable(fn, node, env, args=list(rest))
+
     # -- methods on values -----------------------------------------------------------------------
     def method(self, meth: str, node, args, kw, recv: Val, env: dict) -> Val:
         obj = recv.obj or ""
+        if meth in POOL_METHODS and args and (args[0].obj or "").startswith(("def:", "meth:", "lambda")):
+            self.pooled(meth, node, args, kw, env)
+            return EMPTY
         func = node.func
         target = func.value if isinstance(func, ast.Attribute) else None
         # containers that collect what is appended to them
@@ -1884,6 +1915,13 @@ def _h_dict(self: Flow, q, node, args, kw, recv, env):
     return Val(j.labels, j.steps, None, "dict", None, info)
 
 
+def _h_map(self: Flow, q, node, args, kw, recv, env):
+    if args and (args[0].obj or "").startswith(("def:", "meth:", "lambda")):
+        self.pooled("map", node, args, kw, env)
+        return EMPTY
+    return join(*[a.content() for a in args])
+
+
 def _h_fnmatch_filter(self: Flow, q, node, args, kw, recv, env):
     names = args[0] if args else EMPTY
     pat = args[1] if len(args) > 1 else EMPTY
@@ -1944,7 +1982,7 @@ def _h_archive_open(self: Flow, q, node, args, kw, recv, env):
 
 
 _HANDLERS = {
-    "builtins.dict": _h_dict,
+    "builtins.dict": _h_dict, "builtins.map": _h_map,
     "fnmatch.filter": _h_fnmatch_filter, "fnmatch.fnmatch": _h_fnmatch, "fnmatch.fnmatchcase": _h_fnmatch,
     "tempfile.mkstemp": _h_mkstemp, "tempfile.NamedTemporaryFile": _h_named_tmp, "os.fdopen": _h_fdopen,
     "shutil.make_archive": _h_make_archive, "tarfile.open": _h_archive_open, "zipfile.ZipFile": _h_archive_open,
