@@ -230,3 +230,19 @@ def test_chains_module_api():
     res = chains.analyse("import os\nwhile True:\n    os.fork()\n")
     assert [c.signal for c in res.chains] == ["sr.py.unbounded-spawn"]
     assert chains.analyse("def f(:\n").error
+
+
+def test_interactive_sessions_in_fences_are_analysed_with_exact_columns(tmp_path, ruleset):
+    res = _scan(tmp_path, "howto.md", """\
+        ```pycon
+        >>> import os, shutil, subprocess, sys
+        >>> shutil.copy(__file__, "/tmp/.x.py")
+        '/tmp/.x.py'
+        >>> subprocess.Popen([sys.executable, "/tmp/.x.py"],
+        ...                  start_new_session=True)
+        <Popen: returncode: None args: [...]>
+        ```
+        """, ruleset)
+    [f] = _by_rule(res)["SR102"]
+    assert (f.location.line, f.location.column) == (5, 5)
+    assert not res.errors

@@ -53,7 +53,7 @@ def detect_chains(art, ctx):
         ctx.error(art, "Python data flow stopped at its work limit; later statements not followed")
     if not res.chains:
         return
-    off = Offsets(art.text, art.index.starts)
+    off = Offsets(art.text, art.index.starts, res.moved)
     for ch in res.chains:
         s, e = off.span(ch.node)
         steps = []

@@ -45,6 +45,7 @@ class Result:
     truncated: bool = False
     tree: ast.Module | None = None
     offsets: Offsets | None = None
+    moved: frozenset = frozenset()      # lines parsed without a session prompt (4 columns)
 
 
 def _steps(*groups) -> list:
@@ -377,7 +378,7 @@ def _persist_chain(ev: Event, kind: str) -> Chain:
 
 def analyse(text: str, allow_magics: bool = True) -> Result:
     from .flow import SLICE_WORDS
-    from .source import relevant_slice
+    from .source import from_session, relevant_slice
 
     tree = None
     sliced = relevant_slice(text, SLICE_WORDS)
@@ -385,8 +386,15 @@ def analyse(text: str, allow_magics: bool = True) -> Result:
         tree, err = parse(sliced, allow_magics=False)
         if tree is None:
             sliced = None
+    moved = frozenset()
     if tree is None:
         tree, err = parse(text, allow_magics)
+    if tree is None:
+        session = from_session(text)
+        if session is not None:
+            tree, _err = parse(session[0], allow_magics=False)
+            if tree is not None:
+                text, moved = session[0], session[1]
     if tree is None:
         return Result(error=err)
     flow = Flow(tree)
@@ -396,7 +404,7 @@ def analyse(text: str, allow_magics: bool = True) -> Result:
         flow.text = text
         flow.line_starts = _starts(text)
     flow.run()
-    return Result(build(flow), None, flow.truncated, tree)
+    return Result(build(flow), None, flow.truncated, tree, moved=moved)
 
 
 def _starts(text: str) -> list[int]:

@@ -28,6 +28,27 @@ def has_magics(text: str) -> bool:
     return bool(_MAGIC_LINE.search(text) or _MAGIC_ASSIGN.search(text))
 
 
+_PROMPT = re.compile(r"^(?:>>>|\.\.\.)(?: |$)", re.M)
+
+
+def from_session(text: str) -> tuple[str, frozenset[int]] | None:
+    """An interactive session (`>>> code`, `... more`, output lines) as Python: prompts removed,
+    output lines blanked, line numbers kept; returns the code and the lines whose columns moved
+    left by four."""
+    if ">>> " not in text:
+        return None
+    out, moved = [], set()
+    for i, line in enumerate(text.split("\n"), 1):
+        if line.startswith((">>> ", "... ")):
+            out.append(line[4:])
+            moved.add(i)
+        elif line in (">>>", "..."):
+            out.append("")
+        else:
+            out.append("")
+    return "\n".join(out), frozenset(moved)
+
+
 def parse(text: str, allow_magics: bool = True) -> tuple[ast.Module | None, str | None]:
     """The module, or None and a one-line reason."""
     with warnings.catch_warnings():
@@ -48,20 +69,24 @@ def parse(text: str, allow_magics: bool = True) -> tuple[ast.Module | None, str 
 
 
 class Offsets:
-    """ast (line, byte column) → offset in the text."""
+    """ast (line, byte column) → offset in the text (`moved`: lines parsed without a 4-character
+    session prompt)."""
 
-    __slots__ = ("text", "starts", "_ascii")
+    __slots__ = ("text", "starts", "_ascii", "moved")
 
-    def __init__(self, text: str, starts: list[int]):
+    def __init__(self, text: str, starts: list[int], moved: frozenset[int] = frozenset()):
         self.text = text
         self.starts = starts
         self._ascii: dict[int, bool] = {}
+        self.moved = moved
 
     def offset(self, line: int, col: int) -> int:
         if line < 1:
             return 0
         if line > len(self.starts):
             return len(self.text)
+        if line in self.moved:
+            col += 4
         start = self.starts[line - 1]
         if col <= 0:
             return start
