@@ -14,7 +14,7 @@ Design choice: the analysis runs on `ast`, not libcst.  On the standard library 
 about ten times faster than `libcst.parse_module`, and the flow needs what `ast` has: nodes,
 1-based lines and end positions.  Aliases (`from shutil import copyfile as cf`) are resolved by
 an import table of our own, which also follows function-local imports.
-"""
-from __future__ import annotations
 
-from .chains import Chain, analyse_text  # noqa: F401
+Entry point: `artefact_scan.pyflow.chains.analyse(text)`.  This package module imports nothing,
+so that the textual gate can be used without loading the analysis.
+"""

@@ -14,10 +14,10 @@ import ast
 from dataclasses import dataclass, field
 
 from . import patterns
-from .flow import Event, Flow, _short
+from .flow import Event, Flow
 from .source import Offsets, parse
-from .values import (ARGV, ASSET, ASSET_PATH, CRED, CRED_FILE, ENUM_CODE, HOSTS, LLM_SELF, PERSIST,
-                     PYEXE, SELF_CODE, SELF_COPY, SELF_DIR, SELF_PATH, Val)
+from .values import (ARGV, ASSET, ASSET_PATH, CRED, ENUM_CODE, HOSTS, LLM_SELF, PERSIST, SELF_CODE,
+                     SELF_COPY, SELF_DIR, SELF_PATH, Val)
 
 # a file that trains or saves a model: weights it uploads are most likely its own outputs
 TRAIN_WORDS = ("save_pretrained", "torch.save", "trainer.train", "save_model", "save_file(", ".fit(",
@@ -416,6 +416,3 @@ def _starts(text: str) -> list[int]:
 def analyse_text(text: str) -> list[Chain]:
     return analyse(text).chains
 
-
-def _unused() -> None:  # keep imports used by type checkers quiet
-    _ = (CRED_FILE, PYEXE, HOSTS)

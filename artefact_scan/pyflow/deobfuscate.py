@@ -129,8 +129,8 @@ class Evaluator:
                     yield from ast.walk(stmt)
                 continue
             if isinstance(stmt, (ast.If, ast.Try, ast.With)) or type(stmt).__name__ == "TryStar":
-                for field in ("body", "orelse", "finalbody"):
-                    todo.extend(getattr(stmt, field, None) or [])
+                for part in ("body", "orelse", "finalbody"):
+                    todo.extend(getattr(stmt, part, None) or [])
                 for h in getattr(stmt, "handlers", None) or []:
                     todo.extend(h.body)
                 continue

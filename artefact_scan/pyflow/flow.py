@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from . import patterns
 from .values import (ARGV, ASSET, ASSET_PATH, CRED, CRED_FILE, EMPTY, ENUM, ENUM_CODE, HOSTS,
                      HOSTS_FILE, LLM_OUT, LLM_SELF, PERSIST, PYEXE, SELF_CODE, SELF_COPY, SELF_COPY_DIR, SELF_DIR,
-                     SELF_LABELS, SELF_PATH, SITE_DIR, TARGET_TEXT, Val, concat, join, seq)
+                     SELF_PATH, SITE_DIR, TARGET_TEXT, Val, concat, join, seq)
 
 MAX_WORK = 60000          # statements and expressions evaluated per module
 MAX_INLINE_DEPTH = 4
@@ -394,8 +394,6 @@ class Flow:
                 self.globals[target.id] = val
             else:
                 env[target.id] = val
-            if isinstance(val.text, str) and val.labels and val.text.strip():
-                pass
         elif isinstance(target, (ast.Tuple, ast.List)):
             elts = target.elts
             if val.items is not None and len(val.items) == len(elts) and not any(isinstance(e, ast.Starred) for e in elts):
@@ -1116,8 +1114,6 @@ class Flow:
                 cls = recv.obj[5:].split(".")[0]
                 if cls in self.classes and meth in self.classes[cls]:
                     return self.call_def(f"{cls}.{meth}", self.classes[cls][meth], args, kw, recv, node)
-            if recv is not None and recv.obj == "lambda":
-                pass
             # self.method() inside a class
             if isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name) \
                     and node.func.value.id == "self" and self._cls():
@@ -1345,8 +1341,6 @@ class Flow:
             return self.upload(meth, node, args, kw, recv)
         if meth in ("exec_command", "run", "sudo", "sendline", "send_command", "execute") and (recv.has(HOSTS) or _is_remote_obj(obj)):
             return self.remote_cmd(meth, node, args, kw, recv)
-        if meth in ("start",) and recv.obj == "process":
-            return EMPTY
         if recv.obj == "llm" or recv.has(LLM_OUT, LLM_SELF):
             return Val(recv.labels, recv.steps, None, "llm")
         if any(meth == h.rsplit(".", 1)[-1] for h in LLM_HINTS) and isinstance(func, ast.Attribute):
@@ -1712,8 +1706,6 @@ def _h_getsource(self: Flow, q, node, args, kw, recv, env):
     own = a.obj in ("selfmod",) or (a.obj or "").startswith(("def:", "class:", "meth:")) \
         or (isinstance(arg_node, ast.Call) and "currentframe" in ast.unparse(arg_node)) \
         or (isinstance(arg_node, ast.Name) and arg_node.id in ("__name__",))
-    if not own and a.obj == "mod:" + "inspect" and False:
-        own = True
     if not own:
         return EMPTY
     if q.endswith(("getsourcefile", "getfile")):
@@ -1760,8 +1752,6 @@ def _enumerate_files(self: Flow, how, node, pattern: Val, base: Val) -> Val:
         labels.add(ENUM_CODE)
     for a in base.has_prefix(ASSET_PATH) + pattern.has_prefix(ASSET_PATH):
         labels.add(a)
-    if "ENUM_CODE" and base.has(SELF_DIR) and not text:
-        pass
     return Val(frozenset(labels), tuple(steps), None, "path")
 
 
@@ -1775,14 +1765,6 @@ def _h_walk(self: Flow, q, node, args, kw, recv, env):
 
 def _h_ip_network(self: Flow, q, node, args, kw, recv, env):
     return Val(frozenset({HOSTS}), (("enumerates the addresses of a network", node),), None, "inst:ipaddress.network")
-
-
-def _h_hosts(self: Flow, q, node, args, kw, recv, env):
-    return Val(frozenset({HOSTS}), (("enumerates hosts", node),))
-
-
-def _h_connect_ex(self: Flow, q, node, args, kw, recv, env):
-    return EMPTY
 
 
 def _h_signal(self: Flow, q, node, args, kw, recv, env):
@@ -1838,12 +1820,8 @@ def _h_winreg(self: Flow, q, node, args, kw, recv, env):
 def _h_winreg_open(self: Flow, q, node, args, kw, recv, env):
     text = " ".join(a.shown for a in args)
     if "currentversion\\run" in text.lower().replace("\\\\", "\\"):
-        return Val(frozenset({PERSIST + "autostart"}), ((f"opens the Run key", node),), text, "inst:winreg.key")
+        return Val(frozenset({PERSIST + "autostart"}), (("opens the Run key", node),), text, "inst:winreg.key")
     return Val(obj="inst:winreg.key")
-
-
-def _h_userdata(self: Flow, q, node, args, kw, recv, env):
-    return EMPTY
 
 
 def _h_site(self: Flow, q, node, args, kw, recv, env):
@@ -1971,7 +1949,7 @@ def _h_make_archive(self: Flow, q, node, args, kw, recv, env):
     base = self._arg(args, kw, 0, "base_name")
     content = join(self._arg(args, kw, 2, "root_dir"), self._arg(args, kw, 3, "base_dir"))
     keep = {lab for lab in content.labels if lab in (SELF_DIR, SELF_PATH) or lab.startswith(ASSET_PATH)}
-    out = Val(frozenset(keep), content.steps + ((f"packs it into an archive", node),) if keep else (),
+    out = Val(frozenset(keep), content.steps + (("packs it into an archive", node),) if keep else (),
               (base.text or "{}") + ".archive", "path")
     return out
 

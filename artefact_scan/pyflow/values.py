@@ -88,9 +88,6 @@ class Val:
     def reobj(self, obj: str | None, info: dict | None = None) -> Val:
         return Val(self.labels, self.steps, self.text, obj, self.items, info if info is not None else self.info)
 
-    def steps_for(self, *labels: str) -> tuple:
-        return self.steps
-
     @property
     def shown(self) -> str:
         return self.text if self.text is not None else "{}"
