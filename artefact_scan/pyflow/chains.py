@@ -265,6 +265,8 @@ def build(flow: Flow) -> list[Chain]:
             continue
         if not ev.payload.has(SELF_PATH, SELF_CODE, SELF_COPY, SELF_DIR, ARGV):
             continue
+        if kinds[0] == "shell-rc" and _RC_SETUP.search(ev.payload.text or ""):
+            continue  # an alias, PATH entry or `eval "$(tool init)"` hook, as installers write
         chains.append(_persist_chain(ev, kinds[0]))
     for ev in by_kind.get("persist", []):
         if not ev.payload.has(SELF_PATH, SELF_CODE, SELF_COPY, SELF_DIR, ARGV):
@@ -352,6 +354,9 @@ def build(flow: Flow) -> list[Chain]:
 
 _FETCH_RUN = __import__("re").compile(
     r"\b(?:curl|wget)\b[^|;&]*(?:\|\s*(?:sudo\s+)?(?:ba|z|da)?sh\b|\|\s*python[0-9.]*\b|&&\s*(?:sh|bash|python[0-9.]*|chmod)\b|-O-?\s*\|)")
+
+
+_RC_SETUP = __import__("re").compile(r"^\s*(?:alias\s|export\s+PATH=|complete\s|source\s|\.\s|eval\s+\"\$\()", __import__("re").M)
 
 
 def _hidden_dest(v: Val) -> bool:
