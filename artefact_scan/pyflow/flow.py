@@ -373,6 +373,15 @@ class Flow:
             self.events.append(ev)
         return ev
 
+    def _conditional(self) -> bool:
+        """Inside an `if` of the current function: a recursion there has a base case."""
+        for fr in reversed(self.frames):
+            if fr.kind == "func":
+                return False
+            if fr.kind == "if":
+                return True
+        return False
+
     def _func_frame(self) -> Frame | None:
         return next((fr for fr in reversed(self.frames) if fr.kind in ("func", "module")), None)
 
@@ -488,7 +497,11 @@ class Flow:
             self.imported(s)
         elif isinstance(s, ast.If):
             self.ev(s.test, env)
-            self.branches([s.body, s.orelse], env)
+            self.frames.append(Frame("if", s))
+            try:
+                self.branches([s.body, s.orelse], env)
+            finally:
+                self.frames.pop()
         elif isinstance(s, (ast.For, ast.AsyncFor)):
             it = self.ev(s.iter, env)
             unbounded = self._endless_iter(s.iter) and not _exits(s.body) and not _blocks(s.body)
@@ -1213,7 +1226,8 @@ class Flow:
         cls = q.rsplit(".", 1)[-1]
         if cls in ("Process", "Thread", "Timer"):
             target = kw.get("target") or (args[1] if cls == "Timer" and len(args) > 1 else EMPTY)
-            recursive = bool(target.obj and target.obj.split(":", 1)[-1] in self.stack)
+            recursive = bool(target.obj and target.obj.split(":", 1)[-1].split(".")[-1]
+                             in {n.split(".")[-1] for n in self.stack}) and not self._conditional()
             if cls == "Process" or recursive:
                 self.emit("process", node, q, payload=target,
                           flags=("unbounded", "recursive") if recursive else ())
