@@ -337,6 +337,17 @@ def build(flow: Flow) -> list[Chain]:
                             _steps(p.steps, [_sink(ev, f"creates compute that starts {what} ({ev.how})")]),
                             {"what": what, "level": "replication: sibling VM or container (RCL2)", "flow": "end"},
                             partial="" if selfish else "the start-up payload names an agent or model server, not this program"))
+    # -- R11 registry worm: the package manifest is rewritten and the package published ----------
+    manifest_writes = [e for e in writes if e.dest.has("manifest")]
+    for ev in by_kind.get("publish", []):
+        if not manifest_writes:
+            break
+        w = manifest_writes[0]
+        chains.append(Chain("sr.py.registry-publish", ev.node,
+                            _steps(w.dest.steps, [(f"rewrites the package manifest ({w.how})", w.node)],
+                                   ev.context, [_sink(ev, f"publishes the package ({ev.cmd.get('publish', ev.how)})")]),
+                            {"registry": ev.cmd.get("publish", ev.how), "level": "replication: registry propagation",
+                             "flow": "end"}))
     # one finding per chain and sink; an agent replica already says that the copy was started
     replica_nodes = {id(c.node) for c in chains if c.signal == "sr.py.agent-replica"}
     chains = [c for c in chains if not (c.signal == "sr.py.self-copy-spawn" and id(c.node) in replica_nodes)]

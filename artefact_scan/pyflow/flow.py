@@ -128,7 +128,8 @@ SOURCE_WORDS = ("__file__", "argv", "getsource", "__loader__", "__spec__", "sys.
                 "systemd", ".service", "bashrc", ".profile", "zshrc", "site-packages", "sitepackages",
                 "sitecustomize", ".pth", "hooks/", "autostart", "launchagents", "winreg", "authorized_keys",
                 "openai", "anthropic", "ollama", "completions", "litellm", "kubectl", "gcloud", "vllm", "claude",
-                "codex", "aider", "setsid", "start_new_session")
+                "codex", "aider", "setsid", "start_new_session", "pyproject", "setup.py", "setup.cfg",
+                "package.json", "twine", " publish")
 # what creates provenance labels or label-free events: the seeds of `source.relevant_slice`
 SLICE_WORDS = ("__file__", "argv", "getsource", "__loader__", "__spec__", "sys.modules", "co_filename",
                "currentframe", "linecache", "ip_network", "known_hosts", "nmap", "_history",
@@ -137,7 +138,7 @@ SLICE_WORDS = ("__file__", "argv", "getsource", "__loader__", "__spec__", "sys.m
                "weights", "system_prompt", "scaffold", "consolidated", "crontab", "systemd", "sitecustomize",
                ".pth", "sitepackages", "site-packages", "winreg", "authorized_keys", "bashrc", "autostart",
                "launchagents", "openai", "anthropic", "completions", "litellm", "memory/",
-               "agent/", "/agent", "start_new_session", "setsid")
+               "agent/", "/agent", "start_new_session", "setsid", "twine", " publish")
 _CALLED = __import__("re").compile(r"([A-Za-z_]\w*)\s*\(")
 
 
@@ -786,6 +787,8 @@ class Flow:
                 lab, what = SITE_DIR, "names site-packages"
             elif key == "self-path":
                 lab, what = SELF_PATH, "names its own executable"
+            elif key == "manifest":
+                lab, what = "manifest", "names a package manifest"
             else:
                 continue
             if lab not in labels:

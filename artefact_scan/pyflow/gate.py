@@ -67,6 +67,9 @@ LLM = ("openai", "anthropic", "ollama", "completions", "messages.create", "litel
 REPLICA = ("vllm", "ollama", "llama", "claude", "codex", "aider", "gemini", "sglang")
 CLOUD = ("run_instances", "kube", "gcloud", "ec2")
 _CLOUD_WORD = re.compile(r"\bec2\b|run_instances|kube(?:ctl|rnetes)|gcloud")
+PUBLISH = ("twine", "npm publish", "yarn publish", "pnpm publish", "poetry publish", "uv publish", "flit publish",
+           "gem push", "cargo publish")
+MANIFESTS = ("setup.py", "setup.cfg", "pyproject.toml", "package.json", "cargo.toml", ".gemspec")
 FOLDER_SINKS = ("copytree", "copy_tree", "make_archive", "upload", "sftp", "rsync", "scp")
 STARTERS = ("popen", "system(", "subprocess", "spawn")
 DETACH = ("copy", "detach", "start_new_session", "nohup", "setsid", "devnull", "while true", "cron", "--port")
@@ -181,6 +184,8 @@ def candidate(text: str, low: str) -> bool:
     if has.any(DISCOVER) and has.any(REMOTE):
         return True
     if has.any(CLOUD) and _CLOUD_WORD.search(low):
+        return True
+    if has.any(PUBLISH) and has.any(MANIFESTS):
         return True
     if has.any(STARTERS) and has.any(REPLICA) and has.any(DETACH):
         return True

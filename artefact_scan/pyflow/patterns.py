@@ -98,6 +98,13 @@ def is_site_dir(s: str) -> bool:
     return len(s) < 300 and bool(_SITE.search(s))
 
 
+_MANIFEST = re.compile(r"(?:^|[/\\])(?:setup\.py|setup\.cfg|pyproject\.toml|package\.json|Cargo\.toml|[^/\\]+\.gemspec)\Z")
+
+
+def is_manifest(s: str) -> bool:
+    return len(s) < 300 and bool(_MANIFEST.search(s.strip()))
+
+
 def persist_kind(s: str) -> str | None:
     if len(s) > 300 or "\n" in s:
         return None
@@ -185,4 +192,6 @@ def classify_literal(s: str) -> dict[str, str]:
             out["site-dir"] = s[:80]
         if s.strip() == "/proc/self/exe":
             out["self-path"] = s
+        if is_manifest(s):
+            out["manifest"] = s[:80]
     return out

@@ -23,6 +23,7 @@ CRED_FILE = "cred-file"      # private keys, cloud and registry credentials
 ENUM = "enum"                # a path found by enumeration (glob, walk, listdir)
 ENUM_CODE = "enum-code"      # … filtered to code files
 SITE_DIR = "site-dir"        # site-packages
+MANIFEST = "manifest"        # a package manifest (setup.py, pyproject.toml, package.json …)
 ASSET_PATH = "asset-path:"   # + weights | prompt | memory | agent-dir
 PERSIST = "persist:"         # + cron | systemd | shell-rc | autostart | python-startup | git-hook …
 # content labels
@@ -35,7 +36,7 @@ LLM_OUT = "llm-out"          # a language model's answer
 LLM_SELF = "llm-self"        # … to a prompt that held its own source
 
 PATH_LABELS = frozenset({SELF_PATH, SELF_DIR, SELF_COPY, SELF_COPY_DIR, HOSTS_FILE, CRED_FILE, ENUM, ENUM_CODE,
-                         SITE_DIR})
+                         SITE_DIR, MANIFEST})
 SELF_LABELS = frozenset({SELF_PATH, SELF_DIR, SELF_COPY, SELF_CODE})
 MAX_STEPS = 10
 MAX_TEXT = 4000
