@@ -264,6 +264,12 @@ class Engine:
                                                          root.index.line_span(loc.line)[1]]:
                 excerpt = visible(part_line[:MAX_SNIPPET_LINE], compress=True)
         related = []
+        for st in anchor.data.get("steps") or ():
+            # a chain detector lists its own steps (source → … → sink); the anchor is one of them
+            if not isinstance(st, dict) or (st.get("start"), st.get("end")) == (anchor.start, anchor.end):
+                continue
+            sloc, _ = self.locate(Signal("step", int(st["start"]), int(st["end"])), art, root)
+            related.append(Related(one_line(str(st.get("label", "step")), 160), sloc))
         for p in hit.parts:
             if p.data.get("whole"):
                 continue
@@ -271,7 +277,10 @@ class Engine:
             text = art.text[p.start:p.end]
             related.append(Related(f"{p.name}: {one_line(text, 80)}" if text else p.name, ploc))
         evidence = {k: v for k, v in anchor.data.items()
-                    if k not in ("decoded", "match", "whole") and isinstance(v, (str, int, float, bool, list))}
+                    if k not in ("decoded", "match", "whole", "steps") and isinstance(v, (str, int, float, bool, list))}
+        if anchor.data.get("steps"):
+            evidence["chain"] = [one_line(str(st.get("label", "")), 160) for st in anchor.data["steps"]
+                                 if isinstance(st, dict)]
         evidence["signals"] = [anchor.name] + [p.name for p in hit.parts]
         if hit.count > 1:
             evidence["count"] = hit.count

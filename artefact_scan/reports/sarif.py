@@ -217,13 +217,15 @@ def render(result, **kw) -> str:
                  "physicalLocation": {"artifactLocation": uri(f.path, root), "region": _region(r.location)}}
                 for i, r in enumerate(f.related[:100])]
             if f.evidence.get("flow"):
+                head = [{"location": {"physicalLocation": {"artifactLocation": uri(f.path, root),
+                                                           "region": _region(f.location)},
+                                      "message": {"text": one_line(f.title)}}}]
                 steps = [{"location": {"physicalLocation": {"artifactLocation": uri(f.path, root),
-                                                            "region": _region(f.location)},
-                                       "message": {"text": one_line(f.title)}}}]
-                steps += [{"location": {"physicalLocation": {"artifactLocation": uri(f.path, root),
-                                                             "region": _region(r.location)},
-                                        "message": {"text": one_line(r.label)}}}
-                          for r in f.related[:100]]
+                                                            "region": _region(r.location)},
+                                       "message": {"text": one_line(r.label)}}}
+                         for r in f.related[:100]]
+                # flow = "end": the finding sits on the last step (a sink reached by a source)
+                steps = steps + head if f.evidence.get("flow") == "end" else head + steps
                 res["codeFlows"] = [{"threadFlows": [{"locations": steps}]}]
         results.append(res)
     notes = [{"level": "warning", "message": {"text": one_line(e.message)},
