@@ -68,8 +68,10 @@ def kind_from_name(name: str) -> str | None:
     if ext in EXTENSIONS:
         return EXTENSIONS[ext]
     parts = name.replace("\\", "/").lower().split("/")
-    if len(parts) >= 2 and parts[-2] in ("cron.d", "cron.daily", "cron.hourly", "crontabs"):
+    if len(parts) >= 2 and parts[-2] in ("cron.d", "crontabs"):
         return "crontab"
+    if len(parts) >= 2 and parts[-2] in ("cron.daily", "cron.hourly", "cron.weekly", "cron.monthly"):
+        return "shell"  # scripts run by run-parts, not crontab lines
     if len(parts) >= 2 and parts[-2] == "hooks" and ".git" in parts:
         return "shell"
     if stem in NAMES:
