@@ -812,6 +812,8 @@ class _Detect:
         if target is None:
             return
         v = _strip(target.value)
+        if "$(" in v or "`" in v or "<(" in v:
+            return  # a command substitution's output, not a path on disk
         if "/" in v and hidden_or_temp(v):
             self.sig("sr.sh-runs-hidden", c, path=v)
 
