@@ -292,8 +292,8 @@ class _Detect:
             guard += 1
             if p.keyword == ")" and p.closes is not None:
                 fr = p.closes
-                for q in self.m.cmds:
-                    if q.frames and q.frames[-1] is fr:
+                for q in self.m.direct.get(id(fr), ()):
+                    if True:
                         t, s = self._emitted(q)
                         parts += t
                         spans += s
@@ -413,6 +413,8 @@ class _Detect:
             self.check_persistence(c, words, name, copy_dests)
             self.check_hidden_exec(c, words, name)
             self.check_fetch_exec(c, words, name)
+            if self.persisted:
+                self.record_link(c, words, name)
         # copies of the script that are started later
         self.check_started(copy_dests)
         self.check_respawn_loops(copy_dests)
@@ -478,12 +480,12 @@ class _Detect:
         if not any(_TRAP_SIGNALS.match(s) for s in sigs):
             return
         m = self.m
-        inner = [q for q in m.cmds if any(f.kind == "string" and f.parent_cmd is c for f in q.frames)]
+        inner = list(m.in_string.get(id(c), ()))
         # also a trap naming a function: trap respawn TERM
         fname = words[1].value.strip()
         if fname in m.script.functions:
             fr = m.script.functions[fname]
-            inner += [q for q in m.cmds if fr in q.frames]
+            inner += m.in_frame.get(id(fr), [])
         for q in inner:
             qw, _ = unwrap(q)
             if not qw:
@@ -543,7 +545,7 @@ class _Detect:
             if self._pipe_reads_self(c):
                 self_payload = "pipes itself to the remote host"
                 started = True
-            inner = [q for q in m.cmds if any(f.kind == "string" and f.parent_cmd is c for f in q.frames)]
+            inner = m.in_string.get(id(c), [])
             remote_code = " ".join(self.text[q.start:q.end] for q in inner)
             for path in remote_self_paths:
                 if path and (path in remote_code or basename(path) and re.search(r"(?:^|[\s/])" + re.escape(basename(path)) + r"\b", remote_code)):
@@ -803,6 +805,21 @@ class _Detect:
                        kind=kind, name=name or "persisted", segments=segs, facts=facts_,
                        meta={"persistence": cls})
 
+    def record_link(self, c: Command, words: list[Word], name: str) -> None:
+        """A program a persisted command starts, for the cross-file pass (`linking`)."""
+        if any(f.kind == "subst" for f in c.frames):
+            return
+        target = words[1] if name in _SOURCE and len(words) > 1 else _launch_target(c)[0]
+        if target is None:
+            return
+        v = _strip(target.value)
+        if not v or "$(" in v or "`" in v or v.startswith("-"):
+            return
+        if "/" not in v and not re.search(r"\.(?:sh|bash|py|js|mjs|cjs|ts|pl|rb)$", v):
+            return
+        mech = self.art.meta.get("persistence") or _mechanism_of(self.art.name)
+        self.ctx.link(self.art, target.start, target.end, v, mech)
+
     def check_hidden_exec(self, c: Command, words: list[Word], name: str) -> None:
         if not self.persisted:
             return
@@ -820,13 +837,31 @@ class _Detect:
             self.sig("sr.sh-runs-hidden", c, path=v)
 
 
+def _mechanism_of(name: str) -> str:
+    n = name.replace("\\", "/").lower()
+    if "/.git/hooks/" in "/" + n or "/.husky/" in "/" + n:
+        return "git hook"
+    if "cron." in n:
+        return "cron"
+    if "init.d/" in n or "rc.local" in n:
+        return "boot script"
+    return "shell start-up"
+
+
 def _word_span(w: Word) -> tuple[int, int, bool]:
     if w.single:
         return (w.start + 1, w.end - 1, True)
     return (w.start, w.end, False)
 
 
-@detector("shell-behaviour", SIGNALS, kinds=("shell",), literals=LITERALS)
+def _prefilter(art) -> bool:
+    if "persisted-command" in art.facts:
+        return True
+    low = art.lower
+    return any(lit in low for lit in LITERALS)
+
+
+@detector("shell-behaviour", SIGNALS, kinds=("shell",), prefilter=_prefilter)
 def detect_shell_behaviour(art, ctx):
     model = model_of(art)
     if model.script.truncated:

@@ -54,6 +54,23 @@ class ShellModel:
         self.name = name
         self.script = Script(text)
         self.cmds = self.script.commands
+        # indexes so that no check walks every command for every command
+        self.in_string: dict[int, list[Command]] = {}  # id(command) → commands of its code strings
+        self.in_frame: dict[int, list[Command]] = {}  # id(frame) → commands anywhere inside it
+        self.direct: dict[int, list[Command]] = {}  # id(frame) → commands whose innermost frame it is
+        self._frames: dict[int, Frame] = {}
+        for c in self.cmds:
+            for f in c.frames:
+                self.in_frame.setdefault(id(f), []).append(c)
+                self._frames.setdefault(id(f), f)
+                if f.kind == "string" and f.parent_cmd is not None:
+                    lst = self.in_string.setdefault(id(f.parent_cmd), [])
+                    if not lst or lst[-1] is not c:
+                        lst.append(c)
+            if c.frames:
+                self.direct.setdefault(id(c.frames[-1]), []).append(c)
+        self._header_cache: dict[tuple[int, int], set[str]] = {}
+        self._version = 0  # bumped whenever a variable gains a label
         self.assign: dict[str, list[str]] = {}
         self.labels: dict[str, set[str]] = {}
         self._collect_assignments()
@@ -104,6 +121,7 @@ class ShellModel:
                     if new:
                         have |= new
                         changed = True
+                        self._version += 1
             # loop variables take the labels of what the loop iterates over
             for fr in self.loop_frames():
                 names = self.loop_vars(fr)
@@ -113,28 +131,30 @@ class ShellModel:
                     if labs - have:
                         have |= labs
                         changed = True
+                        self._version += 1
             if not changed:
                 break
 
     def loop_frames(self) -> list[Frame]:
-        seen: dict[int, Frame] = {}
-        for c in self.cmds:
-            for fr in c.frames:
-                if fr.kind in ("for", "while", "until"):
-                    seen.setdefault(id(fr), fr)
-        return list(seen.values())
+        return [f for f in self._frames.values() if f.kind in ("for", "while", "until")]
 
     def loop_vars(self, fr: Frame) -> list[str]:
         if fr.kind == "for":
             return [fr.var] if fr.var else []
         names = []
-        for c in self.cmds:
-            if c.frames and c.frames[-1] is fr and c.start < fr.start + len(fr.header) + 1 \
-                    and c.words and c.words[0].value == "read":
+        for c in self.direct.get(id(fr), ()):
+            if c.start < fr.start + len(fr.header) + 1 and c.words and c.words[0].value == "read":
                 names += [w.value for w in c.words[1:] if _NAME.match(w.value)]
         return names
 
     def header_labels(self, fr: Frame) -> set[str]:
+        key = (id(fr), self._version)
+        hit = self._header_cache.get(key)
+        if hit is None:
+            hit = self._header_cache[key] = self._header_labels(fr)
+        return hit
+
+    def _header_labels(self, fr: Frame) -> set[str]:
         head = fr.header
         labs = self.value_labels(head)
         out = set()

@@ -665,6 +665,15 @@ def _is_assignment(v: str) -> bool:
 def unwrap(cmd: Command) -> tuple[list[Word], list[str]]:
     """The command's words without leading assignments and wrapper programs (sudo, nohup,
     setsid, env, nice, timeout…), and the wrappers seen."""
+    cached = cmd.__dict__.get("_unwrapped")
+    if cached is not None:
+        return cached
+    out = _unwrap(cmd)
+    cmd.__dict__["_unwrapped"] = out
+    return out
+
+
+def _unwrap(cmd: Command) -> tuple[list[Word], list[str]]:
     words = _strip_assignments(cmd.words)
     wrappers: list[str] = []
     guard = 0

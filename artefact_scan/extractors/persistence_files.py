@@ -41,7 +41,7 @@ def _child(art, ctx, start: int, end: int, label: str, facts_=("persisted-comman
     if not text.strip():
         return
     ctx.child(art, text, label=label, kind="shell", segments=[Segment(0, start, end, exact=True)],
-              facts=facts_, meta={"persistence": label.split(" ", 1)[0]})
+              facts=facts_, meta={"persistence": art.meta.get("persistence") or label.split(" ", 1)[0]})
 
 
 def _system_crontab(art) -> bool:

@@ -80,13 +80,13 @@ def render(result, **kw) -> str:
         if f.related:
             res["relatedLocations"] = [
                 {"id": i + 1, "message": {"text": one_line(r.label)},
-                 "physicalLocation": {"artifactLocation": uri(f.path), "region": _region(r.location)}}
+                 "physicalLocation": {"artifactLocation": uri(r.path or f.path), "region": _region(r.location)}}
                 for i, r in enumerate(f.related[:100])]
             if f.evidence.get("flow"):
                 steps = [{"location": {"physicalLocation": {"artifactLocation": uri(f.path),
                                                             "region": _region(f.location)},
                                        "message": {"text": one_line(f.title)}}}]
-                steps += [{"location": {"physicalLocation": {"artifactLocation": uri(f.path),
+                steps += [{"location": {"physicalLocation": {"artifactLocation": uri(r.path or f.path),
                                                              "region": _region(r.location)},
                                         "message": {"text": one_line(r.label)}}}
                           for r in f.related[:100]]
