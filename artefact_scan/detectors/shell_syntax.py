@@ -517,6 +517,8 @@ class _Parser:
                     stack.append(fr)
                     continue
                 if v == "function" and not redirs:
+                    while i < hi and text[i] in " \t":
+                        i += 1
                     name, j = self.word(i, hi)
                     pending_func = name.value
                     i = j
