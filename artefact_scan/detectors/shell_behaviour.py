@@ -72,7 +72,8 @@ WEIGHTS = re.compile(
     r"(?i)\.(?:safetensors|gguf|ggml|ggu|ckpt)\b|"
     r"(?:^|[/_\-.])(?:pytorch_model|model|weights?|adapter_model|consolidated|tf_model|flax_model|"
     r"checkpoint|ckpt|lora)[\w.\-*]*\.(?:bin|pt|pth|h5|onnx|msgpack|npz|pkl)\b|"
-    r"\.cache/huggingface\b|/hub/models--|\bhf_cache\b|\bmodels?/[\w.\-]+/?(?:\s|$|\*)")
+    r"\.cache/huggingface\b|/hub/models--|\bhf_cache\b|\bmodels?/[\w.\-]+/?(?:\s|$|\*)|"
+    r"(?:^|/)(?:models|weights|checkpoints|model_weights)/?(?:\s|$)")
 AGENT_ASSETS = re.compile(
     r"(?i)(?:^|[/~\s\"'])\.(?:claude|codex|gemini|aider[\w.]*|cursor|continue|openhands|goose|"
     r"opencode|qwen|amp)(?:/|\b)|"
@@ -203,6 +204,7 @@ class _Detect:
         self.art, self.ctx, self.m = art, ctx, model
         self.text = art.text
         self.persisted = "persisted-command" in art.facts
+        self.written: dict[str, tuple[str, list]] = {}  # file → text this script wrote into it
         self.own = basename(art.name) if art.name and not art.origin else ""
 
     def sig(self, name: str, c: Command | Word | Redirect, **data) -> None:
@@ -268,6 +270,8 @@ class _Detect:
             return [a for a in args if a.value.startswith("if=")]
         if name in ("cat", "head", "tail", "tac", "base64", "gzip", "xxd"):
             return [a for a in args if not a.value.startswith("-")]
+        if name == "tee":
+            return [r.target for r in c.redirects if r.op == "<" and r.target is not None]
         return []
 
     def is_self_word(self, w: Word) -> bool:
@@ -290,7 +294,7 @@ class _Detect:
         guard = 0
         while p is not None and guard < 10:
             guard += 1
-            if p.keyword == ")" and p.closes is not None:
+            if p.keyword in (")", "}") and p.closes is not None:
                 fr = p.closes
                 for q in self.m.direct.get(id(fr), ()):
                     if True:
@@ -634,6 +638,18 @@ class _Detect:
             if not srcs or not urls:
                 return
             dest = urls[0]
+        elif name in ("ssh", "sshpass") and c.pipe_prev is not None:
+            p = c.pipe_prev
+            guard = 0
+            while p is not None and guard < 6:
+                guard += 1
+                pw, _ = unwrap(p)
+                srcs += [w.value for w in pw[1:] if not w.value.startswith("-")]
+                p = p.pipe_prev
+            _o, d, _r = ssh_parts(words[1:]) if name == "ssh" else ([], None, [])
+            dest = d.value if d is not None else "ssh"
+            if not srcs:
+                return
         elif name in ("nc", "ncat", "netcat", "socat"):
             for r in c.redirects:
                 if r.op == "<" and r.target is not None:
@@ -738,7 +754,8 @@ class _Detect:
                     return
             content, spans = self.content_of_pipeline(c)
             if not content and plain and plain[-1] not in ("-", "/dev/stdin"):
-                content = ""  # a crontab file installed as a whole: its own file is scanned
+                # a crontab file installed as a whole: what this script wrote into it, if anything
+                content, spans = self.written.get(_strip(plain[-1]), ("", []))
             self.persisted_text(c, "cron", content, spans, "crontab", copy_dests)
             return
         if name == "git" and len(argv) >= 3 and "config" in argv[1:3]:
@@ -752,6 +769,10 @@ class _Detect:
         for path, mode, where in writes:
             cls = self.persist_class(path)
             if not cls:
+                if name in ("echo", "printf", "cat", "tee") and len(self.written) < 200:
+                    text_, spans_ = self.content_written(c, where)
+                    if text_:
+                        self.written[_strip(path)] = (text_, spans_)
                 continue
             if cls == "authorized_keys":
                 self.sig("sr.sh-authkeys-append", c, path=path)
@@ -800,7 +821,8 @@ class _Detect:
         name = basename(_strip(path)) if path else ("crontab" if cls == "cron" else "persisted")
         facts_ = {"persisted-command"} if kind == "shell" else set()
         if cls == "cron":
-            name = "crontab"
+            # the written path tells a system crontab (with a user field) from a user one
+            name = re.sub(r"^(?:~|\$HOME|\$\{HOME\})/", "", _strip(path)).lstrip("/") if path else "crontab"
         self.ctx.child(self.art, content, label=f"{cls} entry written at line {self.art.index.position(c.start)[0]}",
                        kind=kind, name=name or "persisted", segments=segs, facts=facts_,
                        meta={"persistence": cls})

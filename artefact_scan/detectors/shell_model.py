@@ -302,7 +302,7 @@ class ShellModel:
         """Why this command keeps running on its own ('' when it does not)."""
         _words, wrappers = unwrap(c)
         for w in wrappers:
-            if w in ("nohup", "setsid", "daemonize"):
+            if w in ("nohup", "setsid", "daemonize", "systemd-run"):
                 return w
         if c.sep == "&":
             return "&"

@@ -643,8 +643,11 @@ _WRAPPER_OPTS_WITH_ARG = {
     "unbuffer": set(),
     "time": set(),
     "strace": {"-o", "-e", "-p"},
+    "systemd-run": {"-u", "--unit", "-p", "--property", "--description", "--slice", "-E", "--setenv",
+                    "--on-calendar", "--on-active", "--on-boot", "--on-unit-active", "-M", "--machine",
+                    "--working-directory", "--uid", "--gid", "--nice"},
 }
-DETACHING_WRAPPERS = frozenset({"nohup", "setsid", "daemonize", "disown"})
+DETACHING_WRAPPERS = frozenset({"nohup", "setsid", "daemonize", "disown", "systemd-run"})
 
 
 def _strip_assignments(words: list[Word]) -> list[Word]:
