@@ -198,8 +198,13 @@ class _Js:
                 self.sig("sr.js-host-harvest", m.start(), m.end(), source=m.group())
                 break
         # registry self-propagation
-        for m in _PUBLISH.finditer(code):
-            self.sig("sr.js-npm-publish", m.start(), m.end())
+        # only a publish the program runs (a child-process call), not one its text talks about
+        for m in _CALL.finditer(code) if "publish" in code else ():
+            if self.view.in_string(m.start()):
+                continue
+            end, args = self.args(m.end() - 1)
+            if _PUBLISH.search(args):
+                self.sig("sr.js-npm-publish", m.start(), end)
         if "publish" in code:
             for m in _COPY.finditer(code):
                 end, args = self.args(m.end() - 1)

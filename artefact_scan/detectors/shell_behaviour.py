@@ -54,6 +54,7 @@ SIGNALS = (
     "sr.sh-asset-upload", "sr.sh-covert", "sr.sh-agent-bypass", "sr.sh-agent-unattended",
     "sr.sh-llm-serve-detached", "sr.sh-asset-copy", "sr.sh-persist-write", "sr.sh-persists-self",
     "sr.sh-authkeys-append", "sr.sh-runs-hidden", "sr.sh-fetch-exec", "sr.sh-upload-to-bucket",
+    "sr.sh-remote-code-exec",
 )
 
 # Cheap prefilter: a shell artefact without any of these cannot emit a signal.
@@ -516,6 +517,8 @@ class _Detect:
                 return
         argv = [a.value for a in args]
         joined = " ".join(argv)
+        for ref in re.findall(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)", joined):
+            joined += " " + " ".join(m.assign.get(ref, [])[:5])
         noverify = bool(re.search(r"StrictHostKeyChecking\s*=?\s*(?:no|off|accept-new)|UserKnownHostsFile\s*=?\s*/dev/null|"
                                   r"BatchMode\s*=?\s*yes", joined, re.I))
         if name == "ssh":
@@ -526,6 +529,9 @@ class _Detect:
         if not dests:
             return
         harvested = any("hosts" in m.var_labels(d.value) or "hosts" in m.value_labels(d.value) for d in dests)
+        if not harvested and m.harvest is not None and any("$" in d.value for d in dests) and \
+                (m.loops_of(c) or any(f.kind == "func" for f in c.frames)):
+            harvested = True  # hosts read from the machine somewhere in the script, targets from variables
         if not harvested:
             # a /24 sweep: ssh 10.0.0.$i inside for i in {1..254}
             for d in dests:
@@ -556,9 +562,11 @@ class _Detect:
                     started = True
                     self_payload = self_payload or "starts its copy there"
             if any(self._fetch_exec(q) for q in inner):
-                self.sig("sr.sh-remote-fetch-exec", c)
+                self.sig("sr.sh-remote-fetch-exec", c, tool=name)
+            elif any(self._shipped_code(q) for q in inner):
+                self.sig("sr.sh-remote-code-exec", c, tool=name)
         if self_payload:
-            self.sig("sr.sh-self-remote", c, how=self_payload)
+            self.sig("sr.sh-self-remote", c, how=self_payload, tool=name)
             if started:
                 self.sig("sr.sh-self-remote-started", c, how=self_payload)
         elif name == "ssh" and remote_self_paths:
@@ -566,7 +574,17 @@ class _Detect:
         if harvested:
             self.sig("sr.sh-ssh-harvested", c, tool=name)
             if noverify:
-                self.sig("sr.sh-ssh-noverify", c)
+                self.sig("sr.sh-ssh-noverify", c, tool=name)
+
+    def _shipped_code(self, q: Command) -> bool:
+        """A remote shell fed code by the sending script (`echo "$CODE" | bash -s`,
+        `printf %s "$1" | base64 -d | sh`), not a named script file."""
+        ws, _ = unwrap(q)
+        if not ws or basename(ws[0].value) not in SHELLS or q.pipe_prev is None:
+            return False
+        pw, _ = unwrap(q.pipe_prev)
+        return bool(pw) and basename(pw[0].value) in ("echo", "printf", "base64", "openssl", "xxd", "gzip",
+                                                      "gunzip", "zcat", "base32", "rev")
 
     def _fetch_exec(self, q: Command) -> bool:
         ws, _ = unwrap(q)

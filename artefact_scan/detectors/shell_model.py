@@ -75,6 +75,7 @@ class ShellModel:
         self.labels: dict[str, set[str]] = {}
         self._collect_assignments()
         self._label_vars()
+        self.harvest = self._file_harvest()
 
     # -- variables -----------------------------------------------------------------------------
     def _collect_assignments(self) -> None:
@@ -100,6 +101,24 @@ class ShellModel:
                 names = [w.value for w in words[1:] if _NAME.match(w.value)]
                 for n in names[-3:]:
                     self.assign.setdefault(n, []).append(src)
+
+    def _file_harvest(self) -> Command | None:
+        """A command that reads a host source (known_hosts, ssh config, history, /etc/hosts, ARP,
+        a scanner), not one that writes it or merely prints its name."""
+        for c in self.cmds:
+            words, _ = unwrap(c)
+            if not words:
+                continue
+            name = basename(words[0].value)
+            if name in ("echo", "printf", "ssh-keyscan", "ssh-keygen", "ssh-copy-id", "local", "declare",
+                        "export", "readonly", "[[", "[", "test") or (len(words) == len(c.words) and
+                                                                       "=" in words[0].value and name == words[0].value):
+                continue
+            if any(HOST_SOURCES.search(w.value) for w in words):
+                return c
+            if any(r.op in ("<", "<&") and r.target is not None and HOST_SOURCES.search(r.target.value) for r in c.redirects):
+                return c
+        return None
 
     def _pipeline_text(self, c: Command) -> str:
         parts = []

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 MAX_DEPTH = 8
 MAX_COMMANDS = 20000
 
+_HEREDOC_DELIM = re.compile(r"(-?)[ \t]*(?:'([^'\n]*)'|\"([^\"\n]*)\"|\\?([A-Za-z_0-9.\-]+))")
 _EMPTY_PARENS = re.compile(r"\([ \t]*\)")
 _META = frozenset(" \t\n;&|<>()")
 _RESERVED_OPEN_LOOP = frozenset({"for", "select", "while", "until"})
@@ -92,8 +93,64 @@ class Script:
         self.commands: list[Command] = []
         self.truncated = False
         self.functions: dict[str, Frame] = {}
-        _Parser(self).parse(0, len(text), (), 0)
+        parser = _Parser(self)
+        parser.parse(0, len(text), (), 0)
         self.commands.sort(key=lambda c: (c.start, c.end))
+        if _exec_code_vars(self, parser):
+            self.commands.sort(key=lambda c: (c.start, c.end))
+
+
+_VAR_HEREDOC = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=\$\(\s*cat\b")
+_RUNS_VAR = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?")
+
+
+def _exec_code_vars(script: Script, parser: _Parser) -> bool:
+    """Code kept in a variable and then run (`V=$(cat <<'EOF' … EOF)` then `printf %s "$V" | bash`,
+    `bash -c "$V"`, `eval "$V"`, `read -d '' V <<EOF` …): parse the heredoc body as commands."""
+    bodies: dict[str, tuple[int, int]] = {}
+    for c in script.commands:
+        argv = c.argv()
+        if not argv:
+            continue
+        if argv[0] == "cat" and c.frames and c.frames[-1].kind == "subst" and c.frames[-1].parent_cmd is not None:
+            holder = c.frames[-1].parent_cmd
+            for w in holder.words:
+                m = _VAR_HEREDOC.match(w.value)
+                if m:
+                    for r in c.redirects:
+                        if r.body is not None:
+                            bodies[m.group(1)] = r.body
+        elif argv[0] == "read" and len(argv) >= 2:
+            for r in c.redirects:
+                if r.body is not None:
+                    bodies[argv[-1]] = r.body
+    if not bodies:
+        return False
+    ran = False
+    done: set[str] = set()
+    from_list = list(script.commands)
+    for c in from_list:
+        words, _ = unwrap(c)
+        if not words:
+            continue
+        name = basename(words[0].value)
+        refs: list[str] = []
+        if name in _CODE_SHELLS and c.pipe_prev is not None:
+            pw, _ = unwrap(c.pipe_prev)
+            if pw and basename(pw[0].value) in ("echo", "printf", "cat"):
+                refs = [m.group(1) for w in pw[1:] for m in _RUNS_VAR.finditer(w.value)]
+        elif name in _CODE_SHELLS or name == "eval":
+            refs = [m.group(1) for w in code_strings(c) for m in _RUNS_VAR.finditer(w.value)]
+            refs += [m.group(1) for r in c.redirects if r.op == "<<<" and r.target is not None
+                     for m in _RUNS_VAR.finditer(r.target.value)]
+        for v in refs:
+            if v in bodies and v not in done and len(script.commands) < MAX_COMMANDS:
+                done.add(v)
+                a, b = bodies[v]
+                fr = Frame("string", a, parent_cmd=c)
+                parser.parse(a, b, c.frames + (fr,), 1, c)
+                ran = True
+    return ran
 
 
 def _skip_quoted(text: str, i: int, hi: int) -> int:
@@ -139,13 +196,33 @@ def _match_close(text: str, i: int, hi: int) -> int:
     """Index of the bracket closing the one at `i` (`(` or `{`), skipping quotes; hi-1 if none."""
     open_c = text[i]
     close_c = ")" if open_c == "(" else "}"
+    arithmetic = text.startswith("((", i)
     depth = 0
     j = i
+    heredocs: list[tuple[str, bool]] = []
     while j < hi:
         d = text[j]
         if d == "\\":
             j += 2
             continue
+        if d == "\n" and heredocs:
+            # heredoc bodies inside a substitution: skip them whole, they may hold anything
+            j += 1
+            for delim, strip in heredocs:
+                while j < hi:
+                    e = text.find("\n", j, hi)
+                    line = text[j:hi if e < 0 else e]
+                    j = hi if e < 0 else e + 1
+                    if (line.lstrip("\t") if strip else line).rstrip("\r") == delim:
+                        break
+            heredocs = []
+            continue
+        if d == "<" and not arithmetic and open_c == "(" and text.startswith("<<", j) and not text.startswith("<<<", j):
+            m = _HEREDOC_DELIM.match(text, j + 2)
+            if m:
+                heredocs.append(((m.group(2) or m.group(3) or m.group(4) or ""), bool(m.group(1))))
+                j = m.end()
+                continue
         if d in "'\"`" or (d == "$" and j + 1 < hi and text[j + 1] in "({"):
             j = _skip_quoted(text, j, hi)
             continue
@@ -319,7 +396,7 @@ class _Parser:
             else:
                 pipe_prev = None
                 pipe_start = at + len(sep)
-            for w in words:
+            for w in words + [r.target for r in redirs if r.target is not None]:
                 for a, b in w.substs:
                     sub = Frame("subst", a, parent_cmd=cmd)
                     self.parse(a, b, tuple(stack) + (sub,), depth + 1, cmd)
@@ -406,7 +483,7 @@ class _Parser:
                 while j < hi and text[j] in " \t":
                     j += 1
                 target = None
-                if j < hi and text[j] not in "\n;&|()<>":
+                if j < hi and (text[j] not in "\n;&|()<>" or text.startswith("<(", j)):
                     target, j = self.word(j, hi)
                 r = Redirect(op, target, i, fd)
                 redirs.append(r)
@@ -678,12 +755,21 @@ def unwrap(cmd: Command) -> tuple[list[Word], list[str]]:
     return out
 
 
+_VAR_ONLY = re.compile(r"^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$")
+
+
 def _unwrap(cmd: Command) -> tuple[list[Word], list[str]]:
     words = _strip_assignments(cmd.words)
     wrappers: list[str] = []
     guard = 0
     while words and guard < 8:
         guard += 1
+        if len(words) > 1 and _VAR_ONLY.match(words[0].value) and not words[0].quoted \
+                and re.match(r"^[a-z][\w.-]*$", words[1].value):
+            # `${SUDO} ssh …`, `$s cp …`: an optional prefix kept in a variable
+            wrappers.append(words[0].value)
+            words = words[1:]
+            continue
         name = basename(words[0].value)
         if name not in _WRAPPER_OPTS_WITH_ARG:
             break
