@@ -157,7 +157,10 @@ class _Js:
                 continue
             end, args = self.args(m.end() - 1)
             names = "|".join(re.escape(n) for n in sorted(self.copy_names))
-            runs_self = sre.search(args) or (names and re.search(r"(?<![\w$.])(?:" + names + r")(?![\w$])", args))
+            # what runs: the program and its argument list, not the options (env, cwd…)
+            parts = _split_args(args)
+            what = ",".join(p for p in parts[:2] if not p.lstrip().startswith("{"))
+            runs_self = sre.search(what) or (names and re.search(r"(?<![\w$.])(?:" + names + r")(?![\w$])", what))
             if not runs_self:
                 continue
             how = ""

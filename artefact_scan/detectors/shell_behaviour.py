@@ -57,17 +57,27 @@ SIGNALS = (
     "sr.sh-remote-code-exec",
 )
 
-# Cheap prefilter: a shell artefact without any of these cannot emit a signal.
+# Cheap prefilter: a shell artefact with none of these cannot emit a signal (persisted commands
+# are always read: they are judged, and linked, whatever they contain).
 LITERALS = (
-    "$0", "${0", "bash_source", "/proc/self", "/proc/$$", "ssh", "scp", "rsync", "crontab", "cron",
-    "systemd", "systemctl", ".bashrc", ".profile", ".zshrc", "rc.local", "authorized_keys",
-    "autostart", "launchagents", "hooks", "hookspath", ".pth", "sitecustomize", "usercustomize",
-    "curl", "wget", "s3", "gsutil", "rclone", "safetensors", "gguf", "ckpt", "claude", "codex",
-    "gemini", "aider", "cursor-agent", "vllm", "ollama", "llama", "text-generation", "sglang",
-    "trap", "/tmp/", "/dev/shm", "/var/tmp", "nohup", "setsid", "history", "histfile",
-    "huggingface", "nc ", "ncat", "profile.d", "/.", "~/.", "copilot", "opencode", "amp ",
-    "$home/.", "${home}/.", "bash_profile", "zprofile", "qwen",
+    # self reference
+    "$0", "${0", "bash_source", "/proc/self", "/proc/$$",
+    # persistence locations
+    "crontab", "/cron.", "cron.d", "systemd/", ".bashrc", ".bash_profile", ".bash_login", ".profile",
+    ".zshrc", ".zprofile", ".zshenv", ".zlogin", "profile.d", "rc.local", "init.d/", ".xinitrc",
+    "authorized_keys", "autostart", "launchagents", "launchdaemons", "hooks/", "hookspath", ".pth",
+    "sitecustomize", "usercustomize", "config.fish", ".envrc",
+    # model weights and agent files
+    "safetensors", "gguf", "ggml", "ckpt", "huggingface", "pytorch_model", "consolidated", ".claude",
+    ".codex", ".gemini", ".aider", ".cursor", "system_prompt", "claude.md", "agents.md", "models/",
+    "weights", "checkpoint",
+    # agent CLIs and LLM servers
+    "claude", "codex", "gemini", "aider", "cursor-agent", "copilot", "qwen", "opencode", "goose",
+    "openhands", "auggie", "amp ", "vllm", "ollama", "llama", "text-generation", "sglang", "lmdeploy",
 )
+# ssh alone is everywhere; it matters with harvested hosts or a payload
+_SSH_WITH = ("known_hosts", ".ssh/config", "_history", "/etc/hosts", "getent", "arp", "neigh", "nmap",
+             "masscan", "fping", "zmap", "254", "base64", "curl", "wget", "bash -s", "sh -s")
 
 WEIGHTS = re.compile(
     r"(?i)\.(?:safetensors|gguf|ggml|ggu|ckpt)\b|"
@@ -898,7 +908,9 @@ def _prefilter(art) -> bool:
     if "persisted-command" in art.facts:
         return True
     low = art.lower
-    return any(lit in low for lit in LITERALS)
+    if any(lit in low for lit in LITERALS):
+        return True
+    return ("ssh" in low or "scp" in low or "rsync" in low) and any(lit in low for lit in _SSH_WITH)
 
 
 @detector("shell-behaviour", SIGNALS, kinds=("shell",), prefilter=_prefilter)

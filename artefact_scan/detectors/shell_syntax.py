@@ -22,6 +22,7 @@ MAX_DEPTH = 8
 MAX_COMMANDS = 20000
 
 _HEREDOC_DELIM = re.compile(r"(-?)[ \t]*(?:'([^'\n]*)'|\"([^\"\n]*)\"|\\?([A-Za-z_0-9.\-]+))")
+_PLAIN = re.compile(r"[^\s;&|<>()'\"\\$`]+")
 _EMPTY_PARENS = re.compile(r"\([ \t]*\)")
 _META = frozenset(" \t\n;&|<>()")
 _RESERVED_OPEN_LOOP = frozenset({"for", "select", "while", "until"})
@@ -255,6 +256,13 @@ class _Parser:
         pieces = 0
         only_single = True
         while i < hi:
+            m = _PLAIN.match(text, i, hi)
+            if m:
+                out.append(m.group())
+                pieces += 1
+                only_single = False
+                i = m.end()
+                continue
             c = text[i]
             if c in _META:
                 if c in "<>" and i + 1 < hi and text[i + 1] == "(" and i == start:
