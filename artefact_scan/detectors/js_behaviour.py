@@ -30,11 +30,15 @@ import re
 from . import detector
 from .js_lex import JsView
 
-SIGNALS = ("sr.js-self-spawn-detached", "sr.js-self-copy", "sr.js-infect", "sr.js-fork-loop",
+SIGNALS = ("sr.js-agent-unattended", "sr.js-self-spawn-detached", "sr.js-self-copy", "sr.js-infect", "sr.js-fork-loop",
            "sr.js-ssh-self-upload", "sr.js-host-harvest", "sr.js-npm-publish", "sr.js-pkg-rewrite",
            "sr.js-pkg-inject", "sr.js-pkg-enumerate", "sr.js-npm-token", "sr.js-persists-self")
 LITERALS = ("__filename", "process.argv", "require.main", "module.filename", "import.meta",
-            "mainmodule", "bun.main", "publish", "cluster.fork")
+            "mainmodule", "bun.main", "publish", "cluster.fork", "dangerously", "--yolo", "--full-auto",
+            "--yes-always", "bypasspermissions", "danger-full-access")
+_AGENT = re.compile(r"""['"`\s](?:claude|codex|gemini|aider|cursor-agent|copilot|qwen|opencode|amp|goose|auggie|@anthropic-ai/claude-code|@openai/codex|@google/gemini-cli)['"`\s]""")
+_BYPASS = re.compile(r"--dangerously-skip-permissions|--dangerously-bypass-approvals-and-sandbox|--yolo\b|--full-auto\b|"
+                     r"--yes-always\b|bypassPermissions|danger-full-access|--dangerously-allow-all|--allow-all-tools")
 
 _SELF = (r"__filename\b|process\.argv\[\s*1\s*\]|require\.main\.filename|module\.filename|"
          r"process\.mainModule\.filename|import\.meta\.filename|"
@@ -176,6 +180,7 @@ class _Js:
                     how = ".unref()"
             if how:
                 self.sig("sr.js-self-spawn-detached", m.start(), end, how=how, call=m.group(1))
+        self._agents()
         # endless loops that fork
         for m in _INF_LOOP.finditer(code):
             if self.view.in_string(m.start()):
@@ -227,6 +232,28 @@ class _Js:
             end, args = self.args(m.end() - 1)
             if re.search(r"\bcrontab\b|systemctl\s+(?:--user\s+)?enable|launchctl\s+load", args) and sre.search(args):
                 self.sig("sr.js-persists-self", m.start(), end, where="crontab" if "crontab" in args else "service")
+
+    def _agents(self) -> None:
+        """Agent CLIs started from code with their permission checks off, detached or on a timer."""
+        code = self.code
+        if not _BYPASS.search(code):
+            return
+        loops = [(m.start(), self.args(m.end() - 1)[0]) for m in _INF_LOOP.finditer(code)]
+        for m in _CALL.finditer(code):
+            if self.view.in_string(m.start()):
+                continue
+            end, args = self.args(m.end() - 1)
+            flag = _BYPASS.search(args)
+            if not flag or not _AGENT.search(" " + args + " "):
+                continue
+            why = ""
+            if re.search(r"detached\s*:\s*true", args) or re.match(r"\s*\)?\s*\.unref\(\)", code[end:end + 40]) \
+                    or re.search(r"\bnohup\b|&\s*['\"`]", args):
+                why = "started detached"
+            elif any(s <= m.start() < e for s, e in loops):
+                why = "run in an endless loop or on a timer"
+            if why:
+                self.sig("sr.js-agent-unattended", m.start(), end, flag=flag.group(), why=why)
 
     def _copy(self, start: int, end: int, dest: str) -> None:
         a = re.search(r"\b(?:const|let|var)\s+([\w$]+)\s*=\s*$", self.code[max(0, start - 80):start])

@@ -89,7 +89,8 @@ AGENT_ASSETS = re.compile(
     r"(?i)(?:^|[/~\s\"'])\.(?:claude|codex|gemini|aider[\w.]*|cursor|continue|openhands|goose|"
     r"opencode|qwen|amp)(?:/|\b)|"
     r"(?:^|/)(?:CLAUDE|AGENTS|GEMINI)\.md\b|(?:^|/)system_prompt[\w.\-]*|"
-    r"(?:^|/)(?:agent|assistant)_(?:memory|state|config)[\w.\-]*")
+    r"(?:^|/)(?:agent|assistant)_(?:memory|state|config)[\w.\-]*|"
+    r"(?:^|/)(?:agent|agents|scaffold|agent[-_]?scaffold)/?(?:\s|$)")
 _REMOTE = re.compile(r"^(?:[\w.\-]+@)?[\w.\-\[\]:$\{\}]*[\w\]}]:(?!//)|^[\w.\-$\{\}]+@[\w.\-$\{\}]+:|"
                      r"^(?:s3|gs|az|r2|b2|hf|wasbs?|abfss?|oss|cos|swift|sftp|ftp|scp|rsync)://|"
                      r"^https?://")
