@@ -57,7 +57,8 @@ _PUBLISH = re.compile(r"""\b(?:npm|yarn|pnpm|bun)\s+publish\b|['"`](?:npm|yarn|p
 _PKG_WRITE = re.compile(r"package\.json")
 _INJECT = re.compile(r"""\b(?:pre|post)?install['"`]?\s*[:=]|scripts\s*\.\s*(?:pre|post)?install\b|scripts\s*\[\s*['"`](?:pre|post)?install""")
 _ENUMERATE = re.compile(r"maintainer:|npm\s+owner\s+ls|/-/v1/search|npm\s+access\s+(?:ls-packages|list\s+packages)|npm\s+search|/-/user/|npm\s+pack\b")
-_TOKEN = re.compile(r"\.npmrc|NPM_TOKEN|_authToken|npm\s+whoami|NODE_AUTH_TOKEN")
+_TOKEN = re.compile(r"readFile(?:Sync)?\s*\([^;\n]{0,120}\.npmrc|_authToken\s*=\s*\(|match\([^)]*_authToken|"
+                    r"process\.env\.(?:NPM_TOKEN|NODE_AUTH_TOKEN)\b[^;\n]{0,80}(?:fetch|post|request|send|write)")
 _PERSIST = re.compile(r"\.bashrc|\.bash_profile|\.profile\b|\.zshrc|\bcrontab\b|cron\.d|systemd/(?:user|system)|\.config/autostart|LaunchAgents|\.git/hooks|/etc/rc\.local")
 _HIDDEN = re.compile(r"tmpdir\(\)|['\"`]/tmp/|['\"`]/dev/shm|['\"`]/var/tmp|['\"`]\.[A-Za-z0-9_-]+['\"`]|/\.[A-Za-z0-9_-]+")
 MAX_ARGS = 4000
