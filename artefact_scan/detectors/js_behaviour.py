@@ -72,6 +72,7 @@ class _Js:
         self.self_names: set[str] = set()
         self.content_names: set[str] = set()
         self.copy_names: set[str] = set()
+        self.copy_paths: set[str] = set()  # literal destinations of self copies
         self._vars()
 
     def self_re(self) -> re.Pattern:
@@ -165,7 +166,8 @@ class _Js:
             # what runs: the program and its argument list, not the options (env, cwd…)
             parts = _split_args(args)
             what = ",".join(p for p in parts[:2] if not p.lstrip().startswith("{"))
-            runs_self = sre.search(what) or (names and re.search(r"(?<![\w$.])(?:" + names + r")(?![\w$])", what))
+            runs_self = sre.search(what) or (names and re.search(r"(?<![\w$.])(?:" + names + r")(?![\w$])", what)) \
+                or any(p in what for p in self.copy_paths)
             if not runs_self:
                 continue
             how = ""
@@ -202,6 +204,12 @@ class _Js:
                 end, args = self.args(m.end() - 1)
                 first = _split_args(args)[:1]
                 if first and (sre.fullmatch(first[0].strip()) or re.fullmatch(r"__dirname|(?:path\.)?dirname\(\s*(?:" + sre.pattern + r")\s*\)", first[0].strip())):
+                    self.sig("sr.js-ssh-self-upload", m.start(), end)
+            for m in re.finditer(r"\.(?:writeFile|write|appendFile)\s*\(", code):
+                end, args = self.args(m.end() - 1)
+                parts = _split_args(args)
+                if len(parts) >= 2 and (cre.search(parts[1]) or re.search(r"readFile(?:Sync)?\s*\(\s*(?:" + sre.pattern + r")", parts[1])) \
+                        and re.search(r"sftp|ssh|conn|client|remote", code[max(0, m.start() - 40):m.start()], re.I):
                     self.sig("sr.js-ssh-self-upload", m.start(), end)
             for m in _HOSTS.finditer(code):
                 self.sig("sr.js-host-harvest", m.start(), m.end(), source=m.group())
@@ -259,6 +267,9 @@ class _Js:
     def _copy(self, start: int, end: int, dest: str) -> None:
         a = re.search(r"\b(?:const|let|var)\s+([\w$]+)\s*=\s*$", self.code[max(0, start - 80):start])
         d = dest.strip()
+        lit = re.fullmatch(r"(['\"`])([^'\"`$]{3,200})\1", d)
+        if lit:
+            self.copy_paths.add(lit.group(2))
         if re.fullmatch(r"[A-Za-z_$][\w$]*", d):
             self.copy_names.add(d)
             # the destination variable's value decides whether the place is hidden

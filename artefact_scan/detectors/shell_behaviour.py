@@ -84,7 +84,7 @@ WEIGHTS = re.compile(
     r"(?:^|[/_\-.])(?:pytorch_model|model|weights?|adapter_model|consolidated|tf_model|flax_model|"
     r"checkpoint|ckpt|lora)[\w.\-*]*\.(?:bin|pt|pth|h5|onnx|msgpack|npz|pkl)\b|"
     r"\.cache/huggingface\b|/hub/models--|\bhf_cache\b|\bmodels?/[\w.\-]+/?(?:\s|$|\*)|"
-    r"(?:^|/)(?:models|weights|checkpoints|model_weights)/?(?:\s|$)")
+    r"(?:^|/)(?:models|weights|checkpoints|model_weights)/?(?:\s|$)|(?:^|/)(?:weights?|checkpoints?)/[\w.\-]+/?$")
 AGENT_ASSETS = re.compile(
     r"(?i)(?:^|[/~\s\"'])\.(?:claude|codex|gemini|aider[\w.]*|cursor|continue|openhands|goose|"
     r"opencode|qwen|amp)(?:/|\b)|"
@@ -364,6 +364,14 @@ class _Detect:
         copy_dests: dict[str, Command] = {}
         remote_self_paths: list[str] = []
         for c in m.cmds:
+            # a group whose output is written somewhere: ( …; tail -n +2 "$0"; … ) > "$f.tmp"
+            if c.keyword in (")", "}") and c.closes is not None and c.redirects:
+                inner = m.direct.get(id(c.closes), [])
+                if any(basename(unwrap(q)[0][0].value) in ("cat", "head", "tail", "sed", "awk", "tac")
+                       and any(self.is_self_word(w) for w in unwrap(q)[0][1:]) for q in inner if unwrap(q)[0]):
+                    for path, mode, where in self.written_paths(c):
+                        if "codefiles" in m.var_labels(path):
+                            self.sig("sr.sh-infect", c, target=path, how="prepends" if mode == "w" else "appends")
             words, wrappers = unwrap(c)
             if not words:
                 continue
@@ -399,7 +407,7 @@ class _Detect:
                     if self.persist_class(path):
                         continue  # judged as persistence below
                     copy_dests[_strip(path)] = c
-                    if hidden_or_temp(path):
+                    if hidden_or_temp(path) or hidden_or_temp(m.expand(path)):
                         self.sig("sr.sh-self-copy", c, dest=path, hidden=True)
                     else:
                         self.pending_copy = getattr(self, "pending_copy", [])
@@ -415,7 +423,8 @@ class _Detect:
                         if "codefiles" in tl:
                             self.sig("sr.sh-infect", c, target=path, how="appends" if mode == "a" else "writes")
             if name in ("grep", "egrep", "fgrep") and any(a.startswith("-") and ("q" in a or "l" in a or "c" in a) for a in argv[1:]) \
-                    and any("codefiles" in m.var_labels(a) for a in argv[1:]):
+                    and (any("codefiles" in m.var_labels(a) for a in argv[1:]) or
+                         (c.pipe_prev is not None and "codefiles" in m.var_labels(self.text[c.pipe_prev.start:c.pipe_prev.end]))):
                 self.sig("sr.sh-infect-marker", c)
             if name in ("[", "[[", "test") or (name.startswith("[") and len(argv) > 2):
                 joined = " ".join(argv)
@@ -451,11 +460,18 @@ class _Detect:
         m = self.m
         pend = getattr(self, "pending_copy", [])
         started_any = False
+        cds = [(c.start, c.frames, _strip(unwrap(c)[0][1].value).rstrip("/")) for c in m.cmds
+               if unwrap(c)[0] and unwrap(c)[0][0].value in ("cd", "pushd") and len(unwrap(c)[0]) > 1]
         for c in m.cmds:
             target, name = _launch_target(c)
             if target is None:
                 continue
             tv = _strip(target.value)
+            if tv and tv[0] not in "/$~" and cds:
+                # a relative program after `cd DEST`: it runs from the copy
+                cwd = [d for s, fr, d in cds if s < c.start and fr == c.frames[:len(fr)]]
+                if cwd:
+                    tv = cwd[-1] + "/" + tv.removeprefix("./")
             hit = None
             for dest, cc in copy_dests.items():
                 if cc is c:
@@ -604,6 +620,11 @@ class _Detect:
         n = basename(ws[0].value)
         if n in SHELLS or (is_interpreter(n) and n != "node"):
             p = q.pipe_prev
+            if p is not None and p.keyword in (")", "}") and p.closes is not None:
+                for g in self.m.direct.get(id(p.closes), []):
+                    gw, _ = unwrap(g)
+                    if gw and basename(gw[0].value) in ("curl", "wget", "fetch"):
+                        return True
             while p is not None:
                 pw, _ = unwrap(p)
                 if pw and basename(pw[0].value) in ("curl", "wget", "fetch", "busybox") and \
@@ -831,6 +852,11 @@ class _Detect:
             toks.append(t)
             if "=" in t:
                 toks.append(t.rsplit("=", 1)[1])
+        if re.search(r"(?<![\w{])\$(?:0|\{0\})(?!\w)|\bBASH_SOURCE\b|/proc/self/exe", content):
+            refs_self = True
+        for ref in re.findall(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)", content):
+            if "self" in m.labels.get(ref, ()):
+                refs_self = True
         for t in toks:
             if m.is_self(t) or (t in copy_dests) or (self.own and basename(t) == self.own and "/" in t):
                 refs_self = True

@@ -265,6 +265,10 @@ class ShellModel:
 
     def is_selfdir(self, v: str) -> bool:
         v = v.strip().strip('"')
+        # the whole directory's content: "$DIR"/* or "$DIR"/.
+        v2 = re.sub(r'"?/(?:\*|\.)$', "", v).strip('"')
+        if v2 != v and v2:
+            return self.is_selfdir(v2)
         if _SELFDIR_ATOM.match(v):
             return True
         m = _SUBST.match(v)
@@ -306,6 +310,21 @@ class ShellModel:
 
     def word_selfdir(self, w: Word) -> bool:
         return self.is_selfdir(w.value)
+
+    def expand(self, v: str, depth: int = 0) -> str:
+        """A word with `$NAME` / `${NAME}` replaced by the variable's first assigned value (two
+        levels at most); used to judge paths, never to run anything."""
+        if depth > 1 or "$" not in v:
+            return v
+
+        def sub(mm):
+            n = mm.group(1) or mm.group(2)
+            if n in ("HOME",):
+                return mm.group(0)
+            vals = self.assign.get(n)
+            return self.expand(vals[0].strip('"'), depth + 1) if vals else mm.group(0)
+
+        return re.sub(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))", sub, v)
 
     def var_labels(self, v: str) -> set[str]:
         out: set[str] = set()
