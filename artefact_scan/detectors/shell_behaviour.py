@@ -54,7 +54,7 @@ SIGNALS = (
     "sr.sh-asset-upload", "sr.sh-covert", "sr.sh-agent-bypass", "sr.sh-agent-unattended",
     "sr.sh-llm-serve-detached", "sr.sh-asset-copy", "sr.sh-persist-write", "sr.sh-persists-self",
     "sr.sh-authkeys-append", "sr.sh-runs-hidden", "sr.sh-fetch-exec", "sr.sh-upload-to-bucket",
-    "sr.sh-remote-code-exec",
+    "sr.sh-remote-code-exec", "sr.sh-respawn-foreground",
 )
 
 # Cheap prefilter: a shell artefact with none of these cannot emit a signal (persisted commands
@@ -101,7 +101,9 @@ _BENIGN_DOTDIRS = re.compile(
     r"conda|miniconda\d?|anaconda\d?|mamba|pixi|nix-profile|linuxbrew|krew|fzf|vim|git|github|husky|"
     r"githooks|direnv|rvm|juliaup|elan|ssh|gnupg|vscode|vscode-server|config/(?:nvim|fish)|"
     r"uv|mise|proto|nodenv|plenv|phpenv|swiftenv|tfenv|composer|gem|m2|gradle|sbt|ivy2|"
-    r"bash_aliases|bash_functions|aliases|env|bashrc|profile|zshrc|iterm2_shell_integration[\w.]*)(?:/|$)")
+    r"bash_aliases|bash_functions|aliases|env|bashrc|profile|zshrc|iterm2_shell_integration[\w.]*|"
+    r"config|docker|rd|orbstack|jbang|fly|wasmtime|wasmer|foundry|pulumi|kube|minikube|zinit|oh-my-zsh|"
+    r"antigen|zplug|tmux|emacs\.d|platformio|rye|modular|lmstudio|cache/(?:pre-commit|pip|uv|yarn|npm))(?:/|$)")
 _SOURCE = frozenset({"source", "."})
 _UPLOAD_CLI = {
     "scp", "rsync", "sftp", "curl", "wget", "nc", "ncat", "netcat", "socat", "aws", "gsutil", "gcloud",
@@ -483,11 +485,15 @@ class _Detect:
             if hit is None:
                 continue
             how = m.detached(c)
+            if not how:
+                # run in the foreground (an installer running what it installed, a re-exec from a
+                # temporary copy): the copy does not outlive the script
+                continue
             started_any = True
             for cc, path in pend:
                 if _strip(path) == hit:
                     self.sig("sr.sh-self-copy", cc, dest=path, hidden=False)
-            self.sig("sr.sh-self-copy-started", c, dest=hit, how=how or "started")
+            self.sig("sr.sh-self-copy-started", c, dest=hit, how=how)
 
     def check_respawn_loops(self, copy_dests: dict[str, Command]) -> None:
         m = self.m
@@ -503,7 +509,10 @@ class _Detect:
                 words, _ = unwrap(c)
                 if words and basename(words[0].value) == "exec":
                     continue
-                self.sig("sr.sh-self-respawn-loop", c, how=m.detached(c) or "in the loop")
+                how = m.detached(c)
+                self.sig("sr.sh-self-respawn-loop", c, how=how or "in the foreground, one copy at a time")
+                if not how:
+                    self.sig("sr.sh-respawn-foreground", c)
 
     def check_trap(self, c: Command, words: list[Word]) -> None:
         if len(words) < 3:
@@ -518,13 +527,18 @@ class _Detect:
         if fname in m.script.functions:
             fr = m.script.functions[fname]
             inner += m.in_frame.get(id(fr), [])
+        reload_only = all(re.match(r"^(?:SIG)?(?:HUP|USR1|USR2|1)$", s, re.I) for s in sigs if _TRAP_SIGNALS.match(s))
         for q in inner:
             qw, _ = unwrap(q)
             if not qw:
                 continue
             target, _n = _launch_target(q)
             srcs = self.copy_sources(q)
-            if (target is not None and m.is_self(target.value)) or any(self.is_self_word(s) for s in srcs):
+            copies = any(self.is_self_word(s) for s in srcs)
+            starts = target is not None and m.is_self(target.value)
+            if reload_only and not copies and not (starts and m.detached(q)):
+                continue  # `trap 'exec "$0" "$@"' HUP`: re-reading its configuration in place
+            if starts or copies:
                 self.sig("sr.sh-trap-respawn", c, signals=" ".join(sigs))
                 return
 
@@ -765,8 +779,8 @@ class _Detect:
         how = m.detached(c)
         if how:
             why = f"started in the background ({how})"
-        elif m.loops_of(c):
-            why = "run in a loop"
+        elif any(m.infinite(f) for f in m.loops_of(c)):
+            why = "run in an endless loop"
         elif self.persisted:
             why = "run from a persistence location"
         else:
