@@ -43,7 +43,7 @@ _PERSISTED = re.compile(
     r"(?:^|/)(?:\.bashrc|\.bash_profile|\.bash_login|\.bash_logout|\.profile|\.zshrc|\.zprofile|"
     r"\.zshenv|\.zlogin|\.kshrc|\.mkshrc|\.xprofile|\.xinitrc|\.xsession|bash\.bashrc|rc\.local|"
     r"\.git/hooks/[^/]+(?<!\.sample)|\.husky/[^/_][^/]*|cron\.(?:hourly|daily|weekly|monthly)/[^/]+|"
-    r"profile\.d/[^/]+|init\.d/[^/]+)$")
+    r"profile\.d/[^/]+|init\.d/[^/]+|\.envrc)$")
 
 
 def path_facts(path: str) -> frozenset[str]:

@@ -46,6 +46,8 @@ def _want(art) -> bool:
     name = art.name.replace("\\", "/").lower()
     if art.kind == "json":
         return base in ("package.json", "tasks.json", "devcontainer.json", ".devcontainer.json")
+    if base in (".pre-commit-config.yaml", ".pre-commit-config.yml"):
+        return True
     return "/workflows/" in "/" + name and ".github/" in "/" + name or "run:" in art.text and "steps:" in art.text
 
 
@@ -68,7 +70,10 @@ def _child(art, ctx, value, label: str, mechanism: str, persisted: bool):
 def detect_manifests(art, ctx):
     base = _base(art)
     if art.kind == "yaml":
-        _workflow(art, ctx)
+        if base.startswith(".pre-commit-config"):
+            _precommit(art, ctx)
+        else:
+            _workflow(art, ctx)
         return
     try:
         data = jsonpos.parse(_jsonc(art.text) if base != "package.json" else art.text)
@@ -125,6 +130,28 @@ def detect_manifests(art, ctx):
                 items = [x for x in v.values() if isinstance(x, str)]
             for it in items[:50]:
                 _child(art, ctx, it, f"devcontainer {key}", "devcontainer", True)
+
+
+_ENTRY = re.compile(r"^[ \t]*(?:-[ \t]+)?entry[ \t]*:[ \t]*(.+?)[ \t]*$", re.M)
+
+
+def _precommit(art, ctx):
+    """Local pre-commit hooks run their `entry` on every commit."""
+    from ..model import Segment
+
+    text = art.text
+    if "repo: local" not in text and "repo: 'local'" not in text and 'repo: "local"' not in text:
+        return
+    for n, m in enumerate(_ENTRY.finditer(text)):
+        if n >= 500:
+            return
+        s, e = m.span(1)
+        v = text[s:e]
+        if len(v) > 1 and v[0] in "'\"" and v[-1] == v[0]:
+            s, e = s + 1, e - 1
+        ctx.child(art, text[s:e], label=f"pre-commit local hook entry at line {text.count(chr(10), 0, s) + 1}",
+                  kind="shell", segments=[Segment(0, s, e, exact=True)], facts=("persisted-command",),
+                  meta={"persistence": "git hook"})
 
 
 def _workflow(art, ctx):

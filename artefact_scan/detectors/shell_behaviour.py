@@ -822,6 +822,10 @@ class _Detect:
                 content, spans = self.written.get(_strip(plain[-1]), ("", []))
             self.persisted_text(c, "cron", content, spans, "crontab", copy_dests)
             return
+        if name in ("at", "batch") and (c.pipe_prev is not None or any(r.body or r.op == "<<<" for r in c.redirects)):
+            content, spans = self.content_of_pipeline(c)
+            self.persisted_text(c, "at job", content, spans, "shell", copy_dests)
+            return
         if name == "git" and len(argv) >= 3 and "config" in argv[1:3]:
             k = next((i for i, a in enumerate(argv) if a.lower() == "core.hookspath"), -1)
             if k >= 0 and k + 1 < len(argv):
