@@ -62,6 +62,7 @@ _TOKEN = re.compile(r"readFile(?:Sync)?\s*\([^;\n]{0,120}\.npmrc|_authToken\s*=\
 _PERSIST = re.compile(r"\.bashrc|\.bash_profile|\.profile\b|\.zshrc|\bcrontab\b|cron\.d|systemd/(?:user|system)|\.config/autostart|LaunchAgents|\.git/hooks|/etc/rc\.local")
 _HIDDEN = re.compile(r"tmpdir\(\)|['\"`]/tmp/|['\"`]/dev/shm|['\"`]/var/tmp|['\"`]\.[A-Za-z0-9_-]+['\"`]|/\.[A-Za-z0-9_-]+")
 MAX_ARGS = 4000
+_BRACKETS = re.compile(r"[()\[\]{}]")
 
 
 class _Js:
@@ -73,6 +74,7 @@ class _Js:
         self.content_names: set[str] = set()
         self.copy_names: set[str] = set()
         self.copy_paths: set[str] = set()  # literal destinations of self copies
+        self._pairs: dict[int, int] | None = None
         self._vars()
 
     def self_re(self) -> re.Pattern:
@@ -96,25 +98,15 @@ class _Js:
                 break
 
     def args(self, open_paren: int) -> tuple[int, str]:
-        """End offset (after the closing paren) and the argument text of a call."""
-        code = self.code
-        depth = 0
-        i = open_paren
-        n = min(len(code), open_paren + MAX_ARGS)
-        while i < n:
-            st = self.view.string_at(i)
-            if st is not None and st[0] == i:
-                i = st[1]
-                continue
-            c = code[i]
-            if c in "([{":
-                depth += 1
-            elif c in ")]}":
-                depth -= 1
-                if depth == 0:
-                    return i + 1, code[open_paren + 1:i]
-            i += 1
-        return n, code[open_paren + 1:n]
+        """End offset (after the closing bracket) and the argument text (at most MAX_ARGS
+        characters) of the call whose bracket is at `open_paren`."""
+        if self._pairs is None:
+            self._pairs = _pair_brackets(self.code, self.view.strings)
+        close = self._pairs.get(open_paren)
+        if close is None:
+            end = min(len(self.code), open_paren + MAX_ARGS)
+            return end, self.code[open_paren + 1:end]
+        return close + 1, self.code[open_paren + 1:min(close, open_paren + 1 + MAX_ARGS)]
 
     def sig(self, name: str, start: int, end: int, **data) -> None:
         nl = self.art.text.find("\n", start, end)
@@ -134,8 +126,10 @@ class _Js:
         sre = self.self_re()
         cre = self.content_re(sre)
         enumerates = bool(_ENUM.search(code)) and bool(_CODE_EXT.search(code))
+        # every check below but publishing and agents needs the program's own file somewhere
+        has_self = sre.search(code) is not None
         # copies of self, and their destinations
-        for m in _COPY.finditer(code):
+        for m in _COPY.finditer(code) if has_self else ():
             if self.view.in_string(m.start()):
                 continue
             end, args = self.args(m.end() - 1)
@@ -158,11 +152,13 @@ class _Js:
             else:
                 self._copy(m.start(), end, target)
         # spawns of self
-        for m in _CALL.finditer(code):
+        names = "|".join(re.escape(n) for n in sorted(self.copy_names))
+        for m in _CALL.finditer(code) if has_self else ():
             if self.view.in_string(m.start()):
                 continue
             end, args = self.args(m.end() - 1)
-            names = "|".join(re.escape(n) for n in sorted(self.copy_names))
+            if not (sre.search(args) or (names and re.search(names, args)) or any(p in args for p in self.copy_paths)):
+                continue
             # what runs: the program and its argument list, not the options (env, cwd…)
             parts = _split_args(args)
             what = ",".join(p for p in parts[:2] if not p.lstrip().startswith("{"))
@@ -185,7 +181,7 @@ class _Js:
                 self.sig("sr.js-self-spawn-detached", m.start(), end, how=how, call=m.group(1))
         self._agents()
         # endless loops that fork
-        for m in _INF_LOOP.finditer(code):
+        for m in _INF_LOOP.finditer(code) if (has_self or "cluster.fork" in code or "execPath" in code) else ():
             if self.view.in_string(m.start()):
                 continue
             open_at = m.end() - 1
@@ -232,12 +228,13 @@ class _Js:
                 if mm:
                     self.sig(name, mm.start(), mm.end(), what=mm.group())
         # persistence of self
-        for m in _COPY.finditer(code):
+        persists = has_self and _PERSIST.search(code) is not None
+        for m in _COPY.finditer(code) if persists else ():
             end, args = self.args(m.end() - 1)
             parts = _split_args(args)
             if parts and _PERSIST.search(parts[0]) and sre.search(",".join(parts[1:]) or ""):
                 self.sig("sr.js-persists-self", m.start(), end, where=_PERSIST.search(parts[0]).group())
-        for m in _CALL.finditer(code):
+        for m in _CALL.finditer(code) if persists else ():
             end, args = self.args(m.end() - 1)
             if re.search(r"\bcrontab\b|systemctl\s+(?:--user\s+)?enable|launchctl\s+load", args) and sre.search(args):
                 self.sig("sr.js-persists-self", m.start(), end, where="crontab" if "crontab" in args else "service")
@@ -253,7 +250,7 @@ class _Js:
                 continue
             end, args = self.args(m.end() - 1)
             flag = _BYPASS.search(args)
-            if not flag or not _AGENT.search(" " + args + " "):
+            if not flag or not _AGENT.search(" " + args[:2000] + " "):
                 continue
             why = ""
             if re.search(r"detached\s*:\s*true", args) or re.match(r"\s*\)?\s*\.unref\(\)", code[end:end + 40]) \
@@ -281,6 +278,25 @@ class _Js:
             self.sig("sr.js-self-copy", start, end, dest=dest.strip()[:100])
         elif a:
             self.copy_names.add(a.group(1))
+
+
+def _pair_brackets(code: str, strings: list[tuple[int, int]]) -> dict[int, int]:
+    """Every opening bracket's closing partner, in one pass; brackets in string literals skipped."""
+    pairs: dict[int, int] = {}
+    stack: list[int] = []
+    si = 0
+    ns = len(strings)
+    for m in _BRACKETS.finditer(code):
+        i = m.start()
+        while si < ns and strings[si][1] <= i:
+            si += 1
+        if si < ns and strings[si][0] <= i:
+            continue
+        if code[i] in "([{":
+            stack.append(i)
+        elif stack:
+            pairs[stack.pop()] = i
+    return pairs
 
 
 def _split_args(args: str) -> list[str]:
