@@ -75,6 +75,7 @@ class _Js:
         self.copy_names: set[str] = set()
         self.copy_paths: set[str] = set()  # literal destinations of self copies
         self._pairs: dict[int, int] | None = None
+        self.budget = 40 * 1024 * 1024  # characters of call arguments examined, over all checks
         self._vars()
 
     def self_re(self) -> re.Pattern:
@@ -103,10 +104,16 @@ class _Js:
         if self._pairs is None:
             self._pairs = _pair_brackets(self.code, self.view.strings)
         close = self._pairs.get(open_paren)
-        if close is None:
-            end = min(len(self.code), open_paren + MAX_ARGS)
-            return end, self.code[open_paren + 1:end]
-        return close + 1, self.code[open_paren + 1:min(close, open_paren + 1 + MAX_ARGS)]
+        if close is None:  # never closed: look at the start only
+            end = min(len(self.code), open_paren + 300)
+            text = self.code[open_paren + 1:end]
+        else:
+            end = close + 1
+            text = self.code[open_paren + 1:min(close, open_paren + 1 + MAX_ARGS)]
+        self.budget -= len(text) + 50
+        if self.budget < 0:
+            raise _Budget()
+        return end, text
 
     def sig(self, name: str, start: int, end: int, **data) -> None:
         nl = self.art.text.find("\n", start, end)
@@ -280,6 +287,10 @@ class _Js:
             self.copy_names.add(a.group(1))
 
 
+class _Budget(Exception):
+    """The file has more call arguments than one scan examines."""
+
+
 def _pair_brackets(code: str, strings: list[tuple[int, int]]) -> dict[int, int]:
     """Every opening bracket's closing partner, in one pass; brackets in string literals skipped."""
     pairs: dict[int, int] = {}
@@ -326,4 +337,7 @@ def _split_args(args: str) -> list[str]:
 
 @detector("js-behaviour", SIGNALS, kinds=("javascript",), literals=LITERALS)
 def detect_js_behaviour(art, ctx):
-    _Js(art, ctx).run()
+    try:
+        _Js(art, ctx).run()
+    except _Budget:
+        ctx.error(art, "JavaScript: more call arguments than one scan examines; the rest was not analysed")
