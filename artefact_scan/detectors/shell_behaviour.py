@@ -61,7 +61,7 @@ SIGNALS = (
 # are always read: they are judged, and linked, whatever they contain).
 LITERALS = (
     # self reference
-    "$0", "${0", "bash_source", "/proc/self", "/proc/$$",
+    "$0", "${0", "bash_source", "/proc/self", "/proc/$$", "(%):-%",
     # persistence locations
     "crontab", "/cron.", "cron.d", "systemd/", ".bashrc", ".bash_profile", ".bash_login", ".profile",
     ".zshrc", ".zprofile", ".zshenv", ".zlogin", "profile.d", "rc.local", "init.d/", ".xinitrc",
