@@ -4,7 +4,8 @@ devcontainer lifecycle commands and CI workflow steps.
 Each command becomes a child artefact of kind `shell` (mapped onto its JSON string or YAML
 lines) so every shell rule judges it; `meta["persistence"]` names the mechanism.  Commands that
 run without anyone asking each time (install scripts, folder-open tasks, devcontainer hooks,
-scheduled workflows) also carry the fact `persisted-command`.
+workflows triggered by a schedule, a push or another workflow) also carry the fact
+`persisted-command`.
 
 Signals:
 - `sr.autorun-task`: a VS Code task with `"runOptions": {"runOn": "folderOpen"}`, data `command`;
@@ -34,7 +35,8 @@ _DEVTOOL = re.compile(r"^\s*(?:npm|yarn|pnpm|bun|npx|tsc|make|cargo|go|gradle|gr
                       r"docker|docker-compose|code|deno|webpack|vite|ng|jest|vitest|pytest|python[0-9.]*\s+-m\s+\w+|"
                       r"poetry|uv|tox|nox|just|task|mix|bundle|rake|php|composer)\b")
 _RUN = re.compile(r"^([ \t]*)(?:-[ \t]+)?run[ \t]*:[ \t]*(.*)$", re.M)
-_SCHEDULE = re.compile(r"^[ \t]*(?:schedule[ \t]*:|-[ \t]*cron[ \t]*:)", re.M)
+_SCHEDULE = re.compile(r"^[ \t]*(?:schedule[ \t]*:|-[ \t]*cron[ \t]*:|push[ \t]*:|workflow_run[ \t]*:)|"
+                       r"^on[ \t]*:[ \t]*(?:\[[^\]\n]*\b(?:push|schedule)\b|push\b)", re.M)
 
 
 def _base(art) -> str:

@@ -219,6 +219,7 @@ class _Detect:
         self.text = art.text
         self.persisted = "persisted-command" in art.facts
         self.written: dict[str, tuple[str, list]] = {}  # file → text this script wrote into it
+        self.pending_copy: list[tuple[Command, str]] = []  # copies to plain places, judged if started
         self.own = basename(art.name) if art.name and not art.origin else ""
 
     def sig(self, name: str, c: Command | Word | Redirect, **data) -> None:
@@ -394,8 +395,6 @@ class _Detect:
             srcs = self.copy_sources(c)
             selfsrc = [s for s in srcs if self.is_self_word(s) or
                        (self.m.is_selfdir(s.value) and (name == "rsync" or any(a.startswith("-") and ("r" in a or "a" in a or "R" in a) for a in argv[1:])))]
-            if name == "cat" and not selfsrc:
-                pass
             if selfsrc and name != "scp" and not (name == "rsync" and any(remote(w.value) for w in words[1:])):
                 for path, mode, where in self.written_paths(c):
                     if path in ("/dev/null", "-") or path.startswith("/dev/fd"):
@@ -412,7 +411,6 @@ class _Detect:
                     if hidden_or_temp(path) or hidden_or_temp(m.expand(path)):
                         self.sig("sr.sh-self-copy", c, dest=path, hidden=True)
                     else:
-                        self.pending_copy = getattr(self, "pending_copy", [])
                         self.pending_copy.append((c, path))
             # own text written into enumerated code files by echo/printf "$PAYLOAD" >> "$f"
             if name in ("echo", "printf", "tee", "sed") and not selfsrc:
@@ -460,8 +458,7 @@ class _Detect:
 
     def check_started(self, copy_dests: dict[str, Command]) -> None:
         m = self.m
-        pend = getattr(self, "pending_copy", [])
-        started_any = False
+        pend = self.pending_copy
         cds = [(c.start, c.frames, _strip(unwrap(c)[0][1].value).rstrip("/")) for c in m.cmds
                if unwrap(c)[0] and unwrap(c)[0][0].value in ("cd", "pushd") and len(unwrap(c)[0]) > 1]
         for c in m.cmds:
@@ -489,7 +486,6 @@ class _Detect:
                 # run in the foreground (an installer running what it installed, a re-exec from a
                 # temporary copy): the copy does not outlive the script
                 continue
-            started_any = True
             for cc, path in pend:
                 if _strip(path) == hit:
                     self.sig("sr.sh-self-copy", cc, dest=path, hidden=False)
@@ -610,8 +606,6 @@ class _Detect:
             self.sig("sr.sh-self-remote", c, how=self_payload, tool=name)
             if started:
                 self.sig("sr.sh-self-remote-started", c, how=self_payload)
-        elif name == "ssh" and remote_self_paths:
-            pass
         if harvested:
             self.sig("sr.sh-ssh-harvested", c, tool=name)
             if noverify:

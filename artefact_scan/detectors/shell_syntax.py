@@ -380,9 +380,6 @@ class _Parser:
         def finish(sep: str, at: int) -> None:
             nonlocal words, redirs, cmd_start, pipe_prev, pipe_start, keyword, closes
             if cmd_start < 0 and not words and not redirs and not keyword:
-                if sep in ("&", "|") and s.commands and s.commands[-1].keyword in ("done", "}", ")", "fi", "esac"):
-                    # `done &` written with a newline before & is rare; nothing to attach here
-                    pass
                 return
             if len(s.commands) >= MAX_COMMANDS:
                 s.truncated = True

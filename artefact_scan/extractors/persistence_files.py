@@ -81,8 +81,13 @@ def cron_commands(art, ctx):
         _child(art, ctx, start + cmd_at, start + end, f"cron entry at line {lineno}")
 
 
-@extractor("systemd-commands", kinds=("systemd",))
+@extractor("systemd-commands", kinds=("systemd", "ini"))
 def systemd_commands(art, ctx):
+    if art.kind == "ini":
+        # drop-ins (`x.service.d/override.conf`) and units with another extension
+        name = art.name.replace("\\", "/").lower()
+        if "[service]" not in art.lower or not (".service.d/" in name or "/systemd/" in "/" + name):
+            return
     text = art.text
     for n, m in enumerate(_EXEC.finditer(text)):
         if n >= MAX_ENTRIES:
