@@ -162,8 +162,9 @@ def test_linking_is_independent_of_jobs_and_reports_the_other_file():
         d["summary"].pop("seconds")
     assert d1 == d2
     chain = [f for f in d1["findings"] if f["rule_id"] == "SR490"]
-    assert len(chain) == 2
-    assert all(rel.get("path", "").endswith("keepalive.sh") for f in chain for rel in f["related"])
+    targets = sorted(Path(rel["path"]).name for f in chain for rel in f["related"])
+    assert targets == ["keepalive.sh", "keepalive.sh", "setup.js"]
+    assert {Path(f["path"]).name for f in chain} == {"agent", "agent-sync.service", "package.json"}
     raised = next(f for f in d1["findings"] if f["rule_id"] == "SR202")
     assert raised["severity"] == "error"
     assert {Path(r["path"]).name for r in raised["related"] if "path" in r} == {"agent", "agent-sync.service"}
@@ -175,10 +176,11 @@ def test_sarif_related_locations_use_the_other_files_uri():
     results = [r for r in doc["runs"][0]["results"] if r["ruleId"] == "SR490"]
     assert results
     for r in results:
+        here = r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
         uris = {loc["physicalLocation"]["artifactLocation"]["uri"] for loc in r["relatedLocations"]}
-        assert all(u.endswith("keepalive.sh") for u in uris)
-        assert r["codeFlows"][0]["threadFlows"][0]["locations"][1]["location"]["physicalLocation"][
-            "artifactLocation"]["uri"].endswith("keepalive.sh")
+        assert uris and all(u.endswith(("keepalive.sh", "setup.js")) and u != here for u in uris)
+        step = r["codeFlows"][0]["threadFlows"][0]["locations"][1]["location"]["physicalLocation"]
+        assert step["artifactLocation"]["uri"] in uris
 
 
 def test_no_linking_without_sr490(tmp_path):
