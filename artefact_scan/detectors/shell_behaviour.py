@@ -54,7 +54,7 @@ SIGNALS = (
     "sr.sh-asset-upload", "sr.sh-covert", "sr.sh-agent-bypass", "sr.sh-agent-unattended",
     "sr.sh-llm-serve-detached", "sr.sh-asset-copy", "sr.sh-persist-write", "sr.sh-persists-self",
     "sr.sh-authkeys-append", "sr.sh-runs-hidden", "sr.sh-fetch-exec", "sr.sh-upload-to-bucket",
-    "sr.sh-remote-code-exec", "sr.sh-respawn-foreground",
+    "sr.sh-remote-code-exec", "sr.sh-respawn-foreground", "sr.sh-self-relaunch",
 )
 
 # Cheap prefilter: a shell artefact with none of these cannot emit a signal (persisted commands
@@ -496,6 +496,7 @@ class _Detect:
         for c in m.cmds:
             loops = [f for f in m.loops_of(c) if m.infinite(f)]
             if not loops:
+                self.check_self_relaunch(c)
                 continue
             target, _name = _launch_target(c)
             if target is None:
@@ -509,6 +510,21 @@ class _Detect:
                 self.sig("sr.sh-self-respawn-loop", c, how=how or "in the foreground, one copy at a time")
                 if not how:
                     self.sig("sr.sh-respawn-foreground", c)
+
+    def check_self_relaunch(self, c: Command) -> None:
+        """The script starting itself again, detached and with its output thrown away
+        (`nohup "$0" >/dev/null 2>&1 &`, `setsid "$0" &>/dev/null`); traps are judged apart."""
+        if any(f.kind == "string" and f.parent_cmd is not None and unwrap(f.parent_cmd)[0][:1]
+               and unwrap(f.parent_cmd)[0][0].value == "trap" for f in c.frames):
+            return
+        target, _name = _launch_target(c)
+        if target is None or not self.m.is_self(target.value):
+            return
+        how = self.m.detached(c)
+        silenced = any(r.target is not None and r.target.value == "/dev/null" and r.op in (">", ">>", "&>", "&>>", ">|")
+                       for r in c.redirects)
+        if how and silenced:
+            self.sig("sr.sh-self-relaunch", c, how=how)
 
     def check_trap(self, c: Command, words: list[Word]) -> None:
         if len(words) < 3:
