@@ -31,6 +31,7 @@ NAMES = {
     "crontab": "crontab", "cron": "crontab", "dockerfile": "shell", "makefile": "text",
     ".bashrc": "shell", ".bash_profile": "shell", ".profile": "shell", ".zshrc": "shell",
     ".zprofile": "shell", ".bash_login": "shell", ".envrc": "shell", "rc.local": "shell",
+    ".bash_history": "shell", ".zsh_history": "shell", ".sh_history": "shell",  # commands run
     "authorized_keys": "text", "known_hosts": "text", ".cursorrules": "markdown",
     ".clinerules": "markdown", ".windsurfrules": "markdown", "license": "text",
     "copying": "text", "notice": "text", "readme": "text", "authors": "text",

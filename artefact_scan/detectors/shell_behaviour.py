@@ -476,7 +476,7 @@ class _Detect:
                 if cc is c:
                     continue
                 if tv == dest or (dest.endswith("/") and tv.startswith(dest)) or \
-                        (tv.startswith(dest.rstrip("/") + "/") and not hidden_or_temp(dest) is False):
+                        (tv.startswith(dest.rstrip("/") + "/") and hidden_or_temp(dest)):
                     hit = dest
                     break
             if hit is None:
