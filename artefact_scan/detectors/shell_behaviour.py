@@ -853,7 +853,8 @@ class _Detect:
                         self.written[_strip(path)] = (text_, spans_)
                 continue
             if cls == "authorized_keys":
-                self.sig("sr.sh-authkeys-append", c, path=path)
+                if name != "sed":  # `sed -i` edits keys already there; it adds none
+                    self.sig("sr.sh-authkeys-append", c, path=path)
                 continue
             srcs = self.copy_sources(c) if name in ("cp", "install", "ln", "mv") else []
             if srcs:

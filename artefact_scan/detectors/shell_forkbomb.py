@@ -57,9 +57,14 @@ def _parsed_forms(art, ctx, found: set[str]) -> None:
         calls = [c for c in inside if unwrap(c)[0][:1] and unwrap(c)[0][0].value == fn]
         if len(calls) < 2:
             continue
-        if not any(c.sep in ("&", "|", "|&") or c.pipe_prev is not None or
-                   any(f.background for f in c.frames[c.frames.index(frame) + 1:]) for c in calls):
-            continue
+        def is_call(c) -> bool:
+            return c is not None and bool(unwrap(c)[0][:1]) and unwrap(c)[0][0].value == fn
+
+        background = [c for c in calls if c.sep == "&" or
+                      any(f.background for f in c.frames[c.frames.index(frame) + 1:])]
+        piped_into_itself = any(is_call(c.pipe_prev) for c in calls)
+        if not (piped_into_itself or background):
+            continue  # plain recursion, or piping into another command (`list | column`)
         outside = [c for c in model.cmds if frame not in c.frames and c.start >= frame.start
                    and unwrap(c)[0][:1] and unwrap(c)[0][0].value == fn]
         if not outside:
