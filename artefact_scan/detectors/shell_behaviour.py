@@ -860,7 +860,7 @@ class _Detect:
             if srcs:
                 if any(self.is_self_word(s) or _strip(s.value) in copy_dests for s in srcs):
                     self.sig("sr.sh-persist-write", c, mechanism=cls, path=path)
-                    self.sig("sr.sh-persists-self", c, mechanism=cls, path=path, how="installs itself as")
+                    self.sig("sr.sh-persists-self", c, mechanism=cls, path=path, how=f"copies itself to a {cls} location ({path})")
                 continue
             content, spans = self.content_written(c, where)
             kind = {"cron": "crontab", "systemd": "systemd", "launchd": "xml", "autostart": "ini"}.get(cls, "shell")
@@ -894,7 +894,7 @@ class _Detect:
                 refs_self = True
                 break
         if refs_self:
-            self.sig("sr.sh-persists-self", c, mechanism=cls, path=path, how="makes persistent")
+            self.sig("sr.sh-persists-self", c, mechanism=cls, path=path, how=f"writes a {cls} entry that runs itself or its copy")
         # the written text becomes an artefact of its own, judged like the file it becomes
         if len(spans) == 1 and spans[0][2] and self.text[spans[0][0]:spans[0][1]] == content:
             segs = [Segment(0, spans[0][0], spans[0][1], exact=True)]
