@@ -96,7 +96,7 @@ _REMOTE = re.compile(r"^(?:[\w.\-]+@)?[\w.\-\[\]:$\{\}]*[\w\]}]:(?!//)|^[\w.\-$\
                      r"^https?://")
 _TMP_HIDDEN = re.compile(r"(?:^|/)(?:tmp|var/tmp|dev/shm|run/user/[^/]+)(?:/|$)|(?:^|/)\.(?!\.?/)[^/\s]+")
 _BENIGN_DOTDIRS = re.compile(
-    r"(?:^|/)\.(?:local/(?:bin|share/(?:pnpm|mise|fnm|nvim|applications))|cargo|rustup|nvm|pyenv|rbenv|"
+    r"(?:^|/)\.(?:local/(?:bin|share|lib|state)|cargo|rustup|nvm|pyenv|rbenv|"
     r"volta|bun|deno|sdkman|asdf|poetry|venv|virtualenvs|tox|npm|yarn|opam|ghcup|dotnet|jenv|goenv|"
     r"conda|miniconda\d?|anaconda\d?|mamba|pixi|nix-profile|linuxbrew|krew|fzf|vim|git|github|husky|"
     r"githooks|direnv|rvm|juliaup|elan|ssh|gnupg|vscode|vscode-server|config/(?:nvim|fish)|"
