@@ -197,3 +197,18 @@ def test_git_hook_runs_an_agent_unattended(tmp_path):
     res, _ = _scan([tmp_path], 1)
     got = {(Path(f.path).name, f.rule_id) for f in res.findings}
     assert got == {("post-checkout", "SR210")}
+
+
+@pytest.mark.parametrize("text", [
+    "g --dangerously-skip-permissions || TERM cp function $( scp <(",  # found by fuzzing: a hang
+    "ssh *.sh cp \" echo TERM ) ~/.bashrc \"$0\" nohup ${ ;; =~ /tmp/.x nohup { ssh",  # an IndexError
+    "cat <(", "x >(", "$(( 1 << 2 ))\ncat <<EOF\n$(\nEOF\n",
+])
+def test_fuzz_regressions_terminate(text):
+    from artefact_scan.detectors import load_all
+
+    det = load_all()["shell-behaviour"]
+    art = Artefact("f.sh", "f.sh", "shell", text)
+    t0 = time.monotonic()
+    det.fn(art, Context("f.sh", Limits()))
+    assert time.monotonic() - t0 < 2

@@ -352,6 +352,7 @@ class _Parser:
             out.append(c)
             i += 1
         single = quoted and only_single and pieces == 1
+        i = min(i, hi)  # an unterminated quote ends with the text
         return Word("".join(out), start, i, quoted, single, substs), i
 
     # -- commands ---------------------------------------------------------------------------
@@ -447,12 +448,14 @@ class _Parser:
                 continue
             # redirections
             if c in "<>" or (c == "&" and text[i + 1:i + 2] == ">"):
-                if c in "<>" and text[i + 1:i + 2] == "(":
-                    w, i = self.word(i, hi)
-                    if cmd_start < 0:
-                        cmd_start = w.start
-                    words.append(w)
-                    continue
+                if c in "<>" and i + 1 < hi and text[i + 1] == "(":
+                    w, j = self.word(i, hi)
+                    if j > i:
+                        if cmd_start < 0:
+                            cmd_start = w.start
+                        words.append(w)
+                        i = j
+                        continue
                 op_end = i + 1
                 while op_end < hi and text[op_end] in "<>&|-" and op_end - i < 3:
                     op_end += 1
