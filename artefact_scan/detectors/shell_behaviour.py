@@ -748,7 +748,8 @@ class _Detect:
         if not what:
             return
         self.sig("sr.sh-asset-upload", c, asset=what, source=joined[:120], dest=dest[:120], tool=name)
-        if re.match(r"^(?:s3|gs|az|wasbs?|abfss?|oss|cos|r2|b2)://", dest) or name == "gsutil":
+        if re.match(r"^(?:s3|gs|az|wasbs?|abfss?|oss|cos|r2|b2|hf)://", dest) or name == "gsutil" or dest.startswith("hf:"):
+            # a bucket or a model hub: where training runs save checkpoints (push_to_hub)
             self.sig("sr.sh-upload-to-bucket", c, dest=dest[:120])
         how = self.m.detached(c)
         if how:
