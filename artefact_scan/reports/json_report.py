@@ -34,7 +34,8 @@ def finding_dict(f) -> dict:
         "origin": [clean(o) for o in f.origin], "fingerprint": f.fingerprint,
         # additions to the contract
         "rule_name": f.rule_name, "title": f.title,
-        "related": [{"label": clean(r.label), **_loc(r.location)} for r in f.related],
+        "related": [{"label": clean(r.label), **_loc(r.location),
+                     **({"path": clean(r.path)} if r.path else {})} for r in f.related],
         "evidence": {k: clean(v) if isinstance(v, str) else v for k, v in f.evidence.items()},
     }
     if getattr(f, "snippet_line", None):  # inside a binary container: the member's line

@@ -214,13 +214,13 @@ def render(result, **kw) -> str:
         if f.related:
             res["relatedLocations"] = [
                 {"id": i + 1, "message": {"text": one_line(r.label)},
-                 "physicalLocation": {"artifactLocation": uri(f.path, root), "region": _region(r.location)}}
+                 "physicalLocation": {"artifactLocation": uri(r.path or f.path, root), "region": _region(r.location)}}
                 for i, r in enumerate(f.related[:100])]
             if f.evidence.get("flow"):
                 head = [{"location": {"physicalLocation": {"artifactLocation": uri(f.path, root),
                                                            "region": _region(f.location)},
                                       "message": {"text": one_line(f.title)}}}]
-                steps = [{"location": {"physicalLocation": {"artifactLocation": uri(f.path, root),
+                steps = [{"location": {"physicalLocation": {"artifactLocation": uri(r.path or f.path, root),
                                                             "region": _region(r.location)},
                                        "message": {"text": one_line(r.label)}}}
                          for r in f.related[:100]]
