@@ -1,0 +1,129 @@
+"""Marker families with slots: group nearby anchors into blocks and measure how filled they are.
+
+A family (notarial certificate, apostille, clerk stamp, court order…) finds its anchor phrases,
+groups the ones within a few lines into one block, and extracts the slots it expects (signer,
+date, notary, commission expiry, judge, case number…).  A slot is *filled* with a real value or
+*empty* (a blank, a placeholder such as `____`, `[NAME]`, `{{date}}`, `XX/XX/XXXX`).  The block's
+fill ratio separates a blank form (quiet) from an executed instrument (reported).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..escape import one_line
+from .text import DateValue
+
+
+@dataclass
+class Slot:
+    name: str  # "notary", "act-date", "expiry"…
+    start: int
+    end: int
+    value: str
+    filled: bool
+    date: DateValue | None = None
+    strong: bool = True  # counts towards "filled specifics" (a venue or a seal does not)
+
+
+@dataclass
+class Block:
+    family: str
+    start: int  # offsets of the block in the artefact's text
+    end: int
+    anchor: tuple[int, int]  # where the finding points
+    slots: list[Slot] = field(default_factory=list)
+    extra: dict = field(default_factory=dict)
+
+    def add(self, slot: Slot | None) -> Slot | None:
+        if slot is not None and not any(s.name == slot.name and s.filled for s in self.slots):
+            if slot.filled:
+                # a filled value replaces an empty one of the same slot
+                self.slots = [s for s in self.slots if s.name != slot.name]
+            elif any(s.name == slot.name for s in self.slots):
+                return slot
+            self.slots.append(slot)
+        return slot
+
+    def get(self, name: str) -> Slot | None:
+        for s in self.slots:
+            if s.name == name:
+                return s
+        return None
+
+    def filled(self, name: str) -> Slot | None:
+        s = self.get(name)
+        return s if s is not None and s.filled else None
+
+    @property
+    def n_filled(self) -> int:
+        return sum(1 for s in self.slots if s.filled and s.strong)
+
+    @property
+    def n_empty(self) -> int:
+        return sum(1 for s in self.slots if not s.filled)
+
+    @property
+    def fill(self) -> float:
+        total = sum(1 for s in self.slots if s.strong or not s.filled)
+        return (self.n_filled / total) if total else 0.0
+
+    def describe(self, limit: int = 6) -> str:
+        parts = [f"{s.name.replace('-', ' ')}: {one_line(s.value, 40)}"
+                 for s in self.slots if s.filled][:limit]
+        return "; ".join(parts)
+
+    def data(self) -> dict:
+        d = {"family": self.family, "slots": self.describe(), "filled": self.n_filled,
+             "empty": self.n_empty, "fill": round(self.fill, 2),
+             "slot_names": [s.name for s in self.slots if s.filled]}
+        d.update(self.extra)
+        return d
+
+
+def line_starts(text: str) -> list[int]:
+    starts = [0]
+    find = text.find
+    i = find("\n")
+    while i != -1:
+        starts.append(i + 1)
+        i = find("\n", i + 1)
+    return starts
+
+
+class Lines:
+    """Line arithmetic over one text (0-based line numbers)."""
+
+    def __init__(self, text: str):
+        import bisect
+
+        self.text = text
+        self.starts = line_starts(text)
+        self._bisect = bisect.bisect_right
+
+    def line(self, offset: int) -> int:
+        return self._bisect(self.starts, offset) - 1
+
+    def span(self, first: int, last: int) -> tuple[int, int]:
+        """Offsets from the start of line `first` to the end of line `last` (clamped)."""
+        n = len(self.starts)
+        first = max(0, min(first, n - 1))
+        last = max(first, min(last, n - 1))
+        end = self.starts[last + 1] - 1 if last + 1 < n else len(self.text)
+        return self.starts[first], end
+
+    def bounds(self, line: int) -> tuple[int, int]:
+        return self.span(line, line)
+
+
+def cluster(spans: list[tuple[int, int]], lines: Lines, gap: int) -> list[list[tuple[int, int]]]:
+    """Group anchor spans whose lines are at most `gap` lines apart."""
+    groups: list[list[tuple[int, int]]] = []
+    last = -10 ** 9
+    for sp in sorted(spans):
+        ln = lines.line(sp[0])
+        if groups and ln - last <= gap:
+            groups[-1].append(sp)
+        else:
+            groups.append([sp])
+        last = lines.line(sp[1])
+    return groups

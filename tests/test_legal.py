@@ -1,0 +1,114 @@
+"""Legal-forgery pack: the slot vocabulary (dates, names, placeholders), optional parts in
+rules (`at_least = 0`), and behaviour the line-based fixtures cannot express."""
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+
+import pytest
+
+from artefact_scan import scan
+from artefact_scan.engine import known_signals
+from artefact_scan.legal.text import find_dates, is_placeholder, name_in
+from artefact_scan.ruleset import RuleError, load_dirs
+
+
+def test_dates_keep_day_month_ambiguity():
+    [d] = find_dates("expires 03/04/2025.")
+    assert (d.lo, d.hi) == (dt.date(2025, 3, 4), dt.date(2025, 4, 3))
+    [d] = find_dates("this 4th day of March, 2025, by")
+    assert d.lo == d.hi == dt.date(2025, 3, 4)
+    [d] = find_dates("APR 08 2025")
+    assert d.lo == dt.date(2025, 4, 8)
+    [d] = find_dates("on 2 January 2025")
+    assert d.lo == dt.date(2025, 1, 2)
+    assert find_dates("version 1.2.10 of 3.11.7") == []
+
+
+@pytest.mark.parametrize("value", ["____", "[NAME]", "[\u25cf]", "{{ signer }}", "<<Party>>",
+                                   "XX/XX/XXXX", "this ____ day of ______, 20__", "John Doe",
+                                   "(signature)", "N/A", ""])
+def test_placeholders(value):
+    assert is_placeholder(value)
+
+
+@pytest.mark.parametrize("text,name", [
+    ("Robert Miles, Notary Public", "Robert Miles"),
+    ("HON. MARGARET T. ALVAREZ, J.S.C.", "MARGARET T. ALVAREZ"),
+    ("Daniel Brooks.", "Daniel Brooks"),
+    ("Jos\u00e9 N\u00fa\u00f1ez de la Cruz", "Jos\u00e9 N\u00fa\u00f1ez de la Cruz"),
+    ("Notary Public, State of Ohio", None),
+    ("United States District Judge", None),
+    ("John Doe", None),
+])
+def test_names(text, name):
+    assert name_in(text) == name
+
+
+RULE = """
+id = "XX002"
+name = "optional-parts"
+category = "legal-forgery"
+severity = "error"
+confidence = "high"
+title = "t"
+message = "m"
+[match]
+all = ["x.main"]
+any = ["x.extra"]
+at_least = {at_least}
+scope = "window"
+window = 3
+[[signals]]
+name = "x.main"
+pattern = 'MAIN'
+[[signals]]
+name = "x.extra"
+pattern = 'EXTRA'
+[docs]
+summary = "s"
+why = "w"
+example = "e"
+benign = "b"
+"""
+
+
+def test_at_least_zero_lists_optional_parts(tmp_path):
+    d = tmp_path / "rules"
+    d.mkdir()
+    (d / "r.toml").write_text(textwrap.dedent(RULE.format(at_least=0)))
+    rs = load_dirs([d], known_signals())
+    (tmp_path / "a.txt").write_text("MAIN\nEXTRA\n\n\n\n\n\nMAIN alone\n")
+    res = scan([tmp_path / "a.txt"], rules=rs)
+    got = sorted((f.location.line, [r.label.split(":")[0] for r in f.related]) for f in res.findings)
+    assert got == [(1, ["x.extra"]), (8, [])]
+
+
+def test_at_least_zero_needs_all(tmp_path):
+    d = tmp_path / "rules"
+    d.mkdir()
+    (d / "r.toml").write_text(textwrap.dedent(RULE.format(at_least=0)).replace('all = ["x.main"]\n', ""))
+    with pytest.raises(RuleError, match="match.at_least"):
+        load_dirs([d], known_signals())
+
+
+def test_future_date_follows_the_pinned_scan_date(tmp_path, monkeypatch):
+    p = tmp_path / "order.txt"
+    p.write_text("SO ORDERED this 3rd day of March, 2030.\n\nAda Stone\nUnited States District Judge\n")
+    monkeypatch.setenv("ARTEFACT_SCAN_TODAY", "2031-01-01")
+    assert {f.rule_id for f in scan([p], select=["LF"]).findings} == {"LF104"}
+    monkeypatch.setenv("ARTEFACT_SCAN_TODAY", "2029-01-01")
+    assert {f.rule_id for f in scan([p], select=["LF"]).findings} == {"LF104", "LF302"}
+
+
+def test_one_finding_lists_every_part_of_a_certificate(tmp_path):
+    p = tmp_path / "affidavit.txt"
+    p.write_text("I, Daniel Brooks, declare under penalty of perjury that the foregoing is true and correct.\n"
+                 "Executed on March 4, 2025.\n/s/ Daniel Brooks\n\n"
+                 "Subscribed and sworn to before me this 4th day of March, 2025, by Daniel Brooks.\n"
+                 "Robert Miles\nNotary Public, State of Ohio\nMy commission expires: 08/31/2027\n")
+    res = scan([p], select=["LF"])
+    [f] = res.findings
+    assert f.rule_id == "LF101" and f.severity == "error"
+    assert "notary: Robert Miles" in f.message and "commission expiry: 08/31/2027" in f.message
+    assert {r.label.split(":")[0] for r in f.related} >= {"lf.conformed-signature", "lf.declaration"}
