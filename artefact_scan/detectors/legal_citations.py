@@ -1,0 +1,81 @@
+"""Case citations that cannot be right, and citations of opinions known to be fabricated.
+
+Signals (data `citation`, `reason`):
+- `lf.citation-impossible`: a contradiction proves the citation wrong (future year, year outside
+  the reporter's span, volume past a closed series, court that did not exist, reporter that
+  does not publish that court, pin cite before the first page, a series that does not exist);
+- `lf.citation-unknown-reporter`: after a case name, a reporter that eyecite / reporters-db do
+  not know (only with the `artefact-scan[legal]` extra);
+- `lf.citation-fabricated`: a case name invented in Mata v. Avianca (`mata` in the data when
+  the text discusses that case, which lowers the finding);
+- `lf.citations-unchecked`: once per artefact, how many citations could not be checked and why;
+- `lf.mata-discussed` (whole artefact): the text names Mata v. Avianca, so its fabricated
+  opinions may be discussed rather than cited.
+"""
+from __future__ import annotations
+
+import regex
+
+from ..legal import citations as C
+from ..legal.slots import today
+from . import detector
+
+_LITERALS = (" v. ", "cir.", "u.s.", "s. ct.", "s.ct.", "f.2d", "f.3d", "f.4th", "f.5th", "f. supp", "f.supp",
+             "f. app", " wl ", "lexis", "l. ed", "b.r.", "so. ", "so.2d", "p.2d", "p.3d", "a.2d", "a.3d",
+             "n.e.", "n.w.", "s.e.", "s.w.", "rptr", "app.")
+_MATA = regex.compile(r"(?i)\bMata\s+v\.?\s+Avianca\b")
+
+
+@detector("legal-citations", ("lf.citation-impossible", "lf.citation-unknown-reporter",
+                              "lf.citation-fabricated", "lf.citations-unchecked", "lf.mata-discussed"),
+          literals=_LITERALS)
+def detect_citations(art, ctx):
+    text = art.text
+    mata = _MATA.search(text) is not None
+    if mata:
+        ctx.signal(art, "lf.mata-discussed", 0, 0, whole=True)
+    for m in ctx.finditer(C.FABRICATED_RE, art, what="fabricated case names"):
+        i = next(int(k[1:]) for k, v in m.groupdict().items() if v)
+        name, _p, cite = C.FABRICATED[i]
+        after = regex.sub(r"\s+", " ", text[m.end():m.end() + 160])
+        # the same name with a different, real citation is another case
+        other = C.SHAPE.search(after)
+        if other and cite not in after and other.start() < 60:
+            continue
+        ctx.signal(art, "lf.citation-fabricated", m.start(), m.end(), case=name, citation=cite,
+                   mata=mata)
+    cites = C.find(text, limit=1000, timeout=ctx.limits.regex_timeout)
+    extra_uncheckable = [m for m in C.WL_LEXIS.finditer(text[:2_000_000], timeout=ctx.limits.regex_timeout)]
+    if not cites and not extra_uncheckable:
+        return
+    d = C.data()
+    try:
+        d.recognise(cites)
+    except Exception as e:  # eyecite failing on hostile text must not hide the rest
+        ctx.error(art, f"citation parser failed ({type(e).__name__}); citations checked with the built-in tables only")
+    now = today()
+    unchecked: dict[str, int] = {}
+    seen_wl = set()
+    for c in cites:
+        C.check(c, now, d)
+        if c.outcome == "impossible":
+            ctx.signal(art, "lf.citation-impossible", c.start, c.end, citation=" ".join(c.text.split()),
+                       reason="; ".join(c.reasons))
+        elif c.outcome == "unknown-reporter":
+            ctx.signal(art, "lf.citation-unknown-reporter", c.start, c.end,
+                       citation=" ".join(c.text.split()), reporter=c.reporter, reason="; ".join(c.reasons))
+        elif c.outcome == "unchecked":
+            unchecked[c.reasons[0]] = unchecked.get(c.reasons[0], 0) + 1
+            if c.reporter in ("WL",) or "LEXIS" in c.reporter:
+                seen_wl.add(c.start)
+    wl = sum(1 for m in extra_uncheckable if not any(abs(m.start() - s) < 3 for s in seen_wl))
+    if wl:
+        key = "a Westlaw or Lexis number cannot be checked offline"
+        unchecked[key] = unchecked.get(key, 0) + wl
+    if unchecked or (cites and not d.extra):
+        first = min([c.start for c in cites] + [m.start() for m in extra_uncheckable])
+        reasons = [f"{n} because {why}" for why, n in sorted(unchecked.items())]
+        if not d.extra:
+            reasons.append("the citation extra is not installed, so only the built-in reporter and court tables were used (pip install 'artefact-scan[legal]')")
+        ctx.signal(art, "lf.citations-unchecked", first, first, count=sum(unchecked.values()),
+                   total=len(cites) + wl, reason="; ".join(reasons), extra=d.extra)
