@@ -112,3 +112,31 @@ def test_one_finding_lists_every_part_of_a_certificate(tmp_path):
     assert f.rule_id == "LF101" and f.severity == "error"
     assert "notary: Robert Miles" in f.message and "commission expiry: 08/31/2027" in f.message
     assert {r.label.split(":")[0] for r in f.related} >= {"lf.conformed-signature", "lf.declaration"}
+
+
+def test_citations_without_the_extra_use_the_built_in_tables(tmp_path, monkeypatch):
+    from artefact_scan.legal import citations as C
+
+    bare = C.Data.__new__(C.Data)
+    bare.extra, bare.versions, bare.editions, bare.court_dates, bare.get_citations = False, {}, {}, {}, None
+    monkeypatch.setattr(C, "_DATA", bare)
+    p = tmp_path / "memo.md"
+    p.write_text("See Foo Corp. v. Bar Inc., 500 F.2d 100 (2d Cir. 2015).\n\n"
+                 "Hartley v. Ocean Freight Co., 45 Pac. Rptr. 5th 77 (Cal. 2019).\n")
+    res = scan([p], select=["LF4"])
+    got = {(f.rule_id, f.location.line) for f in res.findings}
+    assert got == {("LF401", 1), ("LF404", 1)}
+    note = next(f for f in res.findings if f.rule_id == "LF404")
+    assert "built-in tables only" in note.message
+
+
+def test_reports_name_the_citation_data_versions(tmp_path):
+    import json
+
+    from .conftest import run_cli
+
+    (tmp_path / "a.txt").write_text("nothing\n")
+    r = run_cli("scan", tmp_path / "a.txt", "--format", "json", cwd=tmp_path)
+    comps = json.loads(r.stdout)["tool"]["components"]
+    assert set(comps) == {"eyecite", "reporters-db", "courts-db"}
+    assert all(v for v in comps.values()), "the test extra installs the legal extra"

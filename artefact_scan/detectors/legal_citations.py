@@ -76,6 +76,6 @@ def detect_citations(art, ctx):
         first = min([c.start for c in cites] + [m.start() for m in extra_uncheckable])
         reasons = [f"{n} because {why}" for why, n in sorted(unchecked.items())]
         if not d.extra:
-            reasons.append("the citation extra is not installed, so only the built-in reporter and court tables were used (pip install 'artefact-scan[legal]')")
+            reasons.insert(0, "checked with built-in tables only (install artefact-scan[legal])")
         ctx.signal(art, "lf.citations-unchecked", first, first, count=sum(unchecked.values()),
                    total=len(cites) + wl, reason="; ".join(reasons), extra=d.extra)

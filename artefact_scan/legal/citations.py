@@ -278,19 +278,6 @@ def data() -> Data:
     return _DATA
 
 
-def versions() -> dict[str, str | None]:
-    """Versions of the citation extra's packages, without importing them."""
-    from importlib import metadata
-
-    out: dict[str, str | None] = {}
-    for pkg in ("eyecite", "reporters-db", "courts-db"):
-        try:
-            out[pkg] = metadata.version(pkg)
-        except metadata.PackageNotFoundError:
-            out[pkg] = None
-    return out
-
-
 def find(text: str, limit: int = 2000, timeout: float = 2.0) -> list[Cite]:
     out = []
     for m in SHAPE.finditer(text, timeout=timeout):
@@ -318,7 +305,7 @@ def check(c: Cite, today: _dt.date, d: Data) -> None:
         rep = c.recognised  # a variation eyecite maps onto a series we know ("F. 2d")
     known = d.known(rep, c.recognised)
     if known is None:
-        c.outcome, c.reasons = "unchecked", [f"reporter {rep!r} is not in the built-in tables (install artefact-scan[legal])"]
+        c.outcome, c.reasons = "unchecked", [f"reporter {rep} is not in the built-in tables"]
         return
     reasons = []
     if c.year > today.year:

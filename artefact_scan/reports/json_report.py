@@ -5,6 +5,7 @@ import json
 import re
 
 from .. import __version__
+from ..components import versions
 from ..model import CATEGORIES
 from . import renderer
 
@@ -55,7 +56,8 @@ def summary_dict(result) -> dict:
 
 def document(result) -> dict:
     return {
-        "tool": {"name": "artefact-scan", "version": __version__},
+        # "components": optional packages whose data can change findings (addition to the contract)
+        "tool": {"name": "artefact-scan", "version": __version__, "components": versions()},
         "findings": [finding_dict(f) for f in result.findings],
         "errors": [{"path": clean(e.path), "message": clean(e.message),
                     "origin": [clean(o) for o in e.origin]} for e in result.errors],

@@ -9,6 +9,7 @@ import json
 from urllib.parse import quote
 
 from .. import __version__
+from ..components import versions
 from ..docs import rule_markdown
 from ..escape import one_line
 from .json_report import clean
@@ -102,7 +103,7 @@ def render(result, **kw) -> str:
             "tool": {"driver": {
                 "name": "artefact-scan", "version": __version__, "semanticVersion": __version__,
                 "rules": [rule_descriptor(r) for r in rules],
-            }},
+            }, "extensions": [{"name": name, "version": ver} for name, ver in versions().items() if ver]},
             "automationDetails": {"id": "artefact-scan/"},
             "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notes}],
             "results": results,
