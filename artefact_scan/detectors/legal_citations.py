@@ -17,24 +17,23 @@ from __future__ import annotations
 import regex
 
 from ..legal import citations as C
+from ..legal.gate import PROSE_KINDS, has, windows
 from ..legal.slots import today
 from . import detector
 
-_LITERALS = (" v. ", "cir.", "u.s.", "s. ct.", "s.ct.", "f.2d", "f.3d", "f.4th", "f.5th", "f. supp", "f.supp",
-             "f. app", " wl ", "lexis", "l. ed", "b.r.", "so. ", "so.2d", "p.2d", "p.3d", "a.2d", "a.3d",
-             "n.e.", "n.w.", "s.e.", "s.w.", "rptr", "app.")
 _MATA = regex.compile(r"(?i)\bMata\s+v\.?\s+Avianca\b")
 
 
 @detector("legal-citations", ("lf.citation-impossible", "lf.citation-unknown-reporter",
                               "lf.citation-fabricated", "lf.citations-unchecked", "lf.mata-discussed"),
-          literals=_LITERALS)
+          kinds=PROSE_KINDS, prefilter=lambda art: has(art, " v. ", "cir."))
 def detect_citations(art, ctx):
     text = art.text
     mata = _MATA.search(text) is not None
     if mata:
         ctx.signal(art, "lf.mata-discussed", 0, 0, whole=True)
-    for m in ctx.finditer(C.FABRICATED_RE, art, what="fabricated case names"):
+    vspans = windows(art, (" v. ", " v ", " vs. "), 80, 40)
+    for m in (m for ws, we in vspans for m in C.FABRICATED_RE.finditer(text, ws, we, timeout=ctx.limits.regex_timeout)):
         i = next(int(k[1:]) for k, v in m.groupdict().items() if v)
         name, _p, cite = C.FABRICATED[i]
         after = regex.sub(r"\s+", " ", text[m.end():m.end() + 160])
@@ -44,8 +43,10 @@ def detect_citations(art, ctx):
             continue
         ctx.signal(art, "lf.citation-fabricated", m.start(), m.end(), case=name, citation=cite,
                    mata=mata)
-    cites = C.find(text, limit=1000, timeout=ctx.limits.regex_timeout)
-    extra_uncheckable = [m for m in C.WL_LEXIS.finditer(text[:2_000_000], timeout=ctx.limits.regex_timeout)]
+    cites = C.find(text, limit=1000, timeout=ctx.limits.regex_timeout,
+                   spans=windows(art, (" v. ", "cir.", " vs. "), 300, 300))
+    extra_uncheckable = [m for ws, we in windows(art, (" wl ", "lexis"), 20, 60)
+                         for m in C.WL_LEXIS.finditer(text, ws, we, timeout=ctx.limits.regex_timeout)]
     if not cites and not extra_uncheckable:
         return
     d = C.data()

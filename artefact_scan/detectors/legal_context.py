@@ -30,10 +30,7 @@ _NAME_WORDS = regex.compile(r"(?i)(?:^|[^a-z])(?:draft|sample|template|specimen|
 _HEADING = regex.compile(r"(?m)^[ \t]{0,3}#{1,6}[ \t]+[^\n]*$|^[ \t]*<h[1-6][^>]*>[^\n]*$|^[^\na-z]{6,}$")
 _ADDRESS = regex.compile(r"[\w.+-]+@[\w.-]+|\b(?:https?|ftp)://\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|invalid|test|edu|gov)\b")
 _TEACHING = regex.compile(
-    r"(?i)\bfor\s+example\b|\be\.g\.|\bfor\s+instance\b"
-    r"|\b(?:an?|the\s+following|this|sample|example)\s+(?:example|sample|specimen|illustration|template|model)s?\b"
-    r"|\b(?:example|sample|specimen|illustration|template)s?\s+(?:of|for|shows?|below|above|jurat|certificate|acknowledg\w*|form|wording|block|order|declaration|apostille|stamp|signature|language|clause|text)\b"
-    r"|^[ \t#*>]*(?:example|sample|template|specimen)s?\b"
+    r"(?i)\bfor\s+(?:example|instance)\b|\be\.g\.|(?<![@./\w-])(?:examples?|samples?|specimens?|illustrat\w+|templates?)\b(?![.-]\w)"
     r"|\bshould\s+(?:read|look\s+like)\b|\blooks?\s+like\s+(?:this|the\s+following)\b|\bwould\s+(?:read|look)\s+like\b"
     r"|\bhow\s+to\s+(?:complete|fill|write|draft|notari[sz]e|read|format|sign)\b|\bwording\s+(?:of|for)\b|\bsuch\s+as\s+the\s+following\b")
 _QUOTE = regex.compile(r"(?m)^[ \t]{0,3}>[^\n]*$|<blockquote\b")
@@ -64,11 +61,38 @@ def detect_legal_context(art, ctx):
     pm = _POLICY.search(text, 0, min(len(text), 3000))
     if pm is not None:
         ctx.signal(art, "lf.licence-or-policy", 0, 0, whole=True, cue=pm.group())
-    for rx, name in ((_TEACHING, "lf.teaching"), (_QUOTE, "lf.blockquote"),
-                     (PLACEHOLDER_RE, "lf.placeholder"), (_BOILERPLATE, "lf.boilerplate")):
-        n = 0
-        for m in ctx.finditer(rx, art, what=name):
-            ctx.signal(art, name, m.start(), m.end())
-            n += 1
-            if n >= 2000:
-                break
+    for s, e in _regions(art, ctx):
+        for rx, name in ((_TEACHING, "lf.teaching"), (_QUOTE, "lf.blockquote"),
+                         (PLACEHOLDER_RE, "lf.placeholder"), (_BOILERPLATE, "lf.boilerplate")):
+            n = 0
+            try:
+                for m in rx.finditer(text, s, e, timeout=ctx.limits.regex_timeout):
+                    ctx.signal(art, name, m.start(), m.end())
+                    n += 1
+                    if n >= 500:
+                        break
+            except TimeoutError:
+                ctx.error(art, f"pattern {name!r} timed out; legal context not fully read")
+
+
+REACH = 40  # lines around a legal marker that can hold its context (rules use windows <= 15)
+
+
+def _regions(art, ctx) -> list[tuple[int, int]]:
+    """The text around the legal signals already found (context is only read there); the whole
+    text when there are none (another rule asked for context on its own)."""
+    marks = [sig for sig in ctx.signals_of(art) if sig.name.startswith("lf.")
+             and not sig.data.get("whole") and sig.name not in CONTEXT_SIGNALS]
+    if not marks:
+        return [(0, len(art.text))]
+    index = art.index
+    spans: list[list[int]] = []
+    for sig in sorted(marks, key=lambda x: x.start):
+        line = index.position(sig.start)[0]
+        s = index.line_span(max(1, line - REACH))[0]
+        e = index.line_span(line + REACH)[1]
+        if spans and s <= spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], e)
+        else:
+            spans.append([s, e])
+    return [(s, e) for s, e in spans]

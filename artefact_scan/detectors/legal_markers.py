@@ -18,6 +18,7 @@ from __future__ import annotations
 import regex
 
 from ..legal.blocks import Block, Lines, Slot, cluster
+from ..legal.gate import PROSE_KINDS, has, windows
 from ..legal.slots import (blank_at, date_slot, name_before, name_on_line_above, name_slot,
                            today, value_slot)
 from ..legal.text import find_dates, is_placeholder, name_in
@@ -27,12 +28,17 @@ from . import detector
 
 
 def _blocks(text: str, anchor_re: regex.Pattern, *, gap: int, before: int, after: int,
-            lines: Lines | None = None):
-    """Yield (group of anchor matches, block start, block end, lines)."""
-    matches = list(anchor_re.finditer(text, timeout=2.0))
+            lines: Lines | None = None, spans: list[tuple[int, int]] | None = None,
+            starts: list[int] | None = None):
+    """Yield (group of anchor matches, block start, block end, lines); `spans` restricts where
+    anchors are looked for."""
+    if spans is None:
+        matches = list(anchor_re.finditer(text, timeout=2.0))
+    else:
+        matches = [m for s, e in spans for m in anchor_re.finditer(text, s, e, timeout=2.0)]
     if not matches:
         return
-    lines = lines or Lines(text)
+    lines = lines or Lines(text, starts)
     spans = [m.span() for m in matches]
     by_span = {m.span(): m for m in matches}
     for group in cluster(spans, lines, gap):
@@ -149,12 +155,13 @@ def _notarial_block(text: str, group, s: int, e: int, dockets) -> Block | None:
 
 @detector("legal-notarial", ("lf.notarial", "lf.notarial-blanks", "lf.commission-expired",
                              "lf.future-dated-act", "lf.docket-after-act"),
-          literals=("notary", "sworn", "before me", "personally appeared", "commissioner for oaths",
-                    "justice of the peace"))
+          kinds=PROSE_KINDS, prefilter=lambda art: has(art, "notar", "oaths"))
 def detect_notarial(art, ctx):
     text = art.text
     dockets = None
-    for group, s, e, lines in _blocks(text, _NOTARY_ANCHOR, gap=10, before=3, after=6):
+    spans = windows(art, ("notar", "oaths", "justice of the peace"), 1500, 1500)
+    for group, s, e, lines in _blocks(text, _NOTARY_ANCHOR, gap=10, before=3, after=6, spans=spans,
+                                      starts=art.index.starts):
         b = _notarial_block(text, group, s, e, dockets)
         if b is None:
             continue
@@ -229,10 +236,12 @@ def _apostille_block(text: str, s: int, e: int, anchor) -> Block:
 
 
 @detector("legal-apostille", ("lf.apostille", "lf.apostille-blanks", "lf.future-dated-act"),
-          literals=("apostil", "la haye", "hague convention"))
+          kinds=PROSE_KINDS, prefilter=lambda art: has(art, "apostil"))
 def detect_apostille(art, ctx):
     text = art.text
-    for group, s, e, lines in _blocks(text, _APOSTILLE, gap=25, before=2, after=22):
+    for group, s, e, lines in _blocks(text, _APOSTILLE, gap=25, before=2, after=22,
+                                      spans=windows(art, ("apostil", "la haye", "hague"), 40, 80),
+                                      starts=art.index.starts):
         b = _apostille_block(text, s, e, group[0].span())
         strong = {sl.name for sl in b.slots if sl.filled and sl.strong}
         if len(strong) >= 3 and strong & {"signed-by", "date", "number"}:
@@ -258,13 +267,14 @@ _TIME = regex.compile(r"(?i)\b\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?")
 
 @detector("legal-filing-stamp", ("lf.filing-stamp", "lf.filing-stamp-blanks", "lf.future-dated-act",
                                  "lf.docket-after-act"),
-          literals=("filed", "nyscef", "entered", "received", "lodged"))
+          kinds=PROSE_KINDS, prefilter=lambda art: has(art, "filed"))
 def detect_filing_stamp(art, ctx):
     text = art.text
     lines = None
-    done: list[int] = []  # stamps already reported by their exact form
+    done: list[int] = []
+    stamp_spans = windows(art, ("filed", "nyscef"), 120, 120)  # stamps already reported by their exact form
     for rx, kind in ((_CMECF, "CM/ECF header"), (_STATE_STAMP, "state e-filing stamp")):
-        for m in rx.finditer(text, timeout=2.0):
+        for m in (m for ws, we in stamp_spans for m in rx.finditer(text, ws, we, timeout=2.0)):
             g = m.groupdict()
             if kind == "CM/ECF header" and not (g.get("page") or g.get("entered") or g.get("pageid")):
                 continue
@@ -283,7 +293,9 @@ def detect_filing_stamp(art, ctx):
             if g.get("case"):
                 _docket_check(ctx, art, b, filed, "filing", _docket_years(g["case"] + " ", 0, len(g["case"]) + 1))
     # a clerk's stamp: FILED / ENTERED on its own line, a clerk and a date nearby
-    for group, s, e, lines in _blocks(text, _STAMP_WORD, gap=3, before=4, after=5, lines=lines):
+    for group, s, e, lines in _blocks(text, _STAMP_WORD, gap=3, before=4, after=5, lines=lines,
+                                      spans=windows(art, ("filed", "entered", "received", "lodged"), 80, 40),
+                                      starts=art.index.starts):
         if any(s <= d < e for d in done) or not _CLERK.search(text, s, e):
             continue
         a = group[0]
@@ -321,11 +333,13 @@ _ORDER_DATE = regex.compile(r"(?i)\b(?:dated|date|entered|signed|so\s+ordered|or
 
 @detector("legal-court-order", ("lf.court-order", "lf.court-order-blanks", "lf.future-dated-act",
                                 "lf.docket-after-act"),
-          literals=("ordered", "by the court", "decreed"))
+          kinds=PROSE_KINDS, prefilter=lambda art: has(art, "ordered"))
 def detect_court_order(art, ctx):
     text = art.text
     dockets = None
-    for group, s, e, lines in _blocks(text, _ORDER, gap=12, before=2, after=12):
+    for group, s, e, lines in _blocks(text, _ORDER, gap=12, before=2, after=12,
+                                      spans=windows(art, ("ordered", "by the court", "decreed"), 80, 40),
+                                      starts=art.index.starts):
         b = Block("court order", s, e, group[0].span())
         for m in _JUDGE_TITLE.finditer(text, s, e):
             ls = text.rfind("\n", s, m.start()) + 1
@@ -360,11 +374,12 @@ _OFFICIAL = regex.compile(
 
 
 @detector("legal-certified-copy", ("lf.certified-copy", "lf.certified-copy-blanks", "lf.future-dated-act"),
-          literals=("true copy", "true and correct copy", "certified copy", "true and exact copy",
-                    "true and complete copy", "certified true", "true and accurate copy", "true photocopy"))
+          kinds=PROSE_KINDS, prefilter=lambda art: has(art, "true and", "true cop", "certified cop"))
 def detect_certified_copy(art, ctx):
     text = art.text
-    for group, s, e, lines in _blocks(text, _CERT_COPY, gap=8, before=2, after=8):
+    for group, s, e, lines in _blocks(text, _CERT_COPY, gap=8, before=2, after=8,
+                                      spans=windows(art, ("true and", "true cop", "true photo", "certified cop", "certified true"), 200, 60),
+                                      starts=art.index.starts):
         a = group[0]
         sentence_end = min(e, a.end() + 220)
         if _SERVICE.search(text, a.start(), sentence_end):
@@ -408,18 +423,19 @@ def _fake_id(v: str) -> bool:
 
 
 @detector("legal-esignature", ("lf.esignature", "lf.esignature-blanks"),
-          literals=("envelope id", "certificate of completion", "audit report", "audit trail",
-                    "signer events"))
+          kinds=PROSE_KINDS, prefilter=lambda art: has(art, "envelope", "audit"))
 def detect_esignature(art, ctx):
     text = art.text
-    for m in _ENVELOPE.finditer(text, timeout=2.0):
+    for m in (m for ws, we in windows(art, ("envelope",), 20, 120) for m in _ENVELOPE.finditer(text, ws, we, timeout=2.0)):
         if _fake_id(m.group("id")):
             continue
         b = Block("e-signature envelope stamp", m.start(), m.end(), m.span(),
                   extra={"platform": "DocuSign"})
         b.add(Slot("envelope-id", m.start("id"), m.end("id"), m.group("id"), True))
         _emit(ctx, art, "lf.esignature", b)
-    for group, s, e, lines in _blocks(text, _ESIGN_ANCHOR, gap=20, before=3, after=25):
+    for group, s, e, lines in _blocks(text, _ESIGN_ANCHOR, gap=20, before=3, after=25,
+                                      spans=windows(art, ("audit", "completion", "signer events"), 10, 40),
+                                      starts=art.index.starts):
         b = Block("e-signature audit trail", s, e, group[0].span())
         for m in _ESIGN_ID.finditer(text, s, e):
             if not _fake_id(m.group("id")) and any(c.isdigit() for c in m.group("id")):
@@ -452,14 +468,12 @@ _OFFICIAL_TITLE = regex.compile(r"\b(?:Director|Commissioner|Administrator|Secre
 
 
 @detector("legal-approval", ("lf.official-approval", "lf.official-approval-blanks", "lf.future-dated-act"),
-          literals=("hereby approved", "hereby granted", "hereby authori", "hereby licensed",
-                    "hereby certified", "hereby cleared", "hereby registered", "hereby permitted",
-                    "hereby designated", "this letter", "this certificate", "this permit", "this license",
-                    "this licence", "this notice", "this decision", "this document", "grants", "issues",
-                    "approval"))
+          kinds=PROSE_KINDS, prefilter=lambda art: has(art, "hereby", "confirms that", "certifies that"))
 def detect_official_approval(art, ctx):
     text = art.text
-    for group, s, e, lines in _blocks(text, _ISSUANCE, gap=15, before=15, after=15):
+    for group, s, e, lines in _blocks(text, _ISSUANCE, gap=15, before=15, after=15,
+                                      spans=windows(art, ("hereby", "confirms that", "certifies that"), 120, 200),
+                                      starts=art.index.starts):
         agency = _AGENCY.search(text, s, e)
         if not agency:
             continue
@@ -483,7 +497,8 @@ def detect_official_approval(art, ctx):
 _CONFORMED = regex.compile(r"(?<![\w/.:])/s/[ \t]*")
 
 
-@detector("legal-conformed-signature", ("lf.conformed-signature",), literals=("/s/",))
+@detector("legal-conformed-signature", ("lf.conformed-signature",), kinds=PROSE_KINDS,
+          prefilter=lambda art: has(art, "/s/"))
 def detect_conformed_signature(art, ctx):
     text = art.text
     for m in _CONFORMED.finditer(text, timeout=2.0):
@@ -503,14 +518,12 @@ _CONTRACT = regex.compile(
 
 
 @detector("legal-execution-block", ("lf.execution-block",),
-          literals=("in witness whereof", "agreement", "contract", "undersigned", "duly authori",
-                    "power of attorney", "executed", "signed, sealed", "lease", "deed"))
+          kinds=PROSE_KINDS, prefilter=lambda art: has(art, "by:", "signature:"))
 def detect_execution_block(art, ctx):
     text = art.text
-    if not _SIG_LABEL.search(text):
-        return
-    lines = Lines(text)
-    for m in _SIG_LABEL.finditer(text, timeout=2.0):
+    lines = Lines(text, art.index.starts)
+    for m in (m for ws, we in windows(art, ("by:", "signature:", "signed", "signatory", "executed by"), 80, 40)
+              for m in _SIG_LABEL.finditer(text, ws, we, timeout=2.0)):
         if regex.match(r"(?i)[ \t>*|_-]*signed-off", text[lines.bounds(lines.line(m.start()))[0]:m.end()]):
             continue
         sig = name_slot("signer", text, m.end(), len(text), reach=6)
@@ -540,11 +553,12 @@ _ATTORNEY = regex.compile(r"(?i)\battorneys?\s+for\b|\bcounsel\s+for\b|\besq\.|\
 
 
 @detector("legal-attorney-block", ("lf.attorney-block",),
-          literals=("bar no", "bar number", "sbn", "bar #", "ardc", "bar roll", "bar id", "bar reg",
-                    "attorney reg", "attorney id", "attorney license", "bbo", "osb no", "wsba"))
+          kinds=PROSE_KINDS, prefilter=lambda art: has(art, "bar n", "sbn"))
 def detect_attorney_block(art, ctx):
     text = art.text
-    for group, s, e, lines in _blocks(text, _BAR_NO, gap=8, before=6, after=4):
+    for group, s, e, lines in _blocks(text, _BAR_NO, gap=8, before=6, after=4,
+                                      spans=windows(art, ("bar", "sbn", "ardc", "bbo", "osb", "wsba", "attorney"), 20, 60),
+                                      starts=art.index.starts):
         if not _ATTORNEY.search(text, s, e):
             continue
         a = group[0]
@@ -575,10 +589,12 @@ _EXECUTED = regex.compile(r"(?i)\b(?:executed|signed|dated|declared|sworn)\b(?:\
 
 
 @detector("legal-declaration", ("lf.declaration", "lf.future-dated-act"),
-          literals=("penalty of perjury", "facts stated in this", "solemnly and sincerely declare"))
+          kinds=PROSE_KINDS, prefilter=lambda art: has(art, "perjury", "facts stated", "solemnly"))
 def detect_declaration(art, ctx):
     text = art.text
-    for group, s, e, lines in _blocks(text, _PERJURY, gap=12, before=30, after=12):
+    for group, s, e, lines in _blocks(text, _PERJURY, gap=12, before=30, after=12,
+                                      spans=windows(art, ("perjury", "facts stated", "solemnly"), 160, 160),
+                                      starts=art.index.starts):
         a = group[0]
         b = Block("sworn declaration", s, e, a.span())
         for m in _DECLARANT.finditer(text, s, e):

@@ -93,11 +93,11 @@ def line_starts(text: str) -> list[int]:
 class Lines:
     """Line arithmetic over one text (0-based line numbers)."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, starts: list[int] | None = None):
         import bisect
 
         self.text = text
-        self.starts = line_starts(text)
+        self.starts = starts if starts is not None else line_starts(text)
         self._bisect = bisect.bisect_right
 
     def line(self, offset: int) -> int:

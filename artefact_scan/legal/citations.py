@@ -278,9 +278,11 @@ def data() -> Data:
     return _DATA
 
 
-def find(text: str, limit: int = 2000, timeout: float = 2.0) -> list[Cite]:
+def find(text: str, limit: int = 2000, timeout: float = 2.0,
+         spans: list[tuple[int, int]] | None = None) -> list[Cite]:
     out = []
-    for m in SHAPE.finditer(text, timeout=timeout):
+    spans = [(0, len(text))] if spans is None else spans
+    for m in (m for s, e in spans for m in SHAPE.finditer(text, s, e, timeout=timeout)):
         rep = norm_reporter(m.group("rep"))
         if not ("." in rep or rep.isupper()):
             continue
