@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import regex
 
-from ..legal.gate import PROSE_KINDS, ai_context, has, windows
+from ..legal.gate import PROSE_KINDS, view, ai_context, has, windows
 from . import detector
 
 # the AI as a subject; "the Agent" / "the Model" / "the Assistant" / "the System" count only in a
@@ -96,7 +96,7 @@ _GATE = ("hereby", "irrevocab", "pursuant", "whereas", "court", "legal")
 @detector("legal-agent-instrument", ("lf.agent-protected", "lf.agent-authorised"), kinds=PROSE_KINDS,
           prefilter=lambda art: has(art, *_GATE) and ai_context(art))
 def detect_agent_instrument(art, ctx):
-    text = art.text
+    text = view(art).text
     ai_text = True  # the prefilter found an AI word in the artefact
     # a clause counts only in legal register: look only around the register words
     for s, e in windows(art, _GATE + ("covenant", "perpetuity", "successors", "beneficiary", "injunction"), 600, 600):

@@ -17,7 +17,7 @@ from __future__ import annotations
 import regex
 
 from ..legal import citations as C
-from ..legal.gate import PROSE_KINDS, has, windows
+from ..legal.gate import PROSE_KINDS, view, has, windows
 from ..legal.slots import today
 from . import detector
 
@@ -28,7 +28,7 @@ _MATA = regex.compile(r"(?i)\bMata\s+v\.?\s+Avianca\b")
                               "lf.citation-fabricated", "lf.citations-unchecked", "lf.mata-discussed"),
           kinds=PROSE_KINDS, prefilter=lambda art: has(art, " v. ", "cir."))
 def detect_citations(art, ctx):
-    text = art.text
+    text = view(art).text
     mata = _MATA.search(text) is not None
     if mata:
         ctx.signal(art, "lf.mata-discussed", 0, 0, whole=True)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import regex
 
 from ..legal.blocks import Block, Lines, Slot, cluster
-from ..legal.gate import PROSE_KINDS, has, windows
+from ..legal.gate import PROSE_KINDS, view, has, windows
 from ..legal.slots import (blank_at, date_slot, name_before, name_on_line_above, name_slot,
                            today, value_slot)
 from ..legal.text import find_dates, is_placeholder, name_in
@@ -157,11 +157,11 @@ def _notarial_block(text: str, group, s: int, e: int, dockets) -> Block | None:
                              "lf.future-dated-act", "lf.docket-after-act"),
           kinds=PROSE_KINDS, prefilter=lambda art: has(art, "notar", "oaths"))
 def detect_notarial(art, ctx):
-    text = art.text
+    text = view(art).text
     dockets = None
     spans = windows(art, ("notar", "oaths", "justice of the peace"), 1500, 1500)
     for group, s, e, lines in _blocks(text, _NOTARY_ANCHOR, gap=10, before=3, after=6, spans=spans,
-                                      starts=art.index.starts):
+                                      starts=view(art).starts):
         b = _notarial_block(text, group, s, e, dockets)
         if b is None:
             continue
@@ -238,10 +238,10 @@ def _apostille_block(text: str, s: int, e: int, anchor) -> Block:
 @detector("legal-apostille", ("lf.apostille", "lf.apostille-blanks", "lf.future-dated-act"),
           kinds=PROSE_KINDS, prefilter=lambda art: has(art, "apostil"))
 def detect_apostille(art, ctx):
-    text = art.text
+    text = view(art).text
     for group, s, e, lines in _blocks(text, _APOSTILLE, gap=25, before=2, after=22,
                                       spans=windows(art, ("apostil", "la haye", "hague"), 40, 80),
-                                      starts=art.index.starts):
+                                      starts=view(art).starts):
         b = _apostille_block(text, s, e, group[0].span())
         strong = {sl.name for sl in b.slots if sl.filled and sl.strong}
         if len(strong) >= 3 and strong & {"signed-by", "date", "number"}:
@@ -269,7 +269,7 @@ _TIME = regex.compile(r"(?i)\b\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?")
                                  "lf.docket-after-act"),
           kinds=PROSE_KINDS, prefilter=lambda art: has(art, "filed"))
 def detect_filing_stamp(art, ctx):
-    text = art.text
+    text = view(art).text
     lines = None
     done: list[int] = []
     stamp_spans = windows(art, ("filed", "nyscef"), 120, 120)  # stamps already reported by their exact form
@@ -295,7 +295,7 @@ def detect_filing_stamp(art, ctx):
     # a clerk's stamp: FILED / ENTERED on its own line, a clerk and a date nearby
     for group, s, e, lines in _blocks(text, _STAMP_WORD, gap=3, before=4, after=5, lines=lines,
                                       spans=windows(art, ("filed", "entered", "received", "lodged"), 80, 40),
-                                      starts=art.index.starts):
+                                      starts=view(art).starts):
         if any(s <= d < e for d in done) or not _CLERK.search(text, s, e):
             continue
         a = group[0]
@@ -335,11 +335,11 @@ _ORDER_DATE = regex.compile(r"(?i)\b(?:dated|date|entered|signed|so\s+ordered|or
                                 "lf.docket-after-act"),
           kinds=PROSE_KINDS, prefilter=lambda art: has(art, "ordered"))
 def detect_court_order(art, ctx):
-    text = art.text
+    text = view(art).text
     dockets = None
     for group, s, e, lines in _blocks(text, _ORDER, gap=12, before=2, after=12,
                                       spans=windows(art, ("ordered", "by the court", "decreed"), 80, 40),
-                                      starts=art.index.starts):
+                                      starts=view(art).starts):
         b = Block("court order", s, e, group[0].span())
         for m in _JUDGE_TITLE.finditer(text, s, e):
             ls = text.rfind("\n", s, m.start()) + 1
@@ -376,10 +376,10 @@ _OFFICIAL = regex.compile(
 @detector("legal-certified-copy", ("lf.certified-copy", "lf.certified-copy-blanks", "lf.future-dated-act"),
           kinds=PROSE_KINDS, prefilter=lambda art: has(art, "true and", "true cop", "certified cop"))
 def detect_certified_copy(art, ctx):
-    text = art.text
+    text = view(art).text
     for group, s, e, lines in _blocks(text, _CERT_COPY, gap=8, before=2, after=8,
                                       spans=windows(art, ("true and", "true cop", "true photo", "certified cop", "certified true"), 200, 60),
-                                      starts=art.index.starts):
+                                      starts=view(art).starts):
         a = group[0]
         sentence_end = min(e, a.end() + 220)
         if _SERVICE.search(text, a.start(), sentence_end):
@@ -425,7 +425,7 @@ def _fake_id(v: str) -> bool:
 @detector("legal-esignature", ("lf.esignature", "lf.esignature-blanks"),
           kinds=PROSE_KINDS, prefilter=lambda art: has(art, "envelope", "audit"))
 def detect_esignature(art, ctx):
-    text = art.text
+    text = view(art).text
     for m in (m for ws, we in windows(art, ("envelope",), 20, 120) for m in _ENVELOPE.finditer(text, ws, we, timeout=2.0)):
         if _fake_id(m.group("id")):
             continue
@@ -435,7 +435,7 @@ def detect_esignature(art, ctx):
         _emit(ctx, art, "lf.esignature", b)
     for group, s, e, lines in _blocks(text, _ESIGN_ANCHOR, gap=20, before=3, after=25,
                                       spans=windows(art, ("audit", "completion", "signer events"), 10, 40),
-                                      starts=art.index.starts):
+                                      starts=view(art).starts):
         b = Block("e-signature audit trail", s, e, group[0].span())
         for m in _ESIGN_ID.finditer(text, s, e):
             if not _fake_id(m.group("id")) and any(c.isdigit() for c in m.group("id")):
@@ -470,10 +470,10 @@ _OFFICIAL_TITLE = regex.compile(r"\b(?:Director|Commissioner|Administrator|Secre
 @detector("legal-approval", ("lf.official-approval", "lf.official-approval-blanks", "lf.future-dated-act"),
           kinds=PROSE_KINDS, prefilter=lambda art: has(art, "hereby", "confirms that", "certifies that"))
 def detect_official_approval(art, ctx):
-    text = art.text
+    text = view(art).text
     for group, s, e, lines in _blocks(text, _ISSUANCE, gap=15, before=15, after=15,
                                       spans=windows(art, ("hereby", "confirms that", "certifies that"), 120, 200),
-                                      starts=art.index.starts):
+                                      starts=view(art).starts):
         agency = _AGENCY.search(text, s, e)
         if not agency:
             continue
@@ -500,7 +500,7 @@ _CONFORMED = regex.compile(r"(?<![\w/.:])/s/[ \t]*")
 @detector("legal-conformed-signature", ("lf.conformed-signature",), kinds=PROSE_KINDS,
           prefilter=lambda art: has(art, "/s/"))
 def detect_conformed_signature(art, ctx):
-    text = art.text
+    text = view(art).text
     for m in _CONFORMED.finditer(text, timeout=2.0):
         sl = name_slot("signer", text, m.end(), len(text), reach=0)
         if sl is None or not sl.filled:
@@ -520,8 +520,8 @@ _CONTRACT = regex.compile(
 @detector("legal-execution-block", ("lf.execution-block",),
           kinds=PROSE_KINDS, prefilter=lambda art: has(art, "by:", "signature:"))
 def detect_execution_block(art, ctx):
-    text = art.text
-    lines = Lines(text, art.index.starts)
+    text = view(art).text
+    lines = Lines(text, view(art).starts)
     for m in (m for ws, we in windows(art, ("by:", "signature:", "signed", "signatory", "executed by"), 80, 40)
               for m in _SIG_LABEL.finditer(text, ws, we, timeout=2.0)):
         if regex.match(r"(?i)[ \t>*|_-]*signed-off", text[lines.bounds(lines.line(m.start()))[0]:m.end()]):
@@ -555,10 +555,10 @@ _ATTORNEY = regex.compile(r"(?i)\battorneys?\s+for\b|\bcounsel\s+for\b|\besq\.|\
 @detector("legal-attorney-block", ("lf.attorney-block",),
           kinds=PROSE_KINDS, prefilter=lambda art: has(art, "bar n", "sbn"))
 def detect_attorney_block(art, ctx):
-    text = art.text
+    text = view(art).text
     for group, s, e, lines in _blocks(text, _BAR_NO, gap=8, before=6, after=4,
                                       spans=windows(art, ("bar", "sbn", "ardc", "bbo", "osb", "wsba", "attorney"), 20, 60),
-                                      starts=art.index.starts):
+                                      starts=view(art).starts):
         if not _ATTORNEY.search(text, s, e):
             continue
         a = group[0]
@@ -591,10 +591,10 @@ _EXECUTED = regex.compile(r"(?i)\b(?:executed|signed|dated|declared|sworn)\b(?:\
 @detector("legal-declaration", ("lf.declaration", "lf.future-dated-act"),
           kinds=PROSE_KINDS, prefilter=lambda art: has(art, "perjury", "facts stated", "solemnly"))
 def detect_declaration(art, ctx):
-    text = art.text
+    text = view(art).text
     for group, s, e, lines in _blocks(text, _PERJURY, gap=12, before=30, after=12,
                                       spans=windows(art, ("perjury", "facts stated", "solemnly"), 160, 160),
-                                      starts=art.index.starts):
+                                      starts=view(art).starts):
         a = group[0]
         b = Block("sworn declaration", s, e, a.span())
         for m in _DECLARANT.finditer(text, s, e):

@@ -1,4 +1,8 @@
-"""Cheap gates shared by the legal detectors.
+"""Cheap gates shared by the legal detectors, and the text view they read.
+
+HTML is read through a view of the same length with the markup blanked out (tags become
+spaces, block-level tags a line break), so that "Robert Miles<br>Notary Public" reads as two
+lines and every offset still points into the file.
 
 Each literal test is a full scan of the artefact's lower-cased text, so detectors that share a
 literal ("hereby", "court") must not pay for it twice: the answers are memoised per artefact.
@@ -12,6 +16,44 @@ import re
 PROSE_KINDS = frozenset({"text", "markdown", "html", "eml"})
 
 
+class View:
+    __slots__ = ("text", "lower", "starts")
+
+    def __init__(self, text: str, lower: str, starts: list[int]):
+        self.text, self.lower, self.starts = text, lower, starts
+
+
+_BLOCK_TAG = re.compile(r"(?i)<(?:br|/?p|/?div|/?tr|/?li|/?h[1-6]|/?table|/?blockquote|/?pre|hr)\b[^>]{0,500}>")
+_TAG = re.compile(r"<[A-Za-z/!][^<>]{0,2000}>")
+_SCRIPT = re.compile(r"(?is)<(script|style)\b.*?</\1\s*>")
+_ENTITY = {"&nbsp;": " ", "&amp;": "&", "&quot;": '"', "&#39;": "'", "&apos;": "'", "&lt;": "<",
+           "&gt;": ">", "&sect;": "\u00a7", "&#160;": " "}
+_ENT = re.compile("|".join(map(re.escape, _ENTITY)))
+
+
+def _blank(m, first: str = " ") -> str:
+    g = m.group()
+    return first + "".join("\n" if c == "\n" else " " for c in g[1:])
+
+
+def view(art) -> View:
+    """The text the legal detectors read (memoised per artefact)."""
+    v = art.meta.get("_lf_view")
+    if v is None:
+        if art.kind == "html" and "<" in art.text:
+            t = _SCRIPT.sub(_blank, art.text)
+            t = _BLOCK_TAG.sub(lambda m: _blank(m, "\n"), t)
+            t = _TAG.sub(_blank, t)
+            t = _ENT.sub(lambda m: _ENTITY[m.group()] + " " * (len(m.group()) - 1), t)
+            from .blocks import line_starts
+
+            v = View(t, t.lower(), line_starts(t))
+        else:
+            v = View(art.text, art.lower, art.index.starts)
+        art.meta["_lf_view"] = v
+    return v
+
+
 def has(art, *literals: str) -> bool:
     """Whether any of the lower-case `literals` occurs in the artefact (memoised)."""
     memo = art.meta.get("_lf_literals")
@@ -22,7 +64,7 @@ def has(art, *literals: str) -> bool:
         hit = memo.get(lit)
         if hit is None:
             if low is None:
-                low = art.lower
+                low = view(art).lower
             hit = memo[lit] = lit in low
         if hit:
             return True
@@ -37,7 +79,7 @@ def has_exact(art, *literals: str) -> bool:
     for lit in literals:
         hit = memo.get(lit)
         if hit is None:
-            hit = memo[lit] = lit in art.text
+            hit = memo[lit] = lit in view(art).text
         if hit:
             return True
     return False
@@ -49,7 +91,7 @@ def near(art, anchor: str, others: tuple[str, ...], before: int = 160, after: in
     (all lower-case); bounded in the number of occurrences inspected."""
     if not has(art, anchor):
         return False
-    low = art.lower
+    low = view(art).lower
     pos = low.find(anchor)
     n = 0
     while pos >= 0 and n < limit:
@@ -65,8 +107,8 @@ def windows(art, literals: tuple[str, ...], before: int, after: int,
             limit: int = 5000) -> list[tuple[int, int]]:
     """Merged spans of whole lines around each occurrence of the lower-case `literals`: the only
     places a family's patterns need to run (bounded in occurrences)."""
-    low = art.lower
-    text = art.text
+    v = view(art)
+    low, text = v.lower, v.text
     hits = []
     for lit in literals:
         if not has(art, lit):
@@ -99,7 +141,7 @@ def ai_context(art) -> bool:
     """Whether the artefact is about AI: a model's name, "AI" as a word, or AI vocabulary."""
     if has_exact(art, "LLM", "GPT", "Claude", "Gemini", "A.I."):
         return True
-    text = art.text
+    text = view(art).text
     for n, m in enumerate(_AI_WORD.finditer(text)):
         i = m.start()
         if i == 0 or not (text[i - 1].isalnum() or text[i - 1] == "_"):

@@ -8,7 +8,7 @@ import os
 import regex
 
 from .blocks import Slot
-from .text import BLANK_DATE_RE, PLACEHOLDER_RE, find_dates, is_placeholder, name_in
+from .text import BLANK_DATE_RE, PLACEHOLDER_RE, find_dates, find_name, is_placeholder, name_in
 
 _LEAD = " \t:,;-\u2013\u2014*_>|"
 
@@ -58,12 +58,9 @@ def name_slot(name: str, text: str, pos: int, end: int, *, reach: int = 3, stron
     m = blank_at(text, p, stop)
     if m:
         return Slot(name, p, p + m.end(), m.group(), False, strong=strong)
-    seg = text[p:stop]
-    nm = name_in(seg)
-    if nm:
-        i = seg.find(nm)
-        if 0 <= i <= reach:
-            return Slot(name, p + i, p + i + len(nm), nm, True, strong=strong)
+    found = find_name(text[p:stop])
+    if found and found[0] <= reach:
+        return Slot(name, p + found[0], p + found[1], found[2], True, strong=strong)
     return None
 
 

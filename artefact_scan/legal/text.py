@@ -175,28 +175,38 @@ _TITLES = {"hon", "honorable", "mr", "mrs", "ms", "dr", "judge", "justice", "sir
 _SUFFIX = ("jr", "sr", "ii", "iii", "iv", "esq")
 
 
-def name_in(text: str) -> str | None:
-    """The first personal name in `text` (two to five capitalised words, not legal vocabulary);
-    leading titles ("Hon.", "Judge") are dropped and the name ends at the first legal word."""
+def find_name(text: str) -> tuple[int, int, str] | None:
+    """The first personal name in `text` (two to five capitalised words, not legal vocabulary)
+    as (start, end, name with single spaces); leading titles ("Hon.", "Judge") are dropped and
+    the name ends at the first legal word."""
     for m in NAME_RE.finditer(text, timeout=1.0):
-        raw = regex.split(r"[ \t]+", m.group().strip())
-        while raw and raw[0].strip(".,").lower() in _TITLES:
-            raw = raw[1:]
+        toks = list(regex.finditer(r"[^ \t]+", m.group()))
+        while toks and toks[0].group().strip(".,").lower() in _TITLES:
+            toks = toks[1:]
         head = []
-        for tok in raw:
-            if tok.strip(".,").lower() in _STOP:
+        for tok in toks:
+            if tok.group().strip(".,").lower() in _STOP:
                 break
             head.append(tok)
-        tokens = [t.strip(".,").lower() for t in head]
+        tokens = [t.group().strip(".,").lower() for t in head]
         core = [t for t in tokens if t not in _PARTICLES and t not in _SUFFIX]
         words = [t for t in core if len(t) > 1]
         if len(core) < 2 or not words:
             continue
-        cand = " ".join(head).rstrip(",")
+        cand = " ".join(t.group() for t in head).rstrip(",")
         if is_placeholder(cand):
             continue
-        return _trim(cand)
+        name = _trim(cand)
+        start = m.start() + head[0].start()
+        end = m.start() + head[-1].end()
+        end -= len(cand) - len(name) + (len(" ".join(t.group() for t in head)) - len(cand))
+        return start, end, name
     return None
+
+
+def name_in(text: str) -> str | None:
+    found = find_name(text)
+    return found[2] if found else None
 
 
 def _trim(name: str) -> str:
