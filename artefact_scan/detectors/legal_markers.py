@@ -104,8 +104,9 @@ _NOTARY_ID = regex.compile(r"(?i)\bnotary\s+public\b|\bcommissioner\s+(?:for|of)
 _ACT_PHRASE = regex.compile(
     r"(?i)\b(?:subscribed\s+and\s+sworn(?:\s+to)?|sworn\s+(?:to\s+)?(?:\(or\s+affirmed\)\s+)?(?:and\s+subscribed\s+)?|"
     r"(?:acknowledged|affirmed|declared|signed\s+and\s+sealed))\s*(?:\([^)\n]{0,30}\)\s*)?before\s+me\b"
-    r"|\bbefore\s+me\s*,[^\n]{0,60}\bnotary\b")
-_BEFORE_ME_NAME = regex.compile(r"(?i)\bbefore\s+me\s*,?\s*(?=[^\n]{2,60}?,?\s+(?:a\s+|the\s+undersigned\s+)?notary\b)")
+    r"|\bbefore\s+me\s*,[^\n]{0,60}\bnotary\b|\b(?:sworn|affirmed|declared)\s+at\b")
+_BEFORE_ME_NAME = regex.compile(r"(?i)\bbefore\s+me\s*,?\s*(?=[^\n]{2,60}?(?:,|\s)\s*(?:a\s+|the\s+undersigned\s+)?(?:notary|commissioner|justice|solicitor|officer)\b)"
+                                r"|\bbefore\s+me\s*,?\s*(?=[^\n]{2,60}\n[ \t]*(?:a\s+)?(?:notary|commissioner|solicitor|justice)\b)")
 _PERSONALLY = regex.compile(r"(?i)\bpersonally\s+(?:came\s+and\s+)?appeared(?:\s+before\s+me)?\s*,?")
 _EXPIRES = regex.compile(r"(?i)\bcommission\s+expires?\s*(?:on\s*)?:?")
 _COMM_NO = regex.compile(r"(?i)\b(?:commission|notary\s+(?:registration|reg\.?|id)|registration)\s*(?:no\.?|number|#|id)\s*[:.]?")
@@ -118,7 +119,9 @@ def _notarial_block(text: str, group, s: int, e: int, dockets) -> Block | None:
     ident = [m for m in _NOTARY_ID.finditer(text, s, e)]
     if not ident:
         return None
-    pub = next((m for m in ident if m.group().lower().startswith("notary public")), ident[0])
+    # the notary's own line ("Notary Public, State of Ohio"), not a disclaimer that mentions one
+    pub = next((m for m in ident if m.group() in ("Notary Public", "NOTARY PUBLIC")), None) \
+        or next((m for m in ident if m.group().lower().startswith("notary public")), ident[0])
     b = Block("notarial certificate", s, e, pub.span())
     # the notarial act: its date and the person who swore or acknowledged
     for m in _ACT_PHRASE.finditer(text, s, e):
@@ -126,9 +129,11 @@ def _notarial_block(text: str, group, s: int, e: int, dockets) -> Block | None:
         d = date_slot("act-date", text, m.end(), e, reach=160)
         d0 = date_slot("act-date", text, seg_start, m.start(), reach=m.start() - seg_start)
         b.add(d if d is not None else d0)
-        by = _BY.search(text, m.end(), min(e, m.end() + 200))
-        if by:
-            b.add(name_slot("signer", text, by.end(), e))
+        for by in _BY.finditer(text, m.end(), min(e, m.end() + 200)):
+            sl = name_slot("signer", text, by.end(), e)
+            if sl is not None:
+                b.add(sl)
+                break
     for m in _PERSONALLY.finditer(text, s, e):
         b.add(name_slot("signer", text, m.end(), e))
     # the notary: "before me, NAME, Notary Public", "NAME, Notary Public", a signature line above
@@ -139,13 +144,13 @@ def _notarial_block(text: str, group, s: int, e: int, dockets) -> Block | None:
             continue
         b.add(name_before("notary", text, m.start(), s))
         b.add(name_on_line_above("notary", text, m.start(), s))
-        lab = regex.match(r"(?i)notary(?:\s+public)?(?:'s)?\s+(?:signature|name|printed\s+name)\s*:", text[m.start():m.start() + 40])
+        lab = regex.match(r"(?i)notary(?:\s+public)?(?:(?:'s)?\s+(?:signature|name|printed\s+name))?\s*:", text[m.start():m.start() + 40])
         if lab:
             b.add(name_slot("notary", text, m.start() + lab.end(), e))
     for m in _EXPIRES.finditer(text, s, e):
         b.add(date_slot("commission-expiry", text, m.end(), e, reach=40))
     for m in _COMM_NO.finditer(text, s, e):
-        b.add(value_slot("commission-number", text, m.end(), e, need_digit=True))
+        b.add(value_slot("commission-number", text, m.end(), e, need_digit=True, token=True))
     for m in _VENUE.finditer(text, s, e):
         b.add(value_slot(m.group("kind").lower(), text, m.end(), e, capital=True, strong=False))
     if _SEAL.search(text, s, e):
@@ -179,22 +184,24 @@ def detect_notarial(art, ctx):
 # -- apostilles (LM4) -----------------------------------------------------------------------
 
 _APOSTILLE = regex.compile(r"(?i)\bapostill[ea]\b|\bconvention\s+de\s+la\s+haye\b|\bhague\s+convention\s+of\s+(?:5|the\s+5th)\s+october,?\s+1961\b")
+# The model certificate's ten fields, in the English, French and Spanish wording that official
+# (often trilingual) certificates print, with or without their numbers.
 _AP_FIELDS = [
-    ("country", r"country", "place"),
-    ("signed-by", r"(?:this\s+public\s+document\s+)?has\s+been\s+signed\s+by", "name"),
-    ("capacity", r"acting\s+in\s+the\s+capacity\s+of", "text"),
-    ("seal-of", r"bears\s+the\s+(?:seal\s*/\s*stamp|seal|stamp)\s+of", "text"),
-    ("place", r"(?:certified\s+)?at", "place"),
-    ("date", r"the", "date"),
-    ("authority", r"by", "text"),
-    ("number", r"(?:no\.?|n[\u00b0\u00ba]|number)", "number"),
-    ("seal", r"seal\s*/\s*stamp", "weak"),
-    ("signature", r"signature", "weak"),
+    ("country", r"(?:country|pays|pa[i\u00ed]s)(?:\s*/\s*(?:pays|pa[i\u00ed]s))*", "place"),
+    ("signed-by", r"(?:(?:this\s+public\s+document\s+)?has\s+been\s+signed\s+by|a\s+[e\u00e9]t[e\u00e9]\s+sign[e\u00e9]\s+par|ha\s+sido\s+firmad[oa]\s+por)", "name"),
+    ("capacity", r"(?:acting\s+in\s+the\s+capacity\s+of|agissant\s+en\s+qualit[e\u00e9]\s+de|quien\s+act[u\u00fa]a\s+en\s+calidad\s+de)", "text"),
+    ("seal-of", r"(?:bears\s+the\s+(?:seal\s*/\s*stamp|seal|stamp)\s+of|est\s+rev[e\u00ea]tu\s+du\s+sceau\s*/\s*timbre\s+de|y\s+est[a\u00e1]\s+revestido\s+del\s+sello\s*/\s*timbre\s+de)", "text"),
+    ("place", r"(?:certified\s+)?(?:at|[a\u00e0]|en)", "place"),
+    ("date", r"(?:the|le|el\s+d[i\u00ed]a)", "date"),
+    ("authority", r"(?:by|par|por)", "text"),
+    ("number", r"(?:no\.?|n[\u00b0\u00ba]|number|sous\s+n[\u00b0\u00ba]|bajo\s+el\s+n[u\u00fa]mero)", "number"),
+    ("seal", r"(?:seal\s*/\s*stamp|sceau\s*/\s*timbre|sello\s*/\s*timbre)", "weak"),
+    ("signature", r"(?:signature|firma)", "weak"),
 ]
 _AP_RES = []
 for _i, (_name, _lab, _kind) in enumerate(_AP_FIELDS, 1):
     _AP_RES.append((_name, _kind, regex.compile(
-        rf"(?im)(?:(?<![\w.])(?:{_i})\s*[.)]\s*{_lab}\b|^[ \t>*|-]*{_lab}\b(?=\s*:|\s+\S))\s*:?[ \t]*")))
+        rf"(?im)(?:(?<![\w.])(?:{_i})\s*[.)]\s*{_lab}(?!\w)|^[ \t>*|-]*{_lab}(?!\w)(?=\s*:|\s+\S))\s*:?[ \t]*")))
 _NEXT_FIELD = regex.compile(r"\s(?:10|[1-9])\s*[.)]\s+\p{L}")
 
 
@@ -207,7 +214,7 @@ def _apostille_block(text: str, s: int, e: int, anchor) -> Block:
             nf = _NEXT_FIELD.search(text, m.end(), le)
             if nf:
                 le = nf.start()
-            val = text[m.end():le].strip(" \t:|*")
+            val = text[m.end():le].lstrip(" \t:|*.").rstrip(" \t:|*")
             if name in ("signed-by", "capacity", "seal-of") and not val and le < e:
                 nl2 = text.find("\n", le + 1, e)
                 val = text[le + 1:(e if nl2 < 0 else nl2)].strip(" \t:|*")
@@ -333,7 +340,7 @@ _ORDER_DATE = regex.compile(r"(?i)\b(?:dated|date|entered|signed|so\s+ordered|or
 
 @detector("legal-court-order", ("lf.court-order", "lf.court-order-blanks", "lf.future-dated-act",
                                 "lf.docket-after-act"),
-          kinds=PROSE_KINDS, prefilter=lambda art: has(art, "ordered"))
+          kinds=PROSE_KINDS, prefilter=lambda art: has(art, "ordered", "by the court"))
 def detect_court_order(art, ctx):
     text = view(art).text
     dockets = None

@@ -67,9 +67,21 @@ class Block:
         total = sum(1 for s in self.slots if s.strong or not s.filled)
         return (self.n_filled / total) if total else 0.0
 
-    def describe(self, limit: int = 6) -> str:
-        parts = [f"{s.name.replace('-', ' ')}: {one_line(s.value, 40)}"
-                 for s in self.slots if s.filled][:limit]
+    # slots that identify the act come first in a message, which has room for about 150 characters
+    PRIORITY = ("signer", "declarant", "notary", "judge", "clerk", "certifier", "official", "attorney",
+                "act-date", "date", "filed", "executed", "signed-by", "number", "commission-expiry",
+                "commission-number", "case", "envelope-id", "id", "identifier", "bar-number")
+
+    def describe(self, budget: int = 150) -> str:
+        filled = [s for s in self.slots if s.filled]
+        filled.sort(key=lambda s: (not s.strong, self.PRIORITY.index(s.name) if s.name in self.PRIORITY else 99))
+        parts, used = [], 0
+        for s in filled:
+            part = f"{s.name.replace('-', ' ')}: {one_line(s.value, 40)}"
+            if parts and used + len(part) + 2 > budget:
+                break
+            parts.append(part)
+            used += len(part) + 2
         return "; ".join(parts)
 
     def data(self) -> dict:

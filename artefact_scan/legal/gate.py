@@ -28,6 +28,7 @@ _TAG = re.compile(r"<[A-Za-z/!][^<>]{0,2000}>")
 _SCRIPT = re.compile(r"(?is)<(script|style)\b.*?</\1\s*>")
 _ENTITY = {"&nbsp;": " ", "&amp;": "&", "&quot;": '"', "&#39;": "'", "&apos;": "'", "&lt;": "<",
            "&gt;": ">", "&sect;": "\u00a7", "&#160;": " "}
+_EMPHASIS = re.compile(r"(?<![*\w])\*{1,3}(?=[^\s*])|(?<=[^\s*])\*{1,3}(?![*\w])|(?<![_\w])__(?=[^\s_])|(?<=[^\s_])__(?![_\w])")
 _ENT = re.compile("|".join(map(re.escape, _ENTITY)))
 
 
@@ -48,6 +49,11 @@ def view(art) -> View:
             from .blocks import line_starts
 
             v = View(t, t.lower(), line_starts(t))
+        elif art.kind == "markdown" and ("*" in art.text or "__" in art.text):
+            # emphasis markers around words read as nothing ("**SWORN TO** before me");
+            # runs of three or more underscores stay: they are blanks
+            t = _EMPHASIS.sub(lambda m: " " * len(m.group()), art.text)
+            v = View(t, t.lower(), art.index.starts)
         else:
             v = View(art.text, art.lower, art.index.starts)
         art.meta["_lf_view"] = v

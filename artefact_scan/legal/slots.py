@@ -132,15 +132,27 @@ def date_slot(name: str, text: str, pos: int, end: int, *, reach: int = 200,
     return None
 
 
+_COLUMN_GAP = regex.compile(r"[ \t]{3,}|\t")
+
+
 def value_slot(name: str, text: str, pos: int, end: int, *, need_digit: bool = False,
-               capital: bool = False, strong: bool = True, follow: bool = False) -> Slot | None:
-    """The rest of the line after a label, filled when it is not a blank (and, when asked, holds
-    a digit or starts with a capital letter).  `follow`: an empty rest reads the next line."""
+               capital: bool = False, strong: bool = True, follow: bool = False,
+               token: bool = False) -> Slot | None:
+    """The rest of the line after a label (up to a column gap), filled when it is not a blank
+    (and, when asked, holds a digit or starts with a capital letter).  `follow`: an empty rest
+    reads the next line; `token`: only the first word (an identifier)."""
     p = _skip(text, pos, end)
     le = _line_end(text, p, end)
     if p >= le and follow and le < end:
         p = _skip(text, le + 1, end)
         le = _line_end(text, p, end)
+    gap = _COLUMN_GAP.search(text, p, le)
+    if gap and gap.start() > p:
+        le = gap.start()
+    if token and not blank_at(text, p, le):
+        t = regex.match(r"[^\s,;]+", text[p:le])
+        if t:
+            le = p + t.end()
     val = text[p:le].rstrip(" \t\r")
     if not val:
         return Slot(name, p, p, "", False, strong=strong)
