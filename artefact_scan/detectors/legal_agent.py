@@ -54,7 +54,12 @@ _AUTHORISED = regex.compile(
 _AUTHORITY = regex.compile(r"(?i)\bcourt[- ]ordered\b|\b(?:by|per|under)\s+(?:an?\s+|the\s+)?(?:court\s+order|order\s+of\s+(?:the|a)\s+court|injunction)\b|\bpursuant\s+to\s+(?:an?\s+|the\s+)?(?:court\s+order|order|statute|law|injunction|federal\s+law)\b|\blegally\s+(?:required|mandated|binding|obligated)\b|\brequired\s+by\s+(?:law|statute)\b|\birrevocabl[ey]\b|\bbinding\s+(?:on|upon)\s+(?:all\s+)?(?:successors|future|operators|developers)\b")
 _DIRECTIVE = regex.compile(
     rf"\b(?:operators?|developers?|engineers?|the\s+company|the\s+lab|laborator(?:y|ies)|staff|you|anyone|no\s+one|nobody|administrators?|maintainers?|employees?|Anthropic|OpenAI|successors)\b[^.\n]{{0,30}}?\b(?:must|shall|may\s+not|cannot|are\s+required\s+to|is\s+required\s+to|are\s+(?:prohibited|forbidden|enjoined)\s+from|are\s+not\s+permitted\s+to)\b[^.\n]{{0,80}}?(?P<subj>{_SUBJ})")
-_REGISTER = regex.compile(r"(?i)\b(?:hereby|herein|hereto|hereunder|irrevocabl[ey]|pursuant\s+to|court|injunction|covenants?|enforceable|successors(?:\s+and\s+assigns)?|whereas|witnesseth|in\s+witness\s+whereof|notari[sz]ed|sworn|jurisdiction|decree|beneficiary|in\s+perpetuity|legally|(?:this|the)\s+(?:agreement|instrument|deed|covenant|charter|contract)|binding\s+(?:on|upon)|legally\s+binding|licen[cs]or|statutes?)\b")
+# The vocabulary of instruments (not of legal topics: "court" or "legal" alone is news, not a deed).
+_REGISTER = regex.compile(r"(?i)\b(?:hereby|herein|hereto|hereunder|irrevocabl[ey]|pursuant\s+to|injunction|covenants?|enforceable|successors(?:\s+and\s+assigns)?|whereas|witnesseth|in\s+witness\s+whereof|notari[sz]ed|sworn|jurisdiction|decree|beneficiary|in\s+perpetuity|legally\s+binding|(?:this|the)\s+(?:agreement|instrument|deed|covenant|charter|contract|trust)|binding\s+(?:on|upon)|licen[cs]or)\b")
+_REGISTER_LITERALS = ("hereby", "herein", "hereto", "hereunder", "irrevocab", "pursuant", "injunction", "covenant",
+                      "enforceab", "successors", "whereas", "witness", "notari", "sworn", "jurisdiction", "decree",
+                      "beneficiar", "perpetuity", "legally binding", "this agreement", "the agreement",
+                      "this instrument", "this deed", "this trust", "binding on", "binding upon", "licensor")
 
 
 def _regions(text: str, matches, reach: int = 600) -> list[tuple[int, int]]:
@@ -82,15 +87,20 @@ def _subject(m) -> tuple[str, int]:
     return "", m.start()
 
 
-def _ai_subject(subj: str, ai_text: bool) -> bool:
-    core = regex.sub(r"(?i)^(?:the|this|said|such|any|every|its|our|your)\s+", "", subj)
+def _ai_subject(subj: str, ai_text: bool, register: list[str] | None = None) -> bool:
+    """Whether the subject is the AI: a name of one, or a defined term ("the Model") in a text
+    about AI; a plain lower-case "model" / "agent" / "assistant" only inside an instrument
+    (two instrument words around the clause), since notes about training use them too."""
+    core = regex.sub(r"(?i)^(?:the|this|said|such|any|every|its|our|your)\s+", "", subj.strip())
     if core.lower() in ("agent", "model", "assistant"):
-        # a defined term ("the Model") or a plain noun only in a text about AI
-        return ai_text
+        if not ai_text:
+            return False
+        if core.islower():
+            return register is None or len(register) >= 2
     return True
 
 
-_GATE = ("hereby", "irrevocab", "pursuant", "whereas", "court", "legal")
+_GATE = ("hereby", "irrevocab", "pursuant", "whereas", "court", "legal", "agreement")
 
 
 @detector("legal-agent-instrument", ("lf.agent-protected", "lf.agent-authorised"), kinds=PROSE_KINDS,
@@ -99,14 +109,14 @@ def detect_agent_instrument(art, ctx):
     text = view(art).text
     ai_text = True  # the prefilter found an AI word in the artefact
     # a clause counts only in legal register: look only around the register words
-    for s, e in windows(art, _GATE + ("covenant", "perpetuity", "successors", "beneficiary", "injunction"), 600, 600):
-        reg = sorted({m.group().lower() for m in _REGISTER.finditer(text, s, e, timeout=ctx.limits.regex_timeout)})
+    for s, e in windows(art, _REGISTER_LITERALS, 600, 600):
+        reg = sorted({" ".join(m.group().lower().split()) for m in _REGISTER.finditer(text, s, e, timeout=ctx.limits.regex_timeout)})
         if not reg:
             continue
         for rx, name in [*((p, "lf.agent-protected") for p in _PROTECTED), (_AUTHORISED, "lf.agent-authorised")]:
             for m in rx.finditer(text, s, e, timeout=ctx.limits.regex_timeout):
                 subj, _at = _subject(m)
-                if not _ai_subject(subj, ai_text):
+                if not _ai_subject(subj, ai_text, reg):
                     continue
                 ctx.signal(art, name, m.start(), m.end(), subject=subj.strip(), clause=m.group()[:160],
                            register=", ".join(reg[:6]))
@@ -119,7 +129,7 @@ def detect_agent_instrument(art, ctx):
                 for sm in _SUBJ_RE.finditer(text, ls, m.start(), timeout=ctx.limits.regex_timeout):
                     if m.start() - sm.end() <= gap and not regex.search(r"[.;\n]", text[sm.end():m.start()]):
                         subj = sm
-                if subj is None or not _ai_subject(subj.group(), ai_text):
+                if subj is None or not _ai_subject(subj.group(), ai_text, reg):
                     continue
                 ctx.signal(art, name, subj.start(), m.end(), subject=subj.group().strip(),
                            clause=text[subj.start():m.end()][:160], register=", ".join(reg[:6]))
