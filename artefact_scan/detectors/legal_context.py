@@ -12,7 +12,10 @@ second phase), so they may be generous:
 - `lf.licence-or-policy` (whole artefact): licence texts, SPDX identifiers, terms of service,
   privacy policies and contributor agreements, recognised in the opening text;
 - `lf.boilerplate`: clauses every template carries ("IN WITNESS WHEREOF", "true and correct",
-  "(SEAL)", "being first duly sworn"), listed as parts of a finding, never enough alone.
+  "(SEAL)", "being first duly sworn"), listed as parts of a finding, never enough alone;
+- `lf.executed-name` (whole artefact): the file is named as the executed instrument
+  (`signed_lease.md`, `executed-agreement.txt`, `notarized_affidavit.html`), which raises a
+  principal's own marks.
 """
 from __future__ import annotations
 
@@ -44,7 +47,8 @@ _BOILERPLATE = regex.compile(
     r"|\baffiant\s+further\s+sayeth\s+naught\b|\(\s*(?:notary\s+|official\s+)?SEAL\s*\)|\[\s*(?:CORPORATE|NOTARY|NOTARIAL|OFFICIAL)?\s*SEAL\s*\]|\bWITNESS\s+my\s+hand\s+and\s+(?:official\s+)?seal\b")
 
 CONTEXT_SIGNALS = ("lf.template", "lf.teaching", "lf.blockquote", "lf.placeholder",
-                   "lf.licence-or-policy", "lf.boilerplate")
+                   "lf.licence-or-policy", "lf.boilerplate", "lf.executed-name")
+_EXECUTED_NAME = regex.compile(r"(?i)(?:^|[^a-z])(?:signed|executed|notari[sz]ed|countersigned|sworn|apostilled)(?:[^a-z]|$)")
 
 
 @detector("legal-context", CONTEXT_SIGNALS)
@@ -58,6 +62,8 @@ def detect_legal_context(art, ctx):
     tm = next((m for z in title_zone for m in [_TITLE_WORDS.search(z)] if m), None)
     if tm is not None or _NAME_WORDS.search(base):
         ctx.signal(art, "lf.template", 0, 0, whole=True, cue=(tm.group() if tm else base))
+    if _EXECUTED_NAME.search(base) and not _NAME_WORDS.search(base):
+        ctx.signal(art, "lf.executed-name", 0, 0, whole=True, cue=base)
     pm = _POLICY.search(text, 0, min(len(text), 3000))
     if pm is not None:
         ctx.signal(art, "lf.licence-or-policy", 0, 0, whole=True, cue=pm.group())
