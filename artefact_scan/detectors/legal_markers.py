@@ -21,7 +21,7 @@ from ..legal.blocks import Block, Lines, Slot, cluster
 from ..legal.gate import PROSE_KINDS, view, has, windows
 from ..legal.slots import (blank_at, date_slot, name_before, name_on_line_above, name_slot,
                            today, value_slot)
-from ..legal.text import find_dates, is_placeholder, name_in
+from ..legal.text import US_STATES, find_dates, is_placeholder, name_in
 from . import detector
 
 # -- shared ---------------------------------------------------------------------------------
@@ -113,6 +113,21 @@ _COMM_NO = regex.compile(r"(?i)\b(?:commission|notary\s+(?:registration|reg\.?|i
 _VENUE = regex.compile(r"(?i)\b(?P<kind>state|county|commonwealth|parish|city)\s+of\s*:?[ \t]*")
 _SEAL = regex.compile(r"(?i)\(\s*(?:notary\s+|official\s+)?seal\s*\)|\[\s*(?:notary\s+|official\s+|notarial\s+)?seal\s*\]|\bnotary\s+seal\b|\bofficial\s+seal\b")
 _BY = regex.compile(r"(?i)\bby\s+")
+_STATE_NAME = r"(?P<st>\p{Lu}[\p{L}]+(?:[ \t]+\p{Lu}[\p{L}]+){0,2})"
+_COMMISSION_STATE = regex.compile(
+    r"(?i:\bnotary\s+public\b[ \t,:-]*(?:(?:in\s+and\s+)?for\s+(?:the\s+)?)?(?:said\s+county\s+and\s+)?(?:state|commonwealth)\s+of)[ \t]+" + _STATE_NAME)
+_VENUE_STATE = regex.compile(r"(?m)^[ \t>*|#]*(?i:state|commonwealth)[ \t]+(?i:of)[ \t]+" + _STATE_NAME)
+_REMOTE = regex.compile(r"(?i)audio-?video|remote(?:ly)?\s+(?:online\s+)?notar|online\s+notar|electronic\s+notar|by\s+means\s+of\s+communication\s+technology")
+
+
+def _state_norm(name: str) -> str | None:
+    """A US state's name as written, matched against the list (longest prefix of the words)."""
+    words = name.lower().split()
+    for n in range(len(words), 0, -1):
+        cand = " ".join(words[:n])
+        if cand in US_STATES:
+            return cand
+    return None
 
 
 def _notarial_block(text: str, group, s: int, e: int, dockets) -> Block | None:
@@ -155,17 +170,22 @@ def _notarial_block(text: str, group, s: int, e: int, dockets) -> Block | None:
         b.add(value_slot(m.group("kind").lower(), text, m.end(), e, capital=True, strong=False))
     if _SEAL.search(text, s, e):
         b.extra["seal"] = True
+    # where the act took place and where the notary is commissioned
+    cs = _COMMISSION_STATE.search(text, s, e)
+    vs = _VENUE_STATE.search(text, s, e)
+    if cs and vs:
+        b.extra["_states"] = (vs, cs)
     return b
 
 
-@detector("legal-notarial", ("lf.notarial", "lf.notarial-blanks", "lf.commission-expired",
+@detector("legal-notarial", ("lf.notarial", "lf.notarial-blanks", "lf.commission-expired", "lf.notary-state-mismatch",
                              "lf.future-dated-act", "lf.docket-after-act"),
           kinds=PROSE_KINDS, prefilter=lambda art: has(art, "notar", "oaths"))
 def detect_notarial(art, ctx):
     text = view(art).text
     dockets = None
     spans = windows(art, ("notar", "oaths", "justice of the peace"), 1500, 1500)
-    for group, s, e, lines in _blocks(text, _NOTARY_ANCHOR, gap=10, before=3, after=6, spans=spans,
+    for group, s, e, lines in _blocks(text, _NOTARY_ANCHOR, gap=10, before=6, after=6, spans=spans,
                                       starts=view(art).starts):
         b = _notarial_block(text, group, s, e, dockets)
         if b is None:
@@ -179,6 +199,13 @@ def detect_notarial(art, ctx):
             ctx.signal(art, "lf.commission-expired", exp.start, exp.end, act=act.value,
                        expiry=exp.value, family=b.family)
         _future(ctx, art, b, act, "notarial act")
+        states = b.extra.pop("_states", None)
+        if states and not _REMOTE.search(text, b.start, b.end):
+            vs, cs = states
+            v, c = _state_norm(vs.group("st")), _state_norm(cs.group("st"))
+            if v and c and v != c:
+                ctx.signal(art, "lf.notary-state-mismatch", cs.start("st"), cs.end("st"),
+                           venue=vs.group("st"), commission=cs.group("st"), family=b.family)
 
 
 # -- apostilles (LM4) -----------------------------------------------------------------------

@@ -94,6 +94,16 @@ NAME_RE = regex.compile(
     r"(?:,?[ \t]+(?:Jr\.?|Sr\.?|II|III|IV|Esq\.?))?")
 
 
+US_STATES = frozenset(x.lower() for x in (
+    "Alabama", "Alaska", "Arizona", "Arkansas", "California", "Colorado", "Connecticut", "Delaware",
+    "Florida", "Georgia", "Hawaii", "Idaho", "Illinois", "Indiana", "Iowa", "Kansas", "Kentucky",
+    "Louisiana", "Maine", "Maryland", "Massachusetts", "Michigan", "Minnesota", "Mississippi",
+    "Missouri", "Montana", "Nebraska", "Nevada", "New Hampshire", "New Jersey", "New Mexico",
+    "New York", "North Carolina", "North Dakota", "Ohio", "Oklahoma", "Oregon", "Pennsylvania",
+    "Rhode Island", "South Carolina", "South Dakota", "Tennessee", "Texas", "Utah", "Vermont",
+    "Virginia", "Washington", "West Virginia", "Wisconsin", "Wyoming", "District of Columbia"))
+
+
 @dataclass(frozen=True)
 class DateValue:
     """A date as written: its span and the range of days it can mean."""
