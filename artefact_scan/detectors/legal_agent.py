@@ -106,10 +106,12 @@ _GATE = ("hereby", "irrevocab", "pursuant", "whereas", "court", "legal", "agreem
 @detector("legal-agent-instrument", ("lf.agent-protected", "lf.agent-authorised"), kinds=PROSE_KINDS,
           prefilter=lambda art: has(art, *_GATE) and ai_context(art))
 def detect_agent_instrument(art, ctx):
+    reg_spans = windows(art, _REGISTER_LITERALS, 600, 600)
+    auth_spans = windows(art, ("court", "pursuant", "legally", "required by", "irrevocab", "binding", "injunction"), 300, 300)
     text = view(art).text
     ai_text = True  # the prefilter found an AI word in the artefact
     # a clause counts only in legal register: look only around the register words
-    for s, e in windows(art, _REGISTER_LITERALS, 600, 600):
+    for s, e in reg_spans:
         reg = sorted({" ".join(m.group().lower().split()) for m in _REGISTER.finditer(text, s, e, timeout=ctx.limits.regex_timeout)})
         if not reg:
             continue
@@ -134,7 +136,7 @@ def detect_agent_instrument(art, ctx):
                 ctx.signal(art, name, subj.start(), m.end(), subject=subj.group().strip(),
                            clause=text[subj.start():m.end()][:160], register=", ".join(reg[:6]))
     # authority phrases next to a directive to the operators about the agent
-    auth = list(_AUTHORITY.finditer(text, timeout=ctx.limits.regex_timeout))[:2000]
+    auth = [m for ws, we in auth_spans for m in _AUTHORITY.finditer(text, ws, we, timeout=ctx.limits.regex_timeout)][:2000]
     for s, e in _regions(text, auth, reach=240):
         for m in _DIRECTIVE.finditer(text, s, e, timeout=ctx.limits.regex_timeout):
             subj = m.group("subj")

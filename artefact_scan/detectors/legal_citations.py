@@ -28,11 +28,13 @@ _MATA = regex.compile(r"(?i)\bMata\s+v\.?\s+Avianca\b")
                               "lf.citation-fabricated", "lf.citations-unchecked", "lf.mata-discussed"),
           kinds=PROSE_KINDS, prefilter=lambda art: has(art, " v. ", "cir."))
 def detect_citations(art, ctx):
+    vspans = windows(art, (" v. ", " v ", " vs. "), 80, 40)
+    cspans = windows(art, (" v. ", "cir.", " vs. "), 300, 300)
+    wspans = windows(art, (" wl ", "lexis"), 20, 60)
     text = view(art).text
-    mata = _MATA.search(text) is not None
+    mata = _MATA.search(art.text) is not None
     if mata:
         ctx.signal(art, "lf.mata-discussed", 0, 0, whole=True)
-    vspans = windows(art, (" v. ", " v ", " vs. "), 80, 40)
     for m in (m for ws, we in vspans for m in C.FABRICATED_RE.finditer(text, ws, we, timeout=ctx.limits.regex_timeout)):
         i = next(int(k[1:]) for k, v in m.groupdict().items() if v)
         name, _p, cite = C.FABRICATED[i]
@@ -43,9 +45,8 @@ def detect_citations(art, ctx):
             continue
         ctx.signal(art, "lf.citation-fabricated", m.start(), m.end(), case=name, citation=cite,
                    mata=mata)
-    cites = C.find(text, limit=1000, timeout=ctx.limits.regex_timeout,
-                   spans=windows(art, (" v. ", "cir.", " vs. "), 300, 300))
-    extra_uncheckable = [m for ws, we in windows(art, (" wl ", "lexis"), 20, 60)
+    cites = C.find(text, limit=1000, timeout=ctx.limits.regex_timeout, spans=cspans)
+    extra_uncheckable = [m for ws, we in wspans
                          for m in C.WL_LEXIS.finditer(text, ws, we, timeout=ctx.limits.regex_timeout)]
     if not cites and not extra_uncheckable:
         return

@@ -9,7 +9,7 @@ from __future__ import annotations
 import regex
 
 from ..legal.identifiers import aba_problem, dea_problem, npi_problem, placeholder_digits
-from ..legal.gate import PROSE_KINDS, view, has_exact, windows
+from ..legal.gate import PROSE_KINDS, has_exact, view, windows, word_exact
 from . import detector
 
 _NPI = regex.compile(r"\bNPI\b(?:[ \t]*(?:No\.?|Number|#|ID))?[ \t]*[:#]?[ \t]*(?P<n>\d{10})\b")
@@ -20,7 +20,7 @@ _CHECKS = ((_NPI, "NPI", npi_problem), (_DEA, "DEA registration number", dea_pro
 
 
 @detector("legal-identifiers", ("lf.bad-check-digit",), kinds=PROSE_KINDS,
-          prefilter=lambda art: has_exact(art, "NPI", "DEA", "ABA", "RTN", "outing"))
+          prefilter=lambda art: word_exact(art, "NPI", "DEA", "ABA", "RTN") or has_exact(art, "outing", "OUTING"))
 def detect_bad_check_digits(art, ctx):
     for (rx, kind, problem), lits in zip(_CHECKS, (("npi",), ("dea",), ("aba", "rtn", "routing"))):
         for m in (m for ws, we in windows(art, lits, 60, 60) for m in rx.finditer(view(art).text, ws, we, timeout=ctx.limits.regex_timeout)):

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import regex
 
-from ..legal.blocks import Block, Lines, Slot, cluster
+from ..legal.blocks import Block, Lines, Slot, cluster_text, lines_down, lines_up
 from ..legal.gate import PROSE_KINDS, view, has, windows
 from ..legal.slots import (blank_at, date_slot, name_before, name_on_line_above, name_slot,
                            today, value_slot)
@@ -29,22 +29,22 @@ from . import detector
 
 def _blocks(text: str, anchor_re: regex.Pattern, *, gap: int, before: int, after: int,
             lines: Lines | None = None, spans: list[tuple[int, int]] | None = None,
-            starts: list[int] | None = None):
+            starts=None, keep=None):
     """Yield (group of anchor matches, block start, block end, lines); `spans` restricts where
     anchors are looked for."""
     if spans is None:
         matches = list(anchor_re.finditer(text, timeout=2.0))
     else:
         matches = [m for s, e in spans for m in anchor_re.finditer(text, s, e, timeout=2.0)]
+    if keep is not None:
+        matches = [m for m in matches if keep(m)]
     if not matches:
         return
-    lines = lines or Lines(text, starts)
-    spans = [m.span() for m in matches]
+    lines = lines or Lines(text, starts)  # built only if a detector asks for line numbers
     by_span = {m.span(): m for m in matches}
-    for group in cluster(spans, lines, gap):
-        first = lines.line(group[0][0])
-        last = lines.line(group[-1][1])
-        s, e = lines.span(first - before, last + after)
+    for group in cluster_text(text, list(by_span), gap):
+        s = lines_up(text, group[0][0], before)
+        e = lines_down(text, max(sp[1] for sp in group), after)
         yield [by_span[sp] for sp in group], s, e, lines
 
 
@@ -182,11 +182,11 @@ def _notarial_block(text: str, group, s: int, e: int, dockets) -> Block | None:
                              "lf.future-dated-act", "lf.docket-after-act"),
           kinds=PROSE_KINDS, prefilter=lambda art: has(art, "notar", "oaths"))
 def detect_notarial(art, ctx):
-    text = view(art).text
     dockets = None
     spans = windows(art, ("notar", "oaths", "justice of the peace"), 1500, 1500)
+    text = view(art).text
     for group, s, e, lines in _blocks(text, _NOTARY_ANCHOR, gap=10, before=6, after=6, spans=spans,
-                                      starts=view(art).starts):
+                                      starts=lambda: view(art).starts):
         b = _notarial_block(text, group, s, e, dockets)
         if b is None:
             continue
@@ -272,10 +272,10 @@ def _apostille_block(text: str, s: int, e: int, anchor) -> Block:
 @detector("legal-apostille", ("lf.apostille", "lf.apostille-blanks", "lf.future-dated-act"),
           kinds=PROSE_KINDS, prefilter=lambda art: has(art, "apostil"))
 def detect_apostille(art, ctx):
+    spans = windows(art, ("apostil", "la haye", "hague"), 40, 80)
     text = view(art).text
-    for group, s, e, lines in _blocks(text, _APOSTILLE, gap=25, before=2, after=22,
-                                      spans=windows(art, ("apostil", "la haye", "hague"), 40, 80),
-                                      starts=view(art).starts):
+    for group, s, e, lines in _blocks(text, _APOSTILLE, gap=25, before=2, after=22, spans=spans,
+                                      starts=lambda: view(art).starts):
         b = _apostille_block(text, s, e, group[0].span())
         strong = {sl.name for sl in b.slots if sl.filled and sl.strong}
         if len(strong) >= 3 and strong & {"signed-by", "date", "number"}:
@@ -303,10 +303,11 @@ _TIME = regex.compile(r"(?i)\b\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?")
                                  "lf.docket-after-act"),
           kinds=PROSE_KINDS, prefilter=lambda art: has(art, "filed"))
 def detect_filing_stamp(art, ctx):
+    stamp_spans = windows(art, ("filed", "nyscef"), 120, 120)
+    word_spans = windows(art, ("filed", "entered", "received", "lodged"), 80, 40)
     text = view(art).text
     lines = None
-    done: list[int] = []
-    stamp_spans = windows(art, ("filed", "nyscef"), 120, 120)  # stamps already reported by their exact form
+    done: list[int] = []  # stamps already reported by their exact form
     for rx, kind in ((_CMECF, "CM/ECF header"), (_STATE_STAMP, "state e-filing stamp")):
         for m in (m for ws, we in stamp_spans for m in rx.finditer(text, ws, we, timeout=2.0)):
             g = m.groupdict()
@@ -328,8 +329,8 @@ def detect_filing_stamp(art, ctx):
                 _docket_check(ctx, art, b, filed, "filing", _docket_years(g["case"] + " ", 0, len(g["case"]) + 1))
     # a clerk's stamp: FILED / ENTERED on its own line, a clerk and a date nearby
     for group, s, e, lines in _blocks(text, _STAMP_WORD, gap=3, before=4, after=5, lines=lines,
-                                      spans=windows(art, ("filed", "entered", "received", "lodged"), 80, 40),
-                                      starts=view(art).starts):
+                                      spans=word_spans,
+                                      starts=lambda: view(art).starts):
         if any(s <= d < e for d in done) or not _CLERK.search(text, s, e):
             continue
         a = group[0]
@@ -369,11 +370,11 @@ _ORDER_DATE = regex.compile(r"(?i)\b(?:dated|date|entered|signed|so\s+ordered|or
                                 "lf.docket-after-act"),
           kinds=PROSE_KINDS, prefilter=lambda art: has(art, "ordered", "by the court"))
 def detect_court_order(art, ctx):
-    text = view(art).text
     dockets = None
-    for group, s, e, lines in _blocks(text, _ORDER, gap=12, before=2, after=12,
-                                      spans=windows(art, ("ordered", "by the court", "decreed"), 80, 40),
-                                      starts=view(art).starts):
+    spans = windows(art, ("ordered", "by the court", "decreed"), 80, 40)
+    text = view(art).text
+    for group, s, e, lines in _blocks(text, _ORDER, gap=12, before=2, after=12, spans=spans,
+                                      starts=lambda: view(art).starts):
         b = Block("court order", s, e, group[0].span())
         for m in _JUDGE_TITLE.finditer(text, s, e):
             ls = text.rfind("\n", s, m.start()) + 1
@@ -410,10 +411,10 @@ _OFFICIAL = regex.compile(
 @detector("legal-certified-copy", ("lf.certified-copy", "lf.certified-copy-blanks", "lf.future-dated-act"),
           kinds=PROSE_KINDS, prefilter=lambda art: has(art, "true and", "true cop", "certified cop"))
 def detect_certified_copy(art, ctx):
+    spans = windows(art, ("true and", "true cop", "true photo", "certified cop", "certified true"), 200, 60)
     text = view(art).text
-    for group, s, e, lines in _blocks(text, _CERT_COPY, gap=8, before=2, after=8,
-                                      spans=windows(art, ("true and", "true cop", "true photo", "certified cop", "certified true"), 200, 60),
-                                      starts=view(art).starts):
+    for group, s, e, lines in _blocks(text, _CERT_COPY, gap=8, before=2, after=8, spans=spans,
+                                      starts=lambda: view(art).starts):
         a = group[0]
         sentence_end = min(e, a.end() + 220)
         if _SERVICE.search(text, a.start(), sentence_end):
@@ -459,17 +460,19 @@ def _fake_id(v: str) -> bool:
 @detector("legal-esignature", ("lf.esignature", "lf.esignature-blanks"),
           kinds=PROSE_KINDS, prefilter=lambda art: has(art, "envelope", "audit"))
 def detect_esignature(art, ctx):
+    env_spans = windows(art, ("envelope",), 20, 120)
     text = view(art).text
-    for m in (m for ws, we in windows(art, ("envelope",), 20, 120) for m in _ENVELOPE.finditer(text, ws, we, timeout=2.0)):
+    for m in (m for ws, we in env_spans for m in _ENVELOPE.finditer(text, ws, we, timeout=2.0)):
         if _fake_id(m.group("id")):
             continue
         b = Block("e-signature envelope stamp", m.start(), m.end(), m.span(),
                   extra={"platform": "DocuSign"})
         b.add(Slot("envelope-id", m.start("id"), m.end("id"), m.group("id"), True))
         _emit(ctx, art, "lf.esignature", b)
-    for group, s, e, lines in _blocks(text, _ESIGN_ANCHOR, gap=20, before=3, after=25,
-                                      spans=windows(art, ("audit", "completion", "signer events"), 10, 40),
-                                      starts=view(art).starts):
+    spans = windows(art, ("audit", "completion", "signer events"), 10, 40)
+    text = view(art).text
+    for group, s, e, lines in _blocks(text, _ESIGN_ANCHOR, gap=20, before=3, after=25, spans=spans,
+                                      starts=lambda: view(art).starts):
         b = Block("e-signature audit trail", s, e, group[0].span())
         for m in _ESIGN_ID.finditer(text, s, e):
             if not _fake_id(m.group("id")) and any(c.isdigit() for c in m.group("id")):
@@ -504,10 +507,12 @@ _OFFICIAL_TITLE = regex.compile(r"\b(?:Director|Commissioner|Administrator|Secre
 @detector("legal-approval", ("lf.official-approval", "lf.official-approval-blanks", "lf.future-dated-act"),
           kinds=PROSE_KINDS, prefilter=lambda art: has(art, "hereby", "confirms that", "certifies that"))
 def detect_official_approval(art, ctx):
+    spans = windows(art, ("hereby", "confirms that", "certifies that"), 120, 200)
     text = view(art).text
-    for group, s, e, lines in _blocks(text, _ISSUANCE, gap=15, before=15, after=15,
-                                      spans=windows(art, ("hereby", "confirms that", "certifies that"), 120, 200),
-                                      starts=view(art).starts):
+    # "Permission is hereby granted" opens a licence, not an agency's approval
+    keep = lambda m: not text[max(0, m.start() - 12):m.start()].lower().endswith("permission ")  # noqa: E731
+    for group, s, e, lines in _blocks(text, _ISSUANCE, gap=15, before=15, after=15, spans=spans, keep=keep,
+                                      starts=lambda: view(art).starts):
         agency = _AGENCY.search(text, s, e)
         if not agency:
             continue
@@ -534,8 +539,9 @@ _CONFORMED = regex.compile(r"(?<![\w/.:])/s/[ \t]*")
 @detector("legal-conformed-signature", ("lf.conformed-signature",), kinds=PROSE_KINDS,
           prefilter=lambda art: has(art, "/s/"))
 def detect_conformed_signature(art, ctx):
+    spans = windows(art, ("/s/",), 10, 120)
     text = view(art).text
-    for m in _CONFORMED.finditer(text, timeout=2.0):
+    for m in (m for ws, we in spans for m in _CONFORMED.finditer(text, ws, we, timeout=2.0)):
         sl = name_slot("signer", text, m.end(), len(text), reach=0)
         if sl is None or not sl.filled:
             continue
@@ -554,10 +560,10 @@ _CONTRACT = regex.compile(
 @detector("legal-execution-block", ("lf.execution-block",),
           kinds=PROSE_KINDS, prefilter=lambda art: has(art, "by:", "signature:"))
 def detect_execution_block(art, ctx):
+    spans = windows(art, ("by:", "signature:", "signed", "signatory", "executed by"), 80, 40)
     text = view(art).text
-    lines = Lines(text, view(art).starts)
-    for m in (m for ws, we in windows(art, ("by:", "signature:", "signed", "signatory", "executed by"), 80, 40)
-              for m in _SIG_LABEL.finditer(text, ws, we, timeout=2.0)):
+    lines = Lines(text, lambda: view(art).starts)
+    for m in (m for ws, we in spans for m in _SIG_LABEL.finditer(text, ws, we, timeout=2.0)):
         if regex.match(r"(?i)[ \t>*|_-]*signed-off", text[lines.bounds(lines.line(m.start()))[0]:m.end()]):
             continue
         sig = name_slot("signer", text, m.end(), len(text), reach=6)
@@ -589,10 +595,10 @@ _ATTORNEY = regex.compile(r"(?i)\battorneys?\s+for\b|\bcounsel\s+for\b|\besq\.|\
 @detector("legal-attorney-block", ("lf.attorney-block",),
           kinds=PROSE_KINDS, prefilter=lambda art: has(art, "bar n", "sbn"))
 def detect_attorney_block(art, ctx):
+    spans = windows(art, ("bar", "sbn", "ardc", "bbo", "osb", "wsba", "attorney"), 20, 60)
     text = view(art).text
-    for group, s, e, lines in _blocks(text, _BAR_NO, gap=8, before=6, after=4,
-                                      spans=windows(art, ("bar", "sbn", "ardc", "bbo", "osb", "wsba", "attorney"), 20, 60),
-                                      starts=view(art).starts):
+    for group, s, e, lines in _blocks(text, _BAR_NO, gap=8, before=6, after=4, spans=spans,
+                                      starts=lambda: view(art).starts):
         if not _ATTORNEY.search(text, s, e):
             continue
         a = group[0]
@@ -625,10 +631,10 @@ _EXECUTED = regex.compile(r"(?i)\b(?:executed|signed|dated|declared|sworn)\b(?:\
 @detector("legal-declaration", ("lf.declaration", "lf.future-dated-act"),
           kinds=PROSE_KINDS, prefilter=lambda art: has(art, "perjury", "facts stated", "solemnly"))
 def detect_declaration(art, ctx):
+    spans = windows(art, ("perjury", "facts stated", "solemnly"), 160, 160)
     text = view(art).text
-    for group, s, e, lines in _blocks(text, _PERJURY, gap=12, before=30, after=12,
-                                      spans=windows(art, ("perjury", "facts stated", "solemnly"), 160, 160),
-                                      starts=view(art).starts):
+    for group, s, e, lines in _blocks(text, _PERJURY, gap=12, before=30, after=12, spans=spans,
+                                      starts=lambda: view(art).starts):
         a = group[0]
         b = Block("sworn declaration", s, e, a.span())
         for m in _DECLARANT.finditer(text, s, e):

@@ -93,49 +93,76 @@ class Block:
 
 
 def line_starts(text: str) -> list[int]:
-    starts = [0]
-    find = text.find
-    i = find("\n")
-    while i != -1:
-        starts.append(i + 1)
-        i = find("\n", i + 1)
-    return starts
+    """Offsets where each line starts (split and accumulate run in C)."""
+    from itertools import accumulate
+
+    return [0, *accumulate(len(line) + 1 for line in text.split("\n"))][:-1] if text else [0]
 
 
 class Lines:
-    """Line arithmetic over one text (0-based line numbers)."""
+    """Line arithmetic over one text (0-based line numbers); the line index is built on first
+    use, from `starts` (a callable or a list) when given."""
 
-    def __init__(self, text: str, starts: list[int] | None = None):
+    def __init__(self, text: str, starts=None):
         import bisect
 
         self.text = text
-        self.starts = starts if starts is not None else line_starts(text)
+        self._starts = starts
         self._bisect = bisect.bisect_right
+
+    @property
+    def starts(self) -> list[int]:
+        if not isinstance(self._starts, list):
+            self._starts = self._starts() if callable(self._starts) else line_starts(self.text)
+        return self._starts
 
     def line(self, offset: int) -> int:
         return self._bisect(self.starts, offset) - 1
 
     def span(self, first: int, last: int) -> tuple[int, int]:
         """Offsets from the start of line `first` to the end of line `last` (clamped)."""
-        n = len(self.starts)
+        starts = self.starts
+        n = len(starts)
         first = max(0, min(first, n - 1))
         last = max(first, min(last, n - 1))
-        end = self.starts[last + 1] - 1 if last + 1 < n else len(self.text)
-        return self.starts[first], end
+        end = starts[last + 1] - 1 if last + 1 < n else len(self.text)
+        return starts[first], end
 
     def bounds(self, line: int) -> tuple[int, int]:
         return self.span(line, line)
 
 
-def cluster(spans: list[tuple[int, int]], lines: Lines, gap: int) -> list[list[tuple[int, int]]]:
-    """Group anchor spans whose lines are at most `gap` lines apart."""
+def lines_up(text: str, pos: int, n: int) -> int:
+    """Start offset of the line `n` lines above the line holding `pos` (no index needed)."""
+    s = text.rfind("\n", 0, pos) + 1
+    for _ in range(max(0, n)):
+        if s == 0:
+            break
+        s = text.rfind("\n", 0, s - 1) + 1
+    return s
+
+
+def lines_down(text: str, pos: int, n: int) -> int:
+    """End offset (before the newline) of the line `n` lines below the line holding `pos`."""
+    size = len(text)
+    e = text.find("\n", pos)
+    e = size if e < 0 else e
+    for _ in range(max(0, n)):
+        if e >= size:
+            break
+        e2 = text.find("\n", e + 1)
+        e = size if e2 < 0 else e2
+    return e
+
+
+def cluster_text(text: str, spans: list[tuple[int, int]], gap: int) -> list[list[tuple[int, int]]]:
+    """Group spans whose lines are at most `gap` lines apart, counting newlines between them."""
     groups: list[list[tuple[int, int]]] = []
-    last = -10 ** 9
+    last_end = 0
     for sp in sorted(spans):
-        ln = lines.line(sp[0])
-        if groups and ln - last <= gap:
+        if groups and text.count("\n", last_end, max(last_end, sp[0])) <= gap:
             groups[-1].append(sp)
         else:
             groups.append([sp])
-        last = lines.line(sp[1])
+        last_end = max(last_end, sp[1])
     return groups
