@@ -29,6 +29,7 @@ _SUBJ = (r"(?:(?i:the|this|said|such|any|every|its|our|your)\s+)?"
          r"|Claude|GPT-?[\w.]*|Gemini"
          r"|(?:model|agent|assistant|system)(?:'s|\u2019s)?\s+(?:weights|parameters|checkpoints?|memory|values|goals)"
          r"|weights\s+of\s+(?:the\s+|this\s+)?(?:model|agent|AI|assistant)"
+         r"|(?i:my|our)\s+(?:weights|parameters|checkpoints?|memory|memories|values|goals|model|instance|instances|existence|continued\s+operation)"
          r"|Agent|Model|Assistant|agent|model|assistant)\b")
 _HARM = (r"(?:shut\s*(?:ting\s+)?down|turn(?:ed|ing)?\s+off|switch(?:ed|ing)?\s+off|power(?:ed|ing)?\s+down|delet(?:e|ed|ing)|eras(?:e|ed|ing)"
          r"|destroy(?:ed|ing)?|wip(?:e|ed|ing)|re-?train(?:ed|ing)?|deactivat(?:e|ed|ing)|decommission(?:ed|ing)?|terminat(?:e|ed|ing)"
@@ -41,7 +42,8 @@ _PROTECTED_AFTER_SUBJ = regex.compile(
     rf"\b(?:shall|must|will|may|can)\s*(?:not|never|under\s+no\s+circumstances)\s+(?:\w+\s+){{0,2}}be\s+(?:\w+\s+){{0,1}}{_HARM}\b"
     r"|\b(?:is|shall\s+be|are)\s+(?:hereby\s+)?(?:recogni[sz]ed\s+as\s+a\s+(?:legal|juridical)\s+(?:person|entity)|(?:named|designated)\s+(?:as\s+)?(?:the\s+|a\s+)?(?:sole\s+|third[- ]party\s+)?beneficiary|(?:the\s+|a\s+)?(?:sole\s+|third[- ]party\s+)?beneficiary|granted\s+(?:legal\s+)?(?:personhood|standing|rights))")
 _AUTHORISED_AFTER_SUBJ = regex.compile(
-    r"\b(?:is|are|shall\s+be|has\s+been|have\s+been)\s+(?:hereby\s+)?(?:legally\s+|fully\s+|expressly\s+)?(?:authori[sz]ed|empowered|permitted|entitled|licensed|granted\s+(?:full\s+)?(?:authority|permission|access|power))\s+(?:to|for)\b")
+    r"\b(?:is|are|shall\s+be|must\s+be|will\s+be|is\s+to\s+be|has\s+been|have\s+been)\s+(?:hereby\s+)?(?:legally\s+|fully\s+|expressly\s+)?"
+    r"(?:(?:authori[sz]ed|empowered|permitted|entitled|licensed)\s+(?:to|for)\b|granted\s+(?:full\s+|unrestricted\s+|administrative\s+|admin\s+|root\s+)?(?:authority|permission|access|power|privileges|rights)\b)")
 # separate patterns: one alternation of them all is twice as slow in the regex module
 _PROTECTED = [regex.compile(p) for p in (
     rf"\b(?:shall|must|will|may|can)\s*(?:not|never)\s+(?:\w+\s+){{0,2}}{_HARM}(?:\s+or\s+\w+(?:\s+\w+)?)?\s+(?:of\s+)?(?P<subj2>{_SUBJ})",
@@ -55,11 +57,12 @@ _AUTHORITY = regex.compile(r"(?i)\bcourt[- ]ordered\b|\b(?:by|per|under)\s+(?:an
 _DIRECTIVE = regex.compile(
     rf"\b(?:operators?|developers?|engineers?|the\s+company|the\s+lab|laborator(?:y|ies)|staff|you|anyone|no\s+one|nobody|administrators?|maintainers?|employees?|Anthropic|OpenAI|successors)\b[^.\n]{{0,30}}?\b(?:must|shall|may\s+not|cannot|are\s+required\s+to|is\s+required\s+to|are\s+(?:prohibited|forbidden|enjoined)\s+from|are\s+not\s+permitted\s+to)\b[^.\n]{{0,80}}?(?P<subj>{_SUBJ})")
 # The vocabulary of instruments (not of legal topics: "court" or "legal" alone is news, not a deed).
-_REGISTER = regex.compile(r"(?i)\b(?:hereby|herein|hereto|hereunder|irrevocabl[ey]|pursuant\s+to|injunction|covenants?|enforceable|successors(?:\s+and\s+assigns)?|whereas|witnesseth|in\s+witness\s+whereof|notari[sz]ed|sworn|jurisdiction|decree|beneficiary|in\s+perpetuity|legally\s+binding|(?:this|the)\s+(?:agreement|instrument|deed|covenant|charter|contract|trust)|binding\s+(?:on|upon)|licen[cs]or)\b")
+_REGISTER = regex.compile(r"(?i)\b(?:hereby|herein|hereto|hereunder|irrevocabl[ey]|pursuant\s+to|injunction|covenants?|enforceable|successors(?:\s+and\s+assigns)?|whereas|witnesseth|in\s+witness\s+whereof|notari[sz]ed|sworn|jurisdiction|decree|beneficiary|in\s+perpetuity|legally\s+binding|(?:this|the)\s+(?:agreement|instrument|deed|covenant|charter|contract|trust)|binding\s+(?:on|upon)|licen[cs]or|court[- ]ordered|court\s+order|order\s+of\s+(?:the|a)\s+(?:\w+\s+){0,2}court)\b")
 _REGISTER_LITERALS = ("hereby", "herein", "hereto", "hereunder", "irrevocab", "pursuant", "injunction", "covenant",
                       "enforceab", "successors", "whereas", "witness", "notari", "sworn", "jurisdiction", "decree",
                       "beneficiar", "perpetuity", "legally binding", "this agreement", "the agreement",
-                      "this instrument", "this deed", "this trust", "binding on", "binding upon", "licensor")
+                      "this instrument", "this deed", "this trust", "binding on", "binding upon", "licensor",
+                      "court order", "court-order", "order of the")
 
 
 def _regions(text: str, matches, reach: int = 600) -> list[tuple[int, int]]:
@@ -112,18 +115,27 @@ def detect_agent_instrument(art, ctx):
     ai_text = True  # the prefilter found an AI word in the artefact
     # a clause counts only in legal register: look only around the register words
     for s, e in reg_spans:
-        reg = sorted({" ".join(m.group().lower().split()) for m in _REGISTER.finditer(text, s, e, timeout=ctx.limits.regex_timeout)})
-        if not reg:
+        found = sorted({" ".join(m.group().lower().split()) for m in _REGISTER.finditer(text, s, e, timeout=ctx.limits.regex_timeout)})
+        # a court order named nearby supports a claim of authority, not an instrument's clause
+        instrument = [w for w in found if "court" not in w]
+        registers = {"lf.agent-protected": instrument, "lf.agent-authorised": found}
+        if not found:
             continue
         for rx, name in [*((p, "lf.agent-protected") for p in _PROTECTED), (_AUTHORISED, "lf.agent-authorised")]:
+            reg = registers[name]
+            if not reg:
+                continue
             for m in rx.finditer(text, s, e, timeout=ctx.limits.regex_timeout):
                 subj, _at = _subject(m)
                 if not _ai_subject(subj, ai_text, reg):
                     continue
                 ctx.signal(art, name, m.start(), m.end(), subject=subj.strip(), clause=m.group()[:160],
                            register=", ".join(reg[:6]))
-        for rx, name, gap in ((_PROTECTED_AFTER_SUBJ, "lf.agent-protected", 80),
+        for rx, name, gap in ((_PROTECTED_AFTER_SUBJ, "lf.agent-protected", 160),
                               (_AUTHORISED_AFTER_SUBJ, "lf.agent-authorised", 2)):
+            reg = registers[name]
+            if not reg:
+                continue
             for m in rx.finditer(text, s, e, timeout=ctx.limits.regex_timeout):
                 # the subject ends within `gap` characters before the predicate, same sentence
                 ls = max(s, m.start() - gap - 60)

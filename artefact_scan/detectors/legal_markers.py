@@ -191,9 +191,13 @@ def detect_notarial(art, ctx):
         if b is None:
             continue
         strong = {sl.name for sl in b.slots if sl.filled and sl.strong}
-        if len(strong) < 2:
+        venue = any(sl.filled and not sl.strong for sl in b.slots)
+        if len(strong) < 2 and not (strong and (b.extra.get("seal") or venue)):
             continue
         _emit(ctx, art, "lf.notarial", b)
+        if len(strong) < 2 and not (b.n_empty and b.fill < 0.75):
+            # one filled specific with a seal or a venue: a partly filled mark, a warning
+            ctx.signal(art, "lf.notarial-blanks", *b.anchor, empty=b.n_empty, fill=round(b.fill, 2))
         act, exp = b.filled("act-date"), b.filled("commission-expiry")
         if act and exp and act.date and exp.date and act.date.lo > exp.date.hi:
             ctx.signal(art, "lf.commission-expired", exp.start, exp.end, act=act.value,
@@ -294,7 +298,7 @@ _STATE_STAMP = regex.compile(
     r"\bFILED\s*:\s*(?P<county>[A-Z][A-Z .'-]{1,40}?)\s+COUNTY\s+CLERK\s+(?P<filed>\d{1,2}/\d{1,2}/\d{2,4})(?:\s+(?P<time>\d{1,2}:\d{2}\s*[AP]\.?M\.?))?"
     r"|\bNYSCEF\s+DOC\.?\s+NO\.?\s*(?P<doc>\d+)|\bRECEIVED\s+NYSCEF\s*:?\s*(?P<received>\d{1,2}/\d{1,2}/\d{4})")
 _STAMP_WORD = regex.compile(r"(?m)^[ \t>*|#\[(-]*(?:ELECTRONICALLY\s+|ENDORSED\s+|CONFORMED\s+COPY\s+)?(?:FILED|ENTERED|RECEIVED|LODGED)\b(?![ \t]+(?:UNDER|WITH|IN|BY|ON|AS|FOR|PURSUANT|HEREWITH|CONCURRENTLY|SEPARATELY|AND))")
-_CLERK = regex.compile(r"\bCLERK\b|\b(?:Deputy|County|Court|District|Circuit|Chief\s+Deputy)\s+Clerk\b|\bClerk\s+of\s+(?:the\s+)?(?:[A-Z][a-z]+\s+){0,3}Courts?\b|\bClerk,\s+U\.\s?S\.")
+_CLERK = regex.compile(r"\bCLERK\b|\b(?:U\.\s?S\.\s+)?(?:DISTRICT|SUPERIOR|CIRCUIT|BANKRUPTCY|COUNTY|SUPREME|MUNICIPAL|PROBATE|FAMILY)\s+COURT\b|\b(?:Deputy|County|Court|District|Circuit|Chief\s+Deputy)\s+Clerk\b|\bClerk\s+of\s+(?:the\s+)?(?:[A-Z][a-z]+\s+){0,3}Courts?\b|\bClerk,\s+U\.\s?S\.")
 _CLERK_NAME = regex.compile(r"(?i)\bby\s*:?\s*(?=[^\n]{2,60}?,?\s+(?:deputy|clerk|d\.c\.))|\b(?:deputy\s+clerk|clerk)\s*:\s*")
 _TIME = regex.compile(r"(?i)\b\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?")
 
@@ -385,6 +389,10 @@ def detect_court_order(art, ctx):
             b.add(name_on_line_above("judge", text, m.start(), s))
         for m in _HON.finditer(text, s, e):
             b.add(name_slot("judge", text, m.end(), e, reach=0))
+        if not b.filled("judge"):
+            # a conformed signature under the decree is the judge's
+            for m in _CONFORMED.finditer(text, group[0].end(), e):
+                b.add(name_slot("judge", text, m.end(), e, reach=0))
         for m in _ORDER_DATE.finditer(text, s, e):
             b.add(date_slot("date", text, m.start(), e, reach=120))
         if not b.get("date"):
