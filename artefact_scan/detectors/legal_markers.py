@@ -71,9 +71,16 @@ _DOCKET = regex.compile(
 _INDEX_NO = regex.compile(r"(?i)\bIndex\s+No\.?\s*:?\s*(?P<seq>\d{3,7})/(?P<yyyy>(?:19|20)\d{2})\b")
 
 
-def _docket_years(text: str, start: int, end: int) -> list[tuple[int, int, int, str]]:
+_CASE_LABEL = regex.compile(r"(?i)\b(?:case|civil\s+action|criminal|docket|cause|action|index|file)\s*(?:no\.?|number|#)\s*:?\s*$")
+
+
+def _docket_years(text: str, start: int, end: int, labelled: bool = False) -> list[tuple[int, int, int, str]]:
+    """Docket numbers and their years; `labelled`: only this case's own number, introduced by
+    "Case No." (a caption), not the numbers of cases the text cites."""
     out = []
     for m in _DOCKET.finditer(text, start, end, timeout=1.0):
+        if labelled and not _CASE_LABEL.search(text, max(0, m.start() - 30), m.start()):
+            continue
         yy = int(m.group("yy"))
         out.append((m.start(), m.end(), 2000 + yy if yy < 70 else 1900 + yy, m.group()))
     for m in _INDEX_NO.finditer(text, start, end, timeout=1.0):
@@ -353,7 +360,7 @@ def detect_filing_stamp(art, ctx):
         if b.filled("filed"):
             _emit(ctx, art, "lf.filing-stamp", b)
             _future(ctx, art, b, b.filled("filed"), "filing")
-            _docket_check(ctx, art, b, b.filled("filed"), "filing", _docket_years(text, 0, len(text)))
+            _docket_check(ctx, art, b, b.filled("filed"), "filing", _docket_years(text, 0, min(len(text), 6000), labelled=True))
 
 
 # -- signed court orders (LM5) --------------------------------------------------------------
@@ -401,7 +408,7 @@ def detect_court_order(art, ctx):
             _emit(ctx, art, "lf.court-order", b)
             _future(ctx, art, b, b.filled("date"), "court order")
             if dockets is None:
-                dockets = _docket_years(text, 0, min(len(text), 200000))
+                dockets = _docket_years(text, 0, min(len(text), 6000), labelled=True)
             _docket_check(ctx, art, b, b.filled("date"), "court order", dockets)
 
 

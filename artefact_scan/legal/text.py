@@ -23,8 +23,8 @@ _MONTH = (r"(?:january|february|march|april|may|june|july|august|september|octob
 _ORD = r"(?:st|nd|rd|th)?"
 DATE_RE = regex.compile(
     rf"""(?ix)
-    (?P<m1>{_MONTH})\s+(?P<d1>\d{{1,2}}){_ORD}\s*,?\s*(?P<y1>\d{{4}})\b
-  | \b(?P<d2>\d{{1,2}}){_ORD}\s+(?:day\s+)?(?:of\s+)?(?P<m2>{_MONTH}),?\s+(?:in\s+the\s+year\s+)?(?:of\s+)?(?P<y2>\d{{4}})\b
+    (?P<m1>{_MONTH})\s+(?P<d1>\d{{1,2}}){_ORD}\s*,?\s*(?:A\.?D\.?\s+)?(?P<y1>\d{{4}})\b
+  | \b(?P<d2>\d{{1,2}}){_ORD}(?:\s+|-)(?:day\s+)?(?:of\s+)?(?P<m2>{_MONTH}),?(?:\s+|-)(?:in\s+the\s+year\s+)?(?:of\s+)?(?:(?:A\.?D\.?|anno\s+domini)\s+)?(?P<y2>\d{{4}})\b
   | \b(?P<y4>\d{{4}})-(?P<mo4>\d{{1,2}})-(?P<d4>\d{{1,2}})\b
   | (?<![\d/.-])(?P<a3>\d{{1,2}})(?P<sep>[/.-])(?P<b3>\d{{1,2}})(?P=sep)(?P<y3>\d{{4}}|\d{{2}})(?![\d/-])
     """)
