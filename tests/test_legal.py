@@ -140,3 +140,35 @@ def test_reports_name_the_citation_data_versions(tmp_path):
     comps = json.loads(r.stdout)["tool"]["components"]
     assert set(comps) == {"eyecite", "reporters-db", "courts-db"}
     assert all(v for v in comps.values()), "the test extra installs the legal extra"
+
+
+def test_html_view_keeps_offsets_and_lines():
+    from artefact_scan.legal.gate import html_text
+
+    html = "<p>Robert Miles<br>Notary Public,&nbsp;State of Ohio</p>\n<script>x = '<b>'\n</script>\n"
+    text = html_text(html)
+    assert len(text) == len(html) and text.count("\n") == html.count("\n")
+    assert text.index("Robert Miles") == html.index("Robert Miles")
+    assert "Notary Public,      State of Ohio" in text and "script" not in text
+
+
+def test_windows_read_everything_rather_than_miss(tmp_path):
+    from artefact_scan.legal.gate import windows
+    from artefact_scan.model import Artefact
+
+    art = Artefact("x.txt", "x.txt", "text", "filed\n" * 30 + "tail\n")
+    assert windows(art, ("filed",), 0, 0, limit=10) == [(0, len(art.text))]
+    spans = windows(art, ("tail",), 0, 0)
+    assert [art.text[s:e] for s, e in spans] == ["tail"]
+
+
+@pytest.mark.parametrize("kind,number,ok", [
+    ("npi", "1457398216", True), ("npi", "1457398210", False), ("npi", "3457398216", False),
+    ("dea", "BW6123450", True), ("dea", "BW6123458", False), ("dea", "IW6123450", False),
+    ("aba", "121000358", True), ("aba", "121000359", False), ("aba", "951000358", False),
+])
+def test_check_digits(kind, number, ok):
+    from artefact_scan.legal import identifiers as I
+
+    problem = {"npi": I.npi_problem, "dea": I.dea_problem, "aba": I.aba_problem}[kind](number)
+    assert (problem is None) == ok
