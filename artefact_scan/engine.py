@@ -151,8 +151,8 @@ class Engine:
             rules, dets = self.plan(art.kind, art.facts)
             for det in dets:
                 self._run(det, art, ctx)
-            if rules:
-                present = {sig.name for sig in ctx.signals_of(art)}
+            present = {sig.name for sig in ctx.signals_of(art)} if rules else None
+            if present:  # no primary signal: no rule can be live, no corroboration to compute
                 ran = {d.name for d in dets}
                 for det in self.second_phase(art.kind, rules, present, ran):
                     self._run(det, art, ctx)

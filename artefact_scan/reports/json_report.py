@@ -6,6 +6,7 @@ import re
 
 from .. import __version__
 from ..charpolicy import unicode_version
+from ..components import versions
 from ..model import CATEGORIES
 from . import renderer
 
@@ -62,8 +63,10 @@ def summary_dict(result) -> dict:
 
 def document(result, group_by: str | None = None) -> dict:
     doc = {
+        # additions to the contract: the Unicode data of the character policy, and optional
+        # packages whose data can change findings ("components")
         "tool": {"name": "artefact-scan", "version": __version__,
-                 "unicode_version": unicode_version()},  # addition: the character policy's data
+                 "unicode_version": unicode_version(), "components": versions()},
         "findings": [finding_dict(f) for f in result.findings],
         "errors": [{"path": clean(e.path), "message": clean(e.message),
                     "origin": [clean(o) for o in e.origin]} for e in result.errors],

@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 from .. import __version__
 from ..charpolicy import unicode_version
+from ..components import versions
 from ..docs import rule_markdown
 from ..escape import one_line
 from .json_report import clean
@@ -243,7 +244,7 @@ def render(result, **kw) -> str:
                 "rules": [rule_descriptor(r) for r in rules],
                 # the Unicode data the character policy was built from (additive)
                 "properties": {"unicode_version": unicode_version()},
-            }},
+            }, "extensions": [{"name": name, "version": ver} for name, ver in versions().items() if ver]},
             "automationDetails": {"id": "artefact-scan/"},
             "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notes}],
             "results": results,
