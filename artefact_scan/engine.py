@@ -181,18 +181,7 @@ class Engine:
         """Where a signal lies in the outermost part of a binary container that has text (a
         page, a body, an archive member, a page of a document inside an archive): that part's
         way in and the span in its text."""
-        chain = []
-        a = art
-        while a is not None and a is not root:
-            chain.append(a)
-            a = a.parent
-        top = next((a for a in reversed(chain) if a.text), art)
-        start, end = sig.start, sig.end
-        while art is not top and art.parent is not None:
-            s0, s1 = art.to_parent(start)
-            e0, e1 = art.to_parent(max(start, end - 1)) if end > start else (s0, s1)
-            start, end = (s0, max(s1, e1)) if (s0 != s1 or e0 != e1) else (s0, e0 + (1 if end > start else 0))
-            art = art.parent
+        top, start, end = Engine.member_span(art, sig)
         return top.origin, start, end
 
     @staticmethod
@@ -238,6 +227,25 @@ class Engine:
             first[key] = f
             out.append(f)
         return out
+
+    @staticmethod
+    def member_span(art: Artefact, sig: Signal) -> tuple[Artefact, int, int]:
+        """The first text artefact on the way into a binary container, and the signal's span
+        mapped onto it."""
+        chain = []
+        a = art
+        while a is not None:
+            chain.append(a)
+            a = a.parent
+        top = next((a for a in reversed(chain) if a.text), art)
+        start, end = sig.start, sig.end
+        a = art
+        while a is not top and a.parent is not None:
+            s0, s1 = a.to_parent(start)
+            e0, e1 = a.to_parent(max(start, end - 1)) if end > start else (s0, s1)
+            start, end = s0, max(s1, e1, e0 + (1 if end > start else 0))
+            a = a.parent
+        return top, start, end
 
     # -- hits → findings ------------------------------------------------------------------
     def locate(self, sig: Signal, art: Artefact, root: Artefact) -> tuple[Location, bool]:
