@@ -267,6 +267,9 @@ class Engine:
         origin: tuple[str, ...] = (display_path,)
         if art is not root:
             origin = origin + art.origin + (self.position_label(art, anchor.start),)
+        if isinstance(anchor.data.get("chain"), str):
+            # a decoder names the way from the carrier to the payload it shows in `decoded`
+            origin = origin + (anchor.data["chain"],)
         data = dict(anchor.data)
         data.setdefault("match", art.text[anchor.start:anchor.end][:200])
         data.setdefault("count", hit.count)
