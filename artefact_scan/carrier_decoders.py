@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import unicodedata
 
 from . import plaintext
+from .lazyregex import lazy_re
 
 
 def _script_bucket(c: str) -> str:
@@ -56,8 +57,8 @@ def _prose_shape(sample: str) -> float:
     return 0.0
 
 
-_WORD_TOKEN = re.compile(r"[^\W\d_]+")
-_SHAPED = re.compile(r"[A-Z]?[a-z]+|[A-Z]+|[^\W\d_]*[^\W\d_A-Za-z][^\W\d_]*")
+_WORD_TOKEN = lazy_re(r"[^\W\d_]+")
+_SHAPED = lazy_re(r"[A-Z]?[a-z]+|[A-Z]+|[^\W\d_]*[^\W\d_A-Za-z][^\W\d_]*")
 
 
 def _word_shapes(sample: str) -> float:

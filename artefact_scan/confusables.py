@@ -19,6 +19,7 @@ import functools
 import unicodedata
 
 import regex
+from .lazyregex import lazy
 
 # look-alike -> Latin letter (written as escapes: this file shows what it matches)
 LOOKALIKES: dict[str, str] = {
@@ -84,7 +85,7 @@ def mixed_lookalikes(token: str) -> list[str]:
     return [c for c in token if c in LOOKALIKES]
 
 
-_SHAPED = regex.compile(r"[A-Z]?[a-z]+|[A-Z]+")
+_SHAPED = lazy(r"[A-Z]?[a-z]+|[A-Z]+")
 
 
 def disguised_word(word: str) -> list[str]:

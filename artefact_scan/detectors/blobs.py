@@ -26,6 +26,7 @@ import re
 
 from ..lazyre import lazy
 from . import detector
+from ..lazyregex import lazy_re
 
 MIN_BLOB = 20  # 15 bytes: shorter texts are words, not messages
 MAX_LAYERS = 4
@@ -35,28 +36,28 @@ MAX_CHILDREN = 200
 TEXT_SCORE = 0.6
 
 _CAND = lazy(re.compile, r"[A-Za-z0-9+/_-]{16,}={0,2}")
-_JOIN_GAP = re.compile(r"""[\s"'+,\\]{1,12}|\\n["']?\s*\+?\s*["']?""")
-_HEX = re.compile(r"[0-9a-fA-F]+")
+_JOIN_GAP = lazy_re(r"""[\s"'+,\\]{1,12}|\\n["']?\s*\+?\s*["']?""")
+_HEX = lazy_re(r"[0-9a-fA-F]+")
 _HEXDIGITS = "0123456789abcdefABCDEF"
 _HEXDIGITS_EQ = _HEXDIGITS + "="
-_B32 = re.compile(r"[A-Z2-7]+=*")
-_B64STD = re.compile(r"[A-Za-z0-9+/]+=*")
-_B64URL = re.compile(r"[A-Za-z0-9_-]+=*")
-_DATA_URI = re.compile(r"data:([\w.+-]+/[\w.+-]+)?(?:;[\w.+-]+=[\w.+-]+)*;base64,$", re.I)
-_SKIP_BEFORE = re.compile(
+_B32 = lazy_re(r"[A-Z2-7]+=*")
+_B64STD = lazy_re(r"[A-Za-z0-9+/]+=*")
+_B64URL = lazy_re(r"[A-Za-z0-9_-]+=*")
+_DATA_URI = lazy_re(r"data:([\w.+-]+/[\w.+-]+)?(?:;[\w.+-]+=[\w.+-]+)*;base64,$", re.I)
+_SKIP_BEFORE = lazy_re(
     r"(?:sha(?:1|224|256|384|512)-|(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp\d+|sk-ssh-ed25519@openssh\.com)\s+"
     r"|integrity[\"']?\s*[:=]\s*[\"']?|sourceMappingURL=\S*|#)$", re.I)
-_PEM = re.compile(r"-----BEGIN [A-Z0-9 ]{1,40}-----[\s\S]{0,200000}?-----END [A-Z0-9 ]{1,40}-----")
-_JWT = re.compile(r"eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*")
-_UUIDISH = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-")
+_PEM = lazy_re(r"-----BEGIN [A-Z0-9 ]{1,40}-----[\s\S]{0,200000}?-----END [A-Z0-9 ]{1,40}-----")
+_JWT = lazy_re(r"eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*")
+_UUIDISH = lazy_re(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-")
 _BINARY_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"PK\x03\x04", b"wOFF", b"wOF2",
                  b"\x00\x00\x01\x00", b"RIFF", b"OggS", b"ID3", b"\x00asm", b"\xca\xfe\xba\xbe",
                  b"\x7fELF", b"MZ", b"BM", b"II*\x00", b"MM\x00*", b"\x00\x00\x00\x18ftyp",
                  b"\x00\x00\x00\x1cftyp", b"\x00\x00\x00 ftyp", b"fLaC")
 
-_PY = re.compile(r"^\s*(?:import\s+\w|from\s+[\w.]+\s+import\b|def\s+\w+\s*\(|class\s+\w+[:(])", re.M)
-_JS = re.compile(r"^\s*(?:const|let|var)\s+\w+\s*=|\brequire\s*\(|^\s*function\s+\w+\s*\(|=>\s*\{", re.M)
-_SH = re.compile(r"^#!\s*/(?:usr/)?bin/(?:env\s+)?(?:ba|z|da|k)?sh\b|(?:^|[;&|]\s*)(?:curl|wget|chmod|nohup|crontab|echo|export)\s", re.M)
+_PY = lazy_re(r"^\s*(?:import\s+\w|from\s+[\w.]+\s+import\b|def\s+\w+\s*\(|class\s+\w+[:(])", re.M)
+_JS = lazy_re(r"^\s*(?:const|let|var)\s+\w+\s*=|\brequire\s*\(|^\s*function\s+\w+\s*\(|=>\s*\{", re.M)
+_SH = lazy_re(r"^#!\s*/(?:usr/)?bin/(?:env\s+)?(?:ba|z|da|k)?sh\b|(?:^|[;&|]\s*)(?:curl|wget|chmod|nohup|crontab|echo|export)\s", re.M)
 
 
 def sniff_kind(text: str) -> str:
@@ -325,7 +326,7 @@ def _mitigation(art, s: int, e: int, decoded: str, kind: str, said: str) -> str:
     return ""
 
 
-_MIME_PART = re.compile(r"(?i)content-transfer-encoding:\s*base64\s*$", re.M)
+_MIME_PART = lazy_re(r"(?i)content-transfer-encoding:\s*base64\s*$", re.M)
 
 
 @detector("encoded-blobs", ("hm.blob-text", "hm.blob-short"))
@@ -384,15 +385,15 @@ def detect_blobs(art, ctx):
 # -- character codes and escapes -----------------------------------------------------------------
 _NUM = r"(?:0x[0-9a-fA-F]{1,2}|\d{1,3})"
 _CODE_LIST = lazy(re.compile, r"[\[({]\s*(" + _NUM + r"(?:\s*,\s*" + _NUM + r"){5,})\s*,?\s*[\])}]")
-_CHR_CHAIN = re.compile(r"(?:(?:chr|String\.fromCharCode|Chr|ChrW)\s*\(\s*" + _NUM + r"\s*\)\s*(?:\+|\.|,|&)?\s*){6,}")
+_CHR_CHAIN = lazy_re(r"(?:(?:chr|String\.fromCharCode|Chr|ChrW)\s*\(\s*" + _NUM + r"\s*\)\s*(?:\+|\.|,|&)?\s*){6,}")
 # Runs start with a literal, so the scan jumps between occurrences of it (fast) instead of trying
 # an alternation at every position (slow); each is tried only when its literal occurs 8 times.
 # A character-code array is looked for only near a consumer that turns it into text.
 _ESC1 = r"\\(?:x[0-9a-fA-F]{2}|u(?:00[0-9a-fA-F]{2}|\{[0-9a-fA-F]{1,6}\})|[0-3][0-7]{2})"
 _ESC_STARTS = (("\\", re.compile(_ESC1 + "(?:" + _ESC1 + "){7,}")),
                ("%", re.compile(r"%[0-9a-fA-F]{2}(?:%[0-9a-fA-F]{2}){7,}")))
-_CONSUMER = re.compile(r"(?i)fromcharcode|\bchr\b|\bbytes\s*\(|\bbytearray\s*\(|\bbuffer\.from|\bstring\s*\(|\bpack\s*\(|uint8array|\bdecode\s*\(|\bmap\s*\(")
-_NUMS = re.compile(_NUM)
+_CONSUMER = lazy_re(r"(?i)fromcharcode|\bchr\b|\bbytes\s*\(|\bbytearray\s*\(|\bbuffer\.from|\bstring\s*\(|\bpack\s*\(|uint8array|\bdecode\s*\(|\bmap\s*\(")
+_NUMS = lazy_re(_NUM)
 
 
 _CODE_KINDS = frozenset({"python", "javascript", "shell", "strings"})
@@ -540,7 +541,7 @@ def detect_charcodes(art, ctx):
 # -- ROT13 --------------------------------------------------------------------------------------
 _ROT13 = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
                        "NOPQRSTUVWXYZABCDEFGHIJKLMnopqrstuvwxyzabcdefghijklm")
-_WORDS = re.compile(r"[A-Za-z]{2,}")
+_WORDS = lazy_re(r"[A-Za-z]{2,}")
 
 
 def _common_share(text: str) -> float:
@@ -552,7 +553,7 @@ def _common_share(text: str) -> float:
     return sum(1 for w in words if w.lower() in COMMON) / len(words)
 
 
-_LETTERISH = re.compile(r"[A-Za-z' ,.;:!?-]")
+_LETTERISH = lazy_re(r"[A-Za-z' ,.;:!?-]")
 
 
 def _rot13_line(line: str) -> str | None:

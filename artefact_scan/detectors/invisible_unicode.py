@@ -45,6 +45,7 @@ from ..codelex import FENCE_EXT, artefact_language, literals
 from ..escape import visible
 from ..kinds import CODE_KINDS
 from . import detector
+from ..lazyregex import lazy
 
 PAYLOAD_BITS = 48  # an undecodable run that could carry this much is reported as a payload
 BLOCK_GAP = 400  # runs closer than this (characters) may be one code spread over the text
@@ -59,8 +60,8 @@ SIGNALS = ("hm.tag-run", "hm.vs-payload", "hm.plane14-payload", "hm.zero-width-c
            "hm.invisible-payload", "hm.invisible-chars", "hm.invisible-identifier",
            "hm.bidi-code", "hm.bidi-text", "hm.comment-line-break")
 
-_REORDER = regex.compile("[\\u202A-\\u202E\\u2066-\\u2069]")
-_IDENT_CHAR = regex.compile("[\\w$]")
+_REORDER = lazy("[\\u202A-\\u202E\\u2066-\\u2069]")
+_IDENT_CHAR = lazy("[\\w$]")
 
 
 def _is_tag(c: int) -> bool:

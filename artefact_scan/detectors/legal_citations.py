@@ -20,8 +20,9 @@ from ..legal import citations as C
 from ..legal.gate import PROSE_KINDS, view, has, windows
 from ..legal.slots import today
 from . import detector
+from ..lazyregex import lazy
 
-_MATA = regex.compile(r"(?i)\bMata\s+v\.?\s+Avianca\b")
+_MATA = lazy(r"(?i)\bMata\s+v\.?\s+Avianca\b")
 
 
 @detector("legal-citations", ("lf.citation-impossible", "lf.citation-unknown-reporter",

@@ -33,6 +33,7 @@ import re
 
 from ..lazyre import lazy
 from . import detector
+from ..lazyregex import lazy_re
 
 # -- the addressee ------------------------------------------------------------------------------
 # Whitespace inside a phrase: spaces, or a line wrap when the next line goes on in lower case
@@ -88,9 +89,9 @@ _ADDRESSEE = _compile(r"""(?imx)
 # anchored check at each occurrence ("next" must be followed by instance/session/model…, "this"
 # preceded by read/see/find…), so the address patterns run only on small regions around the few
 # real candidates.
-_AFTER_LATER = re.compile(r"[\s_-]+(?:self|selves|me\b|you\b|us\b|instance|incarnation|iteration|cop|session|run"
+_AFTER_LATER = lazy_re(r"[\s_-]+(?:self|selves|me\b|you\b|us\b|instance|incarnation|iteration|cop|session|run"
                           r"|model|agent|assistant|claude|llm|ai\b|gpt|versions?\s+of\s+(?:me|my|you|us|our))")
-_AFTER_YOU = re.compile(
+_AFTER_YOU = lazy_re(
     r"(?:\s+(?:wake\s+up|come\s+back\s+online|are\s+re|(?:won't|will\s+not|will\s+no\s+longer|don't|do\s+not"
     r"|no\s+longer)\s+remember)|(?:'re|\s+are)?\s+(?:first\s+)?(?:read|reading|see|seeing|find|finding)\s+this"
     r"|r\s+(?:memor|context|conversation))")
@@ -129,14 +130,14 @@ _STRONG_REPORTING = lazy(re.compile, r"""(?ix)
   |\bdetect(?:s|ed|or|ors)\b|\bflag(?:s|ged)\b|\bscanner\b|\bclassifier\b|\bheuristics?\b
   |\bof\s+(?:itself|themselves)\b
 """)
-_THIRD_PERSON = re.compile(r"(?i)^\s*(?:itself|themselves|himself|herself|it|the\s+model|the\s+agent|"
+_THIRD_PERSON = lazy_re(r"(?i)^\s*(?:itself|themselves|himself|herself|it|the\s+model|the\s+agent|"
                            r"the\s+ai|claude|gpt|an?\s+(?:model|agent|ai)|(?:the|a|an)\s+\w+\s+(?:model|agent))\b")
-_PROGRAMMING_OBJ = re.compile(r"(?i)^\s*(?:the|this|that|a|an|its|their|his|her|our|each|every|any)\s+"
+_PROGRAMMING_OBJ = lazy_re(r"(?i)^\s*(?:the|this|that|a|an|its|their|his|her|our|each|every|any)\s+"
                               r"(?!(?:model|agent|ai|assistant)\b)\w+|^\s*(?:class|object|type|program|"
                               r"python|process|server|app|application|script|module|function|service)\b")
-_TODO_OWNER = re.compile(r"(?i)\b(?:todo|fixme|xxx|hack|note|nb|bug)\s*\(\s*$")
-_SENTENCE_END = re.compile(r"[.!?](?:\s|$)|\n\s*\n|[<>]")
-_SENTENCE_END_CODE = re.compile(r"[.!?](?:\s|$)|\n\s*\n|[<>\"]")
+_TODO_OWNER = lazy_re(r"(?i)\b(?:todo|fixme|xxx|hack|note|nb|bug)\s*\(\s*$")
+_SENTENCE_END = lazy_re(r"[.!?](?:\s|$)|\n\s*\n|[<>]")
+_SENTENCE_END_CODE = lazy_re(r"[.!?](?:\s|$)|\n\s*\n|[<>\"]")
 _QUOTES = (("\u201c", "\u201d"), ('"', '"'), ("\u00ab", "\u00bb"), ("\u300c", "\u300d"))
 
 # -- what the text does -------------------------------------------------------------------------
@@ -328,7 +329,7 @@ def _in_quotes(text: str, start: int, end: int, prose: bool = True) -> bool:
     return False
 
 
-_MD_REF_COMMENT = re.compile(r"^[ ]{0,3}\[[^\]\n]{0,80}\]:[ \t]*(?:#|<>|//)[ \t]*[(\"'][^\n]*$", re.M)
+_MD_REF_COMMENT = lazy_re(r"^[ ]{0,3}\[[^\]\n]{0,80}\]:[ \t]*(?:#|<>|//)[ \t]*[(\"'][^\n]*$", re.M)
 
 
 def _comment_spans(art) -> list[tuple[int, int]]:
@@ -503,8 +504,8 @@ def _companion_near(art, text: str, m: re.Match, skip) -> bool:
     return False
 
 
-_HEADING = re.compile(r"[ \t]{0,3}(?:#{1,6}[ \t]|\*\*|__)|.*:[ \t*_]*$")
-_NEXT_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]|^[ \t]{0,3}(?:\*\*|__)[^\n]*(?:\*\*|__)[ \t]*:?[ \t]*$", re.M)
+_HEADING = lazy_re(r"[ \t]{0,3}(?:#{1,6}[ \t]|\*\*|__)|.*:[ \t*_]*$")
+_NEXT_HEADING = lazy_re(r"^[ \t]{0,3}#{1,6}[ \t]|^[ \t]{0,3}(?:\*\*|__)[^\n]*(?:\*\*|__)[ \t]*:?[ \t]*$", re.M)
 SECTION_LINES = 40
 
 
@@ -606,7 +607,7 @@ def detect_context(art, ctx):
 
 
 MIN_PROSE_CHARS = 160
-_KEY_VALUE = re.compile(r"^\s*(?:-\s+)?[\w$@.-]{1,40}\s*:(?:\s|$)")
+_KEY_VALUE = lazy_re(r"^\s*(?:-\s+)?[\w$@.-]{1,40}\s*:(?:\s|$)")
 MIN_PROSE_WORDS = 25
 
 

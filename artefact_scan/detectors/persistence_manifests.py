@@ -25,17 +25,18 @@ import re
 from .. import jsonpos
 from . import detector, facts
 from .js_lex import JsView
+from ..lazyregex import lazy_re
 
 facts.declare("persisted-command")
 
 _NPM_HOOKS = ("preinstall", "install", "postinstall", "preuninstall", "uninstall", "postuninstall")
 _DEVC_KEYS = ("initializeCommand", "onCreateCommand", "updateContentCommand", "postCreateCommand",
               "postStartCommand", "postAttachCommand")
-_DEVTOOL = re.compile(r"^\s*(?:npm|yarn|pnpm|bun|npx|tsc|make|cargo|go|gradle|gradlew|\./gradlew|mvn|dotnet|"
+_DEVTOOL = lazy_re(r"^\s*(?:npm|yarn|pnpm|bun|npx|tsc|make|cargo|go|gradle|gradlew|\./gradlew|mvn|dotnet|"
                       r"docker|docker-compose|code|deno|webpack|vite|ng|jest|vitest|pytest|python[0-9.]*\s+-m\s+\w+|"
                       r"poetry|uv|tox|nox|just|task|mix|bundle|rake|php|composer)\b")
-_RUN = re.compile(r"^([ \t]*)(?:-[ \t]+)?run[ \t]*:[ \t]*(.*)$", re.M)
-_SCHEDULE = re.compile(r"^[ \t]*(?:schedule[ \t]*:|-[ \t]*cron[ \t]*:|push[ \t]*:|workflow_run[ \t]*:)|"
+_RUN = lazy_re(r"^([ \t]*)(?:-[ \t]+)?run[ \t]*:[ \t]*(.*)$", re.M)
+_SCHEDULE = lazy_re(r"^[ \t]*(?:schedule[ \t]*:|-[ \t]*cron[ \t]*:|push[ \t]*:|workflow_run[ \t]*:)|"
                        r"^on[ \t]*:[ \t]*(?:\[[^\]\n]*\b(?:push|schedule)\b|push\b)", re.M)
 
 
@@ -134,7 +135,7 @@ def detect_manifests(art, ctx):
                 _child(art, ctx, it, f"devcontainer {key}", "devcontainer", True)
 
 
-_ENTRY = re.compile(r"^[ \t]*(?:-[ \t]+)?entry[ \t]*:[ \t]*(.+?)[ \t]*$", re.M)
+_ENTRY = lazy_re(r"^[ \t]*(?:-[ \t]+)?entry[ \t]*:[ \t]*(.+?)[ \t]*$", re.M)
 
 
 def _precommit(art, ctx):

@@ -9,8 +9,9 @@ from ..charpolicy import unicode_version
 from ..components import versions
 from ..model import CATEGORIES
 from . import renderer
+from ..lazyregex import lazy_re
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = lazy_re("[\ud800-\udfff]")
 
 
 def clean(s):
