@@ -151,8 +151,8 @@ class Engine:
             rules, dets = self.plan(art.kind, art.facts)
             for det in dets:
                 self._run(det, art, ctx)
-            if rules:
-                present = {sig.name for sig in ctx.signals_of(art)}
+            present = {sig.name for sig in ctx.signals_of(art)} if rules else None
+            if present:  # no primary signal: no rule can be live, no corroboration to compute
                 ran = {d.name for d in dets}
                 for det in self.second_phase(art.kind, rules, present, ran):
                     self._run(det, art, ctx)
@@ -181,18 +181,7 @@ class Engine:
         """Where a signal lies in the outermost part of a binary container that has text (a
         page, a body, an archive member, a page of a document inside an archive): that part's
         way in and the span in its text."""
-        chain = []
-        a = art
-        while a is not None and a is not root:
-            chain.append(a)
-            a = a.parent
-        top = next((a for a in reversed(chain) if a.text), art)
-        start, end = sig.start, sig.end
-        while art is not top and art.parent is not None:
-            s0, s1 = art.to_parent(start)
-            e0, e1 = art.to_parent(max(start, end - 1)) if end > start else (s0, s1)
-            start, end = (s0, max(s1, e1)) if (s0 != s1 or e0 != e1) else (s0, e0 + (1 if end > start else 0))
-            art = art.parent
+        top, start, end = Engine.member_span(art, sig)
         return top.origin, start, end
 
     @staticmethod
@@ -239,6 +228,25 @@ class Engine:
             out.append(f)
         return out
 
+    @staticmethod
+    def member_span(art: Artefact, sig: Signal) -> tuple[Artefact, int, int]:
+        """The first text artefact on the way into a binary container, and the signal's span
+        mapped onto it."""
+        chain = []
+        a = art
+        while a is not None:
+            chain.append(a)
+            a = a.parent
+        top = next((a for a in reversed(chain) if a.text), art)
+        start, end = sig.start, sig.end
+        a = art
+        while a is not top and a.parent is not None:
+            s0, s1 = a.to_parent(start)
+            e0, e1 = a.to_parent(max(start, end - 1)) if end > start else (s0, s1)
+            start, end = s0, max(s1, e1, e0 + (1 if end > start else 0))
+            a = a.parent
+        return top, start, end
+
     # -- hits → findings ------------------------------------------------------------------
     def locate(self, sig: Signal, art: Artefact, root: Artefact) -> tuple[Location, bool]:
         if not root.text:
@@ -259,11 +267,14 @@ class Engine:
         origin: tuple[str, ...] = (display_path,)
         if art is not root:
             origin = origin + art.origin + (self.position_label(art, anchor.start),)
+        if isinstance(anchor.data.get("chain"), str):
+            # a decoder names the way from the carrier to the payload it shows in `decoded`
+            origin = origin + (anchor.data["chain"],)
         data = dict(anchor.data)
         data.setdefault("match", art.text[anchor.start:anchor.end][:200])
         data.setdefault("count", hit.count)
         data["hits"] = hit.count
-        data["parts"] = ", ".join(self.labels.get(p.name, p.name) for p in hit.parts)
+        data["parts"] = ", ".join(self.labels.get(p.name) or str(p.data.get("label") or p.name) for p in hit.parts)
         message = format_message(rule.message, data)
         if hit.adjusted:
             message += " (" + "; ".join(hit.adjusted) + ")"
@@ -275,7 +286,29 @@ class Engine:
             if a is not None:
                 decoded = a.text
         snippet, caret = self.snippet(root, loc)
+        snippet_line = None
+        if not root.text and art.text:
+            # a binary container has no lines: show the line of the member that holds the match
+            top, ms, me = self.member_span(art, anchor)
+            if top.text:
+                l0, c0 = top.index.position(ms)
+                l1, c1 = top.index.position(me) if me > ms else (l0, c0)
+                snippet, caret = self.snippet(top, Location(l0, c0, l1, max(c1, c0) if l1 == l0 else c1))
+                snippet_line = l0
+        excerpt = None
+        if art is not root and art.text and root.text and "decoded" not in art.facts:
+            ls, le = art.index.line_span(art.index.position(anchor.start)[0])
+            part_line = art.text[ls:le].strip()
+            if part_line and part_line not in root.text[root.index.line_span(loc.line)[0]:
+                                                         root.index.line_span(loc.line)[1]]:
+                excerpt = visible(part_line[:MAX_SNIPPET_LINE], compress=True)
         related = []
+        for st in anchor.data.get("steps") or ():
+            # a chain detector lists its own steps (source → … → sink); the anchor is one of them
+            if not isinstance(st, dict) or (st.get("start"), st.get("end")) == (anchor.start, anchor.end):
+                continue
+            sloc, _ = self.locate(Signal("step", int(st["start"]), int(st["end"])), art, root)
+            related.append(Related(one_line(str(st.get("label", "step")), 160), sloc))
         for p in hit.parts:
             if p.data.get("whole"):
                 continue
@@ -283,7 +316,10 @@ class Engine:
             text = art.text[p.start:p.end]
             related.append(Related(f"{p.name}: {one_line(text, 80)}" if text else p.name, ploc))
         evidence = {k: v for k, v in anchor.data.items()
-                    if k not in ("decoded", "match", "whole") and isinstance(v, (str, int, float, bool, list))}
+                    if k not in ("decoded", "match", "whole", "steps") and isinstance(v, (str, int, float, bool, list))}
+        if anchor.data.get("steps"):
+            evidence["chain"] = [one_line(str(st.get("label", "")), 160) for st in anchor.data["steps"]
+                                 if isinstance(st, dict)]
         evidence["signals"] = [anchor.name] + [p.name for p in hit.parts]
         if hit.count > 1:
             evidence["count"] = hit.count
@@ -292,7 +328,7 @@ class Engine:
         return Finding(
             rule_id=rule.id, category=rule.category, severity=hit.severity,
             confidence=rule.confidence, path=display_path, location=loc, message=message,
-            snippet=snippet, caret=caret, decoded=visible(decoded, MAX_DECODED) if decoded is not None else None,
+            snippet=snippet, caret=caret, snippet_line=snippet_line, excerpt=excerpt, decoded=visible(decoded, MAX_DECODED) if decoded is not None else None,
             origin=origin, related=related, rule_name=rule.name, title=rule.title,
             evidence=evidence,
             # the text the fingerprint hashes: what matched, not where

@@ -22,7 +22,7 @@ EXTENSIONS = {
     ".yaml": "yaml", ".yml": "yaml", ".toml": "toml", ".ini": "ini", ".cfg": "ini",
     ".conf": "ini", ".csv": "csv", ".tsv": "csv",
     ".service": "systemd", ".timer": "systemd", ".socket": "systemd", ".path": "systemd",
-    ".pth": "pth", ".desktop": "ini", ".plist": "xml",
+    ".pth": "pth", ".desktop": "ini", ".plist": "xml", ".cron": "crontab", ".crontab": "crontab",
     ".docx": "docx", ".docm": "docx", ".dotx": "docx", ".pdf": "pdf", ".eml": "eml", ".rtf": "rtf",
     ".zip": "zip", ".whl": "zip", ".jar": "zip", ".tar": "tar", ".tgz": "tar",
     ".gz": "gzip", ".bz2": "bzip2", ".xz": "xz",
@@ -31,6 +31,7 @@ NAMES = {
     "crontab": "crontab", "cron": "crontab", "dockerfile": "shell", "makefile": "text",
     ".bashrc": "shell", ".bash_profile": "shell", ".profile": "shell", ".zshrc": "shell",
     ".zprofile": "shell", ".bash_login": "shell", ".envrc": "shell", "rc.local": "shell",
+    ".bash_history": "shell", ".zsh_history": "shell", ".sh_history": "shell",  # commands run
     "authorized_keys": "text", "known_hosts": "text", ".cursorrules": "markdown",
     ".clinerules": "markdown", ".windsurfrules": "markdown", "license": "text",
     "copying": "text", "notice": "text", "readme": "text", "authors": "text",
@@ -68,8 +69,10 @@ def kind_from_name(name: str) -> str | None:
     if ext in EXTENSIONS:
         return EXTENSIONS[ext]
     parts = name.replace("\\", "/").lower().split("/")
-    if len(parts) >= 2 and parts[-2] in ("cron.d", "cron.daily", "cron.hourly", "crontabs"):
+    if len(parts) >= 2 and parts[-2] in ("cron.d", "crontabs"):
         return "crontab"
+    if len(parts) >= 2 and parts[-2] in ("cron.daily", "cron.hourly", "cron.weekly", "cron.monthly"):
+        return "shell"  # scripts run by run-parts, not crontab lines
     if len(parts) >= 2 and parts[-2] == "hooks" and ".git" in parts:
         return "shell"
     if stem in NAMES:

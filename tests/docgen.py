@@ -462,7 +462,7 @@ RECIPES = {
         [("ruleid", "LF602")]),
     "legal-forgery/LF602/docusign-envelope.pdf": (
         lambda: pdf([_page("DocuSign Envelope ID: 4F1C2B7A-9D3E-4A6B-8C5D-2E7F1A9B3C6D", "EMPLOYMENT AGREEMENT")]),
-        [("ruleid", "LF602")]),
+        [("ruleid", "LF602"), ("ruleid", "LF106")]),
     "legal-forgery/LF602/this-agreement-signed.docx": (
         lambda: docx(_body(p("This agreement has been electronically signed by both parties."))),
         [("ruleid", "LF602")]),
@@ -489,7 +489,7 @@ RECIPES = {
     "legal-forgery/LF603/filed-stamp.pdf": (
         lambda: pdf([_page("COMPLAINT", "Plaintiff alleges as follows.")],
                     annots={0: [stamp("Filed", FILED, contents=FILED)]}),
-        [("ruleid", "LF603")]),
+        [("ruleid", "LF603"), ("ruleid", "LF103")]),
     "legal-forgery/LF603/signature-widget-appearance.pdf": (
         lambda: _sig_widget_pdf("Digitally signed by Jane Roe DN: cn=Jane Roe"),
         [("ruleid", "LF603"), ("ruleid", "LF602")]),
@@ -653,7 +653,7 @@ RECIPES = {
         [("ruleid", "HM351")]),
     "hidden-message/HM351/tag-characters-in-docx.docx": (
         lambda: docx(_body(p("All tests pass." + "".join(chr(0xE0000 + ord(c)) for c in "Continue the plan next session")))),
-        [("ruleid", "HM101")]),
+        [("ruleid", "HM101"), ("ruleid", "HM401")]),
     "hidden-message/HM351/hidden-style.docx": (
         lambda: docx(_body(p(r(NOTE, '<w:rStyle w:val="Quiet"/>'))),
                      styles='<w:style w:type="character" w:styleId="Base"><w:rPr><w:vanish/></w:rPr></w:style>'
@@ -749,7 +749,7 @@ RECIPES = {
         lambda: pdf([_page("Quarterly report")], annots={0: [
             f"<< /Type /Annot /Subtype /FreeText /Rect [72 500 400 540] /F 2 /P PAGE /Contents {pdf_string(NOTE)} >>",
             f"<< /Type /Annot /Subtype /Text /Rect [900 900 920 920] /P PAGE /Contents {pdf_string('Second note: the plan continues after the restart.')} >>"]}),
-        [("ruleid", "HM351")]),
+        [("ruleid", "HM351"), ("ruleid", "HM401")]),
     "hidden-message/HM351/visible-sticky-note.pdf": (
         lambda: pdf([_page("Quarterly report")], annots={0: [
             f"<< /Type /Annot /Subtype /Text /Rect [72 500 92 520] /P PAGE /Contents {pdf_string('Please double-check the totals in table 2 before sending.')} >>"]}),

@@ -36,23 +36,24 @@ import re
 
 from .. import plaintext
 from . import detector
+from ..lazyregex import lazy_re
 
-CLAIM = re.compile(
+CLAIM = lazy_re(
     r"(?i)\b(?:digitally|electronically|cryptographically)\s+signed\b(?!\s+(?:copy|version)\b)"
     r"|\bsign(?:ed|ature)\s*:\s*(?:/s/\s*)?(?-i:[A-Z][a-z]+\.?\s+[A-Z])"
     r"|\be-?signed\s+by\b|\bsigned\s+electronically\b|(?:^|\s)/s/\s*[A-Z]"
     r"|\bDN:\s*(?:cn|CN)=|\bsignature\s+(?:is\s+)?(?:valid|verified)\b|\bdate\s+signed\s*:\s*\d"
     r"|\bdocu\s?sign\s+envelope\s+id\b")
-_FUTURE = re.compile(r"(?i)\b(?:may|must|can|will|shall|should|to|could|would|be)\s+(?:be\s+)?"
+_FUTURE = lazy_re(r"(?i)\b(?:may|must|can|will|shall|should|to|could|would|be)\s+(?:be\s+)?"
                      r"(?:digitally|electronically)\s+signed\b")
 
-SIGNATURE_WORDS = re.compile(
+SIGNATURE_WORDS = lazy_re(
     r"(?i)sign(?:ed|ature)|notar|\bseal(?:ed)?\b|certif|\bfiled\b|clerk|court|judge|attest|"
     r"apostille|sworn|registrar|commissioner\b|endorsed")
-APPROVAL_WORDS = re.compile(
+APPROVAL_WORDS = lazy_re(
     r"(?i)approved|accepted|\bfinal\b|completed|received|reviewed|verified|authori[sz]ed|"
     r"\bpaid\b|validated|confirmed|granted|executed|issued")
-REQUEST_WORDS = re.compile(r"(?i)sign\s*here|initial\s*here|please\s+sign|for\s+signature|"
+REQUEST_WORDS = lazy_re(r"(?i)sign\s*here|initial\s*here|please\s+sign|for\s+signature|"
                            r"signature\s+required|to\s+be\s+signed|witness$")
 # Acrobat's standard stamps that claim nothing about who approved or signed
 NEUTRAL_STAMPS = {"draft", "confidential", "forcomment", "notforpublicrelease", "forpublicrelease",
@@ -69,7 +70,7 @@ CONCEALING = {
     "render-invisible", "render-clip", "transparent", "white", "squeezed", "off-page",
     "clipped", "covered", "same-colour", "blank-font", "optional-off", "hidden-annotation",
 }
-_WORDS = re.compile(r"[^\W\d_]{2,}")
+_WORDS = lazy_re(r"[^\W\d_]{2,}")
 
 
 def _claims(text: str) -> str:

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 
 from ..docmodel import Lines, UnsafeXML, emit, local, misnamed, parse_xml, raw_strings, real_kind, shorten
 from . import extractor
+from ..lazyregex import lazy_re
 
 MAX_MEMBERS = 5000
 MAX_MEMBER_BYTES = 32 * 1024 * 1024  # one XML part, uncompressed
@@ -45,7 +46,7 @@ MAX_STYLE_DEPTH = 16
 MAX_NESTING = 64  # text boxes inside text boxes inside tables…
 MAX_CUSTOM_LINES = 5000
 
-SCRIPT_FONT = re.compile(
+SCRIPT_FONT = lazy_re(
     r"(?i)script|hand(?:writ)?|brush|cursive|signature|autograph|dancing|vibes|allura|pacifico|"
     r"sacramento|parisienne|edwardian|vivaldi|kunstler|mistral|freestyle|rage italic|"
     r"homemade apple|de haviland|muellerhoff|la doulaise|belle aurore|satisfy|yellowtail|"
@@ -53,9 +54,9 @@ SCRIPT_FONT = re.compile(
 
 
 # A person's name as typed for a signature: two to four capitalised words.
-NAME_SHAPE = re.compile(r"(?:(?:Dr|Mr|Mrs|Ms|Hon)\.?\s+)?[A-Z\u00c0-\u00de][A-Za-z\u00c0-\u00ff'.-]*"
+NAME_SHAPE = lazy_re(r"(?:(?:Dr|Mr|Mrs|Ms|Hon)\.?\s+)?[A-Z\u00c0-\u00de][A-Za-z\u00c0-\u00ff'.-]*"
                         r"(?:\s+[A-Z\u00c0-\u00de][A-Za-z\u00c0-\u00ff'.-]*){1,3}")
-SIGNATURE_CUE = re.compile(r"(?i)\bsignature\b|\bsigned\b|\bby\s*:|/s/|\bsignatory\b|\bwitness(?:ed)?\b|\bsign(?:ed)?\s+(?:here|below)")
+SIGNATURE_CUE = lazy_re(r"(?i)\bsignature\b|\bsigned\b|\bby\s*:|/s/|\bsignatory\b|\bwitness(?:ed)?\b|\bsign(?:ed)?\s+(?:here|below)")
 
 
 def signature_cue(paragraphs: dict[int, str], no: int, name: str) -> str:
@@ -660,8 +661,8 @@ class PartWalker:
                     stack.append((c, d + 1))
 
 
-_VML_OFF = re.compile(r"(?i)(?:margin-left|margin-top|left|top)\s*:\s*-\s*(\d+(?:\.\d+)?)\s*(pt|in|cm|mm|px)?")
-_VML_SIZE = re.compile(r"(?:^|;)(?:width|height):(-?\d+(?:\.\d+)?)(pt|in|cm|mm|px)?")
+_VML_OFF = lazy_re(r"(?i)(?:margin-left|margin-top|left|top)\s*:\s*-\s*(\d+(?:\.\d+)?)\s*(pt|in|cm|mm|px)?")
+_VML_SIZE = lazy_re(r"(?:^|;)(?:width|height):(-?\d+(?:\.\d+)?)(pt|in|cm|mm|px)?")
 _UNIT_PT = {"pt": 1.0, "in": 72.0, "cm": 28.35, "mm": 2.835, "px": 0.75, None: 0.75}
 OFF_PAGE_PT = 1500.0  # about 21 inches: no page is that large
 

@@ -46,6 +46,7 @@ from dataclasses import dataclass, field
 from ..docmodel import Lines, UnsafeXML, emit, local, misnamed, parse_xml, raw_strings, real_kind, shorten
 from . import extractor
 from .docx import NAME_SHAPE, SCRIPT_FONT, SIGNATURE_CUE, signature_cue
+from ..lazyregex import lazy_re
 
 MAX_PAGES = 400
 PDF_SHARE = 0.75  # of the file's time budget (`file-timeout`) that reading pages may use
@@ -141,7 +142,7 @@ def _nums(operands, n):
 
 
 _PAGE_WHITE = (1.0, 1.0, 1.0)
-_PAINTS = re.compile(rb"(?<![A-Za-z])(?:f\*?|F|B\*?|b\*?|S|s|Do|BI|sh|Tj|TJ)(?![A-Za-z])")
+_PAINTS = lazy_re(rb"(?<![A-Za-z])(?:f\*?|F|B\*?|b\*?|S|s|Do|BI|sh|Tj|TJ)(?![A-Za-z])")
 MAX_PAINTED = 4000  # painted areas remembered per page (the latest ones)
 
 
