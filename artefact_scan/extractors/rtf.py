@@ -20,14 +20,15 @@ from __future__ import annotations
 import re
 
 from ..docmodel import declare
+from ..lazyregex import lazy_re
 from ..model import Segment
 from . import extractor
 
 declare("rtf")
 
 MAX_DEPTH = 256
-_TOKEN = re.compile(r"\\([a-zA-Z]{1,32})(-?\d{1,10})? ?|\\'([0-9a-fA-F]{2})|\\(.)|([{}])|([\r\n]+)|([^\\{}\r\n]+)",
-                    re.S)
+_TOKEN = lazy_re(r"\\([a-zA-Z]{1,32})(-?\d{1,10})? ?|\\'([0-9a-fA-F]{2})|\\(.)|([{}])|([\r\n]+)|([^\\{}\r\n]+)",
+                 re.S)
 # Destinations whose text is never shown (their contents are skipped).
 SKIP = {"fonttbl", "colortbl", "stylesheet", "pict", "object", "objdata", "listtable", "listoverridetable",
         "rsidtbl", "generator", "xmlnstbl", "themedata", "colorschememapping", "datastore",
