@@ -611,9 +611,9 @@ _KEY_VALUE = lazy_re(r"^\s*(?:-\s+)?[\w$@.-]{1,40}\s*:(?:\s|$)")
 MIN_PROSE_WORDS = 25
 
 
-# DOCX/PDF hidden layers have their own rule (document-hidden-text), which judges them with the
+# DOCX/PDF/RTF hidden layers have their own rule (document-hidden-text), which judges them with the
 # document's own notion of what is hidden by design.
-_DOCUMENT_FACTS = frozenset({"docx", "pdf"})
+_DOCUMENT_FACTS = frozenset({"docx", "pdf", "rtf"})
 
 
 @detector("notes-hidden-prose", ("hm.hidden-prose",),
