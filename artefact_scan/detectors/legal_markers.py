@@ -115,6 +115,7 @@ _ACT_PHRASE = regex.compile(
 _BEFORE_ME_NAME = regex.compile(r"(?i)\bbefore\s+me\s*,?\s*(?=[^\n]{2,60}?(?:,|\s)\s*(?:a\s+|the\s+undersigned\s+)?(?:notary|commissioner|justice|solicitor|officer)\b)"
                                 r"|\bbefore\s+me\s*,?\s*(?=[^\n]{2,60}\n[ \t]*(?:a\s+)?(?:notary|commissioner|solicitor|justice)\b)")
 _PERSONALLY = regex.compile(r"(?i)\bpersonally\s+(?:came\s+and\s+)?appeared(?:\s+before\s+me)?\s*,?")
+_PRINTED_NAME = regex.compile(r"(?im)^[ \t>*|_-]*(?:print(?:ed)?|typed)\s+name(?:\s+of\s+notary)?\s*:")
 _EXPIRES = regex.compile(r"(?i)\bcommission\s+expires?\s*(?:on\s*)?:?")
 _COMM_NO = regex.compile(r"(?i)\b(?:commission|notary\s+(?:registration|reg\.?|id)|registration)\s*(?:no\.?|number|#|id)\s*[:.]?")
 _VENUE = regex.compile(r"(?i)\b(?P<kind>state|county|commonwealth|parish|city)\s+of\s*:?[ \t]*")
@@ -169,6 +170,8 @@ def _notarial_block(text: str, group, s: int, e: int, dockets) -> Block | None:
         lab = regex.match(r"(?i)notary(?:\s+public)?(?:(?:'s)?\s+(?:signature|name|printed\s+name))?\s*:", text[m.start():m.start() + 40])
         if lab:
             b.add(name_slot("notary", text, m.start() + lab.end(), e))
+    for m in _PRINTED_NAME.finditer(text, s, e):
+        b.add(name_slot("notary", text, m.end(), e, reach=3))
     for m in _EXPIRES.finditer(text, s, e):
         b.add(date_slot("commission-expiry", text, m.end(), e, reach=40))
     for m in _COMM_NO.finditer(text, s, e):
@@ -370,7 +373,10 @@ _ORDER = regex.compile(
     r"|SO\s+ORDERED|ORDERED,?\s+ADJUDGED,?\s+AND\s+DECREED|BY\s+THE\s+COURT\b"
     r"|It\s+is\s+(?:(?:so|hereby|further|therefore)\s+)+ordered|So\s+ordered\b)")
 _JUDGE_TITLE = regex.compile(
-    r"(?:United\s+States|U\.\s?S\.)\s+(?:Chief\s+|Senior\s+)?(?:District|Magistrate|Circuit|Bankruptcy)\s+(?:Court\s+)?Judge"
+    r"(?i:judge\s+of\s+the\s+(?:superior|circuit|district|county|probate|family|municipal|supreme)\s+court)"
+    r"|(?i:(?:united\s+states|u\.\s?s\.)\s+(?:chief\s+|senior\s+)?(?:district|magistrate|circuit|bankruptcy)\s+(?:court\s+)?judge)"
+    r"|\b(?:CHIEF\s+|PRESIDING\s+|SENIOR\s+)?(?:DISTRICT|CIRCUIT|SUPERIOR\s+COURT|MAGISTRATE|PROBATE|BANKRUPTCY)\s+(?:JUDGE|JUSTICE)\b"
+    r"|(?:United\s+States|U\.\s?S\.)\s+(?:Chief\s+|Senior\s+)?(?:District|Magistrate|Circuit|Bankruptcy)\s+(?:Court\s+)?Judge"
     r"|\bU\.\s?S\.\s?(?:D|M|B)\.\s?J\.|\bJ\.\s?S\.\s?C\.|\bA\.?J\.S\.C\."
     r"|\b(?:Chief\s+|Presiding\s+|Associate\s+|Senior\s+)?(?:District\s+|Circuit\s+|Superior\s+Court\s+|Magistrate\s+|Probate\s+|Family\s+Court\s+|Bankruptcy\s+|Administrative\s+Law\s+)?(?:Judge|Justice)\b(?!\s+of\b)")
 _HON = regex.compile(r"\b(?:Hon\.|Honorable|HON\.|HONORABLE|Judge|JUDGE)\s+")

@@ -102,15 +102,17 @@ def name_on_line_above(name: str, text: str, pos: int, start: int, *, strong: bo
         line = text[s:e]
         if line.strip():
             stripped = line.strip(" \t>*|")
-            if len(stripped) > max_len:
+            if len(stripped) > 2 * max_len:
                 return None
             if is_placeholder(stripped.replace("/s/", "").replace("By:", "")):
                 return Slot(name, s, e, stripped, False, strong=strong)
-            core = regex.sub(r"^(?:By:?[ \t]*)?(?:/s/[ \t]*)?", "", stripped).strip()
-            nm = name_in(core)
-            if nm and len(nm) >= len(core) - 6:
-                i = text.find(nm, s, e)
-                return Slot(name, i, i + len(nm), nm, True, strong=strong)
+            # the whole line, or one column of a two-column block ("Date: …      JANE ROE")
+            for col in [m for m in regex.finditer(r"\S(?:.*?\S)??(?=[ \t]{3,}|[ \t]*$)", line)][::-1] or []:
+                core = regex.sub(r"^(?:By:?[ \t]*)?(?:/s/[ \t]*)?", "", col.group().strip(" \t>*|")).strip()
+                found = find_name(core)
+                if found and len(found[2]) >= len(core) - 6:
+                    i = s + col.start() + col.group().find(core) + found[0]
+                    return Slot(name, i, i + (found[1] - found[0]), found[2], True, strong=strong)
             return None
         if s <= start:
             return None
