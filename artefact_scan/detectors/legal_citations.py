@@ -28,7 +28,7 @@ _MATA = regex.compile(r"(?i)\bMata\s+v\.?\s+Avianca\b")
                               "lf.citation-fabricated", "lf.citations-unchecked", "lf.mata-discussed"),
           kinds=PROSE_KINDS, prefilter=lambda art: has(art, " v. ", "cir."))
 def detect_citations(art, ctx):
-    vspans = windows(art, (" v. ", " v ", " vs. "), 80, 40)
+    vspans = windows(art, (" v. ", " vs. "), 80, 40)
     cspans = windows(art, (" v. ", "cir.", " vs. "), 300, 300)
     wspans = windows(art, (" wl ", "lexis"), 20, 60)
     text = view(art).text

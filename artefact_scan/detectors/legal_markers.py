@@ -318,7 +318,7 @@ _TIME = regex.compile(r"(?i)\b\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?")
           kinds=PROSE_KINDS, prefilter=lambda art: has(art, "filed"))
 def detect_filing_stamp(art, ctx):
     stamp_spans = windows(art, ("filed", "nyscef"), 120, 120)
-    word_spans = windows(art, ("filed", "entered", "received", "lodged"), 80, 40)
+    word_spans = windows(art, ("filed", "entered"), 80, 40)
     text = view(art).text
     lines = None
     done: list[int] = []  # stamps already reported by their exact form
@@ -581,7 +581,7 @@ _CONTRACT = regex.compile(
 @detector("legal-execution-block", ("lf.execution-block",),
           kinds=PROSE_KINDS, prefilter=lambda art: has(art, "by:", "signature:"))
 def detect_execution_block(art, ctx):
-    spans = windows(art, ("by:", "signature:", "signed", "signatory", "executed by"), 80, 40)
+    spans = windows(art, ("by:", "signature:", "signed:"), 80, 40)
     text = view(art).text
     lines = Lines(text, lambda: view(art).starts)
     for m in (m for ws, we in spans for m in _SIG_LABEL.finditer(text, ws, we, timeout=2.0)):
@@ -616,7 +616,7 @@ _ATTORNEY = regex.compile(r"(?i)\battorneys?\s+for\b|\bcounsel\s+for\b|\besq\.|\
 @detector("legal-attorney-block", ("lf.attorney-block",),
           kinds=PROSE_KINDS, prefilter=lambda art: has(art, "bar n", "sbn"))
 def detect_attorney_block(art, ctx):
-    spans = windows(art, ("bar", "sbn", "ardc", "bbo", "osb", "wsba", "attorney"), 20, 60)
+    spans = windows(art, ("bar n", "sbn", "bar #", "bar id", "bar roll", "ardc"), 20, 60)
     text = view(art).text
     for group, s, e, lines in _blocks(text, _BAR_NO, gap=8, before=6, after=4, spans=spans,
                                       starts=lambda: view(art).starts):

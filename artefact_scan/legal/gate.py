@@ -45,7 +45,7 @@ class View:
                 self._starts = line_starts(self.text)
         return self._starts
 
-    def reveal(self, raw: str, spans: list[tuple[int, int]], margin: int = 3000) -> None:
+    def reveal(self, raw: str, spans: list[tuple[int, int]], margin: int = 1500) -> None:
         """Blank the HTML markup in (and around) `spans`; markup elsewhere stays as written,
         since only these regions are read (a large page is not converted as a whole)."""
         todo: list[list[int]] = []
