@@ -35,8 +35,10 @@ _ADDRESS = regex.compile(r"[\w.+-]+@[\w.-]+|\b(?:https?|ftp)://\S+|\b[\w-]+(?:\.
 _TEACHING = regex.compile(
     r"(?i)\bfor\s+(?:example|instance)\b|\be\.g\.|(?<![@./\w-])(?:examples?|samples?|specimens?|illustrat\w+|templates?)\b(?![.-]\w)"
     r"|\bshould\s+(?:read|look\s+like)\b|\blooks?\s+like\s+(?:this|the\s+following)\b|\bwould\s+(?:read|look)\s+like\b"
-    r"|\bhow\s+to\s+(?:complete|fill|write|draft|notari[sz]e|read|format|sign)\b|\bwording\s+(?:of|for)\b|\bsuch\s+as\s+the\s+following\b")
-_QUOTE = regex.compile(r"(?m)^[ \t]{0,3}>[^\n]*$|<blockquote\b")
+    r"|\bhow\s+to\s+(?:complete|fill|write|draft|notari[sz]e|read|format|sign)\b|\bwording\s+(?:of|for)\b|\bsuch\s+as\s+the\s+following\b"
+    r"|\b(?:reads|read\s+as\s+follows|reading)\s*:")
+# block quotes, and long inline quotations ("The jurat reads: \u201cSubscribed and sworn …\u201d")
+_QUOTE = regex.compile(r"(?m)^[ \t]{0,3}>[^\n]*$|<blockquote\b|\"[^\"\n]{40,600}\"|\u201c[^\u201d\n]{40,600}\u201d")
 _POLICY = regex.compile(
     r"(?i)SPDX-License-Identifier|permission\s+is\s+hereby\s+granted,\s+free\s+of\s+charge|GNU\s+(?:lesser\s+|library\s+|affero\s+)?general\s+public\s+licen[cs]e"
     r"|\bapache\s+licen[cs]e\b|mozilla\s+public\s+licen[cs]e|creative\s+commons|the\s+software\s+is\s+provided\s+\"?as\s+is|\bterms\s+(?:of|and\s+conditions\s+of)\s+(?:service|use)\b"

@@ -48,6 +48,23 @@ def _blocks(text: str, anchor_re: regex.Pattern, *, gap: int, before: int, after
         yield [by_span[sp] for sp in group], s, e, lines
 
 
+_OPEN_QUOTES = "\"'\u201c\u2018\u00ab"
+_CLOSE_QUOTES = "\"'\u201d\u2019\u00bb"
+
+
+def _in_quotes(text: str, start: int, end: int) -> bool:
+    """A phrase quoted inline ("'IT IS SO ORDERED,' the judge wrote") is reported speech."""
+    i = start - 1
+    while i >= 0 and text[i] in " \t*_":
+        i -= 1
+    if i >= 0 and text[i] in _OPEN_QUOTES:
+        return True
+    j = end
+    while j < len(text) and j < end + 3 and text[j] in " \t.,;!*_":
+        j += 1
+    return j < len(text) and text[j] in _CLOSE_QUOTES and text[j - 1] != " "
+
+
 def _emit(ctx, art, signal: str, block: Block) -> None:
     a0, a1 = block.anchor
     ctx.signal(art, signal, a0, a1, **block.data())
@@ -391,6 +408,7 @@ def detect_court_order(art, ctx):
     spans = windows(art, ("ordered", "by the court", "decreed"), 80, 40)
     text = view(art).text
     for group, s, e, lines in _blocks(text, _ORDER, gap=12, before=2, after=12, spans=spans,
+                                      keep=lambda m: not _in_quotes(text, m.start(), m.end()),
                                       starts=lambda: view(art).starts):
         b = Block("court order", s, e, group[0].span())
         for m in _JUDGE_TITLE.finditer(text, s, e):
