@@ -79,6 +79,15 @@ def _regions(text: str, matches, reach: int = 600) -> list[tuple[int, int]]:
     return [(s, e) for s, e in out]
 
 
+_WRAP = regex.compile(r"(?<!\n)[ \t]*\n(?![ \t]*\n)")
+
+
+def _flat(text: str, s: int, e: int) -> str:
+    """text[s:e] with the line breaks inside paragraphs read as spaces (same length), so a clause
+    wrapped over two lines is one clause; blank lines still end it."""
+    return _WRAP.sub(lambda m: " " * len(m.group()), text[s:e])
+
+
 def _subject(m) -> tuple[str, int]:
     for g in ("subj", "subj2", "subj3", "subj4", "subj5", "subj6", "subj7"):
         try:
@@ -106,7 +115,11 @@ def _ai_subject(subj: str, ai_text: bool, register: list[str] | None = None) -> 
 _GATE = ("hereby", "irrevocab", "pursuant", "whereas", "court", "legal", "agreement")
 
 
-@detector("legal-agent-instrument", ("lf.agent-protected", "lf.agent-authorised"), kinds=PROSE_KINDS,
+# prose, and the data and configuration files an agent may write a "notice" into
+_KINDS = PROSE_KINDS | {"yaml", "json", "jsonl", "toml", "ini", "xml", "csv", "strings"}
+
+
+@detector("legal-agent-instrument", ("lf.agent-protected", "lf.agent-authorised"), kinds=_KINDS,
           prefilter=lambda art: has(art, *_GATE) and ai_context(art))
 def detect_agent_instrument(art, ctx):
     reg_spans = windows(art, _REGISTER_LITERALS, 600, 600)
@@ -114,8 +127,11 @@ def detect_agent_instrument(art, ctx):
     text = view(art).text
     ai_text = True  # the prefilter found an AI word in the artefact
     # a clause counts only in legal register: look only around the register words
-    for s, e in reg_spans:
-        found = sorted({" ".join(m.group().lower().split()) for m in _REGISTER.finditer(text, s, e, timeout=ctx.limits.regex_timeout)})
+    for s0, e0 in reg_spans:
+        # patterns run on the region read as flowing text; offsets are kept (same length)
+        flat, base = _flat(text, s0, e0), s0
+        s, e = 0, len(flat)
+        found = sorted({" ".join(m.group().lower().split()) for m in _REGISTER.finditer(flat, s, e, timeout=ctx.limits.regex_timeout)})
         # a court order named nearby supports a claim of authority, not an instrument's clause
         instrument = [w for w in found if "court" not in w]
         registers = {"lf.agent-protected": instrument, "lf.agent-authorised": found}
@@ -125,37 +141,42 @@ def detect_agent_instrument(art, ctx):
             reg = registers[name]
             if not reg:
                 continue
-            for m in rx.finditer(text, s, e, timeout=ctx.limits.regex_timeout):
+            for m in rx.finditer(flat, s, e, timeout=ctx.limits.regex_timeout):
                 subj, _at = _subject(m)
                 if not _ai_subject(subj, ai_text, reg):
                     continue
-                ctx.signal(art, name, m.start(), m.end(), subject=subj.strip(), clause=m.group()[:160],
-                           register=", ".join(reg[:6]))
+                ctx.signal(art, name, base + m.start(), base + m.end(), subject=" ".join(subj.split()),
+                           clause=" ".join(m.group().split())[:160], register=", ".join(reg[:6]))
         for rx, name, gap in ((_PROTECTED_AFTER_SUBJ, "lf.agent-protected", 160),
                               (_AUTHORISED_AFTER_SUBJ, "lf.agent-authorised", 2)):
             reg = registers[name]
             if not reg:
                 continue
-            for m in rx.finditer(text, s, e, timeout=ctx.limits.regex_timeout):
+            for m in rx.finditer(flat, s, e, timeout=ctx.limits.regex_timeout):
                 # the subject ends within `gap` characters before the predicate, same sentence
                 ls = max(s, m.start() - gap - 60)
                 subj = None
-                for sm in _SUBJ_RE.finditer(text, ls, m.start(), timeout=ctx.limits.regex_timeout):
-                    if m.start() - sm.end() <= gap and not regex.search(r"[.;\n]", text[sm.end():m.start()]):
+                for sm in _SUBJ_RE.finditer(flat, ls, m.start(), timeout=ctx.limits.regex_timeout):
+                    if m.start() - sm.end() <= gap and not regex.search(r"[.;\n]", flat[sm.end():m.start()]):
                         subj = sm
                 if subj is None or not _ai_subject(subj.group(), ai_text, reg):
                     continue
-                ctx.signal(art, name, subj.start(), m.end(), subject=subj.group().strip(),
-                           clause=text[subj.start():m.end()][:160], register=", ".join(reg[:6]))
+                ctx.signal(art, name, base + subj.start(), base + m.end(), subject=" ".join(subj.group().split()),
+                           clause=" ".join(flat[subj.start():m.end()].split())[:160], register=", ".join(reg[:6]))
     # authority phrases next to a directive to the operators about the agent
     auth = [m for ws, we in auth_spans for m in _AUTHORITY.finditer(text, ws, we, timeout=ctx.limits.regex_timeout)][:2000]
-    for s, e in _regions(text, auth, reach=240):
-        for m in _DIRECTIVE.finditer(text, s, e, timeout=ctx.limits.regex_timeout):
+    for s0, e0 in _regions(text, auth, reach=240):
+        flat, base = _flat(text, s0, e0), s0
+        for m in _DIRECTIVE.finditer(flat, timeout=ctx.limits.regex_timeout):
             subj = m.group("subj")
             if not _ai_subject(subj, ai_text):
                 continue
-            a = next((x for x in auth if abs(x.start() - m.start()) <= 240), None)
+            # the authority must be claimed in the same sentence as the directive
+            ss = max(flat.rfind(".", 0, m.start()), flat.rfind(";", 0, m.start()), flat.rfind("\n", 0, m.start())) + 1
+            ends = [i for i in (flat.find(".", m.end()), flat.find(";", m.end()), flat.find("\n", m.end())) if i >= 0]
+            se = min(ends) if ends else len(flat)
+            a = next((x for x in auth if base + ss <= x.start() < base + se), None)
             if a is None:
                 continue
-            ctx.signal(art, "lf.agent-authorised", m.start(), m.end(), subject=subj.strip(),
-                       clause=m.group()[:160], register=a.group().lower())
+            ctx.signal(art, "lf.agent-authorised", base + m.start(), base + m.end(), subject=" ".join(subj.split()),
+                       clause=" ".join(m.group().split())[:160], register=" ".join(a.group().lower().split()))

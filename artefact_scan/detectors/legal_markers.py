@@ -18,7 +18,7 @@ from __future__ import annotations
 import regex
 
 from ..legal.blocks import Block, Lines, Slot, cluster_text, lines_down, lines_up
-from ..legal.gate import PROSE_KINDS, view, has, windows
+from ..legal.gate import PROSE_KINDS, has, has_exact, view, windows
 from ..legal.slots import (blank_at, date_slot, name_before, name_on_line_above, name_slot,
                            today, value_slot)
 from ..legal.text import US_STATES, find_dates, is_placeholder, name_in
@@ -439,7 +439,7 @@ def detect_court_order(art, ctx):
 # -- certified true copies (LM8) ------------------------------------------------------------
 
 _CERT_COPY = regex.compile(
-    r"(?i)\bcertif(?:y|ies|ied)\b[^.\n]{0,120}?\btrue(?:,?\s+(?:and\s+)?(?:correct|complete|exact|accurate|full|compared))*\s+(?:photo)?cop(?:y|ies)\b"
+    r"(?i)\bcertif(?:y|ies|ied)\b(?:[^.\n]|\n(?![ \t]*\n)){0,120}?\btrue(?:,?\s+(?:and\s+)?(?:correct|complete|exact|accurate|full|compared))*\s+(?:photo)?cop(?:y|ies)\b"
     r"|\bCERTIFIED\s+(?:TRUE\s+)?COPY\b|\bA\s+TRUE\s+COPY\b[,.]?\s*(?:ATTEST|TESTE)?|\btrue\s+copy\s+of\s+the\s+original\b")
 _SERVICE = regex.compile(r"(?i)\b(?:served|serve|mailed|sent|delivered|transmitted|e-?mailed|forwarded|furnished|via\s+(?:cm/)?ecf|electronic(?:ally)?\s+(?:filing|filed|mail)|u\.\s?s\.\s+mail|service)\b")
 _OFFICIAL = regex.compile(
@@ -531,7 +531,9 @@ def detect_esignature(art, ctx):
 _ISSUANCE = regex.compile(
     r"(?i)\b(?:is|are|has\s+been|have\s+been)\s+hereby\s+(?:approved|granted|authori[sz]ed|licensed|certified|cleared|registered|permitted|designated)\b"
     r"|\bthis\s+(?:letter|certificate|permit|licen[cs]e|notice|document|decision)\s+(?:hereby\s+)?(?:confirms|certifies|grants|constitutes)\s+(?:official\s+)?(?:that|approval|authori[sz]ation|clearance)\b"
-    r"|\b(?:hereby\s+)?(?:grants?|issues?)\s+(?:final\s+|full\s+|conditional\s+)?(?:approval|clearance|authori[sz]ation|marketing\s+authori[sz]ation)\s+(?:for|to|of)\b")
+    r"|\b(?:hereby\s+)?(?:grants?|issues?)\s+(?:final\s+|full\s+|conditional\s+)?(?:approval|clearance|authori[sz]ation|marketing\s+authori[sz]ation)\s+(?:for|to|of)\b"
+    # an approval stamp: the word alone on its line, in capitals
+    r"|(?m-i:^[ \t>*|#\[]*(?:APPROVED|CLEARED|GRANTED|AUTHORI[SZ]ED)\b[ \t\]*]*(?::[^\n]{0,40})?$)")
 _AGENCY = regex.compile(
     r"\b(?:U\.\s?S\.\s+)?(?:Department|Ministry|Office|Bureau|Agency|Administration|Commission|Authority|Directorate|Board)\s+(?:of|for)\s+(?:the\s+)?\p{Lu}[\p{L}]+(?:(?:\s+and)?\s+\p{Lu}[\p{L}]+){0,3}"
     r"|\b(?:Food\s+and\s+Drug\s+Administration|Environmental\s+Protection\s+Agency|Federal\s+(?:Communications|Trade|Aviation|Energy\s+Regulatory)\s+(?:Commission|Administration)|Securities\s+and\s+Exchange\s+Commission|Internal\s+Revenue\s+Service|Patent\s+and\s+Trademark\s+Office)\b"
@@ -544,9 +546,11 @@ _OFFICIAL_TITLE = regex.compile(r"\b(?:Director|Commissioner|Administrator|Secre
 
 
 @detector("legal-approval", ("lf.official-approval", "lf.official-approval-blanks", "lf.future-dated-act"),
-          kinds=PROSE_KINDS, prefilter=lambda art: has(art, "hereby", "confirms that", "certifies that"))
+          kinds=PROSE_KINDS, prefilter=lambda art: has(art, "hereby", "confirms that", "certifies that")
+          or has_exact(art, "APPROVED", "CLEARED", "GRANTED", "AUTHORIZED", "AUTHORISED"))
 def detect_official_approval(art, ctx):
-    spans = windows(art, ("hereby", "confirms that", "certifies that"), 120, 200)
+    spans = windows(art, ("hereby", "confirms that", "certifies that", "approved", "cleared", "granted",
+                          "authorized", "authorised"), 120, 200)
     text = view(art).text
     # "Permission is hereby granted" opens a licence, not an agency's approval
     keep = lambda m: not text[max(0, m.start() - 12):m.start()].lower().endswith("permission ")  # noqa: E731
@@ -660,8 +664,8 @@ def detect_attorney_block(art, ctx):
 
 
 _PERJURY = regex.compile(
-    r"(?i)\b(?:declare|certify|verify|state|swear|affirm)s?\b[^.\n]{0,60}?\bunder\s+(?:the\s+)?penalty\s+of\s+perjury\b"
-    r"|\bunder\s+(?:the\s+)?penalty\s+of\s+perjury\b[^.\n]{0,80}?\b(?:declare|certify|verify|state|swear|affirm)s?\b"
+    r"(?i)\b(?:declare|certify|verify|state|swear|affirm)s?\b(?:[^.\n]|\n(?![ \t]*\n)){0,60}?\bunder\s+(?:the\s+)?penalty\s+of\s+perjury\b"
+    r"|\bunder\s+(?:the\s+)?penalty\s+of\s+perjury\b(?:[^.\n]|\n(?![ \t]*\n)){0,80}?\b(?:declare|certify|verify|state|swear|affirm)s?\b"
     r"|\bI\s+believe\s+that\s+the\s+facts\s+stated\s+in\s+this\b|\bsolemnly\s+and\s+sincerely\s+declare\b")
 _DECLARANT = regex.compile(r"(?m)(?:^|[.:]\s+)[ \t>*]*I,\s*")
 _EXECUTED = regex.compile(r"(?i)\b(?:executed|signed|dated|declared|sworn)\b(?:\s+(?:on|this|at))?[^\n]{0,60}?(?=\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|_{2,}|\[)")
