@@ -21,6 +21,7 @@ from ..legal.gate import PROSE_KINDS, view, has, windows
 from ..legal.slots import today
 from . import detector
 
+MAX_CITATIONS = 1000
 _MATA = regex.compile(r"(?i)\bMata\s+v\.?\s+Avianca\b")
 
 
@@ -45,7 +46,9 @@ def detect_citations(art, ctx):
             continue
         ctx.signal(art, "lf.citation-fabricated", m.start(), m.end(), case=name, citation=cite,
                    mata=mata)
-    cites = C.find(text, limit=1000, timeout=ctx.limits.regex_timeout, spans=cspans)
+    cites = C.find(text, limit=MAX_CITATIONS, timeout=ctx.limits.regex_timeout, spans=cspans)
+    if len(cites) >= MAX_CITATIONS:
+        ctx.error(art, f"more than {MAX_CITATIONS} case citations; the later ones were not checked")
     extra_uncheckable = [m for ws, we in wspans
                          for m in C.WL_LEXIS.finditer(text, ws, we, timeout=ctx.limits.regex_timeout)]
     if not cites and not extra_uncheckable:
