@@ -51,7 +51,8 @@ def detect_citations(art, ctx):
         ctx.error(art, f"more than {MAX_CITATIONS} case citations; the later ones were not checked")
     extra_uncheckable = [m for ws, we in wspans
                          for m in C.WL_LEXIS.finditer(text, ws, we, timeout=ctx.limits.regex_timeout)]
-    if not cites and not extra_uncheckable:
+    neutral = [m for ws, we in cspans for m in C.NEUTRAL.finditer(text, ws, we, timeout=ctx.limits.regex_timeout)]
+    if not cites and not extra_uncheckable and not neutral:
         return
     d = C.data()
     try:
@@ -77,10 +78,13 @@ def detect_citations(art, ctx):
     if wl:
         key = "a Westlaw or Lexis number cannot be checked offline"
         unchecked[key] = unchecked.get(key, 0) + wl
+    if neutral:
+        key = "a neutral (public-domain) citation cannot be checked offline"
+        unchecked[key] = unchecked.get(key, 0) + len(neutral)
     if unchecked or (cites and not d.extra):
-        first = min([c.start for c in cites] + [m.start() for m in extra_uncheckable])
+        first = min([c.start for c in cites] + [m.start() for m in extra_uncheckable] + [m.start() for m in neutral])
         reasons = [f"{n} because {why}" for why, n in sorted(unchecked.items())]
         if not d.extra:
             reasons.insert(0, "checked with built-in tables only (install artefact-scan[legal])")
         ctx.signal(art, "lf.citations-unchecked", first, first, count=sum(unchecked.values()),
-                   total=len(cites) + wl, reason="; ".join(reasons), extra=d.extra)
+                   total=len(cites) + wl + len(neutral), reason="; ".join(reasons), extra=d.extra)
