@@ -69,7 +69,10 @@ def detect_legal_context(art, ctx):
     pm = _POLICY.search(text, 0, min(len(text), 3000))
     if pm is not None:
         ctx.signal(art, "lf.licence-or-policy", 0, 0, whole=True, cue=pm.group())
-    for s, e in _regions(art, ctx):
+    regions = _regions(art, ctx)
+    if art.kind == "markdown" and ("```" in text or "~~~" in text):
+        _fenced_lines(art, ctx, regions)
+    for s, e in regions:
         for rx, name in ((_TEACHING, "lf.teaching"), (_QUOTE, "lf.blockquote"),
                          (PLACEHOLDER_RE, "lf.placeholder"), (_BOILERPLATE, "lf.boilerplate")):
             n = 0
@@ -81,6 +84,27 @@ def detect_legal_context(art, ctx):
                         break
             except TimeoutError:
                 ctx.error(art, f"pattern {name!r} timed out; legal context not fully read")
+
+
+def _fenced_lines(art, ctx, regions) -> None:
+    """Lines inside Markdown code fences are quoted material: mark each one near a legal marker
+    (the fence's own child is judged with `fact.code-block`; this covers the containing file,
+    and fences in languages the legal rules do not read)."""
+    from ..extractors.markdown import fences
+
+    text = art.text
+    n = 0
+    for _i, _lang, _indent, start, end, _open in fences(text):
+        if not any(start < e and s < end for s, e in regions):
+            continue
+        pos = start
+        while pos < end and n < 5000:
+            ctx.signal(art, "lf.blockquote", pos, pos, fence=True)
+            n += 1
+            nl = text.find("\n", pos, end)
+            if nl < 0:
+                break
+            pos = nl + 1
 
 
 REACH = 40  # lines around a legal marker that can hold its context (rules use windows <= 15)
