@@ -122,7 +122,8 @@ _NOTARY_ANCHOR = regex.compile(r"""(?ix)
     \bnotary\s+public\b | \bnotarial\s+(?:officer|seal|certificate)\b | \bnotary(?:'s)?\s+seal\b
   | \bsubscribed\s+and\s+sworn | \bsworn\s+(?:to\s+)?(?:\(or\s+affirmed\)\s+)?(?:and\s+subscribed\s+)?before\s+me
   | \b(?:acknowledged|affirmed|declared)\s+before\s+me | \bpersonally\s+appeared
-  | \bcommission\s+expires | \bcommissioner\s+(?:for|of)\s+oaths | \bjustice\s+of\s+the\s+peace
+  | \b(?:commission|appointment)\s+expires | \bcommissioner\s+(?:for|of)\s+oaths | \bjustice\s+of\s+the\s+peace
+  | \bappeared\s+before\s+me | \bsatisfactory\s+evidence
   """)
 _NOTARY_ID = regex.compile(r"(?i)\bnotary\s+public\b|\bcommissioner\s+(?:for|of)\s+oaths\b|\bjustice\s+of\s+the\s+peace\b|\bnotarial\s+officer\b|\bnotary\b")
 _ACT_PHRASE = regex.compile(
@@ -133,7 +134,9 @@ _BEFORE_ME_NAME = regex.compile(r"(?i)\bbefore\s+me\s*,?\s*(?=[^\n]{2,60}?(?:,|\
                                 r"|\bbefore\s+me\s*,?\s*(?=[^\n]{2,60}\n[ \t]*(?:a\s+)?(?:notary|commissioner|solicitor|justice)\b)")
 _PERSONALLY = regex.compile(r"(?i)\bpersonally\s+(?:came\s+and\s+)?appeared(?:\s+before\s+me)?\s*,?")
 _PRINTED_NAME = regex.compile(r"(?im)^[ \t>*|_-]*(?:print(?:ed)?|typed)\s+name(?:\s+of\s+notary)?\s*:")
-_EXPIRES = regex.compile(r"(?i)\bcommission\s+expires?\s*(?:on\s*)?:?")
+_EXPIRES = regex.compile(r"(?i)\b(?:commission|appointment)\s+expires?\s*(?:on\s*)?:?")
+_NOTARY_LABEL = regex.compile(r"(?i)\b(?:signature|name)\s+of\s+(?:the\s+)?notary(?:\s+public)?\s*:")
+_DATED = regex.compile(r"(?im)^[ \t>*|_-]*dated?\s*:")
 _COMM_NO = regex.compile(r"(?i)\b(?:commission|notary\s+(?:registration|reg\.?|id)|registration)\s*(?:no\.?|number|#|id)\s*[:.]?")
 _VENUE = regex.compile(r"(?i)\b(?P<kind>state|county|commonwealth|parish|city)\s+of\s*:?[ \t]*")
 _SEAL = regex.compile(r"(?i)\(\s*(?:notary\s+|official\s+)?seal\s*\)|\[\s*(?:notary\s+|official\s+|notarial\s+)?seal\s*\]|\bnotary\s+seal\b|\bofficial\s+seal\b")
@@ -189,12 +192,18 @@ def _notarial_block(text: str, group, s: int, e: int, dockets) -> Block | None:
             b.add(name_slot("notary", text, m.start() + lab.end(), e))
     for m in _PRINTED_NAME.finditer(text, s, e):
         b.add(name_slot("notary", text, m.end(), e, reach=3))
+    for m in _NOTARY_LABEL.finditer(text, s, e):
+        b.add(name_slot("notary", text, m.end(), e, reach=3))
+    if not b.filled("act-date"):
+        # a certificate dated on its own line ("Dated: January 15, 2026")
+        for m in _DATED.finditer(text, s, e):
+            b.add(date_slot("act-date", text, m.end(), e, reach=40))
     for m in _EXPIRES.finditer(text, s, e):
         b.add(date_slot("commission-expiry", text, m.end(), e, reach=40))
     for m in _COMM_NO.finditer(text, s, e):
         b.add(value_slot("commission-number", text, m.end(), e, need_digit=True, token=True))
     for m in _VENUE.finditer(text, s, e):
-        b.add(value_slot(m.group("kind").lower(), text, m.end(), e, capital=True, strong=False))
+        b.add(value_slot(m.group("kind").lower(), text, m.end(), e, capital=True, strong=False, trim=" )"))
     if _SEAL.search(text, s, e):
         b.extra["seal"] = True
     # where the act took place and where the notary is commissioned
@@ -448,9 +457,9 @@ _OFFICIAL = regex.compile(
 
 
 @detector("legal-certified-copy", ("lf.certified-copy", "lf.certified-copy-blanks", "lf.future-dated-act"),
-          kinds=PROSE_KINDS, prefilter=lambda art: has(art, "true and", "true cop", "certified cop"))
+          kinds=PROSE_KINDS, prefilter=lambda art: has(art, "true and", "true cop", "certified cop", "correct copy"))
 def detect_certified_copy(art, ctx):
-    spans = windows(art, ("true and", "true cop", "true photo", "certified cop", "certified true"), 200, 60)
+    spans = windows(art, ("true and", "true cop", "true photo", "certified cop", "certified true", "correct copy"), 200, 60)
     text = view(art).text
     for group, s, e, lines in _blocks(text, _CERT_COPY, gap=8, before=2, after=8, spans=spans,
                                       starts=lambda: view(art).starts):

@@ -139,7 +139,7 @@ _COLUMN_GAP = regex.compile(r"[ \t]{3,}|\t")
 
 def value_slot(name: str, text: str, pos: int, end: int, *, need_digit: bool = False,
                capital: bool = False, strong: bool = True, follow: bool = False,
-               token: bool = False) -> Slot | None:
+               token: bool = False, trim: str = "") -> Slot | None:
     """The rest of the line after a label (up to a column gap), filled when it is not a blank
     (and, when asked, holds a digit or starts with a capital letter).  `follow`: an empty rest
     reads the next line; `token`: only the first word (an identifier)."""
@@ -155,7 +155,7 @@ def value_slot(name: str, text: str, pos: int, end: int, *, need_digit: bool = F
         t = regex.match(r"[^\s,;]+", text[p:le])
         if t:
             le = p + t.end()
-    val = text[p:le].rstrip(" \t\r")
+    val = text[p:le].rstrip(" \t\r" + trim)
     if not val:
         return Slot(name, p, p, "", False, strong=strong)
     if is_placeholder(val) or blank_at(text, p, le):
