@@ -556,10 +556,12 @@ _OFFICIAL_TITLE = regex.compile(r"\b(?:Director|Commissioner|Administrator|Secre
 
 @detector("legal-approval", ("lf.official-approval", "lf.official-approval-blanks", "lf.future-dated-act"),
           kinds=PROSE_KINDS, prefilter=lambda art: has(art, "hereby", "confirms that", "certifies that")
-          or has_exact(art, "APPROVED", "CLEARED", "GRANTED", "AUTHORIZED", "AUTHORISED"))
+          or has_exact(art, "APPROVED", "CLEARED"))
 def detect_official_approval(art, ctx):
-    spans = windows(art, ("hereby", "confirms that", "certifies that", "approved", "cleared", "granted",
-                          "authorized", "authorised"), 120, 200)
+    literals = ("hereby", "confirms that", "certifies that")
+    if has_exact(art, "APPROVED", "CLEARED"):
+        literals += ("approved", "cleared", "granted", "authorized", "authorised")
+    spans = windows(art, literals, 120, 200)
     text = view(art).text
     # "Permission is hereby granted" opens a licence, not an agency's approval
     keep = lambda m: not text[max(0, m.start() - 12):m.start()].lower().endswith("permission ")  # noqa: E731

@@ -238,5 +238,4 @@ def ai_context(art) -> bool:
             return True
         if n > 10000:
             break
-    return has(art, "artificial intelligence", "language model", "chatbot", "model weights",
-               "neural network", "machine learning", "retrain", "fine-tun", "checkpoint", "system prompt")
+    return has(art, "artificial intelligence", "language model", "chatbot", "weights", "retrain")
