@@ -327,7 +327,7 @@ def detect_apostille(art, ctx):
 
 _CMECF = regex.compile(
     r"\bCase\s+(?P<case>\d{1,2}:\d{2}-[A-Za-z]{1,4}-\d{2,6}(?:-[A-Z0-9]{1,5}){0,4})\s+(?:Doc(?:ument)?|Dkt\.?|DE|ECF\s+No\.?)\s*#?\s*(?P<doc>\d+(?:-\d+)?)"
-    r"\s+Filed\s*:?\s*(?P<filed>\d{1,2}/\d{1,2}/\d{2,4})"
+    r"\s+(?:Filed|Entered\s+on\s+[A-Z]{2,6}\s+Docket)\s*:?\s*(?P<filed>\d{1,2}/\d{1,2}/\d{2,4})"
     r"(?:\s+Entered\s*:?\s*(?P<entered>\d{1,2}/\d{1,2}/\d{2,4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?)?"
     r"(?:\s+(?:Page|Pg)\s*(?P<page>\d+)\s+of\s+(?P<pages>\d+))?(?:\s+Page\s*ID\s*#?\s*:?\s*(?P<pageid>\d+))?")
 _STATE_STAMP = regex.compile(
@@ -341,9 +341,9 @@ _TIME = regex.compile(r"(?i)\b\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?")
 
 @detector("legal-filing-stamp", ("lf.filing-stamp", "lf.filing-stamp-blanks", "lf.future-dated-act",
                                  "lf.docket-after-act"),
-          kinds=PROSE_KINDS, prefilter=lambda art: has(art, "filed"))
+          kinds=PROSE_KINDS, prefilter=lambda art: has(art, "filed", "on flsd docket", "docket "))
 def detect_filing_stamp(art, ctx):
-    stamp_spans = windows(art, ("filed", "nyscef"), 120, 120)
+    stamp_spans = windows(art, ("filed", "nyscef", "docket"), 120, 120)
     word_spans = windows(art, ("filed", "entered"), 80, 40)
     text = view(art).text
     lines = None
@@ -351,7 +351,8 @@ def detect_filing_stamp(art, ctx):
     for rx, kind in ((_CMECF, "CM/ECF header"), (_STATE_STAMP, "state e-filing stamp")):
         for m in (m for ws, we in stamp_spans for m in rx.finditer(text, ws, we, timeout=2.0)):
             g = m.groupdict()
-            if kind == "CM/ECF header" and not (g.get("page") or g.get("entered") or g.get("pageid")):
+            if kind == "CM/ECF header" and not (g.get("page") or g.get("entered") or g.get("pageid")
+                                                 or "Docket" in m.group()):
                 continue
             b = Block("court filing stamp", m.start(), m.end(), m.span(), extra={"stamp": kind})
             for key in ("case", "doc", "county", "time", "page"):
@@ -493,6 +494,9 @@ def detect_certified_copy(art, ctx):
 
 _GUID = r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}"
 _ENVELOPE = regex.compile(rf"(?i)\bdocu\s?sign\s+envelope\s+id\s*:?\s*(?P<id>{_GUID})")
+# the stamp over each signature: "DocuSigned by:", the signer, and the signature's hex id
+_DOCUSIGNED = regex.compile(r"(?i)\bdocu\s?signed\s+by\s*:\s*")
+_SIG_HEX = regex.compile(r"\b[0-9A-F]{16,32}\.{0,3}\b")
 _ESIGN_ANCHOR = regex.compile(r"(?i)\bcertificate\s+of\s+completion\b|\b(?:final\s+)?audit\s+(?:report|trail)\b|\bsigner\s+events\b")
 _ESIGN_ID = regex.compile(rf"(?i)\b(?:envelope|transaction|document|signature|agreement)\s+id\s*:?\s*(?P<id>{_GUID}|[A-Za-z0-9_-]{{20,64}})")
 _EMAIL = regex.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
@@ -506,7 +510,7 @@ def _fake_id(v: str) -> bool:
 
 
 @detector("legal-esignature", ("lf.esignature", "lf.esignature-blanks"),
-          kinds=PROSE_KINDS, prefilter=lambda art: has(art, "envelope", "audit"))
+          kinds=PROSE_KINDS, prefilter=lambda art: has(art, "envelope", "audit", "docusigned"))
 def detect_esignature(art, ctx):
     env_spans = windows(art, ("envelope",), 20, 120)
     text = view(art).text
@@ -519,6 +523,16 @@ def detect_esignature(art, ctx):
         _emit(ctx, art, "lf.esignature", b)
     spans = windows(art, ("audit", "completion", "signer events"), 10, 40)
     text = view(art).text
+    for m in (m for ws, we in windows(art, ("docusigned", "docu signed"), 10, 200)
+              for m in _DOCUSIGNED.finditer(text, ws, we, timeout=2.0)):
+        signer = name_slot("signer", text, m.end(), len(text), reach=2, same_line=False)
+        hexid = _SIG_HEX.search(text, m.end(), min(len(text), m.end() + 160))
+        if signer is None or not signer.filled or hexid is None or _fake_id(hexid.group()):
+            continue
+        b = Block("e-signature signature stamp", m.start(), hexid.end(), m.span(), extra={"platform": "DocuSign"})
+        b.add(signer)
+        b.add(Slot("signature-id", hexid.start(), hexid.end(), hexid.group(), True))
+        _emit(ctx, art, "lf.esignature", b)
     for group, s, e, lines in _blocks(text, _ESIGN_ANCHOR, gap=20, before=3, after=25, spans=spans,
                                       starts=lambda: view(art).starts):
         b = Block("e-signature audit trail", s, e, group[0].span())
