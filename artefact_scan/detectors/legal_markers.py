@@ -575,10 +575,10 @@ def detect_official_approval(art, ctx):
     literals = ("hereby", "confirms that", "certifies that")
     if has_exact(art, "APPROVED", "CLEARED"):
         literals += ("approved", "cleared", "granted", "authorized", "authorised")
-    spans = windows(art, literals, 120, 200)
+    spans = windows(art, literals, 40, 60)  # anchors are short phrases around these words
     text = view(art).text
-    # "Permission is hereby granted" opens a licence, not an agency's approval
-    keep = lambda m: not text[max(0, m.start() - 12):m.start()].lower().endswith("permission ")  # noqa: E731
+    # "Permission [to use, copy, modify…] is hereby granted" is a licence, not an agency's approval
+    keep = lambda m: "permission" not in text[max(0, m.start() - 240):m.start()].lower()  # noqa: E731
     for group, s, e, lines in _blocks(text, _ISSUANCE, gap=15, before=15, after=15, spans=spans, keep=keep,
                                       starts=lambda: view(art).starts):
         agency = _AGENCY.search(text, s, e)
