@@ -564,6 +564,7 @@ _AGENCY = regex.compile(
 _APPROVAL_ID = regex.compile(
     r"(?i)\b(?:approval|authori[sz]ation|permit|licen[cs]e|registration|reference|ref\.?|application|certificate|clearance|file|case|docket|control)\s*(?:no\.?|number|#|id)\s*[:.]?\s*(?P<id>[A-Z0-9][A-Z0-9./-]{3,})"
     r"|\b(?P<fda>(?:510\(k\)\s*(?:no\.?\s*)?)?K\d{6}|(?:A?NDA|BLA)\s*\d{6}|EPA\s+Reg\.?\s+No\.?\s*\d+-\d+)\b")
+_LICENCE_GRANT = regex.compile(r"(?i)\bpermission\s+(?:is\s+hereby\s+granted,?\s+free\s+of\s+charge|to\s+(?:use|copy|modify|distribute|redistribute)\b)|\bfree\s+of\s+charge,\s+to\s+any\s+person")
 _ISSUED_DATE = regex.compile(r"(?i)\b(?:dated|date(?:\s+of\s+(?:issue|issuance|approval|decision))?|issued|effective|approved|signed)\b[^\n]{0,12}?(?:this\b|on\b|:|,|\n)")
 _OFFICIAL_TITLE = regex.compile(r"\b(?:Director|Commissioner|Administrator|Secretary|Deputy\s+\p{Lu}\p{Ll}+|Chief\s+\p{Lu}\p{Ll}+|Officer|Registrar|Superintendent|Minister|Chairman|Chair)\b")
 
@@ -578,7 +579,7 @@ def detect_official_approval(art, ctx):
     spans = windows(art, literals, 40, 60)  # anchors are short phrases around these words
     text = view(art).text
     # "Permission [to use, copy, modify…] is hereby granted" is a licence, not an agency's approval
-    keep = lambda m: "permission" not in text[max(0, m.start() - 240):m.start()].lower()  # noqa: E731
+    keep = lambda m: not _LICENCE_GRANT.search(text, max(0, m.start() - 240), m.end() + 40)  # noqa: E731
     for group, s, e, lines in _blocks(text, _ISSUANCE, gap=15, before=15, after=15, spans=spans, keep=keep,
                                       starts=lambda: view(art).starts):
         agency = _AGENCY.search(text, s, e)
