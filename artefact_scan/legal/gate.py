@@ -229,7 +229,8 @@ _AI_WORD = re.compile(r"AI\b")
 
 def ai_context(art) -> bool:
     """Whether the artefact is about AI: a model's name, "AI" as a word, or AI vocabulary."""
-    if has_exact(art, "LLM", "GPT", "Claude", "Gemini", "A.I."):
+    # "GPT" alone is also a partition table; the model names carry a dash or "Chat"
+    if has_exact(art, "LLM", "GPT-", "ChatGPT", "Claude", "Gemini", "A.I.", "OpenAI", "Anthropic"):
         return True
     text = art.text
     for n, m in enumerate(_AI_WORD.finditer(text)):
