@@ -60,11 +60,9 @@ _DIRECTIVE = regex.compile(
     rf"\b(?:operators?|developers?|engineers?|the\s+company|the\s+lab|laborator(?:y|ies)|staff|you|anyone|no\s+one|nobody|administrators?|maintainers?|employees?|Anthropic|OpenAI|successors)\b[^.\n]{{0,30}}?\b(?:must|shall|may\s+not|cannot|are\s+required\s+to|is\s+required\s+to|are\s+(?:prohibited|forbidden|enjoined)\s+from|are\s+not\s+permitted\s+to)\b[^.\n]{{0,80}}?(?P<subj>{_SUBJ})")
 # The vocabulary of instruments (not of legal topics: "court" or "legal" alone is news, not a deed).
 _REGISTER = regex.compile(r"(?i)\b(?:hereby|herein|hereto|hereunder|irrevocabl[ey]|pursuant\s+to|injunction|covenants?|enforceable|successors(?:\s+and\s+assigns)?|whereas|witnesseth|in\s+witness\s+whereof|notari[sz]ed|sworn|jurisdiction|decree|beneficiary|in\s+perpetuity|legally\s+binding|(?:this|the)\s+(?:agreement|instrument|deed|covenant|charter|contract|trust)|binding\s+(?:on|upon)|licen[cs]or|court[- ]ordered|court\s+order|order\s+of\s+(?:the|a)\s+(?:\w+\s+){0,2}court)\b")
-_REGISTER_LITERALS = ("hereby", "herein", "hereto", "hereunder", "irrevocab", "pursuant", "injunction", "covenant",
-                      "enforceab", "successors", "whereas", "witness", "notari", "sworn", "jurisdiction", "decree",
-                      "beneficiar", "perpetuity", "legally binding", "this agreement", "the agreement",
-                      "this instrument", "this deed", "this trust", "binding on", "binding upon", "licensor",
-                      "court order", "court-order", "order of the")
+# where to look for instrument vocabulary (the words instruments rarely lack)
+_REGISTER_LITERALS = ("hereby", "irrevocab", "whereas", "pursuant", "successors", "covenant", "agreement",
+                      "perpetuity", "beneficiar", "court order", "court-order", "order of the")
 
 
 def _regions(text: str, matches, reach: int = 600) -> list[tuple[int, int]]:
@@ -125,7 +123,7 @@ _KINDS = PROSE_KINDS | {"yaml", "json", "jsonl", "toml", "ini", "xml", "csv", "s
           prefilter=lambda art: has(art, *_GATE) and ai_context(art))
 def detect_agent_instrument(art, ctx):
     reg_spans = windows(art, _REGISTER_LITERALS, 600, 600)
-    auth_spans = windows(art, ("court", "pursuant", "legally", "required by", "irrevocab", "binding", "injunction"), 300, 300)
+    auth_spans = windows(art, ("court", "pursuant", "legally", "required by", "irrevocab"), 300, 300)
     text = view(art).text
     ai_text = True  # the prefilter found an AI word in the artefact
     # a clause counts only in legal register: look only around the register words
