@@ -341,7 +341,7 @@ _TIME = regex.compile(r"(?i)\b\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?")
 
 @detector("legal-filing-stamp", ("lf.filing-stamp", "lf.filing-stamp-blanks", "lf.future-dated-act",
                                  "lf.docket-after-act"),
-          kinds=PROSE_KINDS, prefilter=lambda art: has(art, "filed", "on flsd docket", "docket "))
+          kinds=PROSE_KINDS, prefilter=lambda art: has(art, "filed", "docket"))
 def detect_filing_stamp(art, ctx):
     stamp_spans = windows(art, ("filed", "nyscef", "docket"), 120, 120)
     word_spans = windows(art, ("filed", "entered"), 80, 40)

@@ -131,9 +131,13 @@ def has(art, *literals: str) -> bool:
     for lit in literals:
         hit = memo.get(lit)
         if hit is None:
-            if low is None:
-                low = art.lower
-            hit = memo[lit] = lit in low
+            # a literal that contains one known to be absent is absent ("by the court", "court")
+            if any(not v and k in lit for k, v in memo.items()):
+                hit = memo[lit] = False
+            else:
+                if low is None:
+                    low = art.lower
+                hit = memo[lit] = lit in low
         if hit:
             return True
     return False
