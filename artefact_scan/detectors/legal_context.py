@@ -6,8 +6,9 @@ second phase), so they may be generous:
 - `lf.template` (whole artefact): a DRAFT / SAMPLE / TEMPLATE / SPECIMEN / "Form of" /
   "[PROPOSED] ORDER" title in the opening lines or a heading, or such a word in the file name;
 - `lf.teaching`: pedagogical phrasing near a marker ("for example", "a sample jurat",
-  "should read", "how to complete");
-- `lf.blockquote`: Markdown block quotes (`> …`) and HTML `<blockquote>`;
+  "should read", "how to complete", "reads:");
+- `lf.blockquote`: quoted material — Markdown block quotes (`> …`), HTML `<blockquote>`, long
+  inline quotations, and the lines of Markdown code fences;
 - `lf.placeholder`: blanks and placeholders (`____`, `[NAME]`, `{{date}}`, `XX/XX/XXXX`, …);
 - `lf.licence-or-policy` (whole artefact): licence texts, SPDX identifiers, terms of service,
   privacy policies and contributor agreements, recognised in the opening text;
