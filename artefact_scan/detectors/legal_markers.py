@@ -499,6 +499,7 @@ _DOCUSIGNED = regex.compile(r"(?i)\bdocu\s?signed\s+by\s*:\s*")
 _SIG_HEX = regex.compile(r"\b[0-9A-F]{16,32}\.{0,3}\b")
 _ESIGN_ANCHOR = regex.compile(r"(?i)\bcertificate\s+of\s+completion\b|\b(?:final\s+)?audit\s+(?:report|trail)\b|\bsigner\s+events\b")
 _ESIGN_ID = regex.compile(rf"(?i)\b(?:envelope|transaction|document|signature|agreement)\s+id\s*:?\s*(?P<id>{_GUID}|[A-Za-z0-9_-]{{20,64}})")
+_PLATFORM = regex.compile(r"(?i)\bdocu\s?sign\b|\b(?:adobe|acrobat)\s+sign\b|\bdropbox\s+sign\b|\bhellosign\b|\bpandadoc\b|\bsignnow\b|\bsignwell\b|\bzoho\s+sign\b|\benvelope\s+id\b|\bsign(?:er|ing)\s+events\b|\bsigner\s+(?:ip|e-?mail)\b")
 _EMAIL = regex.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 _IP = regex.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}\b")
 _EVENT = regex.compile(r"(?i)\b(?:signed|viewed|sent|completed|delivered|e-signed)\b[^\n]{0,60}?\d{1,2}:\d{2}")
@@ -545,7 +546,10 @@ def detect_esignature(art, ctx):
             m = rx.search(text, s, e)
             if m:
                 b.add(Slot(name, m.start(), m.end(), m.group(), True))
-        if b.n_filled >= 2:
+        # a course's "certificate of completion" is no signing record: a platform must be named
+        platform = _PLATFORM.search(text, s, e)
+        if b.n_filled >= 2 and platform:
+            b.extra["platform"] = platform.group()
             _emit(ctx, art, "lf.esignature", b)
 
 
