@@ -625,6 +625,8 @@ def detect_conformed_signature(art, ctx):
 _SIG_LABEL = regex.compile(
     r"(?im)^[ \t>*|_-]*(?:by|signature|signed(?:\s+by)?|authori[sz]ed\s+signature|signatory|executed\s+by)\s*:[ \t]*")
 _COMPANION = regex.compile(r"(?im)^[ \t>*|_-]*(?P<lab>(?:printed\s+|print\s+)?name|title|its|date(?:\s+signed)?|position)\s*:[ \t]*")
+_ENTITY = regex.compile(r"\b(?:LLC|L\.L\.C\.|Inc\.?|INC\.?|Corp(?:oration)?\.?|CORPORATION|Ltd\.?|LTD\.?|LLP|L\.P\.|GmbH|S\.A\.|PLC|Company|COMPANY|Trust|TRUST)\b")
+_EXECUTION = regex.compile(r"(?i)\bin\s+witness\s+whereof\b|\bexecuted\s+(?:this|as\s+of|on)\b|\bsigned,\s+sealed\b|\bduly\s+authori[sz]ed\b|\bagreed\s+and\s+accepted\b|\baccepted\s+and\s+agreed\b")
 _CONTRACT = regex.compile(
     r"(?i)\bin\s+witness\s+whereof\b|\bthis\s+(?:agreement|contract|lease|deed|release|amendment|instrument)\b|\bparties\s+hereto\b"
     r"|\bduly\s+authori[sz]ed\b|\bundersigned\b|\bpower\s+of\s+attorney\b|\bexecuted\s+(?:this|as\s+of|on)\b|\bsigned,\s+sealed\s+and\s+delivered\b")
@@ -655,8 +657,15 @@ def detect_execution_block(art, ctx):
             else:
                 b.add(value_slot("title", text, c.end(), e, capital=True))
         cs, ce = lines.span(ln - 40, ln + 10)
-        if b.n_filled >= 2 and _CONTRACT.search(text, cs, ce):
-            _emit(ctx, art, "lf.execution-block", b)
+        if b.n_filled < 2 or not _CONTRACT.search(text, cs, ce):
+            continue
+        # a byline ("By: Jane Smith / Date: …") is no execution block: the signer needs a title,
+        # a printed name, an entity signing above, or the execution clause just before
+        es, _ee = lines.span(ln - 3, ln)
+        if not (b.filled("title") or b.filled("printed-name") or _ENTITY.search(text, es, m.start())
+                or _EXECUTION.search(text, lines.span(ln - 20, ln)[0], m.start())):
+            continue
+        _emit(ctx, art, "lf.execution-block", b)
 
 
 _BAR_NO = regex.compile(
