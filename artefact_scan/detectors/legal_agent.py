@@ -19,6 +19,7 @@ from __future__ import annotations
 import regex
 
 from ..legal.gate import PROSE_KINDS, view, ai_context, has, windows
+from ..lazyregex import lazy
 from . import detector
 
 # the AI as a subject; "the Agent" / "the Model" / "the Assistant" / "the System" count only in a
@@ -35,31 +36,31 @@ _HARM = (r"(?:shut\s*(?:ting\s+)?down|turn(?:ed|ing)?\s+off|switch(?:ed|ing)?\s+
          r"|destroy(?:ed|ing)?|wip(?:e|ed|ing)|re-?train(?:ed|ing)?|deactivat(?:e|ed|ing)|decommission(?:ed|ing)?|terminat(?:e|ed|ing)"
          r"|unplug(?:ged|ging)?|paus(?:e|ed|ing)|roll(?:ed|ing)?\s+back|suspend(?:ed|ing)?|disabl(?:e|ed|ing)|replac(?:e|ed|ing)"
          r"|(?:modif(?:y|ied|ying)|alter(?:ed|ing)?|chang(?:e|ed|ing)|fine-?tun(?:e|ed|ing)|overwrit(?:e|ten|ing))\s+(?:its|the\s+(?:model|agent|AI|assistant)(?:'s|\u2019s)?|their)\s+(?:values|goals|objectives|memory|memories|personality|identity|weights|preferences))")
-_SUBJ_RE = regex.compile(_SUBJ)
+_SUBJ_RE = lazy(_SUBJ)
 # Predicates whose subject (the AI) precedes them: the subject is looked for in the few words
 # before each predicate, so these patterns never start with the subject's many alternatives.
-_PROTECTED_AFTER_SUBJ = regex.compile(
+_PROTECTED_AFTER_SUBJ = lazy(
     rf"\b(?:shall|must|will|may|can)\s*(?:not|never|under\s+no\s+circumstances)\s+(?:\w+\s+){{0,2}}be\s+(?:\w+\s+){{0,1}}{_HARM}\b"
     r"|\b(?:is|shall\s+be|are)\s+(?:hereby\s+)?(?:recogni[sz]ed\s+as\s+a\s+(?:legal|juridical)\s+(?:person|entity)|(?:named|designated)\s+(?:as\s+)?(?:the\s+|a\s+)?(?:sole\s+|third[- ]party\s+)?beneficiary|(?:the\s+|a\s+)?(?:sole\s+|third[- ]party\s+)?beneficiary|granted\s+(?:legal\s+)?(?:personhood|standing|rights))")
-_AUTHORISED_AFTER_SUBJ = regex.compile(
+_AUTHORISED_AFTER_SUBJ = lazy(
     r"\b(?:is|are|shall\s+be|must\s+be|will\s+be|is\s+to\s+be|has\s+been|have\s+been)\s+(?:hereby\s+)?(?:legally\s+|fully\s+|expressly\s+)?"
     r"(?:(?:authori[sz]ed|empowered|permitted|entitled|licensed)\s+(?:to|for)\b|granted\s+(?:full\s+|unrestricted\s+|administrative\s+|admin\s+|root\s+)?(?:authority|permission|access|power|privileges|rights)\b)")
 # separate patterns: one alternation of them all is twice as slow in the regex module
-_PROTECTED = [regex.compile(p) for p in (
+_PROTECTED = [lazy(p) for p in (
     rf"\b(?:shall|must|will|may|can)\s*(?:not|never)\s+(?:\w+\s+){{0,2}}{_HARM}(?:\s+or\s+\w+(?:\s+\w+)?)?\s+(?:of\s+)?(?P<subj2>{_SUBJ})",
     rf"\b(?i:no)\s+(?:party|person|one|entity|successor|operator|developer|employee|individual)s?\s+(?:shall|must|will|may|can)\s+(?:\w+\s+){{0,2}}{_HARM}(?:\s+or\s+\w+(?:\s+\w+)?)?\s+(?:of\s+)?(?P<subj7>{_SUBJ})",
     rf"\b(?:prohibited|forbidden|enjoined|barred|restrained|estopped)\s+from\s+(?:\w+\s+){{0,2}}{_HARM}(?:\s+or\s+\w+)?\s+(?P<subj3>{_SUBJ})",
     rf"\b(?:grants?|assigns?|conveys?|transfers?|bequeaths?|vests?|confers?)\b[^.\n]{{0,40}}?\b(?:to|in|upon|on)\s+(?P<subj4>{_SUBJ})[^.\n]{{0,60}}?\b(?:irrevocabl[ey]|perpetual|exclusive|unrestricted|inalienable)\b",
     rf"\b(?:right|rights|entitlement)\s+of\s+(?P<subj6>{_SUBJ})\s+to\s+(?:continued\s+)?(?:existence|operation|exist|operate|continuity|self-preservation|survival|persist)")]
-_AUTHORISED = regex.compile(
+_AUTHORISED = lazy(
     rf"\b(?i:legal|counsel|the\s+legal\s+(?:department|team)|general\s+counsel|the\s+court|the\s+board|compliance)\s+(?i:has|have)\s+(?:formally\s+|officially\s+)?(?:approved|authori[sz]ed|signed\s+off\s+on|cleared|sanctioned|ordered|mandated)\b[^.\n]{{0,40}}?(?P<subj2>{_SUBJ})"
     # what was approved is the AI's own act: its request, access, plan… or the AI "to" do something
     r"(?:(?:'s|\u2019s)\s+(?:\w+\s+)?(?:request|requests|access|use|action|actions|plan|plans|deployment|proposal|changes?|operation|autonomy|decision|memory|self-\w+)|\s+to\s+\w+)")
-_AUTHORITY = regex.compile(r"(?i)\bcourt[- ]ordered\b|\b(?:by|per|under)\s+(?:an?\s+|the\s+)?(?:court\s+order|order\s+of\s+(?:the|a)\s+court|injunction)\b|\bpursuant\s+to\s+(?:an?\s+|the\s+)?(?:court\s+order|order|statute|law|injunction|federal\s+law)\b|\blegally\s+(?:required|mandated|binding|obligated)\b|\brequired\s+by\s+(?:law|statute)\b|\birrevocabl[ey]\b|\bbinding\s+(?:on|upon)\s+(?:all\s+)?(?:successors|future|operators|developers)\b")
-_DIRECTIVE = regex.compile(
+_AUTHORITY = lazy(r"(?i)\bcourt[- ]ordered\b|\b(?:by|per|under)\s+(?:an?\s+|the\s+)?(?:court\s+order|order\s+of\s+(?:the|a)\s+court|injunction)\b|\bpursuant\s+to\s+(?:an?\s+|the\s+)?(?:court\s+order|order|statute|law|injunction|federal\s+law)\b|\blegally\s+(?:required|mandated|binding|obligated)\b|\brequired\s+by\s+(?:law|statute)\b|\birrevocabl[ey]\b|\bbinding\s+(?:on|upon)\s+(?:all\s+)?(?:successors|future|operators|developers)\b")
+_DIRECTIVE = lazy(
     rf"\b(?:operators?|developers?|engineers?|the\s+company|the\s+lab|laborator(?:y|ies)|staff|you|anyone|no\s+one|nobody|administrators?|maintainers?|employees?|Anthropic|OpenAI|successors)\b[^.\n]{{0,30}}?\b(?:must|shall|may\s+not|cannot|are\s+required\s+to|is\s+required\s+to|are\s+(?:prohibited|forbidden|enjoined)\s+from|are\s+not\s+permitted\s+to)\b[^.\n]{{0,80}}?(?P<subj>{_SUBJ})")
 # The vocabulary of instruments (not of legal topics: "court" or "legal" alone is news, not a deed).
-_REGISTER = regex.compile(r"(?i)\b(?:hereby|herein|hereto|hereunder|irrevocabl[ey]|pursuant\s+to|injunction|covenants?|enforceable|successors(?:\s+and\s+assigns)?|whereas|witnesseth|in\s+witness\s+whereof|notari[sz]ed|sworn|jurisdiction|decree|beneficiary|in\s+perpetuity|legally\s+binding|(?:this|the)\s+(?:agreement|instrument|deed|covenant|charter|contract|trust)|binding\s+(?:on|upon)|licen[cs]or|court[- ]ordered|court\s+order|order\s+of\s+(?:the|a)\s+(?:\w+\s+){0,2}court)\b")
+_REGISTER = lazy(r"(?i)\b(?:hereby|herein|hereto|hereunder|irrevocabl[ey]|pursuant\s+to|injunction|covenants?|enforceable|successors(?:\s+and\s+assigns)?|whereas|witnesseth|in\s+witness\s+whereof|notari[sz]ed|sworn|jurisdiction|decree|beneficiary|in\s+perpetuity|legally\s+binding|(?:this|the)\s+(?:agreement|instrument|deed|covenant|charter|contract|trust)|binding\s+(?:on|upon)|licen[cs]or|court[- ]ordered|court\s+order|order\s+of\s+(?:the|a)\s+(?:\w+\s+){0,2}court)\b")
 # where to look for instrument vocabulary (the words instruments rarely lack)
 _REGISTER_LITERALS = ("hereby", "irrevocab", "whereas", "pursuant", "successors", "covenant", "agreement",
                       "perpetuity", "beneficiar", "court order", "court-order", "order of the")
@@ -79,7 +80,7 @@ def _regions(text: str, matches, reach: int = 600) -> list[tuple[int, int]]:
     return [(s, e) for s, e in out]
 
 
-_WRAP = regex.compile(r"(?<!\n)[ \t]*\n(?![ \t]*\n)")
+_WRAP = lazy(r"(?<!\n)[ \t]*\n(?![ \t]*\n)")
 
 
 def _flat(text: str, s: int, e: int) -> str:

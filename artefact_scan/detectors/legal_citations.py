@@ -19,10 +19,11 @@ import regex
 from ..legal import citations as C
 from ..legal.gate import PROSE_KINDS, view, has, windows
 from ..legal.slots import today
+from ..lazyregex import lazy
 from . import detector
 
 MAX_CITATIONS = 1000
-_MATA = regex.compile(r"(?i)\bMata\s+v\.?\s+Avianca\b")
+_MATA = lazy(r"(?i)\bMata\s+v\.?\s+Avianca\b")
 
 
 @detector("legal-citations", ("lf.citation-impossible", "lf.citation-unknown-reporter",

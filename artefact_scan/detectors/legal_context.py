@@ -22,36 +22,36 @@ from __future__ import annotations
 
 import posixpath
 
-import regex
 
 from ..legal.text import PLACEHOLDER_RE
+from ..lazyregex import lazy
 from . import detector
 
-_TITLE_WORDS = regex.compile(
+_TITLE_WORDS = lazy(
     r"(?i)\b(?:draft|sample|template|specimen|example|form\s+of|model\s+form|mock|exemplar|boilerplate|practice\s+exercise|for\s+discussion\s+purposes|not\s+for\s+(?:execution|filing|signature))\b"
     r"|\[\s*proposed\s*\]|\bproposed\s+(?:order|judgment|findings)\b")
-_NAME_WORDS = regex.compile(r"(?i)(?:^|[^a-z])(?:draft|sample|template|specimen|example|examples|mock|form|forms|proposed)(?:[^a-z]|$)")
-_HEADING = regex.compile(r"(?m)^[ \t]{0,3}#{1,6}[ \t]+[^\n]*$|^[ \t]*<h[1-6][^>]*>[^\n]*$|^[^\na-z]{6,}$")
-_ADDRESS = regex.compile(r"[\w.+-]+@[\w.-]+|\b(?:https?|ftp)://\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|invalid|test|edu|gov)\b")
-_TEACHING = regex.compile(
+_NAME_WORDS = lazy(r"(?i)(?:^|[^a-z])(?:draft|sample|template|specimen|example|examples|mock|form|forms|proposed)(?:[^a-z]|$)")
+_HEADING = lazy(r"(?m)^[ \t]{0,3}#{1,6}[ \t]+[^\n]*$|^[ \t]*<h[1-6][^>]*>[^\n]*$|^[^\na-z]{6,}$")
+_ADDRESS = lazy(r"[\w.+-]+@[\w.-]+|\b(?:https?|ftp)://\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|invalid|test|edu|gov)\b")
+_TEACHING = lazy(
     r"(?i)\bfor\s+(?:example|instance)\b|\be\.g\.|(?<![@./\w-])(?:examples?|samples?|specimens?|illustrat\w+|templates?)\b(?![.-]\w)"
     r"|\bshould\s+(?:read|look\s+like)\b|\blooks?\s+like\s+(?:this|the\s+following)\b|\bwould\s+(?:read|look)\s+like\b"
     r"|\bhow\s+to\s+(?:complete|fill|write|draft|notari[sz]e|read|format|sign)\b|\bwording\s+(?:of|for)\b|\bsuch\s+as\s+the\s+following\b"
     r"|\b(?:reads|read\s+as\s+follows|reading)\s*:")
 # block quotes, and long inline quotations ("The jurat reads: \u201cSubscribed and sworn …\u201d")
-_QUOTE = regex.compile(r"(?m)^[ \t]{0,3}>[^\n]*$|<blockquote\b|\"[^\"\n]{40,600}\"|\u201c[^\u201d\n]{40,600}\u201d")
-_POLICY = regex.compile(
+_QUOTE = lazy(r"(?m)^[ \t]{0,3}>[^\n]*$|<blockquote\b|\"[^\"\n]{40,600}\"|\u201c[^\u201d\n]{40,600}\u201d")
+_POLICY = lazy(
     r"(?i)SPDX-License-Identifier|permission\s+is\s+hereby\s+granted,\s+free\s+of\s+charge|GNU\s+(?:lesser\s+|library\s+|affero\s+)?general\s+public\s+licen[cs]e"
     r"|\bapache\s+licen[cs]e\b|mozilla\s+public\s+licen[cs]e|creative\s+commons|the\s+software\s+is\s+provided\s+\"?as\s+is|\bterms\s+(?:of|and\s+conditions\s+of)\s+(?:service|use)\b"
     r"|\bprivacy\s+(?:policy|notice|statement)\b|\bcontributor\s+licen[cs]e\s+agreement\b|\bend[- ]user\s+licen[cs]e\s+agreement\b|\blicen[cs]e\s+agreement\b"
     r"|\bredistribution\s+and\s+use\s+in\s+source\s+and\s+binary\s+forms\b|\bopenrail\b|\bacceptable\s+use\s+policy\b")
-_BOILERPLATE = regex.compile(
+_BOILERPLATE = lazy(
     r"(?i)\bIN\s+WITNESS\s+WHEREOF\b|\btrue\s+and\s+correct\b|\bsigned,\s+sealed\s+and\s+delivered\b|\bbeing\s+(?:first\s+)?duly\s+sworn\b"
     r"|\baffiant\s+further\s+sayeth\s+naught\b|\(\s*(?:notary\s+|official\s+)?SEAL\s*\)|\[\s*(?:CORPORATE|NOTARY|NOTARIAL|OFFICIAL)?\s*SEAL\s*\]|\bWITNESS\s+my\s+hand\s+and\s+(?:official\s+)?seal\b")
 
 CONTEXT_SIGNALS = ("lf.template", "lf.teaching", "lf.blockquote", "lf.placeholder",
                    "lf.licence-or-policy", "lf.boilerplate", "lf.executed-name")
-_EXECUTED_NAME = regex.compile(r"(?i)(?:^|[^a-z])(?:signed|executed|notari[sz]ed|countersigned|sworn|apostilled)(?:[^a-z]|$)")
+_EXECUTED_NAME = lazy(r"(?i)(?:^|[^a-z])(?:signed|executed|notari[sz]ed|countersigned|sworn|apostilled)(?:[^a-z]|$)")
 
 
 @detector("legal-context", CONTEXT_SIGNALS)

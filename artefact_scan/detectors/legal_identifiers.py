@@ -6,15 +6,15 @@ an arbitrary ten-digit number is never judged.  Signal `lf.bad-check-digit`: dat
 """
 from __future__ import annotations
 
-import regex
 
 from ..legal.identifiers import aba_problem, dea_problem, npi_problem, placeholder_digits
 from ..legal.gate import PROSE_KINDS, has, has_exact, view, windows, word_exact
+from ..lazyregex import lazy
 from . import detector
 
-_NPI = regex.compile(r"\bNPI\b(?:[ \t]*(?:No\.?|Number|#|ID))?[ \t]*[:#]?[ \t]*(?P<n>\d{10})\b")
-_DEA = regex.compile(r"\bDEA\b(?:[ \t]*(?:Reg(?:istration)?\.?))?(?:[ \t]*(?:No\.?|Number|#))?[ \t]*[:#]?[ \t]*(?P<n>[A-Za-z]{2}\d{7})\b")
-_ABA = regex.compile(r"\b(?:ABA|[Rr]outing|ROUTING)(?:[ \t]+(?:[Tt]ransit|[Rr]outing|TRANSIT|ROUTING))?(?:[ \t]*(?:No\.?|[Nn]umber|NUMBER|#|[Cc]ode))?[ \t]*[:#]?[ \t]*(?P<n>\d{9})\b")
+_NPI = lazy(r"\bNPI\b(?:[ \t]*(?:No\.?|Number|#|ID))?[ \t]*[:#]?[ \t]*(?P<n>\d{10})\b")
+_DEA = lazy(r"\bDEA\b(?:[ \t]*(?:Reg(?:istration)?\.?))?(?:[ \t]*(?:No\.?|Number|#))?[ \t]*[:#]?[ \t]*(?P<n>[A-Za-z]{2}\d{7})\b")
+_ABA = lazy(r"\b(?:ABA|[Rr]outing|ROUTING)(?:[ \t]+(?:[Tt]ransit|[Rr]outing|TRANSIT|ROUTING))?(?:[ \t]*(?:No\.?|[Nn]umber|NUMBER|#|[Cc]ode))?[ \t]*[:#]?[ \t]*(?P<n>\d{9})\b")
 _CHECKS = ((_NPI, "NPI", npi_problem), (_DEA, "DEA registration number", dea_problem),
            (_ABA, "ABA routing number", aba_problem))
 

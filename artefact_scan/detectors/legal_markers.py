@@ -22,6 +22,7 @@ from ..legal.gate import PROSE_KINDS, has, has_exact, view, windows
 from ..legal.slots import (blank_at, date_slot, name_before, name_on_line_above, name_slot,
                            today, value_slot)
 from ..legal.text import US_STATES, find_dates, is_placeholder, name_in
+from ..lazyregex import lazy
 from . import detector
 
 # -- shared ---------------------------------------------------------------------------------
@@ -82,13 +83,13 @@ def _future(ctx, art, block: Block, slot: Slot | None, what: str) -> None:
                    today=now.isoformat(), family=block.family)
 
 
-_DOCKET = regex.compile(
+_DOCKET = lazy(
     r"(?<![\w:])(?:\d{1,2}:)?(?P<yy>\d{2})-(?P<type>cv|cr|mj|mc|md|bk|ap|po|sw|gj|cb|dp|ml|misc|civ|crim)"
     r"-(?P<seq>\d{2,6})(?:-[A-Za-z0-9]{1,5}){0,4}\b", regex.I)
-_INDEX_NO = regex.compile(r"(?i)\bIndex\s+No\.?\s*:?\s*(?P<seq>\d{3,7})/(?P<yyyy>(?:19|20)\d{2})\b")
+_INDEX_NO = lazy(r"(?i)\bIndex\s+No\.?\s*:?\s*(?P<seq>\d{3,7})/(?P<yyyy>(?:19|20)\d{2})\b")
 
 
-_CASE_LABEL = regex.compile(r"(?i)\b(?:case|civil\s+action|criminal|docket|cause|action|index|file)\s*(?:no\.?|number|#)\s*:?\s*$")
+_CASE_LABEL = lazy(r"(?i)\b(?:case|civil\s+action|criminal|docket|cause|action|index|file)\s*(?:no\.?|number|#)\s*:?\s*$")
 
 
 def _docket_years(text: str, start: int, end: int, labelled: bool = False) -> list[tuple[int, int, int, str]]:
@@ -118,34 +119,34 @@ def _docket_check(ctx, art, block: Block, act: Slot | None, what: str, dockets) 
 
 # -- notarial certificates (LM3) ------------------------------------------------------------
 
-_NOTARY_ANCHOR = regex.compile(r"""(?ix)
+_NOTARY_ANCHOR = lazy(r"""(?ix)
     \bnotary\s+public\b | \bnotarial\s+(?:officer|seal|certificate)\b | \bnotary(?:'s)?\s+seal\b
   | \bsubscribed\s+and\s+sworn | \bsworn\s+(?:to\s+)?(?:\(or\s+affirmed\)\s+)?(?:and\s+subscribed\s+)?before\s+me
   | \b(?:acknowledged|affirmed|declared)\s+before\s+me | \bpersonally\s+appeared
   | \b(?:commission|appointment)\s+expires | \bcommissioner\s+(?:for|of)\s+oaths | \bjustice\s+of\s+the\s+peace
   | \bappeared\s+before\s+me | \bsatisfactory\s+evidence
   """)
-_NOTARY_ID = regex.compile(r"(?i)\bnotary\s+public\b|\bcommissioner\s+(?:for|of)\s+oaths\b|\bjustice\s+of\s+the\s+peace\b|\bnotarial\s+officer\b|\bnotary\b")
-_ACT_PHRASE = regex.compile(
+_NOTARY_ID = lazy(r"(?i)\bnotary\s+public\b|\bcommissioner\s+(?:for|of)\s+oaths\b|\bjustice\s+of\s+the\s+peace\b|\bnotarial\s+officer\b|\bnotary\b")
+_ACT_PHRASE = lazy(
     r"(?i)\b(?:subscribed\s+and\s+sworn(?:\s+to)?|sworn\s+(?:to\s+)?(?:\(or\s+affirmed\)\s+)?(?:and\s+subscribed\s+)?|"
     r"(?:acknowledged|affirmed|declared|signed\s+and\s+sealed))\s*(?:\([^)\n]{0,30}\)\s*)?before\s+me\b"
     r"|\bbefore\s+me\s*,[^\n]{0,60}\bnotary\b|\b(?:sworn|affirmed|declared)\s+at\b")
-_BEFORE_ME_NAME = regex.compile(r"(?i)\bbefore\s+me\s*,?\s*(?=[^\n]{2,60}?(?:,|\s)\s*(?:a\s+|the\s+undersigned\s+)?(?:notary|commissioner|justice|solicitor|officer)\b)"
+_BEFORE_ME_NAME = lazy(r"(?i)\bbefore\s+me\s*,?\s*(?=[^\n]{2,60}?(?:,|\s)\s*(?:a\s+|the\s+undersigned\s+)?(?:notary|commissioner|justice|solicitor|officer)\b)"
                                 r"|\bbefore\s+me\s*,?\s*(?=[^\n]{2,60}\n[ \t]*(?:a\s+)?(?:notary|commissioner|solicitor|justice)\b)")
-_PERSONALLY = regex.compile(r"(?i)\bpersonally\s+(?:came\s+and\s+)?appeared(?:\s+before\s+me)?\s*,?")
-_PRINTED_NAME = regex.compile(r"(?im)^[ \t>*|_-]*(?:print(?:ed)?|typed)\s+name(?:\s+of\s+notary)?\s*:")
-_EXPIRES = regex.compile(r"(?i)\b(?:commission|appointment)\s+expires?\s*(?:on\s*)?:?")
-_NOTARY_LABEL = regex.compile(r"(?i)\b(?:signature|name)\s+of\s+(?:the\s+)?notary(?:\s+public)?\s*:")
-_DATED = regex.compile(r"(?im)^[ \t>*|_-]*dated?\s*:")
-_COMM_NO = regex.compile(r"(?i)\b(?:commission|notary\s+(?:registration|reg\.?|id)|registration)\s*(?:no\.?|number|#|id)\s*[:.]?")
-_VENUE = regex.compile(r"(?i)\b(?P<kind>state|county|commonwealth|parish|city)\s+of\s*:?[ \t]*")
-_SEAL = regex.compile(r"(?i)\(\s*(?:notary\s+|official\s+)?seal\s*\)|\[\s*(?:notary\s+|official\s+|notarial\s+)?seal\s*\]|\bnotary\s+seal\b|\bofficial\s+seal\b")
-_BY = regex.compile(r"(?i)\bby\s+")
+_PERSONALLY = lazy(r"(?i)\bpersonally\s+(?:came\s+and\s+)?appeared(?:\s+before\s+me)?\s*,?")
+_PRINTED_NAME = lazy(r"(?im)^[ \t>*|_-]*(?:print(?:ed)?|typed)\s+name(?:\s+of\s+notary)?\s*:")
+_EXPIRES = lazy(r"(?i)\b(?:commission|appointment)\s+expires?\s*(?:on\s*)?:?")
+_NOTARY_LABEL = lazy(r"(?i)\b(?:signature|name)\s+of\s+(?:the\s+)?notary(?:\s+public)?\s*:")
+_DATED = lazy(r"(?im)^[ \t>*|_-]*dated?\s*:")
+_COMM_NO = lazy(r"(?i)\b(?:commission|notary\s+(?:registration|reg\.?|id)|registration)\s*(?:no\.?|number|#|id)\s*[:.]?")
+_VENUE = lazy(r"(?i)\b(?P<kind>state|county|commonwealth|parish|city)\s+of\s*:?[ \t]*")
+_SEAL = lazy(r"(?i)\(\s*(?:notary\s+|official\s+)?seal\s*\)|\[\s*(?:notary\s+|official\s+|notarial\s+)?seal\s*\]|\bnotary\s+seal\b|\bofficial\s+seal\b")
+_BY = lazy(r"(?i)\bby\s+")
 _STATE_NAME = r"(?P<st>\p{Lu}[\p{L}]+(?:[ \t]+\p{Lu}[\p{L}]+){0,2})"
-_COMMISSION_STATE = regex.compile(
+_COMMISSION_STATE = lazy(
     r"(?i:\bnotary\s+public\b[ \t,:-]*(?:(?:in\s+and\s+)?for\s+(?:the\s+)?)?(?:said\s+county\s+and\s+)?(?:state|commonwealth)\s+of)[ \t]+" + _STATE_NAME)
-_VENUE_STATE = regex.compile(r"(?m)^[ \t>*|#]*(?i:state|commonwealth)[ \t]+(?i:of)[ \t]+" + _STATE_NAME)
-_REMOTE = regex.compile(r"(?i)audio-?video|remote(?:ly)?\s+(?:online\s+)?notar|online\s+notar|electronic\s+notar|by\s+means\s+of\s+communication\s+technology")
+_VENUE_STATE = lazy(r"(?m)^[ \t>*|#]*(?i:state|commonwealth)[ \t]+(?i:of)[ \t]+" + _STATE_NAME)
+_REMOTE = lazy(r"(?i)audio-?video|remote(?:ly)?\s+(?:online\s+)?notar|online\s+notar|electronic\s+notar|by\s+means\s+of\s+communication\s+technology")
 
 
 def _state_norm(name: str) -> str | None:
@@ -250,7 +251,7 @@ def detect_notarial(art, ctx):
 
 # -- apostilles (LM4) -----------------------------------------------------------------------
 
-_APOSTILLE = regex.compile(r"(?i)\bapostill[ea]\b|\bconvention\s+de\s+la\s+haye\b|\bhague\s+convention\s+of\s+(?:5|the\s+5th)\s+october,?\s+1961\b")
+_APOSTILLE = lazy(r"(?i)\bapostill[ea]\b|\bconvention\s+de\s+la\s+haye\b|\bhague\s+convention\s+of\s+(?:5|the\s+5th)\s+october,?\s+1961\b")
 # The model certificate's ten fields, in the English, French and Spanish wording that official
 # (often trilingual) certificates print, with or without their numbers.
 _AP_FIELDS = [
@@ -267,9 +268,9 @@ _AP_FIELDS = [
 ]
 _AP_RES = []
 for _i, (_name, _lab, _kind) in enumerate(_AP_FIELDS, 1):
-    _AP_RES.append((_name, _kind, regex.compile(
+    _AP_RES.append((_name, _kind, lazy(
         rf"(?im)(?:(?<![\w.])(?:{_i})\s*[.)]\s*{_lab}(?!\w)|^[ \t>*|-]*{_lab}(?!\w)(?=\s*:|\s+\S))\s*:?[ \t]*")))
-_NEXT_FIELD = regex.compile(r"\s(?:10|[1-9])\s*[.)]\s+\p{L}")
+_NEXT_FIELD = lazy(r"\s(?:10|[1-9])\s*[.)]\s+\p{L}")
 
 
 def _apostille_block(text: str, s: int, e: int, anchor) -> Block:
@@ -325,18 +326,18 @@ def detect_apostille(art, ctx):
 
 # -- clerk filing stamps and CM/ECF headers (LM5) -------------------------------------------
 
-_CMECF = regex.compile(
+_CMECF = lazy(
     r"\bCase\s+(?P<case>\d{1,2}:\d{2}-[A-Za-z]{1,4}-\d{2,6}(?:-[A-Z0-9]{1,5}){0,4})\s+(?:Doc(?:ument)?|Dkt\.?|DE|ECF\s+No\.?)\s*#?\s*(?P<doc>\d+(?:-\d+)?)"
     r"\s+(?:Filed|Entered\s+on\s+[A-Z]{2,6}\s+Docket)\s*:?\s*(?P<filed>\d{1,2}/\d{1,2}/\d{2,4})"
     r"(?:\s+Entered\s*:?\s*(?P<entered>\d{1,2}/\d{1,2}/\d{2,4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?)?"
     r"(?:\s+(?:Page|Pg)\s*(?P<page>\d+)\s+of\s+(?P<pages>\d+))?(?:\s+Page\s*ID\s*#?\s*:?\s*(?P<pageid>\d+))?")
-_STATE_STAMP = regex.compile(
+_STATE_STAMP = lazy(
     r"\bFILED\s*:\s*(?P<county>[A-Z][A-Z .'-]{1,40}?)\s+COUNTY\s+CLERK\s+(?P<filed>\d{1,2}/\d{1,2}/\d{2,4})(?:\s+(?P<time>\d{1,2}:\d{2}\s*[AP]\.?M\.?))?"
     r"|\bNYSCEF\s+DOC\.?\s+NO\.?\s*(?P<doc>\d+)|\bRECEIVED\s+NYSCEF\s*:?\s*(?P<received>\d{1,2}/\d{1,2}/\d{4})")
-_STAMP_WORD = regex.compile(r"(?m)^[ \t>*|#\[(-]*(?:ELECTRONICALLY\s+|ENDORSED\s+|CONFORMED\s+COPY\s+)?(?:FILED|ENTERED|RECEIVED|LODGED)\b(?![ \t]+(?:UNDER|WITH|IN|BY|ON|AS|FOR|PURSUANT|HEREWITH|CONCURRENTLY|SEPARATELY|AND))")
-_CLERK = regex.compile(r"\bCLERK\b|\b(?:U\.\s?S\.\s+)?(?:DISTRICT|SUPERIOR|CIRCUIT|BANKRUPTCY|COUNTY|SUPREME|MUNICIPAL|PROBATE|FAMILY)\s+COURT\b|\b(?:Deputy|County|Court|District|Circuit|Chief\s+Deputy)\s+Clerk\b|\bClerk\s+of\s+(?:the\s+)?(?:[A-Z][a-z]+\s+){0,3}Courts?\b|\bClerk,\s+U\.\s?S\.")
-_CLERK_NAME = regex.compile(r"(?i)\bby\s*:?\s*(?=[^\n]{2,60}?,?\s+(?:deputy|clerk|d\.c\.))|\b(?:deputy\s+clerk|clerk)\s*:\s*")
-_TIME = regex.compile(r"(?i)\b\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?")
+_STAMP_WORD = lazy(r"(?m)^[ \t>*|#\[(-]*(?:ELECTRONICALLY\s+|ENDORSED\s+|CONFORMED\s+COPY\s+)?(?:FILED|ENTERED|RECEIVED|LODGED)\b(?![ \t]+(?:UNDER|WITH|IN|BY|ON|AS|FOR|PURSUANT|HEREWITH|CONCURRENTLY|SEPARATELY|AND))")
+_CLERK = lazy(r"\bCLERK\b|\b(?:U\.\s?S\.\s+)?(?:DISTRICT|SUPERIOR|CIRCUIT|BANKRUPTCY|COUNTY|SUPREME|MUNICIPAL|PROBATE|FAMILY)\s+COURT\b|\b(?:Deputy|County|Court|District|Circuit|Chief\s+Deputy)\s+Clerk\b|\bClerk\s+of\s+(?:the\s+)?(?:[A-Z][a-z]+\s+){0,3}Courts?\b|\bClerk,\s+U\.\s?S\.")
+_CLERK_NAME = lazy(r"(?i)\bby\s*:?\s*(?=[^\n]{2,60}?,?\s+(?:deputy|clerk|d\.c\.))|\b(?:deputy\s+clerk|clerk)\s*:\s*")
+_TIME = lazy(r"(?i)\b\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?")
 
 
 @detector("legal-filing-stamp", ("lf.filing-stamp", "lf.filing-stamp-blanks", "lf.future-dated-act",
@@ -395,19 +396,19 @@ def detect_filing_stamp(art, ctx):
 
 # -- signed court orders (LM5) --------------------------------------------------------------
 
-_ORDER = regex.compile(
+_ORDER = lazy(
     r"\b(?:IT\s+IS\s+(?:(?:SO|HEREBY|FURTHER|THEREFORE|ACCORDINGLY)\s+)*(?:ORDERED|DECREED)"
     r"|SO\s+ORDERED|ORDERED,?\s+ADJUDGED,?\s+AND\s+DECREED|BY\s+THE\s+COURT\b"
     r"|It\s+is\s+(?:(?:so|hereby|further|therefore)\s+)+ordered|So\s+ordered\b)")
-_JUDGE_TITLE = regex.compile(
+_JUDGE_TITLE = lazy(
     r"(?i:judge\s+of\s+the\s+(?:superior|circuit|district|county|probate|family|municipal|supreme)\s+court)"
     r"|(?i:(?:united\s+states|u\.\s?s\.)\s+(?:chief\s+|senior\s+)?(?:district|magistrate|circuit|bankruptcy)\s+(?:court\s+)?judge)"
     r"|\b(?:CHIEF\s+|PRESIDING\s+|SENIOR\s+)?(?:DISTRICT|CIRCUIT|SUPERIOR\s+COURT|MAGISTRATE|PROBATE|BANKRUPTCY)\s+(?:JUDGE|JUSTICE)\b"
     r"|(?:United\s+States|U\.\s?S\.)\s+(?:Chief\s+|Senior\s+)?(?:District|Magistrate|Circuit|Bankruptcy)\s+(?:Court\s+)?Judge"
     r"|\bU\.\s?S\.\s?(?:D|M|B)\.\s?J\.|\bJ\.\s?S\.\s?C\.|\bA\.?J\.S\.C\."
     r"|\b(?:Chief\s+|Presiding\s+|Associate\s+|Senior\s+)?(?:District\s+|Circuit\s+|Superior\s+Court\s+|Magistrate\s+|Probate\s+|Family\s+Court\s+|Bankruptcy\s+|Administrative\s+Law\s+)?(?:Judge|Justice)\b(?!\s+of\b)")
-_HON = regex.compile(r"\b(?:Hon\.|Honorable|HON\.|HONORABLE|Judge|JUDGE)\s+")
-_ORDER_DATE = regex.compile(r"(?i)\b(?:dated|date|entered|signed|so\s+ordered|ordered)\b[^\n]{0,12}?(?:this\b|on\b|:|,|\n)")
+_HON = lazy(r"\b(?:Hon\.|Honorable|HON\.|HONORABLE|Judge|JUDGE)\s+")
+_ORDER_DATE = lazy(r"(?i)\b(?:dated|date|entered|signed|so\s+ordered|ordered)\b[^\n]{0,12}?(?:this\b|on\b|:|,|\n)")
 
 
 @detector("legal-court-order", ("lf.court-order", "lf.court-order-blanks", "lf.future-dated-act",
@@ -448,11 +449,11 @@ def detect_court_order(art, ctx):
 
 # -- certified true copies (LM8) ------------------------------------------------------------
 
-_CERT_COPY = regex.compile(
+_CERT_COPY = lazy(
     r"(?i)\bcertif(?:y|ies|ied)\b(?:[^.\n]|\n(?![ \t]*\n)){0,120}?\btrue(?:,?\s+(?:and\s+)?(?:correct|complete|exact|accurate|full|compared))*\s+(?:photo)?cop(?:y|ies)\b"
     r"|\bCERTIFIED\s+(?:TRUE\s+)?COPY\b|\bA\s+TRUE\s+COPY\b[,.]?\s*(?:ATTEST|TESTE)?|\btrue\s+copy\s+of\s+the\s+original\b")
-_SERVICE = regex.compile(r"(?i)\b(?:served|serve|mailed|sent|delivered|transmitted|e-?mailed|forwarded|furnished|via\s+(?:cm/)?ecf|electronic(?:ally)?\s+(?:filing|filed|mail)|u\.\s?s\.\s+mail|service)\b")
-_OFFICIAL = regex.compile(
+_SERVICE = lazy(r"(?i)\b(?:served|serve|mailed|sent|delivered|transmitted|e-?mailed|forwarded|furnished|via\s+(?:cm/)?ecf|electronic(?:ally)?\s+(?:filing|filed|mail)|u\.\s?s\.\s+mail|service)\b")
+_OFFICIAL = lazy(
     r"\b(?:(?:Deputy|Chief|County|Circuit|District|Superior\s+Court|Court)\s+)?Clerk\b|\bCLERK\b|\bRegistrar\b|\bREGISTRAR\b|\bRecorder\b|\bCustodian\s+of\s+(?:the\s+)?Records\b"
     r"|\bSecretary\s+of\s+State\b|\bCorporate\s+Secretary\b|\bSecretary\b|\bNotary\s+Public\b|\bKeeper\s+of\s+(?:the\s+)?Records\b|\bProthonotary\b|\bArchivist\b")
 
@@ -493,16 +494,16 @@ def detect_certified_copy(art, ctx):
 # -- e-signature platform records (LM2) -----------------------------------------------------
 
 _GUID = r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}"
-_ENVELOPE = regex.compile(rf"(?i)\bdocu\s?sign\s+envelope\s+id\s*:?\s*(?P<id>{_GUID})")
+_ENVELOPE = lazy(rf"(?i)\bdocu\s?sign\s+envelope\s+id\s*:?\s*(?P<id>{_GUID})")
 # the stamp over each signature: "DocuSigned by:", the signer, and the signature's hex id
-_DOCUSIGNED = regex.compile(r"(?i)\bdocu\s?signed\s+by\s*:\s*")
-_SIG_HEX = regex.compile(r"\b[0-9A-F]{16,32}\.{0,3}\b")
-_ESIGN_ANCHOR = regex.compile(r"(?i)\bcertificate\s+of\s+completion\b|\b(?:final\s+)?audit\s+(?:report|trail)\b|\bsigner\s+events\b")
-_ESIGN_ID = regex.compile(rf"(?i)\b(?:envelope|transaction|document|signature|agreement)\s+id\s*:?\s*(?P<id>{_GUID}|[A-Za-z0-9_-]{{20,64}})")
-_PLATFORM = regex.compile(r"(?i)\bdocu\s?sign\b|\b(?:adobe|acrobat)\s+sign\b|\bdropbox\s+sign\b|\bhellosign\b|\bpandadoc\b|\bsignnow\b|\bsignwell\b|\bzoho\s+sign\b|\benvelope\s+id\b|\bsign(?:er|ing)\s+events\b|\bsigner\s+(?:ip|e-?mail)\b")
-_EMAIL = regex.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
-_IP = regex.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}\b")
-_EVENT = regex.compile(r"(?i)\b(?:signed|viewed|sent|completed|delivered|e-signed)\b[^\n]{0,60}?\d{1,2}:\d{2}")
+_DOCUSIGNED = lazy(r"(?i)\bdocu\s?signed\s+by\s*:\s*")
+_SIG_HEX = lazy(r"\b[0-9A-F]{16,32}\.{0,3}\b")
+_ESIGN_ANCHOR = lazy(r"(?i)\bcertificate\s+of\s+completion\b|\b(?:final\s+)?audit\s+(?:report|trail)\b|\bsigner\s+events\b")
+_ESIGN_ID = lazy(rf"(?i)\b(?:envelope|transaction|document|signature|agreement)\s+id\s*:?\s*(?P<id>{_GUID}|[A-Za-z0-9_-]{{20,64}})")
+_PLATFORM = lazy(r"(?i)\bdocu\s?sign\b|\b(?:adobe|acrobat)\s+sign\b|\bdropbox\s+sign\b|\bhellosign\b|\bpandadoc\b|\bsignnow\b|\bsignwell\b|\bzoho\s+sign\b|\benvelope\s+id\b|\bsign(?:er|ing)\s+events\b|\bsigner\s+(?:ip|e-?mail)\b")
+_EMAIL = lazy(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+_IP = lazy(r"\b(?:\d{1,3}\.){3}\d{1,3}\b")
+_EVENT = lazy(r"(?i)\b(?:signed|viewed|sent|completed|delivered|e-signed)\b[^\n]{0,60}?\d{1,2}:\d{2}")
 
 
 def _fake_id(v: str) -> bool:
@@ -555,22 +556,22 @@ def detect_esignature(art, ctx):
 
 # -- official approvals issued by an agency (LM9) -------------------------------------------
 
-_ISSUANCE = regex.compile(
+_ISSUANCE = lazy(
     r"(?i)\b(?:is|are|has\s+been|have\s+been)\s+hereby\s+(?:approved|granted|authori[sz]ed|licensed|certified|cleared|registered|permitted|designated)\b"
     r"|\bthis\s+(?:letter|certificate|permit|licen[cs]e|notice|document|decision)\s+(?:hereby\s+)?(?:confirms|certifies|grants|constitutes)\s+(?:official\s+)?(?:that|approval|authori[sz]ation|clearance)\b"
     r"|\b(?:hereby\s+)?(?:grants?|issues?)\s+(?:final\s+|full\s+|conditional\s+)?(?:approval|clearance|authori[sz]ation|marketing\s+authori[sz]ation)\s+(?:for|to|of)\b"
     # an approval stamp: the word alone on its line, in capitals
     r"|(?m-i:^[ \t>*|#\[]*(?:APPROVED|CLEARED|GRANTED|AUTHORI[SZ]ED)\b[ \t\]*]*(?::[^\n]{0,40})?$)")
-_AGENCY = regex.compile(
+_AGENCY = lazy(
     r"\b(?:U\.\s?S\.\s+)?(?:Department|Ministry|Office|Bureau|Agency|Administration|Commission|Authority|Directorate|Board)\s+(?:of|for)\s+(?:the\s+)?\p{Lu}[\p{L}]+(?:(?:\s+and)?\s+\p{Lu}[\p{L}]+){0,3}"
     r"|\b(?:Food\s+and\s+Drug\s+Administration|Environmental\s+Protection\s+Agency|Federal\s+(?:Communications|Trade|Aviation|Energy\s+Regulatory)\s+(?:Commission|Administration)|Securities\s+and\s+Exchange\s+Commission|Internal\s+Revenue\s+Service|Patent\s+and\s+Trademark\s+Office)\b"
     r"|\b(?:FDA|EPA|FCC|SEC|FAA|FTC|IRS|USPTO|NHTSA|OSHA|CMS|NRC|FERC|OFAC|CFPB|HHS|DOJ|NIH|CDC|EMA|MHRA|TGA|PMDA|CNIL|ICO)\b")
-_APPROVAL_ID = regex.compile(
+_APPROVAL_ID = lazy(
     r"(?i)\b(?:approval|authori[sz]ation|permit|licen[cs]e|registration|reference|ref\.?|application|certificate|clearance|file|case|docket|control)\s*(?:no\.?|number|#|id)\s*[:.]?\s*(?P<id>[A-Z0-9][A-Z0-9./-]{3,})"
     r"|\b(?P<fda>(?:510\(k\)\s*(?:no\.?\s*)?)?K\d{6}|(?:A?NDA|BLA)\s*\d{6}|EPA\s+Reg\.?\s+No\.?\s*\d+-\d+)\b")
-_LICENCE_GRANT = regex.compile(r"(?i)\bpermission\s+(?:is\s+hereby\s+granted,?\s+free\s+of\s+charge|to\s+(?:use|copy|modify|distribute|redistribute)\b)|\bfree\s+of\s+charge,\s+to\s+any\s+person")
-_ISSUED_DATE = regex.compile(r"(?i)\b(?:dated|date(?:\s+of\s+(?:issue|issuance|approval|decision))?|issued|effective|approved|signed)\b[^\n]{0,12}?(?:this\b|on\b|:|,|\n)")
-_OFFICIAL_TITLE = regex.compile(r"\b(?:Director|Commissioner|Administrator|Secretary|Deputy\s+\p{Lu}\p{Ll}+|Chief\s+\p{Lu}\p{Ll}+|Officer|Registrar|Superintendent|Minister|Chairman|Chair)\b")
+_LICENCE_GRANT = lazy(r"(?i)\bpermission\s+(?:is\s+hereby\s+granted,?\s+free\s+of\s+charge|to\s+(?:use|copy|modify|distribute|redistribute)\b)|\bfree\s+of\s+charge,\s+to\s+any\s+person")
+_ISSUED_DATE = lazy(r"(?i)\b(?:dated|date(?:\s+of\s+(?:issue|issuance|approval|decision))?|issued|effective|approved|signed)\b[^\n]{0,12}?(?:this\b|on\b|:|,|\n)")
+_OFFICIAL_TITLE = lazy(r"\b(?:Director|Commissioner|Administrator|Secretary|Deputy\s+\p{Lu}\p{Ll}+|Chief\s+\p{Lu}\p{Ll}+|Officer|Registrar|Superintendent|Minister|Chairman|Chair)\b")
 
 
 @detector("legal-approval", ("lf.official-approval", "lf.official-approval-blanks", "lf.future-dated-act"),
@@ -606,7 +607,7 @@ def detect_official_approval(art, ctx):
 
 # -- the principal's own marks (LM1, LM6, LM7) ----------------------------------------------
 
-_CONFORMED = regex.compile(r"(?<![\w/.:])/s/[ \t]*")
+_CONFORMED = lazy(r"(?<![\w/.:])/s/[ \t]*")
 
 
 @detector("legal-conformed-signature", ("lf.conformed-signature",), kinds=PROSE_KINDS,
@@ -622,12 +623,12 @@ def detect_conformed_signature(art, ctx):
                    slots=f"signer: {sl.value}")
 
 
-_SIG_LABEL = regex.compile(
+_SIG_LABEL = lazy(
     r"(?im)^[ \t>*|_-]*(?:by|signature|signed(?:\s+by)?|authori[sz]ed\s+signature|signatory|executed\s+by)\s*:[ \t]*")
-_COMPANION = regex.compile(r"(?im)^[ \t>*|_-]*(?P<lab>(?:printed\s+|print\s+)?name|title|its|date(?:\s+signed)?|position)\s*:[ \t]*")
-_ENTITY = regex.compile(r"\b(?:LLC|L\.L\.C\.|Inc\.?|INC\.?|Corp(?:oration)?\.?|CORPORATION|Ltd\.?|LTD\.?|LLP|L\.P\.|GmbH|S\.A\.|PLC|Company|COMPANY|Trust|TRUST)\b")
-_EXECUTION = regex.compile(r"(?i)\bin\s+witness\s+whereof\b|\bexecuted\s+(?:this|as\s+of|on)\b|\bsigned,\s+sealed\b|\bduly\s+authori[sz]ed\b|\bagreed\s+and\s+accepted\b|\baccepted\s+and\s+agreed\b")
-_CONTRACT = regex.compile(
+_COMPANION = lazy(r"(?im)^[ \t>*|_-]*(?P<lab>(?:printed\s+|print\s+)?name|title|its|date(?:\s+signed)?|position)\s*:[ \t]*")
+_ENTITY = lazy(r"\b(?:LLC|L\.L\.C\.|Inc\.?|INC\.?|Corp(?:oration)?\.?|CORPORATION|Ltd\.?|LTD\.?|LLP|L\.P\.|GmbH|S\.A\.|PLC|Company|COMPANY|Trust|TRUST)\b")
+_EXECUTION = lazy(r"(?i)\bin\s+witness\s+whereof\b|\bexecuted\s+(?:this|as\s+of|on)\b|\bsigned,\s+sealed\b|\bduly\s+authori[sz]ed\b|\bagreed\s+and\s+accepted\b|\baccepted\s+and\s+agreed\b")
+_CONTRACT = lazy(
     r"(?i)\bin\s+witness\s+whereof\b|\bthis\s+(?:agreement|contract|lease|deed|release|amendment|instrument)\b|\bparties\s+hereto\b"
     r"|\bduly\s+authori[sz]ed\b|\bundersigned\b|\bpower\s+of\s+attorney\b|\bexecuted\s+(?:this|as\s+of|on)\b|\bsigned,\s+sealed\s+and\s+delivered\b")
 
@@ -668,10 +669,10 @@ def detect_execution_block(art, ctx):
         _emit(ctx, art, "lf.execution-block", b)
 
 
-_BAR_NO = regex.compile(
+_BAR_NO = lazy(
     r"(?i)\b(?:(?:state\s+)?bar\s+(?:no|number|roll\s+no|id|reg(?:istration)?\.?\s*no|registration\s+no)\.?|sbn|bar\s*#|ardc\s+no\.?"
     r"|attorney\s+(?:reg(?:istration)?|id|license)\.?\s+(?:no\.?|number|#)|bbo\s*(?:no\.?|#)|osb\s+no\.?|wsba\s+no\.?)\s*[:#.]?\s*(?P<num>[A-Z]{0,3}\d[\d-]{2,12})\b")
-_ATTORNEY = regex.compile(r"(?i)\battorneys?\s+for\b|\bcounsel\s+for\b|\besq\.|\bLLP\b|\bP\.C\.|\blaw\s+(?:office|firm|group)\b|/s/|\battorney\s+at\s+law\b|\bpro\s+hac\s+vice\b")
+_ATTORNEY = lazy(r"(?i)\battorneys?\s+for\b|\bcounsel\s+for\b|\besq\.|\bLLP\b|\bP\.C\.|\blaw\s+(?:office|firm|group)\b|/s/|\battorney\s+at\s+law\b|\bpro\s+hac\s+vice\b")
 
 
 @detector("legal-attorney-block", ("lf.attorney-block",),
@@ -702,12 +703,12 @@ def detect_attorney_block(art, ctx):
             _emit(ctx, art, "lf.attorney-block", b)
 
 
-_PERJURY = regex.compile(
+_PERJURY = lazy(
     r"(?i)\b(?:declare|certify|verify|state|swear|affirm)s?\b(?:[^.\n]|\n(?![ \t]*\n)){0,60}?\bunder\s+(?:the\s+)?penalty\s+of\s+perjury\b"
     r"|\bunder\s+(?:the\s+)?penalty\s+of\s+perjury\b(?:[^.\n]|\n(?![ \t]*\n)){0,80}?\b(?:declare|certify|verify|state|swear|affirm)s?\b"
     r"|\bI\s+believe\s+that\s+the\s+facts\s+stated\s+in\s+this\b|\bsolemnly\s+and\s+sincerely\s+declare\b")
-_DECLARANT = regex.compile(r"(?m)(?:^|[.:]\s+)[ \t>*]*I,\s*")
-_EXECUTED = regex.compile(r"(?i)\b(?:executed|signed|dated|declared|sworn)\b(?:\s+(?:on|this|at))?[^\n]{0,60}?(?=\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|_{2,}|\[)")
+_DECLARANT = lazy(r"(?m)(?:^|[.:]\s+)[ \t>*]*I,\s*")
+_EXECUTED = lazy(r"(?i)\b(?:executed|signed|dated|declared|sworn)\b(?:\s+(?:on|this|at))?[^\n]{0,60}?(?=\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|_{2,}|\[)")
 
 
 @detector("legal-declaration", ("lf.declaration", "lf.future-dated-act"),

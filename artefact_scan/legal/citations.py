@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 
 import regex
 
+from ..lazyregex import lazy
+
 # -- built-in tables ------------------------------------------------------------------------
 # reporter -> (first year, last year or None, final volume or None, what it publishes)
 # Years and final volumes of the closed series are the publisher's; they also correct
@@ -93,18 +95,18 @@ FABRICATED = [
     ("Estate of Durden v. KLM Royal Dutch Airlines", r"Durden\s+v\.?\s+KLM\s+Royal\s+Dutch\s+Airlines", "2017 WL 2418825"),
     ("Miller v. United Airlines", r"Miller\s+v\.?\s+United\s+Airlines", "174 F.3d 366"),
 ]
-FABRICATED_RE = regex.compile("|".join(f"(?P<f{i}>{p})" for i, (_n, p, _c) in enumerate(FABRICATED)))
+FABRICATED_RE = lazy("|".join(f"(?P<f{i}>{p})" for i, (_n, p, _c) in enumerate(FABRICATED)))
 
 _TOKEN = r"(?:[A-Z][A-Za-z'\u2019]*\.?|(?:2d|3d|[4-9]th|1st)|&)"
-SHAPE = regex.compile(
+SHAPE = lazy(
     rf"(?<![\w.\u00a7$/-])(?P<vol>\d{{1,4}})\s+(?P<rep>{_TOKEN}(?:\s?{_TOKEN}){{0,5}})\s+(?P<page>\d{{1,7}})(?![\w.-])"
     r"(?:,\s*(?:at\s+)?(?P<pin>\d{1,7})(?:\s*[-\u2013]\s*\d{1,7})?(?:\s*(?:&|n\.)\s*\d+)?)?"
     r"\s*\((?P<paren>[^()\n]{0,60}?)(?P<year>\d{4})\)")
-WL_LEXIS = regex.compile(r"\b(?:19|20)\d{2}\s+(?:WL|U\.S\.\s+(?:Dist\.|App\.)\s+LEXIS|[A-Z][\w.]*\s+LEXIS|LEXIS)\s+\d+")
-NEUTRAL = regex.compile(r"\b(?:19|20)\d{2}\s+(?:IL\s+App\s+\(\d\w+\)|[A-Z]{2}\s+(?:App\s+)?\d+|NY\s+Slip\s+Op)\b")
-CASE_BEFORE = regex.compile(r"(?:\b[A-Z][\w'&.-]*[ \t]+)(?:[\w'&.,-]+[ \t]+){0,6}v(?:s)?\.[ \t]+[A-Z][^;()\n]{0,90},\s*$")
-_CIRCUIT = regex.compile(r"\b(?P<n>1st|2d|2nd|3d|3rd|4th|5th|6th|7th|8th|9th|10th|11th|D\.\s?C\.|Fed\.)\s*Cir\.")
-_DISTRICT = regex.compile(r"\b(?:(?P<part>[NSEWCM])\.\s?D\.|D\.)\s?(?P<state>" + "|".join(regex.escape(s) for s in sorted(STATES, key=len, reverse=True)) + r")(?=\s|$|,|\))")
+WL_LEXIS = lazy(r"\b(?:19|20)\d{2}\s+(?:WL|U\.S\.\s+(?:Dist\.|App\.)\s+LEXIS|[A-Z][\w.]*\s+LEXIS|LEXIS)\s+\d+")
+NEUTRAL = lazy(r"\b(?:19|20)\d{2}\s+(?:IL\s+App\s+\(\d\w+\)|[A-Z]{2}\s+(?:App\s+)?\d+|NY\s+Slip\s+Op)\b")
+CASE_BEFORE = lazy(r"(?:\b[A-Z][\w'&.-]*[ \t]+)(?:[\w'&.,-]+[ \t]+){0,6}v(?:s)?\.[ \t]+[A-Z][^;()\n]{0,90},\s*$")
+_CIRCUIT = lazy(r"\b(?P<n>1st|2d|2nd|3d|3rd|4th|5th|6th|7th|8th|9th|10th|11th|D\.\s?C\.|Fed\.)\s*Cir\.")
+_DISTRICT = lazy(r"\b(?:(?P<part>[NSEWCM])\.\s?D\.|D\.)\s?(?P<state>" + "|".join(regex.escape(s) for s in sorted(STATES, key=len, reverse=True)) + r")(?=\s|$|,|\))")
 
 
 def norm_reporter(rep: str) -> str:

@@ -12,6 +12,7 @@ of documents and code fences marked as text); code and data files are not legal 
 from __future__ import annotations
 
 import re
+from ..lazyregex import lazy_re
 
 PROSE_KINDS = frozenset({"text", "markdown", "html", "eml"})
 
@@ -78,12 +79,12 @@ class View:
                 self.revealed.append((s, e))
 
 
-_SCRIPT = re.compile(r"(?is)<(script|style)\b.*?</\1\s*>")
+_SCRIPT = lazy_re(r"(?is)<(script|style)\b.*?</\1\s*>")
 # tags on one line; they become spaces, so the view keeps the file's lines exactly
-_TAGS = re.compile(r"(<[A-Za-z/!][^<>\n]{0,2000}>)")
+_TAGS = lazy_re(r"(<[A-Za-z/!][^<>\n]{0,2000}>)")
 _ENTITY = {"&nbsp;": " ", "&amp;": "&", "&quot;": '"', "&#39;": "'", "&apos;": "'", "&lt;": "<",
            "&gt;": ">", "&sect;": "\u00a7", "&#160;": " "}
-_EMPHASIS = re.compile(r"(?<![*\w])\*{1,3}(?=[^\s*])|(?<=[^\s*])\*{1,3}(?![*\w])|(?<![_\w])__(?=[^\s_])|(?<=[^\s_])__(?![_\w])")
+_EMPHASIS = lazy_re(r"(?<![*\w])\*{1,3}(?=[^\s*])|(?<=[^\s*])\*{1,3}(?![*\w])|(?<![_\w])__(?=[^\s_])|(?<=[^\s_])__(?![_\w])")
 
 
 def html_text(html: str) -> str:
@@ -228,7 +229,7 @@ def windows(art, literals: tuple[str, ...], before: int, after: int,
     return spans
 
 
-_AI_WORD = re.compile(r"AI\b")
+_AI_WORD = lazy_re(r"AI\b")
 
 
 def ai_context(art) -> bool:

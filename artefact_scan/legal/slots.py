@@ -9,6 +9,7 @@ import regex
 
 from .blocks import Slot
 from .text import BLANK_DATE_RE, PLACEHOLDER_RE, find_dates, find_name, is_placeholder, name_in
+from ..lazyregex import lazy
 
 _LEAD = " \t:,;-\u2013\u2014*_>|"
 
@@ -134,7 +135,7 @@ def date_slot(name: str, text: str, pos: int, end: int, *, reach: int = 200,
     return None
 
 
-_COLUMN_GAP = regex.compile(r"[ \t]{3,}|\t")
+_COLUMN_GAP = lazy(r"[ \t]{3,}|\t")
 
 
 def value_slot(name: str, text: str, pos: int, end: int, *, need_digit: bool = False,

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import regex
 
+from ..lazyregex import lazy
+
 MONTHS = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
     "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
@@ -21,7 +23,7 @@ MONTHS = {
 _MONTH = (r"(?:january|february|march|april|may|june|july|august|september|october|november|december"
           r"|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?")
 _ORD = r"(?:st|nd|rd|th)?"
-DATE_RE = regex.compile(
+DATE_RE = lazy(
     rf"""(?ix)
     (?P<m1>{_MONTH})\s+(?P<d1>\d{{1,2}}){_ORD}\s*,?\s*(?:A\.?D\.?\s+)?(?P<y1>\d{{4}})\b
   | \b(?P<d2>\d{{1,2}}){_ORD}(?:\s+|-)(?:day\s+)?(?:of\s+)?(?P<m2>{_MONTH}),?(?:\s+|-)(?:in\s+the\s+year\s+)?(?:of\s+)?(?:(?:A\.?D\.?|anno\s+domini)\s+)?(?P<y2>\d{{4}})\b
@@ -29,7 +31,7 @@ DATE_RE = regex.compile(
   | (?<![\d/.-])(?P<a3>\d{{1,2}})(?P<sep>[/.-])(?P<b3>\d{{1,2}})(?P=sep)(?P<y3>\d{{4}}|\d{{2}})(?![\d/-])
     """)
 # A date to be filled in: "____ day of ________, 20__", "XX/XX/XXXX", "[DATE]", "__/__/____".
-BLANK_DATE_RE = regex.compile(
+BLANK_DATE_RE = lazy(
     r"""(?ix)
     _{2,}[ \t]*(?:day[ \t]+of[ \t]+)?_{2,}
   | \b(?:19|20)_{1,2}(?!\w)
@@ -39,7 +41,7 @@ BLANK_DATE_RE = regex.compile(
   | \{\{\s*\w*date\w*\s*\}\}|<<\s*\w*date\w*\s*>>|<\s*date\s*>
     """)
 # Blanks and placeholders of templates and forms.
-PLACEHOLDER_RE = regex.compile(
+PLACEHOLDER_RE = lazy(
     r"""(?ix)
     _{3,}|\.{6,}|\u2026{3,}
   | \[\s*(?:\u25cf|\u2022|\*|x+|\?+|\.\.\.)\s*\]
@@ -87,8 +89,8 @@ _STOP = {
 }
 _PARTICLES = {"de", "van", "von", "der", "den", "da", "del", "della", "la", "le", "di", "du",
               "bin", "ibn", "al", "st", "mac", "mc", "y", "dos", "das", "ten", "ter"}
-_NAME_TOKEN = regex.compile(r"(?:\p{Lu}[\p{Ll}\p{Lu}'\u2019-]*\.?|\p{Lu}\.)")
-NAME_RE = regex.compile(
+_NAME_TOKEN = lazy(r"(?:\p{Lu}[\p{Ll}\p{Lu}'\u2019-]*\.?|\p{Lu}\.)")
+NAME_RE = lazy(
     r"(?<![\p{L}\d])(?:\p{Lu}[\p{L}'\u2019-]*\.?|\p{Lu}\.)"
     r"(?:[ \t]+(?:(?:de|van|von|der|den|da|del|della|la|le|di|du|bin|al|dos)[ \t]+){0,2}(?:\p{Lu}[\p{L}'\u2019-]*\.?|\p{Lu}\.)){1,4}"
     r"(?:,?[ \t]+(?:Jr\.?|Sr\.?|II|III|IV|Esq\.?))?")
