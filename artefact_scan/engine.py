@@ -133,6 +133,7 @@ class Engine:
 
     def analyse(self, root: Artefact, ctx: Context, display_path: str) -> list[Finding]:
         findings: list[Finding] = []
+        members: list[tuple | None] = []  # inside a binary container: which member, where
         queue: deque[Artefact] = deque([root])
         deadline = ctx.started + ctx.limits.file_timeout
         while queue:
@@ -157,23 +158,21 @@ class Engine:
                     ctx.error(art, f"extractor {ex.name} failed ({type(e).__name__}: {one_line(str(e), 120)}); parts not analysed")
             if rules:
                 for hit in conditions.evaluate(rules, art, ctx.signals_of(art)):
-                    f = self.finding(hit, art, root, display_path)
-                    if not root.text:
-                        f.evidence["_member"] = self.member_key(art, hit.anchor)
-                    findings.append(f)
+                    findings.append(self.finding(hit, art, root, display_path))
+                    members.append(self.member_key(art, hit.anchor) if not root.text else None)
             queue.extend(ctx.pending)
             ctx.pending.clear()
-        return self.dedupe(findings)
+        return self.dedupe(findings, members)
 
     @staticmethod
-    def dedupe(findings: list[Finding]) -> list[Finding]:
+    def dedupe(findings: list[Finding], members: list[tuple | None] | None = None) -> list[Finding]:
         """One finding per rule and span: where a container and its part (a document and its
         code fence) both report the same span, keep the part's, which knows its context."""
         best: dict[tuple, Finding] = {}
-        for f in findings:
+        for i, f in enumerate(findings):
             loc = f.location
             key = (f.rule_id, loc.line, loc.column, loc.end_line, loc.end_column,
-                   f.evidence.pop("_member", None))
+                   members[i] if members else None)
             if key not in best or len(f.origin) > len(best[key].origin):
                 best[key] = f
         keep = {id(f) for f in best.values()}
@@ -277,7 +276,8 @@ class Engine:
         return Finding(
             rule_id=rule.id, category=rule.category, severity=hit.severity,
             confidence=rule.confidence, path=display_path, location=loc, message=message,
-            snippet=snippet, caret=caret, snippet_line=snippet_line, excerpt=excerpt, decoded=visible(decoded, MAX_DECODED) if decoded is not None else None,
+            snippet=snippet, caret=caret, snippet_line=snippet_line, excerpt=excerpt,
+            decoded=visible(decoded, MAX_DECODED) if decoded is not None else None,
             origin=origin, related=related, rule_name=rule.name, title=rule.title,
             evidence=evidence,
             # the text the fingerprint hashes: what matched, not where
