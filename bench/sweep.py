@@ -140,8 +140,9 @@ def main() -> int:
     finally:
         if tmp is not None:
             tmp.cleanup()
+    # every planted finding is found (other packs' rules may flag more runs; the figure shows it)
     ok = (figures["runs_in_summary"] == args.runs and figures["progress_bar"] and status == 1
-          and figures["runs_with_findings"] == planted)
+          and (figures["runs_with_findings"] or 0) >= planted)
     if args.json:
         print(json.dumps({**figures, "ok": ok}, indent=2))
     else:
