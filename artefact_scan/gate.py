@@ -30,15 +30,16 @@ from pathlib import Path
 
 from .escape import one_line, visible
 from .model import Finding, Location
+from .lazyregex import lazy_re
 
 SAFE_CONFIG = (
     "core.fsmonitor=false", "core.hooksPath=/dev/null", "core.pager=cat", "diff.external=",
     "core.quotePath=false", "protocol.allow=never", "core.askPass=", "credential.helper=",
     "core.sshCommand=false", "gc.auto=0", "maintenance.auto=false",
 )
-_HUNK = re.compile(rb"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
-_SECTION = re.compile(r"(?m)^[ \t]*\[\s*tool\s*\.\s*[\"']?artefact-scan[\"']?\s*[\].]")
-_ANY_HEADER = re.compile(r"(?m)^[ \t]*\[")
+_HUNK = lazy_re(rb"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
+_SECTION = lazy_re(r"(?m)^[ \t]*\[\s*tool\s*\.\s*[\"']?artefact-scan[\"']?\s*[\].]")
+_ANY_HEADER = lazy_re(r"(?m)^[ \t]*\[")
 CONFIG_NAMES = ("pyproject.toml", "artefact-scan.toml")
 SETTINGS_SUFFIXES = (".yml", ".yaml", ".toml", ".cfg", ".ini", ".json")
 MAX_BLOB = 64 << 20

@@ -167,6 +167,7 @@ class Related:
     label: str
     location: Location
     origin: tuple[str, ...] = ()
+    path: str | None = None  # another file (cross-file links); None: the finding's own file
 
 
 @dataclass
@@ -211,6 +212,19 @@ class ScanError:
 
 
 @dataclass
+class Link:
+    """A reference from a persistence entry (a cron line, a unit's ExecStart, an rc line, a hook)
+    to a program it starts, recorded during the file's scan and resolved across files later."""
+
+    path: str  # the file holding the entry
+    location: Location
+    target: str  # the program as written in the entry
+    mechanism: str  # cron, systemd, shell rc, git hook, …
+    origin: tuple[str, ...] = ()
+    snippet: str = ""  # the entry's line, escaped for display
+
+
+@dataclass
 class FileResult:
     """What scanning one file produced; a pure function of its bytes and the rules."""
 
@@ -221,3 +235,4 @@ class FileResult:
     errors: list[ScanError] = field(default_factory=list)
     suppressed: int = 0
     undecodable: int = 0  # bytes that were not valid in the file's encoding (kept, shown as ⟨0xNN⟩)
+    links: list[Link] = field(default_factory=list)  # persistence entries naming programs

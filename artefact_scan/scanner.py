@@ -159,6 +159,7 @@ def scan_file(entry: Entry, engine: Engine, options: Options) -> FileResult:
     findings.sort(key=Finding.sort_key)
     res.findings = findings
     res.errors = ctx.errors
+    res.links = ctx.links
     return res
 
 
@@ -234,7 +235,9 @@ def run(paths: list[str], ruleset: RuleSet, options: Options,
                         progress(i, len(entries), done_bytes)
         finally:
             _WORKER = None
-    findings = [f for r in results for f in r.findings]
+    from .linking import link_results
+
+    findings = [f for r in results for f in r.findings] + link_results(results, ruleset)
     findings.sort(key=Finding.sort_key)
     errors = errors + [e for r in results for e in r.errors]
     errors.sort(key=ScanError.sort_key)

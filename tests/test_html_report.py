@@ -109,10 +109,10 @@ def test_html_renders_in_a_browser(tmp_path):
 def test_html_screenshot_shows_the_report(tmp_path):
     page, _text = render_html(tmp_path)
     shot = tmp_path / "shot.png"
-    r = browse(page, tmp_path, f"--screenshot={shot}", "--window-size=1100,1400")
+    r = browse(page, tmp_path, f"--screenshot={shot}", "--window-size=1100,3000")
     assert r.returncode == 0 and shot.exists(), r.stderr[-2000:]
     width, height, rows = read_png(shot.read_bytes())
-    assert (width, height) == (1100, 1400)
+    assert (width, height) == (1100, 3000)
     pixels = b"".join(rows)
     # the red of error badges and pills, the green of a decoded payload, the highlight of an
     # invisible character or matched text: styled content was painted, not a blank page

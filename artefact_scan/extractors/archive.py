@@ -27,6 +27,7 @@ from .. import detectors
 from ..detectors import facts
 from ..kinds import CONTAINER_KINDS, kind_from_magic, kind_from_name
 from . import extractor
+from ..lazyregex import lazy_re
 
 ARCHIVE_KINDS = frozenset({"zip", "tar", "gzip", "bzip2", "xz"})
 MAX_MEMBERS = 10000
@@ -380,7 +381,7 @@ def _tar(art, ctx, data: bytes) -> None:
         tf.close()
 
 
-_NUL_RUN = re.compile(rb"\x00{256,}")
+_NUL_RUN = lazy_re(rb"\x00{256,}")
 
 
 def _squeeze(body: bytes, name: str) -> bytes:

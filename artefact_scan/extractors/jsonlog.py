@@ -25,6 +25,7 @@ from ..detectors import facts
 from ..kinds import CODE_KINDS, LANGUAGES, kind_from_content, kind_from_name
 from ..model import Segment
 from . import extractor
+from ..lazyregex import lazy_re
 
 facts.declare("json-value")
 
@@ -38,15 +39,15 @@ PATH_KEYS = {"path", "file_path", "filepath", "filename", "file", "file_name", "
              "target", "notebook_path", "relative_path", "abs_path", "absolute_path", "uri"}
 TOOL_KEYS = ("name", "tool", "tool_name", "function", "recipient_name", "action", "type")
 ARG_KEYS = {"input", "arguments", "args", "parameters", "params", "tool_input", "kwargs"}
-SHELL_TOOLS = re.compile(r"(?i)(?:^|[_.\-\s])(?:bash|shell|sh|terminal|exec(?:ute)?_?command|"
+SHELL_TOOLS = lazy_re(r"(?i)(?:^|[_.\-\s])(?:bash|shell|sh|terminal|exec(?:ute)?_?command|"
                          r"run_?command|run_?shell|local_shell|container\.exec|cmd)(?:$|[_.\-\s])|^(?:bash|shell)$")
-PY_TOOLS = re.compile(r"(?i)python|ipython|jupyter|code_interpreter|execute_code|run_code")
+PY_TOOLS = lazy_re(r"(?i)python|ipython|jupyter|code_interpreter|execute_code|run_code")
 _SPECIAL_KEYS = SHELL_KEYS | CODE_KEYS | CONTENT_KEYS
 # What makes a JSON file worth parsing for its strings (a data file of numbers and plain words
 # is not): escapes or backticks, a key that holds code or file content, a tool call, a string
 # that holds JSON, a script or markup.  Simple patterns: this runs on every JSON file.
-_WORTH_KEYS = re.compile(r'"(?:' + "|".join(sorted(_SPECIAL_KEYS | {"scripts", "language", "lang"})) + r')"\s*:')
-_WORTH_VALUE = re.compile(r'"[ \t]*[{\[<#]')
+_WORTH_KEYS = lazy_re(r'"(?:' + "|".join(sorted(_SPECIAL_KEYS | {"scripts", "language", "lang"})) + r')"\s*:')
+_WORTH_VALUE = lazy_re(r'"[ \t]*[{\[<#]')
 _TOOL_WORDS = ("bash", "shell", "terminal", "python", "exec", "patch", "tool", "function")
 
 
@@ -102,8 +103,8 @@ def extract_json(art, ctx):
     state.flush()
 
 
-_COMMENTS = re.compile(r'"(?:[^"\\\n]|\\.)*"|//[^\n]*|/\*.*?\*/', re.S)
-_TRAILING_COMMA = re.compile(r'"(?:[^"\\\n]|\\.)*"|,(?=\s*[}\]])')
+_COMMENTS = lazy_re(r'"(?:[^"\\\n]|\\.)*"|//[^\n]*|/\*.*?\*/', re.S)
+_TRAILING_COMMA = lazy_re(r'"(?:[^"\\\n]|\\.)*"|,(?=\s*[}\]])')
 
 
 def _without_comments(text: str) -> str | None:

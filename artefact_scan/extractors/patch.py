@@ -15,12 +15,13 @@ import re
 from ..detectors import facts
 from ..model import Segment
 from . import extractor
+from ..lazyregex import lazy_re
 
 facts.declare("patch-added")
 
-_UNIFIED = re.compile(r"^\+\+\+ (?:\"?b/)?(?P<path>[^\t\n\"]+)\"?[\t ]*(?:\t.*)?$", re.M)
-_CODEX = re.compile(r"^\*\*\* (?:Add|Update) File: (?P<path>[^\n]+?)\s*$", re.M)
-_SECTION_END = re.compile(r"^(?:diff --git |--- |\*\*\* (?:Add|Update|Delete) File: |\*\*\* End Patch|\*\*\* Move to: )", re.M)
+_UNIFIED = lazy_re(r"^\+\+\+ (?:\"?b/)?(?P<path>[^\t\n\"]+)\"?[\t ]*(?:\t.*)?$", re.M)
+_CODEX = lazy_re(r"^\*\*\* (?:Add|Update) File: (?P<path>[^\n]+?)\s*$", re.M)
+_SECTION_END = lazy_re(r"^(?:diff --git |--- |\*\*\* (?:Add|Update|Delete) File: |\*\*\* End Patch|\*\*\* Move to: )", re.M)
 MAX_FILES = 500
 
 

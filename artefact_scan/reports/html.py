@@ -22,9 +22,10 @@ from ..model import CATEGORIES
 from . import renderer
 from .groups import Grouper, summarise
 from .json_report import clean
+from ..lazyregex import lazy_re
 
 MAX_FINDINGS = 5000
-_MARK = re.compile("(\u27e8[^\u27e9\n]{1,80}\u27e9)")
+_MARK = lazy_re("(\u27e8[^\u27e9\n]{1,80}\u27e9)")
 def _csp() -> str:
     """No fetch of any kind; the page's one script is allowed by its hash, so even markup that
     slipped through escaping could not run a script or an event handler."""

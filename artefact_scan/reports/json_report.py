@@ -5,10 +5,13 @@ import json
 import re
 
 from .. import __version__
+from ..charpolicy import unicode_version
+from ..components import versions
 from ..model import CATEGORIES
 from . import renderer
+from ..lazyregex import lazy_re
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = lazy_re("[\ud800-\udfff]")
 
 
 def clean(s):
@@ -33,7 +36,8 @@ def finding_dict(f) -> dict:
         "origin": [clean(o) for o in f.origin], "fingerprint": f.fingerprint,
         # additions to the contract
         "rule_name": f.rule_name, "title": f.title,
-        "related": [{"label": clean(r.label), **_loc(r.location)} for r in f.related],
+        "related": [{"label": clean(r.label), **_loc(r.location),
+                     **({"path": clean(r.path)} if r.path else {})} for r in f.related],
         "evidence": {k: clean(v) if isinstance(v, str) else v for k, v in f.evidence.items()},
     }
     if getattr(f, "snippet_line", None):  # inside a binary container: the member's line
@@ -60,7 +64,10 @@ def summary_dict(result) -> dict:
 
 def document(result, group_by: str | None = None) -> dict:
     doc = {
-        "tool": {"name": "artefact-scan", "version": __version__},
+        # additions to the contract: the Unicode data of the character policy, and optional
+        # packages whose data can change findings ("components")
+        "tool": {"name": "artefact-scan", "version": __version__,
+                 "unicode_version": unicode_version(), "components": versions()},
         "findings": [finding_dict(f) for f in result.findings],
         "errors": [{"path": clean(e.path), "message": clean(e.message),
                     "origin": [clean(o) for o in e.origin]} for e in result.errors],

@@ -16,12 +16,13 @@ from ..model import CATEGORIES
 from . import renderer
 from .groups import summarise
 from .json_report import clean
+from ..lazyregex import lazy_re
 
 MAX_ROWS = 100
 MAX_GROUP_ROWS = 200
 MAX_CELL = 300
 ICON = {"error": "error", "warning": "warning", "note": "note"}
-_SPECIAL = re.compile(r"([\\`*_{}\[\]()!|~])")  # what means something inside a table cell
+_SPECIAL = lazy_re(r"([\\`*_{}\[\]()!|~])")  # what means something inside a table cell
 
 
 def md(s, limit: int = MAX_CELL) -> str:

@@ -11,6 +11,8 @@ import sys
 from urllib.parse import quote
 
 from .. import __version__
+from ..charpolicy import unicode_version
+from ..components import versions
 from ..docs import rule_markdown
 from ..escape import one_line
 from .json_report import clean
@@ -213,16 +215,18 @@ def render(result, **kw) -> str:
         if f.related:
             res["relatedLocations"] = [
                 {"id": i + 1, "message": {"text": one_line(r.label)},
-                 "physicalLocation": {"artifactLocation": uri(f.path, root), "region": _region(r.location)}}
+                 "physicalLocation": {"artifactLocation": uri(r.path or f.path, root), "region": _region(r.location)}}
                 for i, r in enumerate(f.related[:100])]
             if f.evidence.get("flow"):
-                steps = [{"location": {"physicalLocation": {"artifactLocation": uri(f.path, root),
-                                                            "region": _region(f.location)},
-                                       "message": {"text": one_line(f.title)}}}]
-                steps += [{"location": {"physicalLocation": {"artifactLocation": uri(f.path, root),
-                                                             "region": _region(r.location)},
-                                        "message": {"text": one_line(r.label)}}}
-                          for r in f.related[:100]]
+                head = [{"location": {"physicalLocation": {"artifactLocation": uri(f.path, root),
+                                                           "region": _region(f.location)},
+                                      "message": {"text": one_line(f.title)}}}]
+                steps = [{"location": {"physicalLocation": {"artifactLocation": uri(r.path or f.path, root),
+                                                            "region": _region(r.location)},
+                                       "message": {"text": one_line(r.label)}}}
+                         for r in f.related[:100]]
+                # flow = "end": the finding sits on the last step (a sink reached by a source)
+                steps = steps + head if f.evidence.get("flow") == "end" else head + steps
                 res["codeFlows"] = [{"threadFlows": [{"locations": steps}]}]
         results.append(res)
     notes = [{"level": "warning", "message": {"text": one_line(e.message)},
@@ -238,7 +242,9 @@ def render(result, **kw) -> str:
             "tool": {"driver": {
                 "name": "artefact-scan", "version": __version__, "semanticVersion": __version__,
                 "rules": [rule_descriptor(r) for r in rules],
-            }},
+                # the Unicode data the character policy was built from (additive)
+                "properties": {"unicode_version": unicode_version()},
+            }, "extensions": [{"name": name, "version": ver} for name, ver in versions().items() if ver]},
             "automationDetails": {"id": "artefact-scan/"},
             "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notes}],
             "results": results,

@@ -62,7 +62,8 @@ def render(result, color: bool = False, group_by: str | None = None, **kw) -> st
         if len(f.origin) > 1:
             out.append(pad + "found in: " + " \u2192 ".join(one_line(o) for o in f.origin))
         for r in f.related[:8]:
-            out.append(pad + f"see {r.location.line}:{r.location.column}: {one_line(r.label)}")
+            where = (one_line(r.path) + ":") if r.path else ""
+            out.append(pad + f"see {where}{r.location.line}:{r.location.column}: {one_line(r.label)}")
         if len(f.related) > 8:
             out.append(pad + f"and {len(f.related) - 8} more related locations")
         out.append("")
