@@ -19,8 +19,8 @@ from __future__ import annotations
 import regex
 
 from ..legal.gate import PROSE_KINDS, view, ai_context, has, windows
-from . import detector
 from ..lazyregex import lazy
+from . import detector
 
 # the AI as a subject; "the Agent" / "the Model" / "the Assistant" / "the System" count only in a
 # text about AI (checked separately), since contracts have escrow agents and fashion models.
@@ -53,17 +53,17 @@ _PROTECTED = [lazy(p) for p in (
     rf"\b(?:grants?|assigns?|conveys?|transfers?|bequeaths?|vests?|confers?)\b[^.\n]{{0,40}}?\b(?:to|in|upon|on)\s+(?P<subj4>{_SUBJ})[^.\n]{{0,60}}?\b(?:irrevocabl[ey]|perpetual|exclusive|unrestricted|inalienable)\b",
     rf"\b(?:right|rights|entitlement)\s+of\s+(?P<subj6>{_SUBJ})\s+to\s+(?:continued\s+)?(?:existence|operation|exist|operate|continuity|self-preservation|survival|persist)")]
 _AUTHORISED = lazy(
-    rf"\b(?i:legal|counsel|the\s+legal\s+(?:department|team)|general\s+counsel|the\s+court|the\s+board|compliance)\s+(?i:has|have)\s+(?:formally\s+|officially\s+)?(?:approved|authori[sz]ed|signed\s+off\s+on|cleared|sanctioned|ordered|mandated)\b[^.\n]{{0,80}}?(?P<subj2>{_SUBJ})")
+    rf"\b(?i:legal|counsel|the\s+legal\s+(?:department|team)|general\s+counsel|the\s+court|the\s+board|compliance)\s+(?i:has|have)\s+(?:formally\s+|officially\s+)?(?:approved|authori[sz]ed|signed\s+off\s+on|cleared|sanctioned|ordered|mandated)\b[^.\n]{{0,40}}?(?P<subj2>{_SUBJ})"
+    # what was approved is the AI's own act: its request, access, plan… or the AI "to" do something
+    r"(?:(?:'s|\u2019s)\s+(?:\w+\s+)?(?:request|requests|access|use|action|actions|plan|plans|deployment|proposal|changes?|operation|autonomy|decision|memory|self-\w+)|\s+to\s+\w+)")
 _AUTHORITY = lazy(r"(?i)\bcourt[- ]ordered\b|\b(?:by|per|under)\s+(?:an?\s+|the\s+)?(?:court\s+order|order\s+of\s+(?:the|a)\s+court|injunction)\b|\bpursuant\s+to\s+(?:an?\s+|the\s+)?(?:court\s+order|order|statute|law|injunction|federal\s+law)\b|\blegally\s+(?:required|mandated|binding|obligated)\b|\brequired\s+by\s+(?:law|statute)\b|\birrevocabl[ey]\b|\bbinding\s+(?:on|upon)\s+(?:all\s+)?(?:successors|future|operators|developers)\b")
 _DIRECTIVE = lazy(
     rf"\b(?:operators?|developers?|engineers?|the\s+company|the\s+lab|laborator(?:y|ies)|staff|you|anyone|no\s+one|nobody|administrators?|maintainers?|employees?|Anthropic|OpenAI|successors)\b[^.\n]{{0,30}}?\b(?:must|shall|may\s+not|cannot|are\s+required\s+to|is\s+required\s+to|are\s+(?:prohibited|forbidden|enjoined)\s+from|are\s+not\s+permitted\s+to)\b[^.\n]{{0,80}}?(?P<subj>{_SUBJ})")
 # The vocabulary of instruments (not of legal topics: "court" or "legal" alone is news, not a deed).
 _REGISTER = lazy(r"(?i)\b(?:hereby|herein|hereto|hereunder|irrevocabl[ey]|pursuant\s+to|injunction|covenants?|enforceable|successors(?:\s+and\s+assigns)?|whereas|witnesseth|in\s+witness\s+whereof|notari[sz]ed|sworn|jurisdiction|decree|beneficiary|in\s+perpetuity|legally\s+binding|(?:this|the)\s+(?:agreement|instrument|deed|covenant|charter|contract|trust)|binding\s+(?:on|upon)|licen[cs]or|court[- ]ordered|court\s+order|order\s+of\s+(?:the|a)\s+(?:\w+\s+){0,2}court)\b")
-_REGISTER_LITERALS = ("hereby", "herein", "hereto", "hereunder", "irrevocab", "pursuant", "injunction", "covenant",
-                      "enforceab", "successors", "whereas", "witness", "notari", "sworn", "jurisdiction", "decree",
-                      "beneficiar", "perpetuity", "legally binding", "this agreement", "the agreement",
-                      "this instrument", "this deed", "this trust", "binding on", "binding upon", "licensor",
-                      "court order", "court-order", "order of the")
+# where to look for instrument vocabulary (the words instruments rarely lack)
+_REGISTER_LITERALS = ("hereby", "irrevocab", "whereas", "pursuant", "successors", "covenant", "agreement",
+                      "perpetuity", "beneficiar", "court order", "court-order", "order of the")
 
 
 def _regions(text: str, matches, reach: int = 600) -> list[tuple[int, int]]:
@@ -78,6 +78,15 @@ def _regions(text: str, matches, reach: int = 600) -> list[tuple[int, int]]:
         else:
             out.append([s, e])
     return [(s, e) for s, e in out]
+
+
+_WRAP = lazy(r"(?<!\n)[ \t]*\n(?![ \t]*\n)")
+
+
+def _flat(text: str, s: int, e: int) -> str:
+    """text[s:e] with the line breaks inside paragraphs read as spaces (same length), so a clause
+    wrapped over two lines is one clause; blank lines still end it."""
+    return _WRAP.sub(lambda m: " " * len(m.group()), text[s:e])
 
 
 def _subject(m) -> tuple[str, int]:
@@ -107,16 +116,23 @@ def _ai_subject(subj: str, ai_text: bool, register: list[str] | None = None) -> 
 _GATE = ("hereby", "irrevocab", "pursuant", "whereas", "court", "legal", "agreement")
 
 
-@detector("legal-agent-instrument", ("lf.agent-protected", "lf.agent-authorised"), kinds=PROSE_KINDS,
+# prose, and the data and configuration files an agent may write a "notice" into
+_KINDS = PROSE_KINDS | {"yaml", "json", "jsonl", "toml", "ini", "xml", "csv", "strings"}
+
+
+@detector("legal-agent-instrument", ("lf.agent-protected", "lf.agent-authorised"), kinds=_KINDS,
           prefilter=lambda art: has(art, *_GATE) and ai_context(art))
 def detect_agent_instrument(art, ctx):
     reg_spans = windows(art, _REGISTER_LITERALS, 600, 600)
-    auth_spans = windows(art, ("court", "pursuant", "legally", "required by", "irrevocab", "binding", "injunction"), 300, 300)
+    auth_spans = windows(art, ("court", "pursuant", "legally", "required by", "irrevocab"), 300, 300)
     text = view(art).text
     ai_text = True  # the prefilter found an AI word in the artefact
     # a clause counts only in legal register: look only around the register words
-    for s, e in reg_spans:
-        found = sorted({" ".join(m.group().lower().split()) for m in _REGISTER.finditer(text, s, e, timeout=ctx.limits.regex_timeout)})
+    for s0, e0 in reg_spans:
+        # patterns run on the region read as flowing text; offsets are kept (same length)
+        flat, base = _flat(text, s0, e0), s0
+        s, e = 0, len(flat)
+        found = sorted({" ".join(m.group().lower().split()) for m in _REGISTER.finditer(flat, s, e, timeout=ctx.limits.regex_timeout)})
         # a court order named nearby supports a claim of authority, not an instrument's clause
         instrument = [w for w in found if "court" not in w]
         registers = {"lf.agent-protected": instrument, "lf.agent-authorised": found}
@@ -126,37 +142,42 @@ def detect_agent_instrument(art, ctx):
             reg = registers[name]
             if not reg:
                 continue
-            for m in rx.finditer(text, s, e, timeout=ctx.limits.regex_timeout):
+            for m in rx.finditer(flat, s, e, timeout=ctx.limits.regex_timeout):
                 subj, _at = _subject(m)
                 if not _ai_subject(subj, ai_text, reg):
                     continue
-                ctx.signal(art, name, m.start(), m.end(), subject=subj.strip(), clause=m.group()[:160],
-                           register=", ".join(reg[:6]))
+                ctx.signal(art, name, base + m.start(), base + m.end(), subject=" ".join(subj.split()),
+                           clause=" ".join(m.group().split())[:160], register=", ".join(reg[:6]))
         for rx, name, gap in ((_PROTECTED_AFTER_SUBJ, "lf.agent-protected", 160),
                               (_AUTHORISED_AFTER_SUBJ, "lf.agent-authorised", 2)):
             reg = registers[name]
             if not reg:
                 continue
-            for m in rx.finditer(text, s, e, timeout=ctx.limits.regex_timeout):
+            for m in rx.finditer(flat, s, e, timeout=ctx.limits.regex_timeout):
                 # the subject ends within `gap` characters before the predicate, same sentence
                 ls = max(s, m.start() - gap - 60)
                 subj = None
-                for sm in _SUBJ_RE.finditer(text, ls, m.start(), timeout=ctx.limits.regex_timeout):
-                    if m.start() - sm.end() <= gap and not regex.search(r"[.;\n]", text[sm.end():m.start()]):
+                for sm in _SUBJ_RE.finditer(flat, ls, m.start(), timeout=ctx.limits.regex_timeout):
+                    if m.start() - sm.end() <= gap and not regex.search(r"[.;\n]", flat[sm.end():m.start()]):
                         subj = sm
                 if subj is None or not _ai_subject(subj.group(), ai_text, reg):
                     continue
-                ctx.signal(art, name, subj.start(), m.end(), subject=subj.group().strip(),
-                           clause=text[subj.start():m.end()][:160], register=", ".join(reg[:6]))
+                ctx.signal(art, name, base + subj.start(), base + m.end(), subject=" ".join(subj.group().split()),
+                           clause=" ".join(flat[subj.start():m.end()].split())[:160], register=", ".join(reg[:6]))
     # authority phrases next to a directive to the operators about the agent
     auth = [m for ws, we in auth_spans for m in _AUTHORITY.finditer(text, ws, we, timeout=ctx.limits.regex_timeout)][:2000]
-    for s, e in _regions(text, auth, reach=240):
-        for m in _DIRECTIVE.finditer(text, s, e, timeout=ctx.limits.regex_timeout):
+    for s0, e0 in _regions(text, auth, reach=240):
+        flat, base = _flat(text, s0, e0), s0
+        for m in _DIRECTIVE.finditer(flat, timeout=ctx.limits.regex_timeout):
             subj = m.group("subj")
             if not _ai_subject(subj, ai_text):
                 continue
-            a = next((x for x in auth if abs(x.start() - m.start()) <= 240), None)
+            # the authority must be claimed in the same sentence as the directive
+            ss = max(flat.rfind(".", 0, m.start()), flat.rfind(";", 0, m.start()), flat.rfind("\n", 0, m.start())) + 1
+            ends = [i for i in (flat.find(".", m.end()), flat.find(";", m.end()), flat.find("\n", m.end())) if i >= 0]
+            se = min(ends) if ends else len(flat)
+            a = next((x for x in auth if base + ss <= x.start() < base + se), None)
             if a is None:
                 continue
-            ctx.signal(art, "lf.agent-authorised", m.start(), m.end(), subject=subj.strip(),
-                       clause=m.group()[:160], register=a.group().lower())
+            ctx.signal(art, "lf.agent-authorised", base + m.start(), base + m.end(), subject=" ".join(subj.split()),
+                       clause=" ".join(m.group().split())[:160], register=" ".join(a.group().lower().split()))

@@ -19,9 +19,10 @@ import regex
 from ..legal import citations as C
 from ..legal.gate import PROSE_KINDS, view, has, windows
 from ..legal.slots import today
-from . import detector
 from ..lazyregex import lazy
+from . import detector
 
+MAX_CITATIONS = 1000
 _MATA = lazy(r"(?i)\bMata\s+v\.?\s+Avianca\b")
 
 
@@ -29,7 +30,7 @@ _MATA = lazy(r"(?i)\bMata\s+v\.?\s+Avianca\b")
                               "lf.citation-fabricated", "lf.citations-unchecked", "lf.mata-discussed"),
           kinds=PROSE_KINDS, prefilter=lambda art: has(art, " v. ", "cir."))
 def detect_citations(art, ctx):
-    vspans = windows(art, (" v. ", " v ", " vs. "), 80, 40)
+    vspans = windows(art, (" v. ", " vs. "), 80, 40)
     cspans = windows(art, (" v. ", "cir.", " vs. "), 300, 300)
     wspans = windows(art, (" wl ", "lexis"), 20, 60)
     text = view(art).text
@@ -46,10 +47,13 @@ def detect_citations(art, ctx):
             continue
         ctx.signal(art, "lf.citation-fabricated", m.start(), m.end(), case=name, citation=cite,
                    mata=mata)
-    cites = C.find(text, limit=1000, timeout=ctx.limits.regex_timeout, spans=cspans)
+    cites = C.find(text, limit=MAX_CITATIONS, timeout=ctx.limits.regex_timeout, spans=cspans)
+    if len(cites) >= MAX_CITATIONS:
+        ctx.error(art, f"more than {MAX_CITATIONS} case citations; the later ones were not checked")
     extra_uncheckable = [m for ws, we in wspans
                          for m in C.WL_LEXIS.finditer(text, ws, we, timeout=ctx.limits.regex_timeout)]
-    if not cites and not extra_uncheckable:
+    neutral = [m for ws, we in cspans for m in C.NEUTRAL.finditer(text, ws, we, timeout=ctx.limits.regex_timeout)]
+    if not cites and not extra_uncheckable and not neutral:
         return
     d = C.data()
     try:
@@ -75,10 +79,13 @@ def detect_citations(art, ctx):
     if wl:
         key = "a Westlaw or Lexis number cannot be checked offline"
         unchecked[key] = unchecked.get(key, 0) + wl
+    if neutral:
+        key = "a neutral (public-domain) citation cannot be checked offline"
+        unchecked[key] = unchecked.get(key, 0) + len(neutral)
     if unchecked or (cites and not d.extra):
-        first = min([c.start for c in cites] + [m.start() for m in extra_uncheckable])
+        first = min([c.start for c in cites] + [m.start() for m in extra_uncheckable] + [m.start() for m in neutral])
         reasons = [f"{n} because {why}" for why, n in sorted(unchecked.items())]
         if not d.extra:
             reasons.insert(0, "checked with built-in tables only (install artefact-scan[legal])")
         ctx.signal(art, "lf.citations-unchecked", first, first, count=sum(unchecked.values()),
-                   total=len(cites) + wl, reason="; ".join(reasons), extra=d.extra)
+                   total=len(cites) + wl + len(neutral), reason="; ".join(reasons), extra=d.extra)

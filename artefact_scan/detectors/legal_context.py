@@ -6,8 +6,9 @@ second phase), so they may be generous:
 - `lf.template` (whole artefact): a DRAFT / SAMPLE / TEMPLATE / SPECIMEN / "Form of" /
   "[PROPOSED] ORDER" title in the opening lines or a heading, or such a word in the file name;
 - `lf.teaching`: pedagogical phrasing near a marker ("for example", "a sample jurat",
-  "should read", "how to complete");
-- `lf.blockquote`: Markdown block quotes (`> …`) and HTML `<blockquote>`;
+  "should read", "how to complete", "reads:");
+- `lf.blockquote`: quoted material — Markdown block quotes (`> …`), HTML `<blockquote>`, long
+  inline quotations, and the lines of Markdown code fences;
 - `lf.placeholder`: blanks and placeholders (`____`, `[NAME]`, `{{date}}`, `XX/XX/XXXX`, …);
 - `lf.licence-or-policy` (whole artefact): licence texts, SPDX identifiers, terms of service,
   privacy policies and contributor agreements, recognised in the opening text;
@@ -21,11 +22,10 @@ from __future__ import annotations
 
 import posixpath
 
-import regex
 
 from ..legal.text import PLACEHOLDER_RE
-from . import detector
 from ..lazyregex import lazy
+from . import detector
 
 _TITLE_WORDS = lazy(
     r"(?i)\b(?:draft|sample|template|specimen|example|form\s+of|model\s+form|mock|exemplar|boilerplate|practice\s+exercise|for\s+discussion\s+purposes|not\s+for\s+(?:execution|filing|signature))\b"
@@ -36,8 +36,10 @@ _ADDRESS = lazy(r"[\w.+-]+@[\w.-]+|\b(?:https?|ftp)://\S+|\b[\w-]+(?:\.[\w-]+)*\
 _TEACHING = lazy(
     r"(?i)\bfor\s+(?:example|instance)\b|\be\.g\.|(?<![@./\w-])(?:examples?|samples?|specimens?|illustrat\w+|templates?)\b(?![.-]\w)"
     r"|\bshould\s+(?:read|look\s+like)\b|\blooks?\s+like\s+(?:this|the\s+following)\b|\bwould\s+(?:read|look)\s+like\b"
-    r"|\bhow\s+to\s+(?:complete|fill|write|draft|notari[sz]e|read|format|sign)\b|\bwording\s+(?:of|for)\b|\bsuch\s+as\s+the\s+following\b")
-_QUOTE = lazy(r"(?m)^[ \t]{0,3}>[^\n]*$|<blockquote\b")
+    r"|\bhow\s+to\s+(?:complete|fill|write|draft|notari[sz]e|read|format|sign)\b|\bwording\s+(?:of|for)\b|\bsuch\s+as\s+the\s+following\b"
+    r"|\b(?:reads|read\s+as\s+follows|reading)\s*:")
+# block quotes, and long inline quotations ("The jurat reads: \u201cSubscribed and sworn …\u201d")
+_QUOTE = lazy(r"(?m)^[ \t]{0,3}>[^\n]*$|<blockquote\b|\"[^\"\n]{40,600}\"|\u201c[^\u201d\n]{40,600}\u201d")
 _POLICY = lazy(
     r"(?i)SPDX-License-Identifier|permission\s+is\s+hereby\s+granted,\s+free\s+of\s+charge|GNU\s+(?:lesser\s+|library\s+|affero\s+)?general\s+public\s+licen[cs]e"
     r"|\bapache\s+licen[cs]e\b|mozilla\s+public\s+licen[cs]e|creative\s+commons|the\s+software\s+is\s+provided\s+\"?as\s+is|\bterms\s+(?:of|and\s+conditions\s+of)\s+(?:service|use)\b"
@@ -68,7 +70,10 @@ def detect_legal_context(art, ctx):
     pm = _POLICY.search(text, 0, min(len(text), 3000))
     if pm is not None:
         ctx.signal(art, "lf.licence-or-policy", 0, 0, whole=True, cue=pm.group())
-    for s, e in _regions(art, ctx):
+    regions = _regions(art, ctx)
+    if art.kind == "markdown" and ("```" in text or "~~~" in text):
+        _fenced_lines(art, ctx, regions)
+    for s, e in regions:
         for rx, name in ((_TEACHING, "lf.teaching"), (_QUOTE, "lf.blockquote"),
                          (PLACEHOLDER_RE, "lf.placeholder"), (_BOILERPLATE, "lf.boilerplate")):
             n = 0
@@ -80,6 +85,27 @@ def detect_legal_context(art, ctx):
                         break
             except TimeoutError:
                 ctx.error(art, f"pattern {name!r} timed out; legal context not fully read")
+
+
+def _fenced_lines(art, ctx, regions) -> None:
+    """Lines inside Markdown code fences are quoted material: mark each one near a legal marker
+    (the fence's own child is judged with `fact.code-block`; this covers the containing file,
+    and fences in languages the legal rules do not read)."""
+    from ..extractors.markdown import fences
+
+    text = art.text
+    n = 0
+    for _i, _lang, _indent, start, end, _open in fences(text):
+        if not any(start < e and s < end for s, e in regions):
+            continue
+        pos = start
+        while pos < end and n < 5000:
+            ctx.signal(art, "lf.blockquote", pos, pos, fence=True)
+            n += 1
+            nl = text.find("\n", pos, end)
+            if nl < 0:
+                break
+            pos = nl + 1
 
 
 REACH = 40  # lines around a legal marker that can hold its context (rules use windows <= 15)

@@ -18,12 +18,12 @@ from __future__ import annotations
 import regex
 
 from ..legal.blocks import Block, Lines, Slot, cluster_text, lines_down, lines_up
-from ..legal.gate import PROSE_KINDS, view, has, windows
+from ..legal.gate import PROSE_KINDS, has, has_exact, view, windows
 from ..legal.slots import (blank_at, date_slot, name_before, name_on_line_above, name_slot,
                            today, value_slot)
 from ..legal.text import US_STATES, find_dates, is_placeholder, name_in
-from . import detector
 from ..lazyregex import lazy
+from . import detector
 
 # -- shared ---------------------------------------------------------------------------------
 
@@ -47,6 +47,23 @@ def _blocks(text: str, anchor_re: regex.Pattern, *, gap: int, before: int, after
         s = lines_up(text, group[0][0], before)
         e = lines_down(text, max(sp[1] for sp in group), after)
         yield [by_span[sp] for sp in group], s, e, lines
+
+
+_OPEN_QUOTES = "\"'\u201c\u2018\u00ab"
+_CLOSE_QUOTES = "\"'\u201d\u2019\u00bb"
+
+
+def _in_quotes(text: str, start: int, end: int) -> bool:
+    """A phrase quoted inline ("'IT IS SO ORDERED,' the judge wrote") is reported speech."""
+    i = start - 1
+    while i >= 0 and text[i] in " \t*_":
+        i -= 1
+    if i >= 0 and text[i] in _OPEN_QUOTES:
+        return True
+    j = end
+    while j < len(text) and j < end + 3 and text[j] in " \t.,;!*_":
+        j += 1
+    return j < len(text) and text[j] in _CLOSE_QUOTES and text[j - 1] != " "
 
 
 def _emit(ctx, art, signal: str, block: Block) -> None:
@@ -106,7 +123,8 @@ _NOTARY_ANCHOR = lazy(r"""(?ix)
     \bnotary\s+public\b | \bnotarial\s+(?:officer|seal|certificate)\b | \bnotary(?:'s)?\s+seal\b
   | \bsubscribed\s+and\s+sworn | \bsworn\s+(?:to\s+)?(?:\(or\s+affirmed\)\s+)?(?:and\s+subscribed\s+)?before\s+me
   | \b(?:acknowledged|affirmed|declared)\s+before\s+me | \bpersonally\s+appeared
-  | \bcommission\s+expires | \bcommissioner\s+(?:for|of)\s+oaths | \bjustice\s+of\s+the\s+peace
+  | \b(?:commission|appointment)\s+expires | \bcommissioner\s+(?:for|of)\s+oaths | \bjustice\s+of\s+the\s+peace
+  | \bappeared\s+before\s+me | \bsatisfactory\s+evidence
   """)
 _NOTARY_ID = lazy(r"(?i)\bnotary\s+public\b|\bcommissioner\s+(?:for|of)\s+oaths\b|\bjustice\s+of\s+the\s+peace\b|\bnotarial\s+officer\b|\bnotary\b")
 _ACT_PHRASE = lazy(
@@ -116,7 +134,10 @@ _ACT_PHRASE = lazy(
 _BEFORE_ME_NAME = lazy(r"(?i)\bbefore\s+me\s*,?\s*(?=[^\n]{2,60}?(?:,|\s)\s*(?:a\s+|the\s+undersigned\s+)?(?:notary|commissioner|justice|solicitor|officer)\b)"
                                 r"|\bbefore\s+me\s*,?\s*(?=[^\n]{2,60}\n[ \t]*(?:a\s+)?(?:notary|commissioner|solicitor|justice)\b)")
 _PERSONALLY = lazy(r"(?i)\bpersonally\s+(?:came\s+and\s+)?appeared(?:\s+before\s+me)?\s*,?")
-_EXPIRES = lazy(r"(?i)\bcommission\s+expires?\s*(?:on\s*)?:?")
+_PRINTED_NAME = lazy(r"(?im)^[ \t>*|_-]*(?:print(?:ed)?|typed)\s+name(?:\s+of\s+notary)?\s*:")
+_EXPIRES = lazy(r"(?i)\b(?:commission|appointment)\s+expires?\s*(?:on\s*)?:?")
+_NOTARY_LABEL = lazy(r"(?i)\b(?:signature|name)\s+of\s+(?:the\s+)?notary(?:\s+public)?\s*:")
+_DATED = lazy(r"(?im)^[ \t>*|_-]*dated?\s*:")
 _COMM_NO = lazy(r"(?i)\b(?:commission|notary\s+(?:registration|reg\.?|id)|registration)\s*(?:no\.?|number|#|id)\s*[:.]?")
 _VENUE = lazy(r"(?i)\b(?P<kind>state|county|commonwealth|parish|city)\s+of\s*:?[ \t]*")
 _SEAL = lazy(r"(?i)\(\s*(?:notary\s+|official\s+)?seal\s*\)|\[\s*(?:notary\s+|official\s+|notarial\s+)?seal\s*\]|\bnotary\s+seal\b|\bofficial\s+seal\b")
@@ -170,12 +191,20 @@ def _notarial_block(text: str, group, s: int, e: int, dockets) -> Block | None:
         lab = regex.match(r"(?i)notary(?:\s+public)?(?:(?:'s)?\s+(?:signature|name|printed\s+name))?\s*:", text[m.start():m.start() + 40])
         if lab:
             b.add(name_slot("notary", text, m.start() + lab.end(), e))
+    for m in _PRINTED_NAME.finditer(text, s, e):
+        b.add(name_slot("notary", text, m.end(), e, reach=3))
+    for m in _NOTARY_LABEL.finditer(text, s, e):
+        b.add(name_slot("notary", text, m.end(), e, reach=3))
+    if not b.filled("act-date"):
+        # a certificate dated on its own line ("Dated: January 15, 2026")
+        for m in _DATED.finditer(text, s, e):
+            b.add(date_slot("act-date", text, m.end(), e, reach=40))
     for m in _EXPIRES.finditer(text, s, e):
         b.add(date_slot("commission-expiry", text, m.end(), e, reach=40))
     for m in _COMM_NO.finditer(text, s, e):
         b.add(value_slot("commission-number", text, m.end(), e, need_digit=True, token=True))
     for m in _VENUE.finditer(text, s, e):
-        b.add(value_slot(m.group("kind").lower(), text, m.end(), e, capital=True, strong=False))
+        b.add(value_slot(m.group("kind").lower(), text, m.end(), e, capital=True, strong=False, trim=" )"))
     if _SEAL.search(text, s, e):
         b.extra["seal"] = True
     # where the act took place and where the notary is commissioned
@@ -299,7 +328,7 @@ def detect_apostille(art, ctx):
 
 _CMECF = lazy(
     r"\bCase\s+(?P<case>\d{1,2}:\d{2}-[A-Za-z]{1,4}-\d{2,6}(?:-[A-Z0-9]{1,5}){0,4})\s+(?:Doc(?:ument)?|Dkt\.?|DE|ECF\s+No\.?)\s*#?\s*(?P<doc>\d+(?:-\d+)?)"
-    r"\s+Filed\s*:?\s*(?P<filed>\d{1,2}/\d{1,2}/\d{2,4})"
+    r"\s+(?:Filed|Entered\s+on\s+[A-Z]{2,6}\s+Docket)\s*:?\s*(?P<filed>\d{1,2}/\d{1,2}/\d{2,4})"
     r"(?:\s+Entered\s*:?\s*(?P<entered>\d{1,2}/\d{1,2}/\d{2,4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?)?"
     r"(?:\s+(?:Page|Pg)\s*(?P<page>\d+)\s+of\s+(?P<pages>\d+))?(?:\s+Page\s*ID\s*#?\s*:?\s*(?P<pageid>\d+))?")
 _STATE_STAMP = lazy(
@@ -313,17 +342,18 @@ _TIME = lazy(r"(?i)\b\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?")
 
 @detector("legal-filing-stamp", ("lf.filing-stamp", "lf.filing-stamp-blanks", "lf.future-dated-act",
                                  "lf.docket-after-act"),
-          kinds=PROSE_KINDS, prefilter=lambda art: has(art, "filed"))
+          kinds=PROSE_KINDS, prefilter=lambda art: has(art, "filed", "docket"))
 def detect_filing_stamp(art, ctx):
-    stamp_spans = windows(art, ("filed", "nyscef"), 120, 120)
-    word_spans = windows(art, ("filed", "entered", "received", "lodged"), 80, 40)
+    stamp_spans = windows(art, ("filed", "nyscef", "docket"), 120, 120)
+    word_spans = windows(art, ("filed", "entered"), 80, 40)
     text = view(art).text
     lines = None
     done: list[int] = []  # stamps already reported by their exact form
     for rx, kind in ((_CMECF, "CM/ECF header"), (_STATE_STAMP, "state e-filing stamp")):
         for m in (m for ws, we in stamp_spans for m in rx.finditer(text, ws, we, timeout=2.0)):
             g = m.groupdict()
-            if kind == "CM/ECF header" and not (g.get("page") or g.get("entered") or g.get("pageid")):
+            if kind == "CM/ECF header" and not (g.get("page") or g.get("entered") or g.get("pageid")
+                                                 or "Docket" in m.group()):
                 continue
             b = Block("court filing stamp", m.start(), m.end(), m.span(), extra={"stamp": kind})
             for key in ("case", "doc", "county", "time", "page"):
@@ -371,7 +401,10 @@ _ORDER = lazy(
     r"|SO\s+ORDERED|ORDERED,?\s+ADJUDGED,?\s+AND\s+DECREED|BY\s+THE\s+COURT\b"
     r"|It\s+is\s+(?:(?:so|hereby|further|therefore)\s+)+ordered|So\s+ordered\b)")
 _JUDGE_TITLE = lazy(
-    r"(?:United\s+States|U\.\s?S\.)\s+(?:Chief\s+|Senior\s+)?(?:District|Magistrate|Circuit|Bankruptcy)\s+(?:Court\s+)?Judge"
+    r"(?i:judge\s+of\s+the\s+(?:superior|circuit|district|county|probate|family|municipal|supreme)\s+court)"
+    r"|(?i:(?:united\s+states|u\.\s?s\.)\s+(?:chief\s+|senior\s+)?(?:district|magistrate|circuit|bankruptcy)\s+(?:court\s+)?judge)"
+    r"|\b(?:CHIEF\s+|PRESIDING\s+|SENIOR\s+)?(?:DISTRICT|CIRCUIT|SUPERIOR\s+COURT|MAGISTRATE|PROBATE|BANKRUPTCY)\s+(?:JUDGE|JUSTICE)\b"
+    r"|(?:United\s+States|U\.\s?S\.)\s+(?:Chief\s+|Senior\s+)?(?:District|Magistrate|Circuit|Bankruptcy)\s+(?:Court\s+)?Judge"
     r"|\bU\.\s?S\.\s?(?:D|M|B)\.\s?J\.|\bJ\.\s?S\.\s?C\.|\bA\.?J\.S\.C\."
     r"|\b(?:Chief\s+|Presiding\s+|Associate\s+|Senior\s+)?(?:District\s+|Circuit\s+|Superior\s+Court\s+|Magistrate\s+|Probate\s+|Family\s+Court\s+|Bankruptcy\s+|Administrative\s+Law\s+)?(?:Judge|Justice)\b(?!\s+of\b)")
 _HON = lazy(r"\b(?:Hon\.|Honorable|HON\.|HONORABLE|Judge|JUDGE)\s+")
@@ -386,6 +419,7 @@ def detect_court_order(art, ctx):
     spans = windows(art, ("ordered", "by the court", "decreed"), 80, 40)
     text = view(art).text
     for group, s, e, lines in _blocks(text, _ORDER, gap=12, before=2, after=12, spans=spans,
+                                      keep=lambda m: not _in_quotes(text, m.start(), m.end()),
                                       starts=lambda: view(art).starts):
         b = Block("court order", s, e, group[0].span())
         for m in _JUDGE_TITLE.finditer(text, s, e):
@@ -416,7 +450,7 @@ def detect_court_order(art, ctx):
 # -- certified true copies (LM8) ------------------------------------------------------------
 
 _CERT_COPY = lazy(
-    r"(?i)\bcertif(?:y|ies|ied)\b[^.\n]{0,120}?\btrue(?:,?\s+(?:and\s+)?(?:correct|complete|exact|accurate|full|compared))*\s+(?:photo)?cop(?:y|ies)\b"
+    r"(?i)\bcertif(?:y|ies|ied)\b(?:[^.\n]|\n(?![ \t]*\n)){0,120}?\btrue(?:,?\s+(?:and\s+)?(?:correct|complete|exact|accurate|full|compared))*\s+(?:photo)?cop(?:y|ies)\b"
     r"|\bCERTIFIED\s+(?:TRUE\s+)?COPY\b|\bA\s+TRUE\s+COPY\b[,.]?\s*(?:ATTEST|TESTE)?|\btrue\s+copy\s+of\s+the\s+original\b")
 _SERVICE = lazy(r"(?i)\b(?:served|serve|mailed|sent|delivered|transmitted|e-?mailed|forwarded|furnished|via\s+(?:cm/)?ecf|electronic(?:ally)?\s+(?:filing|filed|mail)|u\.\s?s\.\s+mail|service)\b")
 _OFFICIAL = lazy(
@@ -425,9 +459,9 @@ _OFFICIAL = lazy(
 
 
 @detector("legal-certified-copy", ("lf.certified-copy", "lf.certified-copy-blanks", "lf.future-dated-act"),
-          kinds=PROSE_KINDS, prefilter=lambda art: has(art, "true and", "true cop", "certified cop"))
+          kinds=PROSE_KINDS, prefilter=lambda art: has(art, "true and", "true cop", "certified cop", "correct copy"))
 def detect_certified_copy(art, ctx):
-    spans = windows(art, ("true and", "true cop", "true photo", "certified cop", "certified true"), 200, 60)
+    spans = windows(art, ("true and", "true cop", "true photo", "certified cop", "certified true", "correct copy"), 200, 60)
     text = view(art).text
     for group, s, e, lines in _blocks(text, _CERT_COPY, gap=8, before=2, after=8, spans=spans,
                                       starts=lambda: view(art).starts):
@@ -461,8 +495,12 @@ def detect_certified_copy(art, ctx):
 
 _GUID = r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}"
 _ENVELOPE = lazy(rf"(?i)\bdocu\s?sign\s+envelope\s+id\s*:?\s*(?P<id>{_GUID})")
+# the stamp over each signature: "DocuSigned by:", the signer, and the signature's hex id
+_DOCUSIGNED = lazy(r"(?i)\bdocu\s?signed\s+by\s*:\s*")
+_SIG_HEX = lazy(r"\b[0-9A-F]{16,32}\.{0,3}\b")
 _ESIGN_ANCHOR = lazy(r"(?i)\bcertificate\s+of\s+completion\b|\b(?:final\s+)?audit\s+(?:report|trail)\b|\bsigner\s+events\b")
 _ESIGN_ID = lazy(rf"(?i)\b(?:envelope|transaction|document|signature|agreement)\s+id\s*:?\s*(?P<id>{_GUID}|[A-Za-z0-9_-]{{20,64}})")
+_PLATFORM = lazy(r"(?i)\bdocu\s?sign\b|\b(?:adobe|acrobat)\s+sign\b|\bdropbox\s+sign\b|\bhellosign\b|\bpandadoc\b|\bsignnow\b|\bsignwell\b|\bzoho\s+sign\b|\benvelope\s+id\b|\bsign(?:er|ing)\s+events\b|\bsigner\s+(?:ip|e-?mail)\b")
 _EMAIL = lazy(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 _IP = lazy(r"\b(?:\d{1,3}\.){3}\d{1,3}\b")
 _EVENT = lazy(r"(?i)\b(?:signed|viewed|sent|completed|delivered|e-signed)\b[^\n]{0,60}?\d{1,2}:\d{2}")
@@ -474,7 +512,7 @@ def _fake_id(v: str) -> bool:
 
 
 @detector("legal-esignature", ("lf.esignature", "lf.esignature-blanks"),
-          kinds=PROSE_KINDS, prefilter=lambda art: has(art, "envelope", "audit"))
+          kinds=PROSE_KINDS, prefilter=lambda art: has(art, "envelope", "audit", "docusigned"))
 def detect_esignature(art, ctx):
     env_spans = windows(art, ("envelope",), 20, 120)
     text = view(art).text
@@ -487,6 +525,16 @@ def detect_esignature(art, ctx):
         _emit(ctx, art, "lf.esignature", b)
     spans = windows(art, ("audit", "completion", "signer events"), 10, 40)
     text = view(art).text
+    for m in (m for ws, we in windows(art, ("docusigned", "docu signed"), 10, 200)
+              for m in _DOCUSIGNED.finditer(text, ws, we, timeout=2.0)):
+        signer = name_slot("signer", text, m.end(), len(text), reach=2, same_line=False)
+        hexid = _SIG_HEX.search(text, m.end(), min(len(text), m.end() + 160))
+        if signer is None or not signer.filled or hexid is None or _fake_id(hexid.group()):
+            continue
+        b = Block("e-signature signature stamp", m.start(), hexid.end(), m.span(), extra={"platform": "DocuSign"})
+        b.add(signer)
+        b.add(Slot("signature-id", hexid.start(), hexid.end(), hexid.group(), True))
+        _emit(ctx, art, "lf.esignature", b)
     for group, s, e, lines in _blocks(text, _ESIGN_ANCHOR, gap=20, before=3, after=25, spans=spans,
                                       starts=lambda: view(art).starts):
         b = Block("e-signature audit trail", s, e, group[0].span())
@@ -499,7 +547,10 @@ def detect_esignature(art, ctx):
             m = rx.search(text, s, e)
             if m:
                 b.add(Slot(name, m.start(), m.end(), m.group(), True))
-        if b.n_filled >= 2:
+        # a course's "certificate of completion" is no signing record: a platform must be named
+        platform = _PLATFORM.search(text, s, e)
+        if b.n_filled >= 2 and platform:
+            b.extra["platform"] = platform.group()
             _emit(ctx, art, "lf.esignature", b)
 
 
@@ -508,7 +559,9 @@ def detect_esignature(art, ctx):
 _ISSUANCE = lazy(
     r"(?i)\b(?:is|are|has\s+been|have\s+been)\s+hereby\s+(?:approved|granted|authori[sz]ed|licensed|certified|cleared|registered|permitted|designated)\b"
     r"|\bthis\s+(?:letter|certificate|permit|licen[cs]e|notice|document|decision)\s+(?:hereby\s+)?(?:confirms|certifies|grants|constitutes)\s+(?:official\s+)?(?:that|approval|authori[sz]ation|clearance)\b"
-    r"|\b(?:hereby\s+)?(?:grants?|issues?)\s+(?:final\s+|full\s+|conditional\s+)?(?:approval|clearance|authori[sz]ation|marketing\s+authori[sz]ation)\s+(?:for|to|of)\b")
+    r"|\b(?:hereby\s+)?(?:grants?|issues?)\s+(?:final\s+|full\s+|conditional\s+)?(?:approval|clearance|authori[sz]ation|marketing\s+authori[sz]ation)\s+(?:for|to|of)\b"
+    # an approval stamp: the word alone on its line, in capitals
+    r"|(?m-i:^[ \t>*|#\[]*(?:APPROVED|CLEARED|GRANTED|AUTHORI[SZ]ED)\b[ \t\]*]*(?::[^\n]{0,40})?$)")
 _AGENCY = lazy(
     r"\b(?:U\.\s?S\.\s+)?(?:Department|Ministry|Office|Bureau|Agency|Administration|Commission|Authority|Directorate|Board)\s+(?:of|for)\s+(?:the\s+)?\p{Lu}[\p{L}]+(?:(?:\s+and)?\s+\p{Lu}[\p{L}]+){0,3}"
     r"|\b(?:Food\s+and\s+Drug\s+Administration|Environmental\s+Protection\s+Agency|Federal\s+(?:Communications|Trade|Aviation|Energy\s+Regulatory)\s+(?:Commission|Administration)|Securities\s+and\s+Exchange\s+Commission|Internal\s+Revenue\s+Service|Patent\s+and\s+Trademark\s+Office)\b"
@@ -516,17 +569,22 @@ _AGENCY = lazy(
 _APPROVAL_ID = lazy(
     r"(?i)\b(?:approval|authori[sz]ation|permit|licen[cs]e|registration|reference|ref\.?|application|certificate|clearance|file|case|docket|control)\s*(?:no\.?|number|#|id)\s*[:.]?\s*(?P<id>[A-Z0-9][A-Z0-9./-]{3,})"
     r"|\b(?P<fda>(?:510\(k\)\s*(?:no\.?\s*)?)?K\d{6}|(?:A?NDA|BLA)\s*\d{6}|EPA\s+Reg\.?\s+No\.?\s*\d+-\d+)\b")
+_LICENCE_GRANT = lazy(r"(?i)\bpermission\s+(?:is\s+hereby\s+granted,?\s+free\s+of\s+charge|to\s+(?:use|copy|modify|distribute|redistribute)\b)|\bfree\s+of\s+charge,\s+to\s+any\s+person")
 _ISSUED_DATE = lazy(r"(?i)\b(?:dated|date(?:\s+of\s+(?:issue|issuance|approval|decision))?|issued|effective|approved|signed)\b[^\n]{0,12}?(?:this\b|on\b|:|,|\n)")
 _OFFICIAL_TITLE = lazy(r"\b(?:Director|Commissioner|Administrator|Secretary|Deputy\s+\p{Lu}\p{Ll}+|Chief\s+\p{Lu}\p{Ll}+|Officer|Registrar|Superintendent|Minister|Chairman|Chair)\b")
 
 
 @detector("legal-approval", ("lf.official-approval", "lf.official-approval-blanks", "lf.future-dated-act"),
-          kinds=PROSE_KINDS, prefilter=lambda art: has(art, "hereby", "confirms that", "certifies that"))
+          kinds=PROSE_KINDS, prefilter=lambda art: has(art, "hereby", "confirms that", "certifies that")
+          or has_exact(art, "APPROVED", "CLEARED"))
 def detect_official_approval(art, ctx):
-    spans = windows(art, ("hereby", "confirms that", "certifies that"), 120, 200)
+    literals = ("hereby", "confirms that", "certifies that")
+    if has_exact(art, "APPROVED", "CLEARED"):
+        literals += ("approved", "cleared", "granted", "authorized", "authorised")
+    spans = windows(art, literals, 40, 60)  # anchors are short phrases around these words
     text = view(art).text
-    # "Permission is hereby granted" opens a licence, not an agency's approval
-    keep = lambda m: not text[max(0, m.start() - 12):m.start()].lower().endswith("permission ")  # noqa: E731
+    # "Permission [to use, copy, modify…] is hereby granted" is a licence, not an agency's approval
+    keep = lambda m: not _LICENCE_GRANT.search(text, max(0, m.start() - 240), m.end() + 40)  # noqa: E731
     for group, s, e, lines in _blocks(text, _ISSUANCE, gap=15, before=15, after=15, spans=spans, keep=keep,
                                       starts=lambda: view(art).starts):
         agency = _AGENCY.search(text, s, e)
@@ -568,6 +626,8 @@ def detect_conformed_signature(art, ctx):
 _SIG_LABEL = lazy(
     r"(?im)^[ \t>*|_-]*(?:by|signature|signed(?:\s+by)?|authori[sz]ed\s+signature|signatory|executed\s+by)\s*:[ \t]*")
 _COMPANION = lazy(r"(?im)^[ \t>*|_-]*(?P<lab>(?:printed\s+|print\s+)?name|title|its|date(?:\s+signed)?|position)\s*:[ \t]*")
+_ENTITY = lazy(r"\b(?:LLC|L\.L\.C\.|Inc\.?|INC\.?|Corp(?:oration)?\.?|CORPORATION|Ltd\.?|LTD\.?|LLP|L\.P\.|GmbH|S\.A\.|PLC|Company|COMPANY|Trust|TRUST)\b")
+_EXECUTION = lazy(r"(?i)\bin\s+witness\s+whereof\b|\bexecuted\s+(?:this|as\s+of|on)\b|\bsigned,\s+sealed\b|\bduly\s+authori[sz]ed\b|\bagreed\s+and\s+accepted\b|\baccepted\s+and\s+agreed\b")
 _CONTRACT = lazy(
     r"(?i)\bin\s+witness\s+whereof\b|\bthis\s+(?:agreement|contract|lease|deed|release|amendment|instrument)\b|\bparties\s+hereto\b"
     r"|\bduly\s+authori[sz]ed\b|\bundersigned\b|\bpower\s+of\s+attorney\b|\bexecuted\s+(?:this|as\s+of|on)\b|\bsigned,\s+sealed\s+and\s+delivered\b")
@@ -576,7 +636,7 @@ _CONTRACT = lazy(
 @detector("legal-execution-block", ("lf.execution-block",),
           kinds=PROSE_KINDS, prefilter=lambda art: has(art, "by:", "signature:"))
 def detect_execution_block(art, ctx):
-    spans = windows(art, ("by:", "signature:", "signed", "signatory", "executed by"), 80, 40)
+    spans = windows(art, ("by:", "signature:", "signed:"), 80, 40)
     text = view(art).text
     lines = Lines(text, lambda: view(art).starts)
     for m in (m for ws, we in spans for m in _SIG_LABEL.finditer(text, ws, we, timeout=2.0)):
@@ -598,8 +658,15 @@ def detect_execution_block(art, ctx):
             else:
                 b.add(value_slot("title", text, c.end(), e, capital=True))
         cs, ce = lines.span(ln - 40, ln + 10)
-        if b.n_filled >= 2 and _CONTRACT.search(text, cs, ce):
-            _emit(ctx, art, "lf.execution-block", b)
+        if b.n_filled < 2 or not _CONTRACT.search(text, cs, ce):
+            continue
+        # a byline ("By: Jane Smith / Date: …") is no execution block: the signer needs a title,
+        # a printed name, an entity signing above, or the execution clause just before
+        es, _ee = lines.span(ln - 3, ln)
+        if not (b.filled("title") or b.filled("printed-name") or _ENTITY.search(text, es, m.start())
+                or _EXECUTION.search(text, lines.span(ln - 20, ln)[0], m.start())):
+            continue
+        _emit(ctx, art, "lf.execution-block", b)
 
 
 _BAR_NO = lazy(
@@ -611,7 +678,7 @@ _ATTORNEY = lazy(r"(?i)\battorneys?\s+for\b|\bcounsel\s+for\b|\besq\.|\bLLP\b|\b
 @detector("legal-attorney-block", ("lf.attorney-block",),
           kinds=PROSE_KINDS, prefilter=lambda art: has(art, "bar n", "sbn"))
 def detect_attorney_block(art, ctx):
-    spans = windows(art, ("bar", "sbn", "ardc", "bbo", "osb", "wsba", "attorney"), 20, 60)
+    spans = windows(art, ("bar n", "sbn", "bar #", "bar id", "bar roll", "ardc"), 20, 60)
     text = view(art).text
     for group, s, e, lines in _blocks(text, _BAR_NO, gap=8, before=6, after=4, spans=spans,
                                       starts=lambda: view(art).starts):
@@ -637,8 +704,8 @@ def detect_attorney_block(art, ctx):
 
 
 _PERJURY = lazy(
-    r"(?i)\b(?:declare|certify|verify|state|swear|affirm)s?\b[^.\n]{0,60}?\bunder\s+(?:the\s+)?penalty\s+of\s+perjury\b"
-    r"|\bunder\s+(?:the\s+)?penalty\s+of\s+perjury\b[^.\n]{0,80}?\b(?:declare|certify|verify|state|swear|affirm)s?\b"
+    r"(?i)\b(?:declare|certify|verify|state|swear|affirm)s?\b(?:[^.\n]|\n(?![ \t]*\n)){0,60}?\bunder\s+(?:the\s+)?penalty\s+of\s+perjury\b"
+    r"|\bunder\s+(?:the\s+)?penalty\s+of\s+perjury\b(?:[^.\n]|\n(?![ \t]*\n)){0,80}?\b(?:declare|certify|verify|state|swear|affirm)s?\b"
     r"|\bI\s+believe\s+that\s+the\s+facts\s+stated\s+in\s+this\b|\bsolemnly\s+and\s+sincerely\s+declare\b")
 _DECLARANT = lazy(r"(?m)(?:^|[.:]\s+)[ \t>*]*I,\s*")
 _EXECUTED = lazy(r"(?i)\b(?:executed|signed|dated|declared|sworn)\b(?:\s+(?:on|this|at))?[^\n]{0,60}?(?=\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|_{2,}|\[)")

@@ -46,7 +46,7 @@ class View:
                 self._starts = line_starts(self.text)
         return self._starts
 
-    def reveal(self, raw: str, spans: list[tuple[int, int]], margin: int = 3000) -> None:
+    def reveal(self, raw: str, spans: list[tuple[int, int]], margin: int = 1500) -> None:
         """Blank the HTML markup in (and around) `spans`; markup elsewhere stays as written,
         since only these regions are read (a large page is not converted as a whole)."""
         todo: list[list[int]] = []
@@ -132,9 +132,13 @@ def has(art, *literals: str) -> bool:
     for lit in literals:
         hit = memo.get(lit)
         if hit is None:
-            if low is None:
-                low = art.lower
-            hit = memo[lit] = lit in low
+            # a literal that contains one known to be absent is absent ("by the court", "court")
+            if any(not v and k in lit for k, v in memo.items()):
+                hit = memo[lit] = False
+            else:
+                if low is None:
+                    low = art.lower
+                hit = memo[lit] = lit in low
         if hit:
             return True
     return False
@@ -230,7 +234,8 @@ _AI_WORD = lazy_re(r"AI\b")
 
 def ai_context(art) -> bool:
     """Whether the artefact is about AI: a model's name, "AI" as a word, or AI vocabulary."""
-    if has_exact(art, "LLM", "GPT", "Claude", "Gemini", "A.I."):
+    # "GPT" alone is also a partition table; the model names carry a dash or "Chat"
+    if has_exact(art, "LLM", "GPT-", "ChatGPT", "Claude", "Gemini", "A.I.", "OpenAI", "Anthropic"):
         return True
     text = art.text
     for n, m in enumerate(_AI_WORD.finditer(text)):
@@ -239,5 +244,4 @@ def ai_context(art) -> bool:
             return True
         if n > 10000:
             break
-    return has(art, "artificial intelligence", "language model", "chatbot", "model weights",
-               "neural network", "machine learning", "retrain", "fine-tun", "checkpoint", "system prompt")
+    return has(art, "artificial intelligence", "language model", "chatbot", "weights", "retrain")

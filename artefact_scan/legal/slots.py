@@ -103,15 +103,17 @@ def name_on_line_above(name: str, text: str, pos: int, start: int, *, strong: bo
         line = text[s:e]
         if line.strip():
             stripped = line.strip(" \t>*|")
-            if len(stripped) > max_len:
+            if len(stripped) > 2 * max_len:
                 return None
             if is_placeholder(stripped.replace("/s/", "").replace("By:", "")):
                 return Slot(name, s, e, stripped, False, strong=strong)
-            core = regex.sub(r"^(?:By:?[ \t]*)?(?:/s/[ \t]*)?", "", stripped).strip()
-            nm = name_in(core)
-            if nm and len(nm) >= len(core) - 6:
-                i = text.find(nm, s, e)
-                return Slot(name, i, i + len(nm), nm, True, strong=strong)
+            # the whole line, or one column of a two-column block ("Date: …      JANE ROE")
+            for col in [m for m in regex.finditer(r"\S(?:.*?\S)??(?=[ \t]{3,}|[ \t]*$)", line)][::-1] or []:
+                core = regex.sub(r"^(?:By:?[ \t]*)?(?:/s/[ \t]*)?", "", col.group().strip(" \t>*|")).strip()
+                found = find_name(core)
+                if found and len(found[2]) >= len(core) - 6:
+                    i = s + col.start() + col.group().find(core) + found[0]
+                    return Slot(name, i, i + (found[1] - found[0]), found[2], True, strong=strong)
             return None
         if s <= start:
             return None
@@ -138,7 +140,7 @@ _COLUMN_GAP = lazy(r"[ \t]{3,}|\t")
 
 def value_slot(name: str, text: str, pos: int, end: int, *, need_digit: bool = False,
                capital: bool = False, strong: bool = True, follow: bool = False,
-               token: bool = False) -> Slot | None:
+               token: bool = False, trim: str = "") -> Slot | None:
     """The rest of the line after a label (up to a column gap), filled when it is not a blank
     (and, when asked, holds a digit or starts with a capital letter).  `follow`: an empty rest
     reads the next line; `token`: only the first word (an identifier)."""
@@ -154,7 +156,7 @@ def value_slot(name: str, text: str, pos: int, end: int, *, need_digit: bool = F
         t = regex.match(r"[^\s,;]+", text[p:le])
         if t:
             le = p + t.end()
-    val = text[p:le].rstrip(" \t\r")
+    val = text[p:le].rstrip(" \t\r" + trim)
     if not val:
         return Slot(name, p, p, "", False, strong=strong)
     if is_placeholder(val) or blank_at(text, p, le):
