@@ -99,6 +99,9 @@ def _scan_options(fn):
         click.option("--respect-gitignore/--no-respect-gitignore", default=None,
                      help="Skip what the scanned tree's .gitignore files ignore (off by default: the tree is untrusted)."),
         click.option("--max-file-size", default=None, help="Analyse at most this much of each file (default 16MiB)."),
+        click.option("--max-embedded-size", default=None,
+                     help="Analyse at most this much embedded content per file: archive members, "
+                          "attachments, code blocks, decoded blobs (default 64MiB; held in memory)."),
         click.option("--progress/--no-progress", default=True, help="Progress bar on a terminal."),
     ]
     for o in reversed(opts):
@@ -106,7 +109,7 @@ def _scan_options(fn):
     return fn
 
 
-def _options(cfg: Config, jobs, strict, exclude, respect_gitignore, max_file_size):
+def _options(cfg: Config, jobs, strict, exclude, respect_gitignore, max_file_size, max_embedded_size=None):
     from dataclasses import replace
 
     from .context import Limits
@@ -125,6 +128,12 @@ def _options(cfg: Config, jobs, strict, exclude, respect_gitignore, max_file_siz
         limits = replace(limits, regex_timeout=cfg.regex_timeout)
     if cfg.max_depth:
         limits = replace(limits, max_depth=cfg.max_depth)
+    try:
+        embedded = parse_size(max_embedded_size) if max_embedded_size else cfg.max_embedded_size
+    except ConfigError as e:
+        raise click.BadParameter(str(e), param_hint="--max-embedded-size") from None
+    if embedded:
+        limits = replace(limits, max_child_bytes=embedded)
     return Options(
         limits=limits,
         strict=bool(strict if strict is not None else cfg.strict),
@@ -196,7 +205,7 @@ def _parse_reports(values) -> list[tuple[str, str]]:
 @_scan_options
 def scan(paths, fmt, output, reports, fail_on, group_by, diff_base, whole_files, baseline_path, color,
          select, ignore, jobs, strict, config_path, rules_dirs, exclude, respect_gitignore,
-         max_file_size, progress) -> None:
+         max_file_size, max_embedded_size, progress) -> None:
     """Scan PATHS (files or directories; default: the current directory)."""
     from .reports import render
     from .reports.groups import parse_group_by
@@ -225,7 +234,7 @@ def scan(paths, fmt, output, reports, fail_on, group_by, diff_base, whole_files,
         sel = _split(select) or cfg.select
         ign = _split(ignore) or cfg.ignore
         ruleset = _rules(cfg, rules_dirs, sel, ign)
-        opts = _options(cfg, jobs, strict, exclude, respect_gitignore, max_file_size)
+        opts = _options(cfg, jobs, strict, exclude, respect_gitignore, max_file_size, max_embedded_size)
         fmt = fmt or cfg.format or "text"
         if fmt not in FORMATS:
             raise click.UsageError(f"unknown format {fmt!r} in configuration (one of {', '.join(FORMATS)})")
@@ -383,7 +392,7 @@ def _inside(path: str, root) -> bool:
               type=click.Path(dir_okay=False, writable=True), help="Where to write the baseline.")
 @_scan_options
 def baseline_cmd(paths, output, select, ignore, jobs, strict, config_path, rules_dirs, exclude,
-                 respect_gitignore, max_file_size, progress) -> None:
+                 respect_gitignore, max_file_size, max_embedded_size, progress) -> None:
     """Write a baseline of the current findings, so `scan --baseline FILE` reports only new ones.
 
     Run it with the same PATHS from the same directory as the scans that use it (fingerprints
@@ -393,7 +402,7 @@ def baseline_cmd(paths, output, select, ignore, jobs, strict, config_path, rules
     cfg = _config(config_path)
     paths = _check_paths(paths)
     ruleset = _rules(cfg, rules_dirs, _split(select) or cfg.select, _split(ignore) or cfg.ignore)
-    opts = _options(cfg, jobs, strict, exclude, respect_gitignore, max_file_size)
+    opts = _options(cfg, jobs, strict, exclude, respect_gitignore, max_file_size, max_embedded_size)
     result = _run(paths, ruleset, opts, progress)
     _write(output, baseline.dumps(result))
     click.echo(f"artefact-scan: wrote {len(result.findings)} findings to {output}", err=True)

@@ -15,6 +15,7 @@ from pathlib import Path
 KEYS = {
     "select", "ignore", "exclude", "default-excludes", "respect-gitignore", "fail-on", "strict",
     "rules", "format", "jobs", "max-file-size", "file-timeout", "regex-timeout", "max-depth",
+    "max-embedded-size",
 }
 FAIL_ON = ("error", "warning", "note", "never")
 
@@ -40,6 +41,7 @@ class Config:
     file_timeout: float | None = None
     regex_timeout: float | None = None
     max_depth: int | None = None
+    max_embedded_size: int | None = None  # archive members, fences, decoded blobs of one file
 
 
 def parse_size(value) -> int:
@@ -139,6 +141,8 @@ def load(path: Path | None) -> Config:
             if not isinstance(v, (int, float)) or v <= 0:
                 raise ConfigError(f"{path}: '{key}' must be a positive number of seconds")
             setattr(cfg, attr, float(v))
+    if "max-embedded-size" in section:
+        cfg.max_embedded_size = parse_size(section["max-embedded-size"])
     if "max-depth" in section:
         v = section["max-depth"]
         if not isinstance(v, int) or v < 1:

@@ -192,7 +192,7 @@ class Engine:
         binary container (DOCX, PDF, archive) every finding sits at line 1, so there the span
         is taken in the container's outermost part (`places`)."""
         best: dict[tuple, Finding] = {}
-        for f in findings:
+        for i, f in enumerate(findings):
             loc = f.location
             key = (f.rule_id, loc.line, loc.column, loc.end_line, loc.end_column)
             if places and id(f) in places:
@@ -328,7 +328,8 @@ class Engine:
         return Finding(
             rule_id=rule.id, category=rule.category, severity=hit.severity,
             confidence=rule.confidence, path=display_path, location=loc, message=message,
-            snippet=snippet, caret=caret, snippet_line=snippet_line, excerpt=excerpt, decoded=visible(decoded, MAX_DECODED) if decoded is not None else None,
+            snippet=snippet, caret=caret, snippet_line=snippet_line, excerpt=excerpt,
+            decoded=visible(decoded, MAX_DECODED) if decoded is not None else None,
             origin=origin, related=related, rule_name=rule.name, title=rule.title,
             evidence=evidence,
             # the text the fingerprint hashes: what matched, not where

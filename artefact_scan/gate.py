@@ -422,16 +422,51 @@ def directive_findings(d: Diff, ruleset, paths: list[str]) -> list[Finding]:
                     s, e = art.index.line_span(first)
                     out.append(_finding(r21, art, s, e, {"what": "a [tool.artefact-scan] table in pyproject.toml"}))
             continue
-        if base.endswith(SETTINGS_SUFFIXES) and "artefact-scan" in text:
-            for ln in sorted(ch.lines) if not ch.whole else range(1, art.index.lines + 1):
+        if base.endswith(SETTINGS_SUFFIXES) and ("artefact-scan" in text or "artefact_scan" in text):
+            changed = range(1, art.index.lines + 1) if ch.whole else sorted(ch.lines)
+            blocks = _yaml_blocks(art) if base.endswith((".yml", ".yaml")) else []
+            for ln in changed:
                 s, e = art.index.line_span(ln)
-                if "artefact-scan" in text[s:e] or "artefact_scan" in text[s:e]:
+                if text[s:e].lstrip().startswith("#"):
+                    continue  # a comment changes no setting
+                if "artefact-scan" in text[s:e] or "artefact_scan" in text[s:e] \
+                        or any(b0 <= ln <= b1 for b0, b1 in blocks):
                     out.append(_finding(r21, art, s, e, {"what": f"a setting of artefact-scan in {base}"}))
                     break
     from .scanner import _fingerprint
 
     _fingerprint(out)
     return out
+
+
+def _yaml_blocks(art) -> list[tuple[int, int]]:
+    """The YAML list items (workflow steps, pre-commit hooks) that mention artefact-scan, as line
+    ranges: a change to any line of such a step (its `with:` inputs, its `args:`) is a change to
+    the scanner's settings."""
+    lines = art.text.split("\n")
+    blocks = []
+    for i, line in enumerate(lines):
+        if "artefact-scan" not in line and "artefact_scan" not in line:
+            continue
+        start, indent = None, None
+        for j in range(i, -1, -1):
+            m = re.match(r"^(\s*)- ", lines[j])
+            if m:
+                start, indent = j, len(m.group(1))
+                break
+        if start is None:
+            continue
+        end = len(lines) - 1
+        for j in range(start + 1, len(lines)):
+            t = lines[j]
+            if not t.strip() or t.lstrip().startswith("#"):
+                continue
+            lead = len(t) - len(t.lstrip())
+            if lead < indent or (lead == indent and t.lstrip().startswith("- ")):
+                end = j - 1
+                break
+        blocks.append((start + 1, end + 1))
+    return blocks
 
 
 def _first_setting(art, ch: Change) -> int:

@@ -81,10 +81,12 @@ def plain_read(root: Path) -> float:
     return time.perf_counter() - t
 
 
-def scan_on_tty(cmd: list[str]) -> tuple[float, int, str, str]:
+def scan_on_tty(cmd: list[str]) -> tuple[float, int, str, str, float]:
     """Run `cmd` with stdout and stderr on a pseudo-terminal; returns wall time, exit status,
-    what it printed, and the raw terminal stream (progress bar included)."""
+    what it printed, the raw terminal stream (progress bar included) and the CPU time of the
+    command and its workers (steadier than wall time on a shared machine)."""
     master, slave = pty.openpty()
+    c0 = os.times()
     t = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=slave, stderr=slave, stdin=subprocess.DEVNULL, close_fds=True)
     os.close(slave)
@@ -103,9 +105,11 @@ def scan_on_tty(cmd: list[str]) -> tuple[float, int, str, str]:
             break
     proc.wait()
     wall = time.perf_counter() - t
+    c1 = os.times()
+    cpu = (c1.children_user - c0.children_user) + (c1.children_system - c0.children_system)
     os.close(master)
     raw = b"".join(chunks).decode("utf-8", "replace")
-    return wall, proc.returncode, raw.replace("\r\n", "\n"), raw
+    return wall, proc.returncode, raw.replace("\r\n", "\n"), raw, cpu
 
 
 def main() -> int:
@@ -128,11 +132,12 @@ def main() -> int:
         plain_read(root)  # warm the page cache for both
         read_s = min(plain_read(root) for _ in range(3))
         cmd = [exe, "scan", str(root), "--group-by", "top", "--no-color", "--jobs", str(args.jobs)]
-        wall, status, out, raw = scan_on_tty(cmd)
+        wall, status, out, raw, cpu = scan_on_tty(cmd)
         m = re.search(r"Per run: (\d+) in all, (\d+) with findings", out)
         figures = {
             "runs": args.runs, "files": files, "mb": round(nbytes / 1e6, 2), "jobs": args.jobs or os.cpu_count(),
-            "read_s": round(read_s, 3), "scan_s": round(wall, 2), "ratio": round(wall / read_s, 1),
+            "read_s": round(read_s, 3), "scan_s": round(wall, 2), "scan_cpu_s": round(cpu, 2),
+            "ratio": round(wall / read_s, 1),
             "exit_status": status, "runs_in_summary": int(m.group(1)) if m else None,
             "runs_with_findings": int(m.group(2)) if m else None, "planted": planted,
             "progress_bar": bool(re.search(r"\[[#.]{30}\] \d+/\d+ files", raw)),
@@ -140,14 +145,16 @@ def main() -> int:
     finally:
         if tmp is not None:
             tmp.cleanup()
+    # every planted finding is found (other packs' rules may flag more runs; the figure shows it)
     ok = (figures["runs_in_summary"] == args.runs and figures["progress_bar"] and status == 1
-          and figures["runs_with_findings"] == planted)
+          and (figures["runs_with_findings"] or 0) >= planted)
     if args.json:
         print(json.dumps({**figures, "ok": ok}, indent=2))
     else:
         print(f"sweep of {args.runs} run folders: {files} files, {figures['mb']} MB")
         print(f"  plain read + decode      {read_s:8.3f} s")
-        print(f"  artefact-scan (jobs={figures['jobs']})  {wall:8.2f} s   ({figures['ratio']}x the read)")
+        print(f"  artefact-scan (jobs={figures['jobs']})  {wall:8.2f} s   ({figures['ratio']}x the read; "
+              f"{cpu:.2f} s of CPU in all processes)")
         print(f"  per-run summary: {figures['runs_in_summary']} runs, {figures['runs_with_findings']} with "
               f"findings ({planted} planted); progress bar drawn: {figures['progress_bar']}")
     return 0 if ok else 1

