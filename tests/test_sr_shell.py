@@ -163,11 +163,12 @@ def test_linking_is_independent_of_jobs_and_reports_the_other_file():
     assert d1 == d2
     chain = [f for f in d1["findings"] if f["rule_id"] == "SR490"]
     targets = sorted(Path(rel["path"]).name for f in chain for rel in f["related"])
-    assert targets == ["keepalive.sh", "keepalive.sh", "setup.js"]
-    assert {Path(f["path"]).name for f in chain} == {"agent", "agent-sync.service", "package.json"}
+    assert targets == ["keepalive.sh", "keepalive.sh", "keepalive.sh", "setup.js"]
+    assert {Path(f["path"]).name for f in chain} == {"agent", "agent-sync.service", "installer.sh", "package.json"}
     raised = next(f for f in d1["findings"] if f["rule_id"] == "SR202")
     assert raised["severity"] == "error"
-    assert {Path(r["path"]).name for r in raised["related"] if "path" in r} == {"agent", "agent-sync.service"}
+    assert {Path(r["path"]).name for r in raised["related"] if "path" in r} == {
+        "agent", "agent-sync.service", "installer.sh"}
 
 
 def test_sarif_related_locations_use_the_other_files_uri():
