@@ -856,8 +856,13 @@ def code_strings(cmd: Command) -> list[Word]:
     elif name in ("watch",):
         cand = [w for w in args if not w.value.startswith("-")]
         out.extend(cand[-1:] if cand and cand[-1].quoted else [])
-    elif name == "screen":
-        pass
+    elif name == "find":
+        # find … -exec sh -c 'CODE' {} \;
+        vals = [w.value for w in args]
+        for k, v in enumerate(vals):
+            if v in ("-exec", "-execdir", "-ok") and k + 3 < len(vals) and basename(vals[k + 1]) in _CODE_SHELLS \
+                    and vals[k + 2] == "-c":
+                out.append(args[k + 3])
     return out
 
 
