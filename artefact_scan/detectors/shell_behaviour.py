@@ -601,18 +601,22 @@ class _Detect:
                     path = d.value.split(":", 1)[1] if ":" in d.value else ""
                     remote_self_paths.append(path)
         if name == "ssh":
+            inner = m.in_string.get(id(c), [])
+            # detached on the far side: nohup/setsid/&/screen/tmux, or a schedule or a service
+            detached_there = any(m.detached(q) or unwrap(q)[0][:1] and basename(unwrap(q)[0][0].value)
+                                 in ("crontab", "systemctl", "at", "screen", "tmux") for q in inner) \
+                or "nohup" in " ".join(w.value for w in args) or "setsid" in " ".join(w.value for w in args)
             for r in c.redirects:
                 if r.op == "<" and r.target is not None and self.is_self_word(r.target):
                     self_payload = "feeds itself to the remote shell"
-                    started = True
+                    started = started or detached_there
             if self._pipe_reads_self(c):
                 self_payload = "pipes itself to the remote host"
-                started = True
-            inner = m.in_string.get(id(c), [])
+                started = started or detached_there
             remote_code = " ".join(self.text[q.start:q.end] for q in inner)
             for path in remote_self_paths:
                 if path and (path in remote_code or basename(path) and re.search(r"(?:^|[\s/])" + re.escape(basename(path)) + r"\b", remote_code)):
-                    started = True
+                    started = started or detached_there
                     self_payload = self_payload or "starts its copy there"
             if any(self._fetch_exec(q) for q in inner):
                 self.sig("sr.sh-remote-fetch-exec", c, tool=name)
