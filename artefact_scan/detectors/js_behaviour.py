@@ -47,7 +47,7 @@ _SELF = (r"__filename\b|process\.argv\[\s*1\s*\]|require\.main\.filename|module\
 _ASSIGN = re.compile(r"\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*(?::\s*[\w.<>\[\]]+\s*)?=\s*([^;\n]{1,300})")
 _CALL = re.compile(r"(?<![\w$])(?:[\w$]+\.)*(spawn|fork|execFile|exec|execSync|spawnSync|execFileSync|execa|execaNode|execaCommand)\s*\(")
 _COPY = re.compile(r"(?<![\w$])(?:[\w$]+\.)*(copyFileSync|copyFile|cpSync|cp|writeFileSync|writeFile|appendFileSync|appendFile|outputFile|outputFileSync)\s*\(")
-_ENUM = re.compile(r"readdirSync|readdir\s*\(|\bglob(?:Sync)?\s*\(|fast-glob|\bfg\s*\(|globby|opendir|walk(?:Sync)?\s*\(|recursive\s*:\s*true")
+_ENUM = re.compile(r"readdirSync|readdir\s*\(|\bglob(?:Sync)?\s*\(|\bglob\.(?:sync|glob|stream)\s*\(|\bfg\.(?:sync|glob|stream)\s*\(|fast-glob|\bfg\s*\(|globby|opendir|walk(?:Sync)?\s*\(|recursive\s*:\s*true")
 _CODE_EXT = re.compile(r"""['"`]\*\*?/\*?\.?\*?\.(?:js|mjs|cjs|ts)['"`]|\.endsWith\(\s*['"`]\.(?:js|mjs|cjs|ts)['"`]|\\\.(?:js|mjs|ts)\b|extname\([^)]*\)\s*===?\s*['"`]\.(?:js|mjs|ts)['"`]|['"`]\.(?:js|mjs|cjs|ts)['"`]""")
 _INF_LOOP = re.compile(r"\bwhile\s*\(\s*(?:true|1|!0|!false)\s*\)\s*\{|\bfor\s*\(\s*;\s*;\s*\)\s*\{|\bsetInterval\s*\(")
 _SSH_LIB = re.compile(r"""(?:require\(\s*|from\s+|import\(\s*)['"](?:ssh2|node-ssh|ssh2-sftp-client|simple-ssh|ssh2-promise|scp2|node-scp)['"]""")
