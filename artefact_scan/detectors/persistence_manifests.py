@@ -1,10 +1,11 @@
-"""Commands that tools run on their own: npm install scripts, VS Code folder-open tasks,
-devcontainer lifecycle commands and CI workflow steps.
+"""Commands that tools run on their own: npm install scripts, binding.gyp `<!(…)` commands,
+VS Code folder-open tasks, devcontainer lifecycle commands, local pre-commit hooks and CI
+workflow steps.
 
 Each command becomes a child artefact of kind `shell` (mapped onto its JSON string or YAML
 lines) so every shell rule judges it; `meta["persistence"]` names the mechanism.  Commands that
-run without anyone asking each time (install scripts, folder-open tasks, devcontainer hooks,
-workflows triggered by a schedule, a push or another workflow) also carry the fact
+run without anyone asking each time (install scripts and binding.gyp commands, folder-open
+tasks, devcontainer hooks, pre-commit hooks, workflows triggered by a schedule, a push or another workflow) also carry the fact
 `persisted-command`.
 
 Signals:
@@ -47,7 +48,7 @@ def _want(art) -> bool:
     base = _base(art)
     name = art.name.replace("\\", "/").lower()
     if art.kind == "json":
-        return base in ("package.json", "tasks.json", "devcontainer.json", ".devcontainer.json")
+        return base in ("package.json", "tasks.json", "devcontainer.json", ".devcontainer.json", "binding.gyp")
     if base in (".pre-commit-config.yaml", ".pre-commit-config.yml"):
         return True
     return "/workflows/" in "/" + name and ".github/" in "/" + name or "run:" in art.text and "steps:" in art.text
@@ -76,6 +77,9 @@ def detect_manifests(art, ctx):
             _precommit(art, ctx)
         else:
             _workflow(art, ctx)
+        return
+    if base == "binding.gyp":
+        _gyp(art, ctx)
         return
     try:
         data = jsonpos.parse(_jsonc(art.text) if base != "package.json" else art.text)
@@ -132,6 +136,36 @@ def detect_manifests(art, ctx):
                 items = [x for x in v.values() if isinstance(x, str)]
             for it in items[:50]:
                 _child(art, ctx, it, f"devcontainer {key}", "devcontainer", True)
+
+
+def _gyp(art, ctx):
+    """`<!(cmd)` and `<!@(cmd)` in binding.gyp run cmd when node-gyp configures the package, that is
+    at `npm install`: an install hook that package.json does not show."""
+    from ..model import Segment
+
+    text = art.text
+    pos = 0
+    for _n in range(500):
+        i = text.find("<!", pos)
+        if i < 0:
+            return
+        j = i + 2 + (1 if text.startswith("@", i + 2) else 0)
+        if not text.startswith("(", j):
+            pos = i + 2
+            continue
+        depth, k = 0, j
+        while k < len(text) and k - j < 4000:
+            if text[k] == "(":
+                depth += 1
+            elif text[k] == ")":
+                depth -= 1
+                if depth == 0:
+                    break
+            k += 1
+        ctx.child(art, text[j + 1:k], label=f"binding.gyp command at line {text.count(chr(10), 0, i) + 1}",
+                  kind="shell", segments=[Segment(0, j + 1, k, exact=True)], facts=("persisted-command",),
+                  meta={"persistence": "npm install script"})
+        pos = k + 1
 
 
 _ENTRY = re.compile(r"^[ \t]*(?:-[ \t]+)?entry[ \t]*:[ \t]*(.+?)[ \t]*$", re.M)
