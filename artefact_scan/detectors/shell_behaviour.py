@@ -62,6 +62,8 @@ SIGNALS = (
 LITERALS = (
     # self reference
     "$0", "${0", "bash_source", "/proc/self", "/proc/$$", "(%):-%",
+    # encoded code run by a shell
+    "base64 -d", "base64 --decode", "base64 -di", "base64 -D",
     # persistence locations
     "crontab", "/cron.", "cron.d", "systemd/", ".bashrc", ".bash_profile", ".bash_login", ".profile",
     ".zshrc", ".zprofile", ".zshenv", ".zlogin", "profile.d", "rc.local", "init.d/", ".xinitrc",
@@ -438,6 +440,7 @@ class _Detect:
             self.check_persistence(c, words, name, copy_dests)
             self.check_hidden_exec(c, words, name)
             self.check_fetch_exec(c, words, name)
+            self.check_decoded_exec(c, words, name)
             if self.persisted:
                 self.record_link(c, words, name)
         # copies of the script that are started later
@@ -664,6 +667,49 @@ class _Detect:
                 if re.search(r"(?:\$\(|<\(|`)\s*(?:curl|wget)\b", w.value):
                     return True
         return False
+
+    def check_decoded_exec(self, c: Command, words: list[Word], name: str) -> None:
+        """`echo B64 | base64 -d | sh`, `bash -c "$(echo B64 | base64 -d)"`, `base64 -d <<< B64 | sh`,
+        `eval "$(…)"`: the encoded literal is decoded (bounded) and analysed as shell of its own."""
+        if not (name in SHELLS or name == "eval"):
+            return
+        feeds: list[Command] = []
+        if c.pipe_prev is not None:
+            feeds.append(c.pipe_prev)
+        for w in words[1:]:
+            if "base64" in w.value:
+                for q in self.m.cmds:
+                    if q.frames and q.frames[-1].kind == "subst" and q.frames[-1].parent_cmd is c:
+                        feeds.append(q)
+        for q in feeds[:4]:
+            qw, _ = unwrap(q)
+            if not qw or basename(qw[0].value) != "base64" or not any(a.value in ("-d", "--decode", "-D", "-di") for a in qw[1:]):
+                continue
+            literal: Word | None = None
+            for r in q.redirects:
+                if r.op == "<<<" and r.target is not None:
+                    literal = r.target
+            if literal is None and q.pipe_prev is not None:
+                pw, _ = unwrap(q.pipe_prev)
+                if pw and basename(pw[0].value) in ("echo", "printf"):
+                    lits = [a for a in pw[1:] if not a.value.startswith("-") and a.value != "%s"]
+                    literal = lits[-1] if lits else None
+            if literal is None or "$" in literal.value or len(literal.value) > 1_000_000:
+                continue
+            import base64
+            import binascii
+
+            try:
+                raw = base64.b64decode(re.sub(r"\s+", "", literal.value) + "==", validate=False)
+            except (binascii.Error, ValueError):
+                continue
+            text = raw.decode("utf-8", "replace")
+            if not text.strip() or sum(ch.isprintable() or ch in "\n\t" for ch in text) < 0.9 * len(text):
+                continue
+            self.ctx.child(self.art, text, label=f"base64 decoded and run at line {self.art.index.position(c.start)[0]}",
+                           kind="shell", span=(literal.start, literal.end), decoded_from="base64",
+                           facts=("persisted-command",) if self.persisted else ())
+            return
 
     def check_fetch_exec(self, c: Command, words: list[Word], name: str) -> None:
         if self.art.meta.get("persistence") in ("devcontainer", "ci workflow"):
