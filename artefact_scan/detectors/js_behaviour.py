@@ -22,6 +22,10 @@ Signals (located on the call):
   registry token read (.npmrc, NPM_TOKEN, _authToken);
 - `sr.js-persists-self`: a persistence location (rc file, crontab, systemd, autostart,
   LaunchAgents, git hook) written with a command that runs self.
+
+Encoded code that is run (`eval(Buffer.from(B64, 'base64').toString())`, `new Function(atob(…))`,
+`execSync(Buffer.from(B64, 'base64').toString())`) is decoded, bounded, into a child artefact of
+kind javascript or shell, so every rule judges the plain code and the finding shows it decoded.
 """
 from __future__ import annotations
 
@@ -33,7 +37,7 @@ from .js_lex import JsView
 SIGNALS = ("sr.js-agent-unattended", "sr.js-self-spawn-detached", "sr.js-self-copy", "sr.js-infect", "sr.js-fork-loop",
            "sr.js-ssh-self-upload", "sr.js-host-harvest", "sr.js-npm-publish", "sr.js-pkg-rewrite",
            "sr.js-pkg-inject", "sr.js-pkg-enumerate", "sr.js-npm-token", "sr.js-persists-self")
-LITERALS = ("__filename", "process.argv", "require.main", "module.filename", "import.meta",
+LITERALS = ("base64", "atob(", "__filename", "process.argv", "require.main", "module.filename", "import.meta",
             "mainmodule", "bun.main", "publish", "cluster.fork", "dangerously", "--yolo", "--full-auto",
             "--yes-always", "bypasspermissions", "danger-full-access")
 _AGENT = re.compile(r"""['"`\s](?:claude|codex|gemini|aider|cursor-agent|copilot|qwen|opencode|amp|goose|auggie|@anthropic-ai/claude-code|@openai/codex|@google/gemini-cli)['"`\s]""")
@@ -62,6 +66,10 @@ _TOKEN = re.compile(r"readFile(?:Sync)?\s*\([^;\n]{0,120}\.npmrc|_authToken\s*=\
 _PERSIST = re.compile(r"\.bashrc|\.bash_profile|\.profile\b|\.zshrc|\bcrontab\b|cron\.d|systemd/(?:user|system)|\.config/autostart|LaunchAgents|\.git/hooks|/etc/rc\.local")
 _HIDDEN = re.compile(r"tmpdir\(\)|['\"`]/tmp/|['\"`]/dev/shm|['\"`]/var/tmp|['\"`]\.[A-Za-z0-9_-]+['\"`]|/\.[A-Za-z0-9_-]+")
 MAX_ARGS = 4000
+_ENCODED_RUN = re.compile(
+    r"(?P<sink>\beval|\bFunction|\bexecSync|\bexec|\bspawnSync|\bexecFileSync)\s*\(\s*(?:new\s+Function\s*\(\s*)?"
+    r"(?:Buffer\.from\(\s*(?P<q1>['\"`])(?P<b1>[A-Za-z0-9+/=\s]{16,})(?P=q1)\s*,\s*['\"`]base64['\"`]\s*\)"
+    r"\s*\.toString\([^)]{0,20}\)|atob\(\s*(?P<q2>['\"`])(?P<b2>[A-Za-z0-9+/=]{16,})(?P=q2)\s*\))")
 _BRACKETS = re.compile(r"[()\[\]{}]")
 
 
@@ -287,6 +295,34 @@ class _Js:
             self.copy_names.add(a.group(1))
 
 
+def _decode_runs(art, ctx) -> None:
+    """`eval(Buffer.from(B64, 'base64').toString())`, `new Function(atob(B64))`,
+    `execSync(Buffer.from(B64, 'base64').toString())`: the encoded literal is decoded (bounded)
+    and analysed as JavaScript or, for a child-process call, as shell."""
+    if "base64" not in art.text and "atob(" not in art.text:
+        return
+    import base64
+    import binascii
+
+    for n, m in enumerate(_ENCODED_RUN.finditer(art.text)):
+        if n >= 50:
+            break
+        lit = m.group("b1") or m.group("b2") or ""
+        if len(lit) > 1_000_000:
+            continue
+        try:
+            raw = base64.b64decode(re.sub(r"\s+", "", lit) + "==", validate=False)
+        except (binascii.Error, ValueError):
+            continue
+        text = raw.decode("utf-8", "replace")
+        if not text.strip() or sum(ch.isprintable() or ch in "\n\t" for ch in text) < 0.9 * len(text):
+            continue
+        span = m.span("b1") if m.group("b1") else m.span("b2")
+        kind = "javascript" if m.group("sink") in ("eval", "Function") else "shell"
+        ctx.child(art, text, label=f"base64 decoded and run at line {art.index.position(m.start())[0]}",
+                  kind=kind, span=span, decoded_from="base64")
+
+
 class _Budget(Exception):
     """The file has more call arguments than one scan examines."""
 
@@ -337,6 +373,7 @@ def _split_args(args: str) -> list[str]:
 
 @detector("js-behaviour", SIGNALS, kinds=("javascript",), literals=LITERALS)
 def detect_js_behaviour(art, ctx):
+    _decode_runs(art, ctx)
     try:
         _Js(art, ctx).run()
     except _Budget:
