@@ -861,7 +861,8 @@ class _Detect:
         p = p.replace("${XDG_CONFIG_HOME}", "/.config")
         for cls, rx in _PERSIST_PATHS:
             if rx.search(p):
-                if cls == "python startup" and not (_PY_STARTUP_DIR.search(path) or path.endswith(("sitecustomize.py", "usercustomize.py"))):
+                if cls == "python startup" and not (_PY_STARTUP_DIR.search(path) or _PY_STARTUP_DIR.search(self.m.expand(path))
+                                                    or path.endswith(("sitecustomize.py", "usercustomize.py"))):
                     continue
                 return cls
         if re.search(r"(?:^|/)\.ssh/authorized_keys2?$", p):
