@@ -213,3 +213,34 @@ def test_fuzz_regressions_terminate(text):
     t0 = time.monotonic()
     det.fn(art, Context("f.sh", Limits()))
     assert time.monotonic() - t0 < 2
+
+
+# -- properties on arbitrary shell-ish input ------------------------------------------------
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+SHELL_PIECES = st.sampled_from([
+    '"$0"', "'", '"', "`", "$(", ")", "(", "{ ", " }", ";", " & ", " | ", "\n", "<<EOF\n", "\nEOF\n",
+    "<(", "for f in *.sh; do ", "done", "while true; do ", "trap '", "' TERM", "cp ", "scp ", "ssh ",
+    "h:/tmp/.x ", "nohup ", "crontab -", "echo ", "@reboot ", ">> ~/.bashrc", "known_hosts", "$h ",
+    "claude -p x --dangerously-skip-permissions", "*/5 * * * * ", "ExecStart=/tmp/.x", "base64 -d | sh",
+    '{"scripts": {"postinstall": "', '"}}', "<!(", "__filename", "spawn(", "{detached: true}", ".unref()",
+])
+SHELL_TEXT = st.lists(st.one_of(SHELL_PIECES, st.text(max_size=8)), max_size=40).map("".join)
+SHELL_NAMES = st.sampled_from(["a.sh", "crontab", "x.service", ".bashrc", "package.json", "tasks.json",
+                               "binding.gyp", "w.js", "z.pth", "n.md", "c.yml"])
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(text=SHELL_TEXT, name=SHELL_NAMES)
+def test_pack_detectors_never_fail_and_locate_inside_the_file(tmp_path_factory, text, name):
+    d = tmp_path_factory.mktemp("sh")
+    (d / name).write_text(text, encoding="utf-8", errors="surrogatepass")
+    res, _ = _scan([d], 1)
+    bad = [e.message for e in res.errors if "failed" in e.message or "internal error" in e.message]
+    assert not bad, bad
+    lines = text.split("\n")
+    for f in res.findings:
+        assert 1 <= f.location.line <= len(lines)
+        assert 1 <= f.location.column <= len(lines[f.location.line - 1]) + 1
