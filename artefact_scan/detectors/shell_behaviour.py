@@ -42,7 +42,7 @@ import re
 
 from ..model import Segment
 from . import detector, facts
-from .shell_model import INTERPRETERS, SHELLS, ShellModel, is_interpreter, model_of
+from .shell_model import SHELLS, ShellModel, is_interpreter, model_of
 from .shell_syntax import Command, Redirect, Word, basename, ssh_parts, unwrap
 
 facts.declare("persisted-command")
@@ -912,7 +912,6 @@ class _Detect:
         return ""
 
     def check_persistence(self, c: Command, words: list[Word], name: str, copy_dests: dict[str, Command]) -> None:
-        m = self.m
         argv = [w.value for w in words]
         writes = self.written_paths(c)
         if name == "crontab":

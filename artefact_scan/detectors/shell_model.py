@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from .shell_syntax import Command, Frame, Script, Word, basename, ssh_parts, unwrap
+from .shell_syntax import Command, Frame, Script, Word, basename, unwrap
 
 _VAR_REF = re.compile(r"\$(?:\{#?([A-Za-z_][A-Za-z0-9_]*)(?:\[[^\]]*\])?[^}]*\}|([A-Za-z_][A-Za-z0-9_]*))")
 _SELF_ATOM = re.compile(
