@@ -659,7 +659,18 @@ class _Parser:
 
     # -- code inside strings ----------------------------------------------------------------
     def nested_code(self, cmd: Command, stack: tuple[Frame, ...], depth: int) -> None:
-        """Parse the code strings a command runs (`sh -c '…'`, `trap '…' TERM`, `ssh h '…'`)."""
+        """Parse the code strings a command runs (`sh -c '…'`, `trap '…' TERM`, `ssh h '…'`,
+        `alias sudo='…'`)."""
+        if cmd.words and cmd.words[0].value == "alias":
+            for w in cmd.words[1:]:
+                eq = self.text.find("=", w.start, w.end)
+                if eq < 0 or eq + 2 >= w.end:
+                    continue
+                a, b = eq + 1, w.end
+                if self.text[a] in "'\"" and self.text[b - 1] == self.text[a]:
+                    a, b = a + 1, b - 1
+                self.parse(a, b, stack + (Frame("string", a, parent_cmd=cmd),), depth + 1, cmd)
+            return
         for w in code_strings(cmd):
             fr = Frame("string", w.start, parent_cmd=cmd)
             if w.single:
