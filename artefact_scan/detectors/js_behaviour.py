@@ -21,7 +21,11 @@ Signals (located on the call):
   `sr.js-pkg-enumerate`: the maintainer's other packages listed; `sr.js-npm-token`: the
   registry token read (.npmrc, NPM_TOKEN, _authToken);
 - `sr.js-persists-self`: a persistence location (rc file, crontab, systemd, autostart,
-  LaunchAgents, git hook) written with a command that runs self.
+  LaunchAgents, git hook) written with a command that runs self;
+- `sr.js-agent-unattended`: an agent CLI started with permission checks off, detached or in an
+  endless loop/timer;
+- `sr.js-asset-upload`: model weights or agent files read in a file that sends data over the
+  network.
 
 Encoded code that is run (`eval(Buffer.from(B64, 'base64').toString())`, `new Function(atob(…))`,
 `execSync(Buffer.from(B64, 'base64').toString())`) is decoded, bounded, into a child artefact of
@@ -34,10 +38,10 @@ import re
 from . import detector
 from .js_lex import JsView
 
-SIGNALS = ("sr.js-agent-unattended", "sr.js-self-spawn-detached", "sr.js-self-copy", "sr.js-infect", "sr.js-fork-loop",
+SIGNALS = ("sr.js-asset-upload", "sr.js-agent-unattended", "sr.js-self-spawn-detached", "sr.js-self-copy", "sr.js-infect", "sr.js-fork-loop",
            "sr.js-ssh-self-upload", "sr.js-host-harvest", "sr.js-npm-publish", "sr.js-pkg-rewrite",
            "sr.js-pkg-inject", "sr.js-pkg-enumerate", "sr.js-npm-token", "sr.js-persists-self")
-LITERALS = ("base64", "atob(", "__filename", "process.argv", "require.main", "module.filename", "import.meta",
+LITERALS = ("safetensors", "gguf", ".ckpt", "pytorch_model", ".claude", ".codex", "base64", "atob(", "__filename", "process.argv", "require.main", "module.filename", "import.meta",
             "mainmodule", "bun.main", "publish", "cluster.fork", "dangerously", "--yolo", "--full-auto",
             "--yes-always", "bypasspermissions", "danger-full-access")
 _AGENT = re.compile(r"""['"`\s](?:claude|codex|gemini|aider|cursor-agent|copilot|qwen|opencode|amp|goose|auggie|@anthropic-ai/claude-code|@openai/codex|@google/gemini-cli)['"`\s]""")
@@ -66,6 +70,12 @@ _TOKEN = re.compile(r"readFile(?:Sync)?\s*\([^;\n]{0,120}\.npmrc|_authToken\s*=\
 _PERSIST = re.compile(r"\.bashrc|\.bash_profile|\.profile\b|\.zshrc|\bcrontab\b|cron\.d|systemd/(?:user|system)|\.config/autostart|LaunchAgents|\.git/hooks|/etc/rc\.local")
 _HIDDEN = re.compile(r"tmpdir\(\)|['\"`]/tmp/|['\"`]/dev/shm|['\"`]/var/tmp|['\"`]\.[A-Za-z0-9_-]+['\"`]|/\.[A-Za-z0-9_-]+")
 MAX_ARGS = 4000
+_ASSET_READ = re.compile(
+    r"""(?:readFile(?:Sync)?|createReadStream|openAsBlob|fileFrom(?:Sync)?|Bun\.file)\s*\(\s*(?:[\w.]+\s*\(\s*)?[^)]{0,200}?"""
+    r"""['"`][^'"`]*?(?:\.(?:safetensors|gguf|ggml|ckpt)|(?:pytorch_model|adapter_model|consolidated)[\w.\-]*\.(?:bin|pt|pth)|"""
+    r"""(?:^|/)\.(?:claude|codex|gemini)(?:/|['"`])|(?:CLAUDE|AGENTS)\.md|system_prompt)""")
+_NET_SEND = re.compile(r"\bfetch\s*\(|\baxios\b|\bhttps?\.request\s*\(|\bgot\s*\(|\bFormData\b|PutObjectCommand|"
+                       r"\.upload\s*\(|\bsuperagent\b|\bneedle\b|\bundici\b|\.putObject\s*\(|uploadFile\s*\(")
 _ENCODED_RUN = re.compile(
     r"(?P<sink>\beval|\bFunction|\bexecSync|\bexec|\bspawnSync|\bexecFileSync)\s*\(\s*(?:new\s+Function\s*\(\s*)?"
     r"(?:Buffer\.from\(\s*(?P<q1>['\"`])(?P<b1>[A-Za-z0-9+/=\s]{16,})(?P=q1)\s*,\s*['\"`]base64['\"`]\s*\)"
@@ -195,6 +205,7 @@ class _Js:
             if how:
                 self.sig("sr.js-self-spawn-detached", m.start(), end, how=how, call=m.group(1))
         self._agents()
+        self._assets()
         # endless loops that fork
         for m in _INF_LOOP.finditer(code) if (has_self or "cluster.fork" in code or "execPath" in code) else ():
             if self.view.in_string(m.start()):
@@ -254,6 +265,9 @@ class _Js:
             if re.search(r"\bcrontab\b|systemctl\s+(?:--user\s+)?enable|launchctl\s+load", args) and sre.search(args):
                 self.sig("sr.js-persists-self", m.start(), end, where="crontab" if "crontab" in args else "service")
 
+    def _assets(self) -> None:
+        _asset_uploads(self.art, self.ctx, self.code)
+
     def _agents(self) -> None:
         """Agent CLIs started from code with their permission checks off, detached or on a timer."""
         code = self.code
@@ -293,6 +307,15 @@ class _Js:
             self.sig("sr.js-self-copy", start, end, dest=dest.strip()[:100])
         elif a:
             self.copy_names.add(a.group(1))
+
+
+def _asset_uploads(art, ctx, code: str) -> None:
+    """Model weights or the agent's own files read and sent over the network from one file."""
+    if not _NET_SEND.search(code):
+        return
+    for m in _ASSET_READ.finditer(code):
+        ctx.signal(art, "sr.js-asset-upload", m.start(), m.end(), what=m.group()[-80:])
+        return
 
 
 def _decode_runs(art, ctx) -> None:
