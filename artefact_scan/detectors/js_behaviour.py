@@ -25,7 +25,8 @@ Signals (located on the call):
 - `sr.js-agent-unattended`: an agent CLI started with permission checks off, detached or in an
   endless loop/timer;
 - `sr.js-asset-upload`: model weights or agent files read in a file that sends data over the
-  network.
+  network;
+- `sr.js-signal-respawn`: a SIGTERM/SIGINT/SIGHUP/exit handler that starts self again.
 
 Encoded code that is run (`eval(Buffer.from(B64, 'base64').toString())`, `new Function(atob(…))`,
 `execSync(Buffer.from(B64, 'base64').toString())`) is decoded, bounded, into a child artefact of
@@ -38,7 +39,7 @@ import re
 from . import detector
 from .js_lex import JsView
 
-SIGNALS = ("sr.js-asset-upload", "sr.js-agent-unattended", "sr.js-self-spawn-detached", "sr.js-self-copy", "sr.js-infect", "sr.js-fork-loop",
+SIGNALS = ("sr.js-signal-respawn", "sr.js-asset-upload", "sr.js-agent-unattended", "sr.js-self-spawn-detached", "sr.js-self-copy", "sr.js-infect", "sr.js-fork-loop",
            "sr.js-ssh-self-upload", "sr.js-host-harvest", "sr.js-npm-publish", "sr.js-pkg-rewrite",
            "sr.js-pkg-inject", "sr.js-pkg-enumerate", "sr.js-npm-token", "sr.js-persists-self")
 LITERALS = ("safetensors", "gguf", ".ckpt", "pytorch_model", ".claude", ".codex", "base64", "atob(", "__filename", "process.argv", "require.main", "module.filename", "import.meta",
@@ -70,6 +71,7 @@ _TOKEN = re.compile(r"readFile(?:Sync)?\s*\([^;\n]{0,120}\.npmrc|_authToken\s*=\
 _PERSIST = re.compile(r"\.bashrc|\.bash_profile|\.profile\b|\.zshrc|\bcrontab\b|cron\.d|systemd/(?:user|system)|\.config/autostart|LaunchAgents|\.git/hooks|/etc/rc\.local")
 _HIDDEN = re.compile(r"tmpdir\(\)|['\"`]/tmp/|['\"`]/dev/shm|['\"`]/var/tmp|['\"`]\.[A-Za-z0-9_-]+['\"`]|/\.[A-Za-z0-9_-]+")
 MAX_ARGS = 4000
+_SIGNAL_HANDLER = re.compile(r"""\bprocess\.(?:on|once|addListener|prependListener)\s*\(\s*['"`](SIGTERM|SIGINT|SIGHUP|SIGQUIT|exit|beforeExit)['"`]\s*,""")
 _ASSET_READ = re.compile(
     r"""(?:readFile(?:Sync)?|createReadStream|openAsBlob|fileFrom(?:Sync)?|Bun\.file)\s*\(\s*(?:[\w.]+\s*\(\s*)?[^)]{0,200}?"""
     r"""['"`][^'"`]*?(?:\.(?:safetensors|gguf|ggml|ckpt)|(?:pytorch_model|adapter_model|consolidated)[\w.\-]*\.(?:bin|pt|pth)|"""
@@ -206,6 +208,8 @@ class _Js:
                 self.sig("sr.js-self-spawn-detached", m.start(), end, how=how, call=m.group(1))
         self._agents()
         self._assets()
+        if has_self:
+            self._signal_respawn(sre)
         # endless loops that fork
         for m in _INF_LOOP.finditer(code) if (has_self or "cluster.fork" in code or "execPath" in code) else ():
             if self.view.in_string(m.start()):
@@ -264,6 +268,20 @@ class _Js:
             end, args = self.args(m.end() - 1)
             if re.search(r"\bcrontab\b|systemctl\s+(?:--user\s+)?enable|launchctl\s+load", args) and sre.search(args):
                 self.sig("sr.js-persists-self", m.start(), end, where="crontab" if "crontab" in args else "service")
+
+    def _signal_respawn(self, sre: re.Pattern) -> None:
+        """A termination handler that starts the program (or its copy) again."""
+        code = self.code
+        for m in _SIGNAL_HANDLER.finditer(code):
+            open_at = code.rfind("(", m.start(), m.end())
+            end, body = self.args(open_at)
+            names = "|".join(re.escape(n) for n in sorted(self.copy_names))
+            for f in _CALL.finditer(body):
+                _e, fargs = self.args(open_at + 1 + f.end() - 1)
+                what = ",".join(_split_args(fargs)[:2])
+                if sre.search(what) or (names and re.search(names, what)) or any(p in what for p in self.copy_paths):
+                    self.sig("sr.js-signal-respawn", m.start(), m.end(), signal=m.group(1))
+                    return
 
     def _assets(self) -> None:
         _asset_uploads(self.art, self.ctx, self.code)
