@@ -194,6 +194,15 @@ def hidden_or_temp(path: str) -> bool:
     return bool(re.search(r"(?:^|/)\.(?!\.?/)[^/\s]+", stripped)) and not re.search(r"^\./|/\./", p.replace("/./", "/"))
 
 
+def concealed(path: str) -> bool:
+    """A hidden name or directory (outside the usual tool dot-directories), or shared memory:
+    where a copy is put so that it is not noticed."""
+    p = _strip(path)
+    if re.search(r"(?:^|/)dev/shm(?:/|$)", p):
+        return True
+    return hidden_or_temp(p) and hidden_or_temp(re.sub(r"(?:^|/)(?:tmp|var/tmp|run/user/[^/]+)(?=/|$)", "", p) or "x")
+
+
 def remote(v: str) -> bool:
     v = v.strip()
     if not v or v.startswith(("-", "/", "./", "~")) or re.match(r"^[A-Za-z]:[\\/]", v):
@@ -428,9 +437,11 @@ class _Detect:
                     if self.persist_class(path):
                         continue  # judged as persistence below
                     copy_dests[_strip(path)] = c
-                    if hidden_or_temp(path) or hidden_or_temp(m.expand(path)):
+                    if concealed(path) or concealed(m.expand(path)):
                         self.sig("sr.sh-self-copy", c, dest=path, hidden=True)
                     else:
+                        # a plain or temporary place (an installer, a self-update from /tmp):
+                        # reported only if the copy is then started detached
                         self.pending_copy.append((c, path))
             # own text written into enumerated code files by echo/printf "$PAYLOAD" >> "$f"
             if name in ("echo", "printf", "tee", "sed") and not selfsrc:
