@@ -172,8 +172,11 @@ def test_linking_is_independent_of_jobs_and_reports_the_other_file():
 
 
 def test_sarif_related_locations_use_the_other_files_uri():
+    from .sarif_check import check_sarif
+
     _res, sarif = _scan([LINKING], 1, fmt="sarif")
     doc = json.loads(sarif)
+    check_sarif(doc)
     results = [r for r in doc["runs"][0]["results"] if r["ruleId"] == "SR490"]
     assert results
     for r in results:
@@ -244,3 +247,14 @@ def test_pack_detectors_never_fail_and_locate_inside_the_file(tmp_path_factory, 
     for f in res.findings:
         assert 1 <= f.location.line <= len(lines)
         assert 1 <= f.location.column <= len(lines[f.location.line - 1]) + 1
+
+
+def test_every_pack_fixture_renders_valid_sarif_and_json():
+    from .sarif_check import check_sarif
+
+    root = FIXTURES / "rules" / "self-replication"
+    res, sarif = _scan([root], 2, fmt="sarif")
+    check_sarif(json.loads(sarif))
+    doc = json.loads(_scan([root], 2, fmt="json")[1])
+    assert doc["findings"] and all(f["category"] == "self-replication" for f in doc["findings"])
+    assert not [e for e in doc["errors"] if "failed" in e["message"] or "internal error" in e["message"]]
