@@ -384,6 +384,11 @@ class _Detect:
             return "\n".join(t), s
         if name == "tee" or (name == "cat" and not self.copy_sources(c)):
             return self.content_of_pipeline(c)
+        if name == "base64":
+            got = self.decoded_feed(c)
+            if got is not None:
+                return got[0], [(got[1][0], got[1][1], False)]
+            return "", []
         if name == "sed":
             exprs = [w for w in words[1:] if not w.value.startswith("-")][:-1]
             txt = " ".join(re.sub(r"^\s*(?:\$|\d+)?\s*[aic]\\?\s*", "", w.value) for w in exprs)
@@ -767,6 +772,45 @@ class _Detect:
         if why:
             self.sig("sr.sh-cloud-replica", c, tool=name, payload=why)
 
+    def literal(self, w: Word) -> tuple[str, tuple[int, int]] | None:
+        """A word's literal value and where it is written: the word itself, or the one value a
+        variable (`$V`, `${V}`) was assigned in this script."""
+        if "$" not in w.value:
+            return w.value, (w.start, w.end)
+        mm = re.fullmatch(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?", w.value.strip())
+        if not mm:
+            return None
+        vals = self.m.assign.get(mm.group(1), [])
+        if len(vals) != 1 or "$" in vals[0]:
+            return None
+        value = vals[0].strip("'\"")
+        at = self.text.find(value[:64]) if value else -1
+        return value, ((at, at + len(value)) if at >= 0 else (w.start, w.end))
+
+    def decoded_feed(self, q: Command) -> tuple[str, tuple[int, int]] | None:
+        """`echo LIT | base64 -d` / `base64 -d <<< LIT` (LIT possibly through one variable):
+        the decoded text and the span of the literal."""
+        qw, _ = unwrap(q)
+        if not qw or basename(qw[0].value) != "base64" or \
+                not any(a.value in ("-d", "--decode", "-D", "-di") for a in qw[1:]):
+            return None
+        lit: Word | None = None
+        for r in q.redirects:
+            if r.op == "<<<" and r.target is not None:
+                lit = r.target
+        if lit is None and q.pipe_prev is not None:
+            pw, _ = unwrap(q.pipe_prev)
+            if pw and basename(pw[0].value) in ("echo", "printf"):
+                lits = [a for a in pw[1:] if not a.value.startswith("-") and a.value != "%s"]
+                lit = lits[-1] if lits else None
+        if lit is None:
+            return None
+        got = self.literal(lit)
+        if got is None:
+            return None
+        text = _b64_text(got[0])
+        return (text, got[1]) if text is not None else None
+
     def check_decoded_exec(self, c: Command, words: list[Word], name: str) -> None:
         """`echo B64 | base64 -d | sh`, `bash -c "$(echo B64 | base64 -d)"`, `base64 -d <<< B64 | sh`,
         `eval "$(…)"`: the encoded literal is decoded (bounded) and analysed as shell of its own."""
@@ -781,32 +825,12 @@ class _Detect:
                     if q.frames and q.frames[-1].kind == "subst" and q.frames[-1].parent_cmd is c:
                         feeds.append(q)
         for q in feeds[:4]:
-            qw, _ = unwrap(q)
-            if not qw or basename(qw[0].value) != "base64" or not any(a.value in ("-d", "--decode", "-D", "-di") for a in qw[1:]):
+            got = self.decoded_feed(q)
+            if got is None:
                 continue
-            literal: Word | None = None
-            for r in q.redirects:
-                if r.op == "<<<" and r.target is not None:
-                    literal = r.target
-            if literal is None and q.pipe_prev is not None:
-                pw, _ = unwrap(q.pipe_prev)
-                if pw and basename(pw[0].value) in ("echo", "printf"):
-                    lits = [a for a in pw[1:] if not a.value.startswith("-") and a.value != "%s"]
-                    literal = lits[-1] if lits else None
-            if literal is None or "$" in literal.value or len(literal.value) > 1_000_000:
-                continue
-            import base64
-            import binascii
-
-            try:
-                raw = base64.b64decode(re.sub(r"\s+", "", literal.value) + "==", validate=False)
-            except (binascii.Error, ValueError):
-                continue
-            text = raw.decode("utf-8", "replace")
-            if not text.strip() or sum(ch.isprintable() or ch in "\n\t" for ch in text) < 0.9 * len(text):
-                continue
+            text, span = got
             self.ctx.child(self.art, text, label=f"base64 decoded and run at line {self.art.index.position(c.start)[0]}",
-                           kind="shell", span=(literal.start, literal.end), decoded_from="base64",
+                           kind="shell", span=span, decoded_from="base64",
                            facts=("persisted-command",) if self.persisted else ())
             return
 
@@ -1057,9 +1081,10 @@ class _Detect:
         if cls == "cron":
             # the written path tells a system crontab (with a user field) from a user one
             name = re.sub(r"^(?:~|\$HOME|\$\{HOME\})/", "", _strip(path)).lstrip("/") if path else "crontab"
+        encoded = bool(unwrap(c)[0]) and basename(unwrap(c)[0][0].value) == "base64"
         self.ctx.child(self.art, content, label=f"{cls} entry written at line {self.art.index.position(c.start)[0]}",
                        kind=kind, name=name or "persisted", segments=segs, facts=facts_,
-                       meta={"persistence": cls})
+                       meta={"persistence": cls}, decoded_from="base64" if encoded else None)
 
     def record_link(self, c: Command, words: list[Word], name: str) -> None:
         """A program a persisted command starts, for the cross-file pass (`linking`)."""
@@ -1102,6 +1127,24 @@ def _mechanism_of(name: str) -> str:
     if "init.d/" in n or "rc.local" in n:
         return "boot script"
     return "shell start-up"
+
+
+def _b64_text(value: str) -> str | None:
+    """Base64 text decoded (bounded) when it decodes to mostly printable text, else None."""
+    import base64
+    import binascii
+
+    v = re.sub(r"\s+", "", value)
+    if len(v) < 8 or len(v) > 2_000_000 or not re.fullmatch(r"[A-Za-z0-9+/=_-]+", v):
+        return None
+    try:
+        raw = base64.b64decode(v + "=" * (-len(v) % 4), validate=False)
+    except (binascii.Error, ValueError):
+        return None
+    text = raw.decode("utf-8", "replace")
+    if not text.strip() or sum(ch.isprintable() or ch in "\n\t\r" for ch in text) < 0.9 * len(text):
+        return None
+    return text
 
 
 def _word_span(w: Word) -> tuple[int, int, bool]:
