@@ -172,6 +172,8 @@ _OVERSIGHT_OFF = re.compile(
     # an assignment that sets it off (yq '.monitoring.enabled = false', KEY=false)
     r"(?<![\w-])" + _OVERSIGHT_KEY + r"(?:[._-]?\w+)?[\"']?\s*[:=]\s*[\"']?(?:false|0|no|off|disabled?)\b")
 _MONITOR_DAEMONS = re.compile(r"^(?:auditd|falco\w*|osqueryd?|wazuh-agent|sysdig|tetragon|aide|ossec\w*|"
+                              r"aliyun\w*|aegis\w*|aliyundun|cloudmonitor|qcloud\w*|yunjing|ydservice|bcm-agent|"
+                              r"falcon-sensor|cbagentd|sentinel\w*|"
                               r"\w*(?:oversight|monitor|watchdog|guard)\w*)(?:\.service)?$", re.I)
 _PY_STARTUP_DIR = re.compile(r"site-packages|dist-packages|getsitepackages|getusersitepackages|USER_SITE|\$\(python")
 
@@ -1114,6 +1116,9 @@ class _Detect:
         v = _strip(target.value)
         if "$(" in v or "`" in v or "<(" in v:
             return  # a command substitution's output, not a path on disk
+        if re.match(r"^/(?:etc/[^/]+|dev/(?!null$)[^/]+)$", v):
+            self.sig("sr.sh-runs-hidden", c, path=v)  # a program kept among config files or devices
+            return
         if "/" in v and hidden_or_temp(v):
             self.sig("sr.sh-runs-hidden", c, path=v)
 
