@@ -103,6 +103,11 @@ class _Js:
         return re.compile(_SELF + (r"|(?<![\w$.])(?:" + names + r")(?![\w$])" if names else ""))
 
     def _vars(self) -> None:
+        # const [, script] = process.argv  /  const { filename } = import.meta
+        for m in re.finditer(r"\b(?:const|let|var)\s*\[\s*[\w$]*\s*,\s*([\w$]+)[^\]]*\]\s*=\s*process\.argv\b", self.code):
+            self.self_names.add(m.group(1))
+        for m in re.finditer(r"\b(?:const|let|var)\s*\{[^}]*\bfilename\b(?:\s*:\s*([\w$]+))?[^}]*\}\s*=\s*(?:import\.meta|module)\b", self.code):
+            self.self_names.add(m.group(1) or "filename")
         assigns = [(m.group(1), m.group(2), m.start()) for m in _ASSIGN.finditer(self.code)]
         for _round in range(3):
             sre = self.self_re()
