@@ -51,6 +51,8 @@ def _want(art) -> bool:
         return base in ("package.json", "tasks.json", "devcontainer.json", ".devcontainer.json", "binding.gyp")
     if base in (".pre-commit-config.yaml", ".pre-commit-config.yml"):
         return True
+    if _SCHEDULED_WORKLOAD.search(art.text):
+        return True
     return "/workflows/" in "/" + name and ".github/" in "/" + name or "run:" in art.text and "steps:" in art.text
 
 
@@ -75,6 +77,8 @@ def detect_manifests(art, ctx):
     if art.kind == "yaml":
         if base.startswith(".pre-commit-config"):
             _precommit(art, ctx)
+        elif _SCHEDULED_WORKLOAD.search(art.text):
+            _workload(art, ctx)
         else:
             _workflow(art, ctx)
         return
@@ -166,6 +170,53 @@ def _gyp(art, ctx):
                   kind="shell", segments=[Segment(0, j + 1, k, exact=True)], facts=("persisted-command",),
                   meta={"persistence": "npm install script"})
         pos = k + 1
+
+
+# A Kubernetes CronJob, or a compose service that restarts forever: commands run unattended.
+_SCHEDULED_WORKLOAD = re.compile(r"^kind:[ \t]*CronJob\b|^[ \t]+restart:[ \t]*[\"']?(?:always|unless-stopped)\b", re.M)
+_COMMAND_KEY = re.compile(r"^([ \t]*)(?:-[ \t]+)?(?:command|args|entrypoint)[ \t]*:[ \t]*(.*)$", re.M)
+
+
+def _workload(art, ctx):
+    """`command:` / `args:` / `entrypoint:` of scheduled or always-restarting workloads, as one
+    command line each (inline strings, flow lists and block lists)."""
+    from ..model import Segment
+
+    text = art.text
+    for n, m in enumerate(_COMMAND_KEY.finditer(text)):
+        if n >= 500:
+            return
+        indent, value = len(m.group(1)), m.group(2).rstrip()
+        if value and value not in ("|", ">", "|-", ">-"):
+            s = m.start(2)
+            e = s + len(value)
+            body = value.strip("[]")
+            whole = value[1:-1] if len(value) > 1 and value[0] in "'\"" and value[-1] == value[0] else value
+            ctx.child(art, re.sub(r"[\"',]", " ", body) if value.startswith("[") else whole,
+                      label=f"workload command at line {text.count(chr(10), 0, s) + 1}", kind="shell",
+                      span=(s, e), facts=("persisted-command",), meta={"persistence": "scheduled workload"})
+            continue
+        # a block list (- item lines) or a block scalar below the key
+        pos = m.end() + 1
+        items, s0, e0 = [], None, None
+        while pos < len(text):
+            nl = text.find("\n", pos)
+            line_end = len(text) if nl < 0 else nl
+            line = text[pos:line_end]
+            if line.strip() and (len(line) - len(line.lstrip(" \t"))) <= indent and not line.lstrip().startswith("- "):
+                break
+            item = re.sub(r"^[ \t]*-?[ \t]*", "", line).strip().strip("'\"")
+            if item:
+                items.append(item)
+                s0 = pos if s0 is None else s0
+                e0 = line_end
+            pos = line_end + 1
+            if nl < 0 or len(items) > 200:
+                break
+        if items and s0 is not None:
+            ctx.child(art, " ".join(items), label=f"workload command at line {text.count(chr(10), 0, s0) + 1}",
+                      kind="shell", span=(s0, e0), facts=("persisted-command",),
+                      meta={"persistence": "scheduled workload"})
 
 
 _ENTRY = re.compile(r"^[ \t]*(?:-[ \t]+)?entry[ \t]*:[ \t]*(.+?)[ \t]*$", re.M)
