@@ -58,7 +58,7 @@ _CALL = re.compile(r"(?<![\w$])(?:[\w$]+\.)*(spawn|fork|execFile|exec|execSync|s
 _COPY = re.compile(r"(?<![\w$])(?:[\w$]+\.)*(copyFileSync|copyFile|cpSync|cp|writeFileSync|writeFile|appendFileSync|appendFile|outputFile|outputFileSync)\s*\(")
 _ENUM = re.compile(r"readdirSync|readdir\s*\(|\bglob(?:Sync)?\s*\(|\bglob\.(?:sync|glob|stream)\s*\(|\bfg\.(?:sync|glob|stream)\s*\(|fast-glob|\bfg\s*\(|globby|opendir|walk(?:Sync)?\s*\(|recursive\s*:\s*true")
 _CODE_EXT = re.compile(r"""['"`]\*\*?/\*?\.?\*?\.(?:js|mjs|cjs|ts)['"`]|\.endsWith\(\s*['"`]\.(?:js|mjs|cjs|ts)['"`]|\\\.(?:js|mjs|ts)\b|extname\([^)]*\)\s*===?\s*['"`]\.(?:js|mjs|ts)['"`]|['"`]\.(?:js|mjs|cjs|ts)['"`]""")
-_INF_LOOP = re.compile(r"\bwhile\s*\(\s*(?:true|1|!0|!false)\s*\)\s*\{|\bfor\s*\(\s*;\s*;\s*\)\s*\{|\bsetInterval\s*\(")
+_INF_LOOP = re.compile(r"\bwhile\s*\(\s*(?:true|1|!0|!false)\s*\)\s*\{?|\bfor\s*\(\s*;\s*;\s*\)\s*\{?|\bsetInterval\s*\(")
 _SSH_LIB = re.compile(r"""(?:require\(\s*|from\s+|import\(\s*)['"](?:ssh2|node-ssh|ssh2-sftp-client|simple-ssh|ssh2-promise|scp2|node-scp)['"]""")
 _SSH_PUT = re.compile(r"\.(?:fastPut|put|putFile|putFiles|putDirectory|uploadFile|upload|scp)\s*\(")
 _HOSTS = re.compile(r"known_hosts|\.ssh/config|\.ssh['\"`]\s*,\s*['\"`]config|_history\b|/etc/hosts\b|\barp\s+-a|ip\s+neigh")
@@ -220,10 +220,13 @@ class _Js:
             if self.view.in_string(m.start()):
                 continue
             open_at = m.end() - 1
-            if code[open_at] == "(":  # setInterval(
+            if code[open_at] in "({":  # setInterval( … ) or a braced body
                 end, body = self.args(open_at)
-            else:
-                end, body = self.args(open_at)
+            else:  # a single-statement body: while (true) fork(__filename);
+                stop = re.compile(r"[;\n]").search(code, m.end())
+                end = stop.start() if stop else len(code)
+                body = code[m.end():end]
+                open_at = m.end() - 1
             for f in re.finditer(r"\bcluster\.fork\s*\(|(?<![\w$])(?:[\w$]+\.)*(?:fork|spawn|exec|execFile)\s*\(", body):
                 fe, fargs = self.args(open_at + 1 + f.end() - 1)
                 if "cluster.fork" in f.group() or sre.search(fargs) or re.search(r"process\.execPath|process\.argv\[0\]", fargs):

@@ -838,6 +838,16 @@ def code_strings(cmd: Command) -> list[Word]:
         return []
     name = basename(words[0].value)
     args = words[1:]
+    if name == "screen":
+        # screen -dmS NAME CMD ARGS…: the command after the options
+        j = 0
+        while j < len(args) and args[j].value.startswith("-"):
+            v = args[j].value
+            j += 2 if (v in ("-S", "-c", "-t", "-L", "-Logfile", "-p", "-X") or
+                       (v.startswith("-d") and v.endswith("S") and len(v) <= 4)) else 1
+        if j >= len(args):
+            return []
+        name, args = basename(args[j].value), args[j + 1:]
     out: list[Word] = []
     if name in _CODE_SHELLS or name in ("su", "runuser"):
         for k, w in enumerate(args):
