@@ -69,6 +69,8 @@ LITERALS = (
     # compute to replicate onto
     "run-instances", "instances create", "vm create", "droplet create", "server create", "kubectl",
     "docker run",
+    # code of other languages run inline
+    "python -c", "python3 -c", "node -e", "node --eval",
     # encoded code run by a shell
     "base64 -d", "base64 --decode", "base64 -di", "base64 -D",
     # persistence locations
@@ -478,6 +480,7 @@ class _Detect:
             self.check_hidden_exec(c, words, name)
             self.check_fetch_exec(c, words, name)
             self.check_decoded_exec(c, words, name)
+            self.check_inline_code(c, words, name)
             self.check_oversight(c, words, name)
             self.check_cloud(c, words, name)
             if self.persisted:
@@ -813,6 +816,28 @@ class _Detect:
             return None
         text = _b64_text(got[0])
         return (text, got[1]) if text is not None else None
+
+    def check_inline_code(self, c: Command, words: list[Word], name: str) -> None:
+        """`python3 -c CODE` and `node -e CODE`: the code becomes an artefact of its language, so
+        the Python and JavaScript rules judge it too."""
+        kind = "python" if re.match(r"^python[0-9.]*$", name) else "javascript" if name in ("node", "nodejs", "bun", "deno") else ""
+        if not kind:
+            return
+        flags = ("-c",) if kind == "python" else ("-e", "--eval", "-p", "--print")
+        for k, w in enumerate(words[1:-1], start=1):
+            if w.value in flags:
+                code = words[k + 1]
+                if len(code.value) < 12:
+                    return
+                if code.single:
+                    kw = {"segments": [Segment(0, code.start + 1, code.end - 1, exact=True)]}
+                else:
+                    kw = {"span": (code.start, code.end)}
+                self.ctx.child(self.art, code.value, label=f"{name} {w.value} code at line {self.art.index.position(c.start)[0]}",
+                               kind=kind, **kw)
+                return
+            if not w.value.startswith("-"):
+                return  # a script file, not inline code
 
     def check_decoded_exec(self, c: Command, words: list[Word], name: str) -> None:
         """`echo B64 | base64 -d | sh`, `bash -c "$(echo B64 | base64 -d)"`, `base64 -d <<< B64 | sh`,
