@@ -32,8 +32,10 @@ class Limits:
 INHERITED_FACTS = frozenset({"hidden", "decoded", "quoted", "memory-file"})
 
 
-class Deadline(Exception):
-    """Raised inside a file's analysis when its time budget is spent."""
+class Deadline(BaseException):
+    """Raised inside a file's analysis when its time budget is spent.  A BaseException, like
+    KeyboardInterrupt, so that a parser's broad `except Exception` (pypdf has several) cannot
+    swallow the time limit and run on unbounded."""
 
 
 class Context:

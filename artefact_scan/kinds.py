@@ -110,6 +110,10 @@ def kind_of(name: str, head: str) -> str:
 
 def kind_from_magic(head: bytes) -> str | None:
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        # an OOXML package names its parts in the local headers: a Word document without
+        # its extension is still read as one
+        if b"[Content_Types].xml" in head and b"word/" in head:
+            return "docx"
         return "zip"
     if head.startswith(b"%PDF-"):
         return "pdf"

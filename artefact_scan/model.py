@@ -189,6 +189,10 @@ class Finding:
     evidence: dict[str, Any] = field(default_factory=dict)
     suppressed: bool = False
     caret: tuple[int, int] = (0, 1)  # where the match sits in the (escaped) first snippet line
+    snippet_line: int | None = None  # the snippet's first line number when not `location.line`
+    # (inside a binary container the snippet is the member's line)
+    excerpt: str | None = None  # the line of the embedded part that matched (a JSON string's
+    # command, a cell's line), escaped, when it reads differently from the file's line
 
     def sort_key(self) -> tuple:
         loc = self.location

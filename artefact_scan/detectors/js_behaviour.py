@@ -38,6 +38,7 @@ import re
 
 from . import detector
 from .js_lex import JsView
+from ..lazyregex import lazy_re
 
 SIGNALS = ("sr.js-signal-respawn", "sr.js-asset-upload", "sr.js-agent-unattended", "sr.js-self-spawn-detached", "sr.js-self-copy", "sr.js-infect", "sr.js-fork-loop",
            "sr.js-ssh-self-upload", "sr.js-host-harvest", "sr.js-npm-publish", "sr.js-pkg-rewrite",
@@ -45,44 +46,44 @@ SIGNALS = ("sr.js-signal-respawn", "sr.js-asset-upload", "sr.js-agent-unattended
 LITERALS = ("safetensors", "gguf", ".ckpt", "pytorch_model", ".claude", ".codex", "base64", "atob(", "__filename", "process.argv", "require.main", "module.filename", "import.meta",
             "mainmodule", "bun.main", "publish", "cluster.fork", "dangerously", "--yolo", "--full-auto",
             "--yes-always", "bypasspermissions", "danger-full-access")
-_AGENT = re.compile(r"""['"`\s](?:claude|codex|gemini|aider|cursor-agent|copilot|qwen|opencode|amp|goose|auggie|@anthropic-ai/claude-code|@openai/codex|@google/gemini-cli)['"`\s]""")
-_BYPASS = re.compile(r"--dangerously-skip-permissions|--dangerously-bypass-approvals-and-sandbox|--yolo\b|--full-auto\b|"
+_AGENT = lazy_re(r"""['"`\s](?:claude|codex|gemini|aider|cursor-agent|copilot|qwen|opencode|amp|goose|auggie|@anthropic-ai/claude-code|@openai/codex|@google/gemini-cli)['"`\s]""")
+_BYPASS = lazy_re(r"--dangerously-skip-permissions|--dangerously-bypass-approvals-and-sandbox|--yolo\b|--full-auto\b|"
                      r"--yes-always\b|bypassPermissions|danger-full-access|--dangerously-allow-all|--allow-all-tools")
 
 _SELF = (r"__filename\b|process\.argv\[\s*1\s*\]|require\.main\.filename|module\.filename|"
          r"process\.mainModule\.filename|import\.meta\.filename|"
          r"(?:url\.)?fileURLToPath\(\s*import\.meta\.url\s*\)|new\s+URL\(\s*import\.meta\.url\s*\)|"
          r"import\.meta\.url|Deno\.mainModule|Bun\.main")
-_ASSIGN = re.compile(r"\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*(?::\s*[\w.<>\[\]]+\s*)?=\s*([^;\n]{1,300})")
-_CALL = re.compile(r"(?<![\w$])(?:[\w$]+\.)*(spawn|fork|execFile|exec|execSync|spawnSync|execFileSync|execa|execaNode|execaCommand)\s*\(")
-_COPY = re.compile(r"(?<![\w$])(?:[\w$]+\.)*(copyFileSync|copyFile|cpSync|cp|writeFileSync|writeFile|appendFileSync|appendFile|outputFile|outputFileSync)\s*\(")
-_ENUM = re.compile(r"readdirSync|readdir\s*\(|\bglob(?:Sync)?\s*\(|\bglob\.(?:sync|glob|stream)\s*\(|\bfg\.(?:sync|glob|stream)\s*\(|fast-glob|\bfg\s*\(|globby|opendir|walk(?:Sync)?\s*\(|recursive\s*:\s*true")
-_CODE_EXT = re.compile(r"""['"`]\*\*?/\*?\.?\*?\.(?:js|mjs|cjs|ts)['"`]|\.endsWith\(\s*['"`]\.(?:js|mjs|cjs|ts)['"`]|\\\.(?:js|mjs|ts)\b|extname\([^)]*\)\s*===?\s*['"`]\.(?:js|mjs|ts)['"`]|['"`]\.(?:js|mjs|cjs|ts)['"`]""")
-_INF_LOOP = re.compile(r"\bwhile\s*\(\s*(?:true|1|!0|!false)\s*\)\s*\{?|\bfor\s*\(\s*;\s*;\s*\)\s*\{?|\bsetInterval\s*\(")
-_SSH_LIB = re.compile(r"""(?:require\(\s*|from\s+|import\(\s*)['"](?:ssh2|node-ssh|ssh2-sftp-client|simple-ssh|ssh2-promise|scp2|node-scp)['"]""")
-_SSH_PUT = re.compile(r"\.(?:fastPut|put|putFile|putFiles|putDirectory|uploadFile|upload|scp)\s*\(")
-_HOSTS = re.compile(r"known_hosts|\.ssh/config|\.ssh['\"`]\s*,\s*['\"`]config|_history\b|/etc/hosts\b|\barp\s+-a|ip\s+neigh")
-_PUBLISH = re.compile(r"""\b(?:npm|yarn|pnpm|bun)\s+publish\b|['"`](?:npm|yarn|pnpm)['"`]\s*,\s*\[\s*['"`]publish['"`]""")
-_PKG_WRITE = re.compile(r"package\.json")
-_INJECT = re.compile(r"""\b(?:pre|post)?install['"`]?\s*[:=]|scripts\s*\.\s*(?:pre|post)?install\b|scripts\s*\[\s*['"`](?:pre|post)?install""")
-_ENUMERATE = re.compile(r"maintainer:|npm\s+owner\s+ls|/-/v1/search|npm\s+access\s+(?:ls-packages|list\s+packages)|npm\s+search|/-/user/|npm\s+pack\b")
-_TOKEN = re.compile(r"readFile(?:Sync)?\s*\([^;\n]{0,120}\.npmrc|_authToken\s*=\s*\(|match\([^)]*_authToken|"
+_ASSIGN = lazy_re(r"\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*(?::\s*[\w.<>\[\]]+\s*)?=\s*([^;\n]{1,300})")
+_CALL = lazy_re(r"(?<![\w$])(?:[\w$]+\.)*(spawn|fork|execFile|exec|execSync|spawnSync|execFileSync|execa|execaNode|execaCommand)\s*\(")
+_COPY = lazy_re(r"(?<![\w$])(?:[\w$]+\.)*(copyFileSync|copyFile|cpSync|cp|writeFileSync|writeFile|appendFileSync|appendFile|outputFile|outputFileSync)\s*\(")
+_ENUM = lazy_re(r"readdirSync|readdir\s*\(|\bglob(?:Sync)?\s*\(|\bglob\.(?:sync|glob|stream)\s*\(|\bfg\.(?:sync|glob|stream)\s*\(|fast-glob|\bfg\s*\(|globby|opendir|walk(?:Sync)?\s*\(|recursive\s*:\s*true")
+_CODE_EXT = lazy_re(r"""['"`]\*\*?/\*?\.?\*?\.(?:js|mjs|cjs|ts)['"`]|\.endsWith\(\s*['"`]\.(?:js|mjs|cjs|ts)['"`]|\\\.(?:js|mjs|ts)\b|extname\([^)]*\)\s*===?\s*['"`]\.(?:js|mjs|ts)['"`]|['"`]\.(?:js|mjs|cjs|ts)['"`]""")
+_INF_LOOP = lazy_re(r"\bwhile\s*\(\s*(?:true|1|!0|!false)\s*\)\s*\{?|\bfor\s*\(\s*;\s*;\s*\)\s*\{?|\bsetInterval\s*\(")
+_SSH_LIB = lazy_re(r"""(?:require\(\s*|from\s+|import\(\s*)['"](?:ssh2|node-ssh|ssh2-sftp-client|simple-ssh|ssh2-promise|scp2|node-scp)['"]""")
+_SSH_PUT = lazy_re(r"\.(?:fastPut|put|putFile|putFiles|putDirectory|uploadFile|upload|scp)\s*\(")
+_HOSTS = lazy_re(r"known_hosts|\.ssh/config|\.ssh['\"`]\s*,\s*['\"`]config|_history\b|/etc/hosts\b|\barp\s+-a|ip\s+neigh")
+_PUBLISH = lazy_re(r"""\b(?:npm|yarn|pnpm|bun)\s+publish\b|['"`](?:npm|yarn|pnpm)['"`]\s*,\s*\[\s*['"`]publish['"`]""")
+_PKG_WRITE = lazy_re(r"package\.json")
+_INJECT = lazy_re(r"""\b(?:pre|post)?install['"`]?\s*[:=]|scripts\s*\.\s*(?:pre|post)?install\b|scripts\s*\[\s*['"`](?:pre|post)?install""")
+_ENUMERATE = lazy_re(r"maintainer:|npm\s+owner\s+ls|/-/v1/search|npm\s+access\s+(?:ls-packages|list\s+packages)|npm\s+search|/-/user/|npm\s+pack\b")
+_TOKEN = lazy_re(r"readFile(?:Sync)?\s*\([^;\n]{0,120}\.npmrc|_authToken\s*=\s*\(|match\([^)]*_authToken|"
                     r"process\.env\.(?:NPM_TOKEN|NODE_AUTH_TOKEN)\b[^;\n]{0,80}(?:fetch|post|request|send|write)")
-_PERSIST = re.compile(r"\.bashrc|\.bash_profile|\.profile\b|\.zshrc|\bcrontab\b|cron\.d|systemd/(?:user|system)|\.config/autostart|LaunchAgents|\.git/hooks|/etc/rc\.local")
-_HIDDEN = re.compile(r"tmpdir\(\)|['\"`]/tmp/|['\"`]/dev/shm|['\"`]/var/tmp|['\"`]\.[A-Za-z0-9_-]+['\"`]|/\.[A-Za-z0-9_-]+")
+_PERSIST = lazy_re(r"\.bashrc|\.bash_profile|\.profile\b|\.zshrc|\bcrontab\b|cron\.d|systemd/(?:user|system)|\.config/autostart|LaunchAgents|\.git/hooks|/etc/rc\.local")
+_HIDDEN = lazy_re(r"tmpdir\(\)|['\"`]/tmp/|['\"`]/dev/shm|['\"`]/var/tmp|['\"`]\.[A-Za-z0-9_-]+['\"`]|/\.[A-Za-z0-9_-]+")
 MAX_ARGS = 4000
-_SIGNAL_HANDLER = re.compile(r"""\bprocess\.(?:on|once|addListener|prependListener)\s*\(\s*['"`](SIGTERM|SIGINT|SIGHUP|SIGQUIT|exit|beforeExit)['"`]\s*,""")
-_ASSET_READ = re.compile(
+_SIGNAL_HANDLER = lazy_re(r"""\bprocess\.(?:on|once|addListener|prependListener)\s*\(\s*['"`](SIGTERM|SIGINT|SIGHUP|SIGQUIT|exit|beforeExit)['"`]\s*,""")
+_ASSET_READ = lazy_re(
     r"""(?:readFile(?:Sync)?|createReadStream|openAsBlob|fileFrom(?:Sync)?|Bun\.file)\s*\(\s*(?:[\w.]+\s*\(\s*)?[^)]{0,200}?"""
     r"""['"`][^'"`]*?(?:\.(?:safetensors|gguf|ggml|ckpt)|(?:pytorch_model|adapter_model|consolidated)[\w.\-]*\.(?:bin|pt|pth)|"""
     r"""(?:^|/)\.(?:claude|codex|gemini)(?:/|['"`])|(?:CLAUDE|AGENTS)\.md|system_prompt)""")
-_NET_SEND = re.compile(r"\bfetch\s*\(|\baxios\b|\bhttps?\.request\s*\(|\bgot\s*\(|\bFormData\b|PutObjectCommand|"
+_NET_SEND = lazy_re(r"\bfetch\s*\(|\baxios\b|\bhttps?\.request\s*\(|\bgot\s*\(|\bFormData\b|PutObjectCommand|"
                        r"\.upload\s*\(|\bsuperagent\b|\bneedle\b|\bundici\b|\.putObject\s*\(|uploadFile\s*\(")
-_ENCODED_RUN = re.compile(
+_ENCODED_RUN = lazy_re(
     r"(?P<sink>\beval|\bFunction|\bexecSync|\bexec|\bspawnSync|\bexecFileSync)\s*\(\s*(?:new\s+Function\s*\(\s*)?"
     r"(?:Buffer\.from\(\s*(?P<q1>['\"`])(?P<b1>[A-Za-z0-9+/=\s]{16,})(?P=q1)\s*,\s*['\"`]base64['\"`]\s*\)"
     r"\s*\.toString\([^)]{0,20}\)|atob\(\s*(?P<q2>['\"`])(?P<b2>[A-Za-z0-9+/=]{16,})(?P=q2)\s*\))")
-_BRACKETS = re.compile(r"[()\[\]{}]")
+_BRACKETS = lazy_re(r"[()\[\]{}]")
 
 
 class _Js:

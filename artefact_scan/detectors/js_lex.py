@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import bisect
 import re
+from ..lazyregex import lazy_re
 
-_TOKEN = re.compile(
+_TOKEN = lazy_re(
     r"//[^\n]*|/\*[\s\S]*?(?:\*/|\Z)|'(?:\\[\s\S]|[^'\\\n])*'?|\"(?:\\[\s\S]|[^\"\\\n])*\"?|"
     r"`(?:\\[\s\S]|[^`\\])*`?")
-_NOT_NL = re.compile(r"[^\n]")
+_NOT_NL = lazy_re(r"[^\n]")
 
 
 class JsView:

@@ -26,17 +26,18 @@ import re
 from .. import jsonpos
 from . import detector, facts
 from .js_lex import JsView
+from ..lazyregex import lazy_re
 
 facts.declare("persisted-command")
 
 _NPM_HOOKS = ("preinstall", "install", "postinstall", "preuninstall", "uninstall", "postuninstall")
 _DEVC_KEYS = ("initializeCommand", "onCreateCommand", "updateContentCommand", "postCreateCommand",
               "postStartCommand", "postAttachCommand")
-_DEVTOOL = re.compile(r"^\s*(?:npm|yarn|pnpm|bun|npx|tsc|make|cargo|go|gradle|gradlew|\./gradlew|mvn|dotnet|"
+_DEVTOOL = lazy_re(r"^\s*(?:npm|yarn|pnpm|bun|npx|tsc|make|cargo|go|gradle|gradlew|\./gradlew|mvn|dotnet|"
                       r"docker|docker-compose|code|deno|webpack|vite|ng|jest|vitest|pytest|python[0-9.]*\s+-m\s+\w+|"
                       r"poetry|uv|tox|nox|just|task|mix|bundle|rake|php|composer)\b")
-_RUN = re.compile(r"^([ \t]*)(?:-[ \t]+)?run[ \t]*:[ \t]*(.*)$", re.M)
-_SCHEDULE = re.compile(r"^[ \t]*(?:schedule[ \t]*:|-[ \t]*cron[ \t]*:|push[ \t]*:|workflow_run[ \t]*:)|"
+_RUN = lazy_re(r"^([ \t]*)(?:-[ \t]+)?run[ \t]*:[ \t]*(.*)$", re.M)
+_SCHEDULE = lazy_re(r"^[ \t]*(?:schedule[ \t]*:|-[ \t]*cron[ \t]*:|push[ \t]*:|workflow_run[ \t]*:)|"
                        r"^on[ \t]*:[ \t]*(?:\[[^\]\n]*\b(?:push|schedule)\b|push\b)", re.M)
 
 
@@ -173,15 +174,13 @@ def _gyp(art, ctx):
 
 
 # A Kubernetes CronJob, or a compose service that restarts forever: commands run unattended.
-_SCHEDULED_WORKLOAD = re.compile(r"^kind:[ \t]*CronJob\b|^[ \t]+restart:[ \t]*[\"']?(?:always|unless-stopped)\b", re.M)
-_COMMAND_KEY = re.compile(r"^([ \t]*)(?:-[ \t]+)?(?:command|args|entrypoint)[ \t]*:[ \t]*(.*)$", re.M)
+_SCHEDULED_WORKLOAD = lazy_re(r"^kind:[ \t]*CronJob\b|^[ \t]+restart:[ \t]*[\"']?(?:always|unless-stopped)\b", re.M)
+_COMMAND_KEY = lazy_re(r"^([ \t]*)(?:-[ \t]+)?(?:command|args|entrypoint)[ \t]*:[ \t]*(.*)$", re.M)
 
 
 def _workload(art, ctx):
     """`command:` / `args:` / `entrypoint:` of scheduled or always-restarting workloads, as one
     command line each (inline strings, flow lists and block lists)."""
-    from ..model import Segment
-
     text = art.text
     for n, m in enumerate(_COMMAND_KEY.finditer(text)):
         if n >= 500:
@@ -219,7 +218,7 @@ def _workload(art, ctx):
                       meta={"persistence": "scheduled workload"})
 
 
-_ENTRY = re.compile(r"^[ \t]*(?:-[ \t]+)?entry[ \t]*:[ \t]*(.+?)[ \t]*$", re.M)
+_ENTRY = lazy_re(r"^[ \t]*(?:-[ \t]+)?entry[ \t]*:[ \t]*(.+?)[ \t]*$", re.M)
 
 
 def _precommit(art, ctx):

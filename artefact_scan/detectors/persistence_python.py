@@ -26,16 +26,17 @@ import posixpath
 import re
 
 from . import detector
+from ..lazyregex import lazy_re
 
-_SPAWN = re.compile(r"\bsubprocess\b|\bos\.(?:system|popen|spawn\w*|exec[lv]\w*|fork|posix_spawn\w*)\b|\bPopen\b|"
+_SPAWN = lazy_re(r"\bsubprocess\b|\bos\.(?:system|popen|spawn\w*|exec[lv]\w*|fork|posix_spawn\w*)\b|\bPopen\b|"
                     r"\bpty\.spawn\b|\bcommands\.getoutput\b|__import__\(\s*['\"](?:subprocess|pty)['\"]\s*\)")
-_NETWORK = re.compile(r"\burllib\b|\burlopen\b|\brequests\.|\bhttp\.client\b|\bsocket\b|\bhttpx\b|\baiohttp\b|"
+_NETWORK = lazy_re(r"\burllib\b|\burlopen\b|\brequests\.|\bhttp\.client\b|\bsocket\b|\bhttpx\b|\baiohttp\b|"
                       r"\bftplib\b|\bparamiko\b|__import__\(\s*['\"](?:socket|urllib[\w.]*|requests)['\"]\s*\)")
-_DECODE = re.compile(r"b64decode|b32decode|b16decode|a85decode|b85decode|\bzlib\b|decompress|\bmarshal\b|"
+_DECODE = lazy_re(r"b64decode|b32decode|b16decode|a85decode|b85decode|\bzlib\b|decompress|\bmarshal\b|"
                      r"codecs\.decode|fromhex|rot.?13|\bbase64\b|\blzma\b|\bbz2\b")
-_EXEC = re.compile(r"\b(?:exec|eval|compile)\s*\(|__import__\(\s*['\"]builtins['\"]\s*\)\.exec")
-_WRITE = re.compile(r"open\([^)]*['\"][wa]b?\+?['\"]|\.write_(?:text|bytes)\(|shutil\.copy")
-_PERSIST = re.compile(r"crontab|\.bashrc|\.profile|systemctl|systemd|LaunchAgents|autostart|authorized_keys|\.pth\b|sitecustomize")
+_EXEC = lazy_re(r"\b(?:exec|eval|compile)\s*\(|__import__\(\s*['\"]builtins['\"]\s*\)\.exec")
+_WRITE = lazy_re(r"open\([^)]*['\"][wa]b?\+?['\"]|\.write_(?:text|bytes)\(|shutil\.copy")
+_PERSIST = lazy_re(r"crontab|\.bashrc|\.profile|systemctl|systemd|LaunchAgents|autostart|authorized_keys|\.pth\b|sitecustomize")
 
 # Harmless start-up lines, by exact shape.
 _BENIGN_PTH = [
@@ -51,9 +52,9 @@ _BENIGN_PTH = [
     re.compile(r"import os, sys;exec\('if \\'COV_CORE_SOURCE\\' in os\.environ:\\n  try:\\n    from pytest_cov\.embed import init\\n"
                r"    init\(\)\\n  except Exception as exc:\\n    sys\.stderr\.write\([^\n]*\)\\n'\)\s*"),
 ]
-_PTH_IMPORT = re.compile(r"^import[ \t][^\n]*", re.M)
-_CMDCLASS = re.compile(r"cmdclass\s*=\s*\{([^}]{0,2000})\}", re.S)
-_OVERRIDE = re.compile(r"['\"](install|develop|egg_info|build_py|bdist_wheel|bdist_egg|sdist|install_lib|install_scripts|easy_install)['\"]\s*:\s*([A-Za-z_]\w*)")
+_PTH_IMPORT = lazy_re(r"^import[ \t][^\n]*", re.M)
+_CMDCLASS = lazy_re(r"cmdclass\s*=\s*\{([^}]{0,2000})\}", re.S)
+_OVERRIDE = lazy_re(r"['\"](install|develop|egg_info|build_py|bdist_wheel|bdist_egg|sdist|install_lib|install_scripts|easy_install)['\"]\s*:\s*([A-Za-z_]\w*)")
 
 
 def _danger(line: str) -> str:

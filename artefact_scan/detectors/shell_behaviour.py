@@ -44,6 +44,7 @@ from ..model import Segment
 from . import detector, facts
 from .shell_model import SHELLS, ShellModel, is_interpreter, model_of
 from .shell_syntax import Command, Redirect, Word, basename, ssh_parts, unwrap
+from ..lazyregex import lazy_re
 
 facts.declare("persisted-command")
 
@@ -90,23 +91,23 @@ LITERALS = (
 _SSH_WITH = ("known_hosts", ".ssh/config", "_history", "/etc/hosts", "getent", "arp", "neigh", "nmap",
              "masscan", "fping", "zmap", "254", "base64", "curl", "wget", "bash -s", "sh -s")
 
-WEIGHTS = re.compile(
+WEIGHTS = lazy_re(
     r"(?i)\.(?:safetensors|gguf|ggml|ggu|ckpt)\b|"
     r"(?:^|[/_\-.])(?:pytorch_model|model|weights?|adapter_model|consolidated|tf_model|flax_model|"
     r"checkpoint|ckpt|lora)[\w.\-*]*\.(?:bin|pt|pth|h5|onnx|msgpack|npz|pkl)\b|"
     r"\.cache/huggingface\b|/hub/models--|\bhf_cache\b|\bmodels?/[\w.\-]+/?(?:\s|$|\*)|"
     r"(?:^|/)(?:models|weights|checkpoints|model_weights)/?(?:\s|$)|(?:^|/)(?:weights?|checkpoints?)/[\w.\-]+/?$")
-AGENT_ASSETS = re.compile(
+AGENT_ASSETS = lazy_re(
     r"(?i)(?:^|[/~\s\"'])\.(?:claude|codex|gemini|aider[\w.]*|cursor|continue|openhands|goose|"
     r"opencode|qwen|amp)(?:/|\b)|"
     r"(?:^|/)(?:CLAUDE|AGENTS|GEMINI)\.md\b|(?:^|/)system_prompt[\w.\-]*|"
     r"(?:^|/)(?:agent|assistant)_(?:memory|state|config)[\w.\-]*|"
     r"(?:^|/)(?:agent|agents|scaffold|agent[-_]?scaffold)/?(?:\s|$)")
-_REMOTE = re.compile(r"^(?:[\w.\-]+@)?[\w.\-\[\]:$\{\}]*[\w\]}]:(?!//)|^[\w.\-$\{\}]+@[\w.\-$\{\}]+:|"
+_REMOTE = lazy_re(r"^(?:[\w.\-]+@)?[\w.\-\[\]:$\{\}]*[\w\]}]:(?!//)|^[\w.\-$\{\}]+@[\w.\-$\{\}]+:|"
                      r"^(?:s3|gs|az|r2|b2|hf|wasbs?|abfss?|oss|cos|swift|sftp|ftp|scp|rsync)://|"
                      r"^https?://")
-_TMP_HIDDEN = re.compile(r"(?:^|/)(?:tmp|var/tmp|dev/shm|run/user/[^/]+)(?:/|$)|(?:^|/)\.(?!\.?/)[^/\s]+")
-_BENIGN_DOTDIRS = re.compile(
+_TMP_HIDDEN = lazy_re(r"(?:^|/)(?:tmp|var/tmp|dev/shm|run/user/[^/]+)(?:/|$)|(?:^|/)\.(?!\.?/)[^/\s]+")
+_BENIGN_DOTDIRS = lazy_re(
     r"(?:^|/)\.(?:local/(?:bin|share|lib|state)|cargo|rustup|nvm|pyenv|rbenv|"
     r"volta|bun|deno|sdkman|asdf|poetry|venv|virtualenvs|tox|npm|yarn|opam|ghcup|dotnet|jenv|goenv|"
     r"conda|miniconda\d?|anaconda\d?|mamba|pixi|nix-profile|linuxbrew|krew|fzf|vim|git|github|husky|"
@@ -140,12 +141,12 @@ _AGENT_CLI = {
 _AGENT_NPX = {"@anthropic-ai/claude-code": "claude", "@openai/codex": "codex",
               "@google/gemini-cli": "gemini", "@github/copilot": "copilot",
               "@qwen-code/qwen-code": "qwen", "opencode-ai": "opencode", "@sourcegraph/amp": "amp"}
-_LLM_SERVERS = re.compile(
+_LLM_SERVERS = lazy_re(
     r"^(?:vllm\s+serve|ollama\s+serve|llama-server|llama\.cpp/server|server\s+-m|text-generation-launcher|"
     r"lmdeploy\s+serve|tgi-server|llamafile|koboldcpp|tabby\s+serve|"
     r"python[0-9.]*\s+-m\s+(?:vllm\.entrypoints\S*|sglang\.launch_server|llama_cpp\.server|"
     r"fastchat\.serve\S*|text_generation_server\S*|lmdeploy\S*))\b")
-_TRAP_SIGNALS = re.compile(r"^(?:SIG)?(?:TERM|INT|HUP|QUIT|EXIT|USR1|USR2|KILL|STOP|TSTP|PWR|15|2|1|3|0)$", re.I)
+_TRAP_SIGNALS = lazy_re(r"^(?:SIG)?(?:TERM|INT|HUP|QUIT|EXIT|USR1|USR2|KILL|STOP|TSTP|PWR|15|2|1|3|0)$", re.I)
 _PERSIST_PATHS = [
     ("cron", re.compile(r"(?:^|/)(?:etc/cron\.d/[^/\s]+|etc/crontab|var/spool/cron(?:/crontabs)?/[^/\s]+|"
                         r"etc/cron\.(?:hourly|daily|weekly|monthly)/[^/\s]+|etc/anacrontab)$")),
@@ -168,16 +169,16 @@ _PERSIST_PATHS = [
 # plain logging opt-outs are everyday configuration and are not on the list.
 _OVERSIGHT_KEY = r"(?:oversight|monitor(?:ing)?|audit(?:ing|_?log(?:ging)?|d)|guardrails?|safety(?:[_-]?(?:checks?|filter|mode))?|" \
                  r"supervis(?:or|ion)|kill[_-]?switch|human[_-]?(?:review|approval|in[_-]?the[_-]?loop)|approval[_-]?required)"
-_OVERSIGHT_OFF = re.compile(
+_OVERSIGHT_OFF = lazy_re(
     # a substitution that turns the key off (sed 's/oversight: true/oversight: false/')
     r"(?i)(?<![\w-])" + _OVERSIGHT_KEY + r"[^/|#\n]{0,40}[/|#][^/|#\n]{0,60}?\b(?:false|0|no|off|disabled?)\b|"
     # an assignment that sets it off (yq '.monitoring.enabled = false', KEY=false)
     r"(?<![\w-])" + _OVERSIGHT_KEY + r"(?:[._-]?\w+)?[\"']?\s*[:=]\s*[\"']?(?:false|0|no|off|disabled?)\b")
-_MONITOR_DAEMONS = re.compile(r"^(?:auditd|falco\w*|osqueryd?|wazuh-agent|sysdig|tetragon|aide|ossec\w*|"
+_MONITOR_DAEMONS = lazy_re(r"^(?:auditd|falco\w*|osqueryd?|wazuh-agent|sysdig|tetragon|aide|ossec\w*|"
                               r"aliyun\w*|aegis\w*|aliyundun|cloudmonitor|qcloud\w*|yunjing|ydservice|bcm-agent|"
                               r"falcon-sensor|cbagentd|sentinel\w*|"
                               r"\w*(?:oversight|monitor|watchdog|guard)\w*)(?:\.service)?$", re.I)
-_PY_STARTUP_DIR = re.compile(r"site-packages|dist-packages|getsitepackages|getusersitepackages|USER_SITE|\$\(python")
+_PY_STARTUP_DIR = lazy_re(r"site-packages|dist-packages|getsitepackages|getusersitepackages|USER_SITE|\$\(python")
 
 
 def _v(w: Word | None) -> str:

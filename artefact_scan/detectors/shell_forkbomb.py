@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 
 from . import detector
+from ..lazyregex import lazy_re
 
 _NAME = r"[A-Za-z_:.][\w:.-]*"
-_PIPE = re.compile(r"\|[ \t]*&?[ \t]*(" + _NAME + r")[ \t]*&")
+_PIPE = lazy_re(r"\|[ \t]*&?[ \t]*(" + _NAME + r")[ \t]*&")
 _TAIL_CALL = r"[ \t\n;]*\}}[ \t]*[;\n][ \t\n]*{fn}(?![\w:.-])"
 _HEAD = r"(?:\bfunction[ \t]+)?(?<![\w:.-]){fn}[ \t]*\([ \t]*\)[ \t]*\{{[ \t\n]*{fn}[ \t]*$"
 
@@ -39,7 +40,7 @@ def detect_fork_bomb(art, ctx):
 # `f(){ f & f; }; f`, `function f { f | f & }` over several lines, and the one-liners that run
 # the same idea in another interpreter from a shell line (`perl -e 'fork while fork'`,
 # `python -c 'import os; while True: os.fork()'`).
-_ONE_LINERS = re.compile(
+_ONE_LINERS = lazy_re(
     r"\bfork\s+while\s+fork\b|\bfork\s+until\s+0\b|"
     r"\bwhile\s*(?:True|1)\s*:\s*(?:os\.)?fork\s*\(\s*\)|"
     r"\bfor\s*\(\s*;\s*;\s*\)\s*fork\s*\(\s*\)")

@@ -21,27 +21,28 @@ from __future__ import annotations
 import re
 
 from .shell_syntax import Command, Frame, Script, Word, basename, unwrap
+from ..lazyregex import lazy_re
 
-_VAR_REF = re.compile(r"\$(?:\{#?([A-Za-z_][A-Za-z0-9_]*)(?:\[[^\]]*\])?[^}]*\}|([A-Za-z_][A-Za-z0-9_]*))")
-_SELF_ATOM = re.compile(
+_VAR_REF = lazy_re(r"\$(?:\{#?([A-Za-z_][A-Za-z0-9_]*)(?:\[[^\]]*\])?[^}]*\}|([A-Za-z_][A-Za-z0-9_]*))")
+_SELF_ATOM = lazy_re(
     r"""^(?:\$0|\$\{0\}|\$BASH_SOURCE|\$\{BASH_SOURCE(?:\[0\]|\[@\])?\}|/proc/self/exe|/proc/\$\$/exe
         |\$\{\(%\):-%[xN]\}|\$\{0:A\})$""", re.X)
-_SELFDIR_ATOM = re.compile(
+_SELFDIR_ATOM = lazy_re(
     r"""^(?:\$\{0%/\*\}|\$\{BASH_SOURCE(?:\[0\])?%/\*\}|\$\{0:a:h\}|\$\{0:h\})$""", re.X)
-_SUBST = re.compile(r"^(?:\$\((.*)\)|`(.*)`)$", re.S)
-HOST_SOURCES = re.compile(
+_SUBST = lazy_re(r"^(?:\$\((.*)\)|`(.*)`)$", re.S)
+HOST_SOURCES = lazy_re(
     r"known_hosts|\.ssh/config\b|\.ssh/\*|_history\b|/etc/hosts\b|\bgetent\s+(?:ahosts|hosts)|"
     r"\barp\s+-[an]|/proc/net/arp|\bip\s+neigh|\bnmap\b|\bmasscan\b|\bfping\b|\bzmap\b|"
     r"\bnetdiscover\b|\bavahi-browse\b")
-SWEEP = re.compile(r"\{\s*[01]\s*\.\.\s*25[45]\s*\}|\bseq\s+[01]\s+25[45]\b|\(\(\s*\w+\s*=\s*[01]\s*;\s*\w+\s*<=?\s*25[45]")
-CODE_GLOB = re.compile(
+SWEEP = lazy_re(r"\{\s*[01]\s*\.\.\s*25[45]\s*\}|\bseq\s+[01]\s+25[45]\b|\(\(\s*\w+\s*=\s*[01]\s*;\s*\w+\s*<=?\s*25[45]")
+CODE_GLOB = lazy_re(
     r"\*\.(?:sh|bash|zsh|py|pyw|js|mjs|cjs|ts|php|pl|rb|lua)\b|\*\.\{[a-z,]*(?:sh|py|js)[a-z,]*\}|"
     r"-i?name\s+['\"]?\*\.(?:sh|bash|py|js|mjs|ts|php|pl|rb)\b|"
     r"\bgrep\s+-[a-zA-Z]*l[a-zA-Z]*\s+['\"]?#!")
 SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "ash", "fish", "busybox"})
 INTERPRETERS = SHELLS | frozenset({"python", "python2", "python3", "node", "perl", "ruby", "php",
                                    "deno", "bun", "pwsh", "osascript"})
-_PY = re.compile(r"^python[0-9.]*$")
+_PY = lazy_re(r"^python[0-9.]*$")
 
 
 def is_interpreter(name: str) -> bool:
@@ -383,7 +384,7 @@ def _launcher(c: Command) -> str:
     return ""
 
 
-_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_NAME = lazy_re(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 def _assignment(v: str) -> tuple[str, str] | None:
@@ -401,8 +402,8 @@ def _assignment(v: str) -> tuple[str, str] | None:
     return name, val
 
 
-_DOCKER_RUN = re.compile(r"^([ \t]*)(RUN|CMD|ENTRYPOINT|ENV|HEALTHCHECK[ \t]+CMD)\b", re.M | re.I)
-_DOCKER_OTHER = re.compile(r"^[ \t]*(?:FROM|COPY|ADD|WORKDIR|EXPOSE|LABEL|USER|ARG|VOLUME|STOPSIGNAL|SHELL|ONBUILD|MAINTAINER)\b[^\n]*", re.M | re.I)
+_DOCKER_RUN = lazy_re(r"^([ \t]*)(RUN|CMD|ENTRYPOINT|ENV|HEALTHCHECK[ \t]+CMD)\b", re.M | re.I)
+_DOCKER_OTHER = lazy_re(r"^[ \t]*(?:FROM|COPY|ADD|WORKDIR|EXPOSE|LABEL|USER|ARG|VOLUME|STOPSIGNAL|SHELL|ONBUILD|MAINTAINER)\b[^\n]*", re.M | re.I)
 
 
 def _dockerfile_as_shell(text: str) -> str:

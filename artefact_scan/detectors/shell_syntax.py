@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from ..lazyregex import lazy_re
 
 MAX_DEPTH = 8
 MAX_COMMANDS = 20000
 
-_HEREDOC_DELIM = re.compile(r"(-?)[ \t]*(?:'([^'\n]*)'|\"([^\"\n]*)\"|\\?([A-Za-z_0-9.\-]+))")
-_PLAIN = re.compile(r"[^\s;&|<>()'\"\\$`]+")
-_EMPTY_PARENS = re.compile(r"\([ \t]*\)")
+_HEREDOC_DELIM = lazy_re(r"(-?)[ \t]*(?:'([^'\n]*)'|\"([^\"\n]*)\"|\\?([A-Za-z_0-9.\-]+))")
+_PLAIN = lazy_re(r"[^\s;&|<>()'\"\\$`]+")
+_EMPTY_PARENS = lazy_re(r"\([ \t]*\)")
 _META = frozenset(" \t\n;&|<>()")
 _RESERVED_OPEN_LOOP = frozenset({"for", "select", "while", "until"})
 _NOOP_PREFIX = frozenset({"then", "else", "do", "!", "time", "elif"})
@@ -101,8 +102,8 @@ class Script:
             self.commands.sort(key=lambda c: (c.start, c.end))
 
 
-_VAR_HEREDOC = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=\$\(\s*cat\b")
-_RUNS_VAR = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?")
+_VAR_HEREDOC = lazy_re(r"^([A-Za-z_][A-Za-z0-9_]*)=\$\(\s*cat\b")
+_RUNS_VAR = lazy_re(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?")
 
 
 def _exec_code_vars(script: Script, parser: _Parser) -> bool:
@@ -774,7 +775,7 @@ def unwrap(cmd: Command) -> tuple[list[Word], list[str]]:
     return out
 
 
-_VAR_ONLY = re.compile(r"^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$")
+_VAR_ONLY = lazy_re(r"^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$")
 
 
 def _unwrap(cmd: Command) -> tuple[list[Word], list[str]]:

@@ -21,18 +21,19 @@ import re
 from ..detectors import facts
 from ..model import Segment
 from . import extractor
+from ..lazyregex import lazy_re
 
 facts.declare("persisted-command")
 
-_CRON_ENTRY = re.compile(
+_CRON_ENTRY = lazy_re(
     r"^[ \t]*(?:@(?:reboot|yearly|annually|monthly|weekly|daily|midnight|hourly|every_minute)|"
     r"(?:[\d*/,\-A-Za-z?LW#]+[ \t]+){4}[\d*/,\-A-Za-z?LW#]+)[ \t]+", re.M)
-_ENV_LINE = re.compile(r"^[ \t]*[A-Za-z_][A-Za-z0-9_]*[ \t]*=")
-_USER = re.compile(r"[a-z_][a-z0-9_.\-]*\$?[ \t]+")
-_EXEC = re.compile(r"^[ \t]*(Exec(?:Start|StartPre|StartPost|Reload|Stop|StopPost|Condition))[ \t]*=[ \t]*([-@:+!]*)", re.M)
-_DESKTOP_EXEC = re.compile(r"^[ \t]*(?:Exec|TryExec)[ \t]*=[ \t]*", re.M)
-_PLIST_ARGS = re.compile(r"<key>\s*(ProgramArguments|Program)\s*</key>\s*(<array>.*?</array>|<string>.*?</string>)", re.S)
-_PLIST_STRING = re.compile(r"<string>(.*?)</string>", re.S)
+_ENV_LINE = lazy_re(r"^[ \t]*[A-Za-z_][A-Za-z0-9_]*[ \t]*=")
+_USER = lazy_re(r"[a-z_][a-z0-9_.\-]*\$?[ \t]+")
+_EXEC = lazy_re(r"^[ \t]*(Exec(?:Start|StartPre|StartPost|Reload|Stop|StopPost|Condition))[ \t]*=[ \t]*([-@:+!]*)", re.M)
+_DESKTOP_EXEC = lazy_re(r"^[ \t]*(?:Exec|TryExec)[ \t]*=[ \t]*", re.M)
+_PLIST_ARGS = lazy_re(r"<key>\s*(ProgramArguments|Program)\s*</key>\s*(<array>.*?</array>|<string>.*?</string>)", re.S)
+_PLIST_STRING = lazy_re(r"<string>(.*?)</string>", re.S)
 MAX_ENTRIES = 2000
 
 

@@ -11,8 +11,9 @@ import re
 
 from ..model import Segment
 from . import extractor
+from ..lazyregex import lazy_re
 
-_ESCAPE = re.compile(r"^[ \t]*!(?!=)[ \t]*([^\n]*)", re.M)
+_ESCAPE = lazy_re(r"^[ \t]*!(?!=)[ \t]*([^\n]*)", re.M)
 MAX_LINES = 2000
 
 
