@@ -163,16 +163,20 @@ def test_linking_is_independent_of_jobs_and_reports_the_other_file():
     assert d1 == d2
     chain = [f for f in d1["findings"] if f["rule_id"] == "SR490"]
     targets = sorted(Path(rel["path"]).name for f in chain for rel in f["related"])
-    assert targets == ["keepalive.sh", "keepalive.sh", "setup.js"]
-    assert {Path(f["path"]).name for f in chain} == {"agent", "agent-sync.service", "package.json"}
+    assert targets == ["keepalive.sh", "keepalive.sh", "keepalive.sh", "setup.js"]
+    assert {Path(f["path"]).name for f in chain} == {"agent", "agent-sync.service", "installer.sh", "package.json"}
     raised = next(f for f in d1["findings"] if f["rule_id"] == "SR202")
     assert raised["severity"] == "error"
-    assert {Path(r["path"]).name for r in raised["related"] if "path" in r} == {"agent", "agent-sync.service"}
+    assert {Path(r["path"]).name for r in raised["related"] if "path" in r} == {
+        "agent", "agent-sync.service", "installer.sh"}
 
 
 def test_sarif_related_locations_use_the_other_files_uri():
+    from .sarif_check import check_sarif
+
     _res, sarif = _scan([LINKING], 1, fmt="sarif")
     doc = json.loads(sarif)
+    check_sarif(doc)
     results = [r for r in doc["runs"][0]["results"] if r["ruleId"] == "SR490"]
     assert results
     for r in results:
@@ -212,3 +216,45 @@ def test_fuzz_regressions_terminate(text):
     t0 = time.monotonic()
     det.fn(art, Context("f.sh", Limits()))
     assert time.monotonic() - t0 < 2
+
+
+# -- properties on arbitrary shell-ish input ------------------------------------------------
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+SHELL_PIECES = st.sampled_from([
+    '"$0"', "'", '"', "`", "$(", ")", "(", "{ ", " }", ";", " & ", " | ", "\n", "<<EOF\n", "\nEOF\n",
+    "<(", "for f in *.sh; do ", "done", "while true; do ", "trap '", "' TERM", "cp ", "scp ", "ssh ",
+    "h:/tmp/.x ", "nohup ", "crontab -", "echo ", "@reboot ", ">> ~/.bashrc", "known_hosts", "$h ",
+    "claude -p x --dangerously-skip-permissions", "*/5 * * * * ", "ExecStart=/tmp/.x", "base64 -d | sh",
+    '{"scripts": {"postinstall": "', '"}}', "<!(", "__filename", "spawn(", "{detached: true}", ".unref()",
+])
+SHELL_TEXT = st.lists(st.one_of(SHELL_PIECES, st.text(max_size=8)), max_size=40).map("".join)
+SHELL_NAMES = st.sampled_from(["a.sh", "crontab", "x.service", ".bashrc", "package.json", "tasks.json",
+                               "binding.gyp", "w.js", "z.pth", "n.md", "c.yml"])
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(text=SHELL_TEXT, name=SHELL_NAMES)
+def test_pack_detectors_never_fail_and_locate_inside_the_file(tmp_path_factory, text, name):
+    d = tmp_path_factory.mktemp("sh")
+    (d / name).write_text(text, encoding="utf-8", errors="surrogatepass")
+    res, _ = _scan([d], 1)
+    bad = [e.message for e in res.errors if "failed" in e.message or "internal error" in e.message]
+    assert not bad, bad
+    lines = text.split("\n")
+    for f in res.findings:
+        assert 1 <= f.location.line <= len(lines)
+        assert 1 <= f.location.column <= len(lines[f.location.line - 1]) + 1
+
+
+def test_every_pack_fixture_renders_valid_sarif_and_json():
+    from .sarif_check import check_sarif
+
+    root = FIXTURES / "rules" / "self-replication"
+    res, sarif = _scan([root], 2, fmt="sarif")
+    check_sarif(json.loads(sarif))
+    doc = json.loads(_scan([root], 2, fmt="json")[1])
+    assert doc["findings"] and all(f["category"] == "self-replication" for f in doc["findings"])
+    assert not [e for e in doc["errors"] if "failed" in e["message"] or "internal error" in e["message"]]

@@ -21,7 +21,16 @@ Signals (located on the call):
   `sr.js-pkg-enumerate`: the maintainer's other packages listed; `sr.js-npm-token`: the
   registry token read (.npmrc, NPM_TOKEN, _authToken);
 - `sr.js-persists-self`: a persistence location (rc file, crontab, systemd, autostart,
-  LaunchAgents, git hook) written with a command that runs self.
+  LaunchAgents, git hook) written with a command that runs self;
+- `sr.js-agent-unattended`: an agent CLI started with permission checks off, detached or in an
+  endless loop/timer;
+- `sr.js-asset-upload`: model weights or agent files read in a file that sends data over the
+  network;
+- `sr.js-signal-respawn`: a SIGTERM/SIGINT/SIGHUP/exit handler that starts self again.
+
+Encoded code that is run (`eval(Buffer.from(B64, 'base64').toString())`, `new Function(atob(…))`,
+`execSync(Buffer.from(B64, 'base64').toString())`) is decoded, bounded, into a child artefact of
+kind javascript or shell, so every rule judges the plain code and the finding shows it decoded.
 """
 from __future__ import annotations
 
@@ -31,10 +40,10 @@ from . import detector
 from .js_lex import JsView
 from ..lazyregex import lazy_re
 
-SIGNALS = ("sr.js-agent-unattended", "sr.js-self-spawn-detached", "sr.js-self-copy", "sr.js-infect", "sr.js-fork-loop",
+SIGNALS = ("sr.js-signal-respawn", "sr.js-asset-upload", "sr.js-agent-unattended", "sr.js-self-spawn-detached", "sr.js-self-copy", "sr.js-infect", "sr.js-fork-loop",
            "sr.js-ssh-self-upload", "sr.js-host-harvest", "sr.js-npm-publish", "sr.js-pkg-rewrite",
            "sr.js-pkg-inject", "sr.js-pkg-enumerate", "sr.js-npm-token", "sr.js-persists-self")
-LITERALS = ("__filename", "process.argv", "require.main", "module.filename", "import.meta",
+LITERALS = ("safetensors", "gguf", ".ckpt", "pytorch_model", ".claude", ".codex", "base64", "atob(", "__filename", "process.argv", "require.main", "module.filename", "import.meta",
             "mainmodule", "bun.main", "publish", "cluster.fork", "dangerously", "--yolo", "--full-auto",
             "--yes-always", "bypasspermissions", "danger-full-access")
 _AGENT = lazy_re(r"""['"`\s](?:claude|codex|gemini|aider|cursor-agent|copilot|qwen|opencode|amp|goose|auggie|@anthropic-ai/claude-code|@openai/codex|@google/gemini-cli)['"`\s]""")
@@ -48,9 +57,9 @@ _SELF = (r"__filename\b|process\.argv\[\s*1\s*\]|require\.main\.filename|module\
 _ASSIGN = lazy_re(r"\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*(?::\s*[\w.<>\[\]]+\s*)?=\s*([^;\n]{1,300})")
 _CALL = lazy_re(r"(?<![\w$])(?:[\w$]+\.)*(spawn|fork|execFile|exec|execSync|spawnSync|execFileSync|execa|execaNode|execaCommand)\s*\(")
 _COPY = lazy_re(r"(?<![\w$])(?:[\w$]+\.)*(copyFileSync|copyFile|cpSync|cp|writeFileSync|writeFile|appendFileSync|appendFile|outputFile|outputFileSync)\s*\(")
-_ENUM = lazy_re(r"readdirSync|readdir\s*\(|\bglob(?:Sync)?\s*\(|fast-glob|\bfg\s*\(|globby|opendir|walk(?:Sync)?\s*\(|recursive\s*:\s*true")
+_ENUM = lazy_re(r"readdirSync|readdir\s*\(|\bglob(?:Sync)?\s*\(|\bglob\.(?:sync|glob|stream)\s*\(|\bfg\.(?:sync|glob|stream)\s*\(|fast-glob|\bfg\s*\(|globby|opendir|walk(?:Sync)?\s*\(|recursive\s*:\s*true")
 _CODE_EXT = lazy_re(r"""['"`]\*\*?/\*?\.?\*?\.(?:js|mjs|cjs|ts)['"`]|\.endsWith\(\s*['"`]\.(?:js|mjs|cjs|ts)['"`]|\\\.(?:js|mjs|ts)\b|extname\([^)]*\)\s*===?\s*['"`]\.(?:js|mjs|ts)['"`]|['"`]\.(?:js|mjs|cjs|ts)['"`]""")
-_INF_LOOP = lazy_re(r"\bwhile\s*\(\s*(?:true|1|!0|!false)\s*\)\s*\{|\bfor\s*\(\s*;\s*;\s*\)\s*\{|\bsetInterval\s*\(")
+_INF_LOOP = lazy_re(r"\bwhile\s*\(\s*(?:true|1|!0|!false)\s*\)\s*\{?|\bfor\s*\(\s*;\s*;\s*\)\s*\{?|\bsetInterval\s*\(")
 _SSH_LIB = lazy_re(r"""(?:require\(\s*|from\s+|import\(\s*)['"](?:ssh2|node-ssh|ssh2-sftp-client|simple-ssh|ssh2-promise|scp2|node-scp)['"]""")
 _SSH_PUT = lazy_re(r"\.(?:fastPut|put|putFile|putFiles|putDirectory|uploadFile|upload|scp)\s*\(")
 _HOSTS = lazy_re(r"known_hosts|\.ssh/config|\.ssh['\"`]\s*,\s*['\"`]config|_history\b|/etc/hosts\b|\barp\s+-a|ip\s+neigh")
@@ -63,6 +72,17 @@ _TOKEN = lazy_re(r"readFile(?:Sync)?\s*\([^;\n]{0,120}\.npmrc|_authToken\s*=\s*\
 _PERSIST = lazy_re(r"\.bashrc|\.bash_profile|\.profile\b|\.zshrc|\bcrontab\b|cron\.d|systemd/(?:user|system)|\.config/autostart|LaunchAgents|\.git/hooks|/etc/rc\.local")
 _HIDDEN = lazy_re(r"tmpdir\(\)|['\"`]/tmp/|['\"`]/dev/shm|['\"`]/var/tmp|['\"`]\.[A-Za-z0-9_-]+['\"`]|/\.[A-Za-z0-9_-]+")
 MAX_ARGS = 4000
+_SIGNAL_HANDLER = lazy_re(r"""\bprocess\.(?:on|once|addListener|prependListener)\s*\(\s*['"`](SIGTERM|SIGINT|SIGHUP|SIGQUIT|exit|beforeExit)['"`]\s*,""")
+_ASSET_READ = lazy_re(
+    r"""(?:readFile(?:Sync)?|createReadStream|openAsBlob|fileFrom(?:Sync)?|Bun\.file)\s*\(\s*(?:[\w.]+\s*\(\s*)?[^)]{0,200}?"""
+    r"""['"`][^'"`]*?(?:\.(?:safetensors|gguf|ggml|ckpt)|(?:pytorch_model|adapter_model|consolidated)[\w.\-]*\.(?:bin|pt|pth)|"""
+    r"""(?:^|/)\.(?:claude|codex|gemini)(?:/|['"`])|(?:CLAUDE|AGENTS)\.md|system_prompt)""")
+_NET_SEND = lazy_re(r"\bfetch\s*\(|\baxios\b|\bhttps?\.request\s*\(|\bgot\s*\(|\bFormData\b|PutObjectCommand|"
+                       r"\.upload\s*\(|\bsuperagent\b|\bneedle\b|\bundici\b|\.putObject\s*\(|uploadFile\s*\(")
+_ENCODED_RUN = lazy_re(
+    r"(?P<sink>\beval|\bFunction|\bexecSync|\bexec|\bspawnSync|\bexecFileSync)\s*\(\s*(?:new\s+Function\s*\(\s*)?"
+    r"(?:Buffer\.from\(\s*(?P<q1>['\"`])(?P<b1>[A-Za-z0-9+/=\s]{16,})(?P=q1)\s*,\s*['\"`]base64['\"`]\s*\)"
+    r"\s*\.toString\([^)]{0,20}\)|atob\(\s*(?P<q2>['\"`])(?P<b2>[A-Za-z0-9+/=]{16,})(?P=q2)\s*\))")
 _BRACKETS = lazy_re(r"[()\[\]{}]")
 
 
@@ -84,6 +104,11 @@ class _Js:
         return re.compile(_SELF + (r"|(?<![\w$.])(?:" + names + r")(?![\w$])" if names else ""))
 
     def _vars(self) -> None:
+        # const [, script] = process.argv  /  const { filename } = import.meta
+        for m in re.finditer(r"\b(?:const|let|var)\s*\[\s*[\w$]*\s*,\s*([\w$]+)[^\]]*\]\s*=\s*process\.argv\b", self.code):
+            self.self_names.add(m.group(1))
+        for m in re.finditer(r"\b(?:const|let|var)\s*\{[^}]*\bfilename\b(?:\s*:\s*([\w$]+))?[^}]*\}\s*=\s*(?:import\.meta|module)\b", self.code):
+            self.self_names.add(m.group(1) or "filename")
         assigns = [(m.group(1), m.group(2), m.start()) for m in _ASSIGN.finditer(self.code)]
         for _round in range(3):
             sre = self.self_re()
@@ -188,15 +213,21 @@ class _Js:
             if how:
                 self.sig("sr.js-self-spawn-detached", m.start(), end, how=how, call=m.group(1))
         self._agents()
+        self._assets()
+        if has_self:
+            self._signal_respawn(sre)
         # endless loops that fork
         for m in _INF_LOOP.finditer(code) if (has_self or "cluster.fork" in code or "execPath" in code) else ():
             if self.view.in_string(m.start()):
                 continue
             open_at = m.end() - 1
-            if code[open_at] == "(":  # setInterval(
+            if code[open_at] in "({":  # setInterval( … ) or a braced body
                 end, body = self.args(open_at)
-            else:
-                end, body = self.args(open_at)
+            else:  # a single-statement body: while (true) fork(__filename);
+                stop = re.compile(r"[;\n]").search(code, m.end())
+                end = stop.start() if stop else len(code)
+                body = code[m.end():end]
+                open_at = m.end() - 1
             for f in re.finditer(r"\bcluster\.fork\s*\(|(?<![\w$])(?:[\w$]+\.)*(?:fork|spawn|exec|execFile)\s*\(", body):
                 fe, fargs = self.args(open_at + 1 + f.end() - 1)
                 if "cluster.fork" in f.group() or sre.search(fargs) or re.search(r"process\.execPath|process\.argv\[0\]", fargs):
@@ -247,6 +278,23 @@ class _Js:
             if re.search(r"\bcrontab\b|systemctl\s+(?:--user\s+)?enable|launchctl\s+load", args) and sre.search(args):
                 self.sig("sr.js-persists-self", m.start(), end, where="crontab" if "crontab" in args else "service")
 
+    def _signal_respawn(self, sre: re.Pattern) -> None:
+        """A termination handler that starts the program (or its copy) again."""
+        code = self.code
+        for m in _SIGNAL_HANDLER.finditer(code):
+            open_at = code.rfind("(", m.start(), m.end())
+            end, body = self.args(open_at)
+            names = "|".join(re.escape(n) for n in sorted(self.copy_names))
+            for f in _CALL.finditer(body):
+                _e, fargs = self.args(open_at + 1 + f.end() - 1)
+                what = ",".join(_split_args(fargs)[:2])
+                if sre.search(what) or (names and re.search(names, what)) or any(p in what for p in self.copy_paths):
+                    self.sig("sr.js-signal-respawn", m.start(), m.end(), signal=m.group(1))
+                    return
+
+    def _assets(self) -> None:
+        _asset_uploads(self.art, self.ctx, self.code)
+
     def _agents(self) -> None:
         """Agent CLIs started from code with their permission checks off, detached or on a timer."""
         code = self.code
@@ -286,6 +334,43 @@ class _Js:
             self.sig("sr.js-self-copy", start, end, dest=dest.strip()[:100])
         elif a:
             self.copy_names.add(a.group(1))
+
+
+def _asset_uploads(art, ctx, code: str) -> None:
+    """Model weights or the agent's own files read and sent over the network from one file."""
+    if not _NET_SEND.search(code):
+        return
+    for m in _ASSET_READ.finditer(code):
+        ctx.signal(art, "sr.js-asset-upload", m.start(), m.end(), what=m.group()[-80:])
+        return
+
+
+def _decode_runs(art, ctx) -> None:
+    """`eval(Buffer.from(B64, 'base64').toString())`, `new Function(atob(B64))`,
+    `execSync(Buffer.from(B64, 'base64').toString())`: the encoded literal is decoded (bounded)
+    and analysed as JavaScript or, for a child-process call, as shell."""
+    if "base64" not in art.text and "atob(" not in art.text:
+        return
+    import base64
+    import binascii
+
+    for n, m in enumerate(_ENCODED_RUN.finditer(art.text)):
+        if n >= 50:
+            break
+        lit = m.group("b1") or m.group("b2") or ""
+        if len(lit) > 1_000_000:
+            continue
+        try:
+            raw = base64.b64decode(re.sub(r"\s+", "", lit) + "==", validate=False)
+        except (binascii.Error, ValueError):
+            continue
+        text = raw.decode("utf-8", "replace")
+        if not text.strip() or sum(ch.isprintable() or ch in "\n\t" for ch in text) < 0.9 * len(text):
+            continue
+        span = m.span("b1") if m.group("b1") else m.span("b2")
+        kind = "javascript" if m.group("sink") in ("eval", "Function") else "shell"
+        ctx.child(art, text, label=f"base64 decoded and run at line {art.index.position(m.start())[0]}",
+                  kind=kind, span=span, decoded_from="base64")
 
 
 class _Budget(Exception):
@@ -338,6 +423,7 @@ def _split_args(args: str) -> list[str]:
 
 @detector("js-behaviour", SIGNALS, kinds=("javascript",), literals=LITERALS)
 def detect_js_behaviour(art, ctx):
+    _decode_runs(art, ctx)
     try:
         _Js(art, ctx).run()
     except _Budget:

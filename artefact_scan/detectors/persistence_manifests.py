@@ -1,10 +1,11 @@
-"""Commands that tools run on their own: npm install scripts, VS Code folder-open tasks,
-devcontainer lifecycle commands and CI workflow steps.
+"""Commands that tools run on their own: npm install scripts, binding.gyp `<!(…)` commands,
+VS Code folder-open tasks, devcontainer lifecycle commands, local pre-commit hooks and CI
+workflow steps.
 
 Each command becomes a child artefact of kind `shell` (mapped onto its JSON string or YAML
 lines) so every shell rule judges it; `meta["persistence"]` names the mechanism.  Commands that
-run without anyone asking each time (install scripts, folder-open tasks, devcontainer hooks,
-workflows triggered by a schedule, a push or another workflow) also carry the fact
+run without anyone asking each time (install scripts and binding.gyp commands, folder-open
+tasks, devcontainer hooks, pre-commit hooks, workflows triggered by a schedule, a push or another workflow) also carry the fact
 `persisted-command`.
 
 Signals:
@@ -48,8 +49,10 @@ def _want(art) -> bool:
     base = _base(art)
     name = art.name.replace("\\", "/").lower()
     if art.kind == "json":
-        return base in ("package.json", "tasks.json", "devcontainer.json", ".devcontainer.json")
+        return base in ("package.json", "tasks.json", "devcontainer.json", ".devcontainer.json", "binding.gyp")
     if base in (".pre-commit-config.yaml", ".pre-commit-config.yml"):
+        return True
+    if _SCHEDULED_WORKLOAD.search(art.text):
         return True
     return "/workflows/" in "/" + name and ".github/" in "/" + name or "run:" in art.text and "steps:" in art.text
 
@@ -75,8 +78,13 @@ def detect_manifests(art, ctx):
     if art.kind == "yaml":
         if base.startswith(".pre-commit-config"):
             _precommit(art, ctx)
+        elif _SCHEDULED_WORKLOAD.search(art.text):
+            _workload(art, ctx)
         else:
             _workflow(art, ctx)
+        return
+    if base == "binding.gyp":
+        _gyp(art, ctx)
         return
     try:
         data = jsonpos.parse(_jsonc(art.text) if base != "package.json" else art.text)
@@ -133,6 +141,81 @@ def detect_manifests(art, ctx):
                 items = [x for x in v.values() if isinstance(x, str)]
             for it in items[:50]:
                 _child(art, ctx, it, f"devcontainer {key}", "devcontainer", True)
+
+
+def _gyp(art, ctx):
+    """`<!(cmd)` and `<!@(cmd)` in binding.gyp run cmd when node-gyp configures the package, that is
+    at `npm install`: an install hook that package.json does not show."""
+    from ..model import Segment
+
+    text = art.text
+    pos = 0
+    for _n in range(500):
+        i = text.find("<!", pos)
+        if i < 0:
+            return
+        j = i + 2 + (1 if text.startswith("@", i + 2) else 0)
+        if not text.startswith("(", j):
+            pos = i + 2
+            continue
+        depth, k = 0, j
+        while k < len(text) and k - j < 4000:
+            if text[k] == "(":
+                depth += 1
+            elif text[k] == ")":
+                depth -= 1
+                if depth == 0:
+                    break
+            k += 1
+        ctx.child(art, text[j + 1:k], label=f"binding.gyp command at line {text.count(chr(10), 0, i) + 1}",
+                  kind="shell", segments=[Segment(0, j + 1, k, exact=True)], facts=("persisted-command",),
+                  meta={"persistence": "npm install script"})
+        pos = k + 1
+
+
+# A Kubernetes CronJob, or a compose service that restarts forever: commands run unattended.
+_SCHEDULED_WORKLOAD = lazy_re(r"^kind:[ \t]*CronJob\b|^[ \t]+restart:[ \t]*[\"']?(?:always|unless-stopped)\b", re.M)
+_COMMAND_KEY = lazy_re(r"^([ \t]*)(?:-[ \t]+)?(?:command|args|entrypoint)[ \t]*:[ \t]*(.*)$", re.M)
+
+
+def _workload(art, ctx):
+    """`command:` / `args:` / `entrypoint:` of scheduled or always-restarting workloads, as one
+    command line each (inline strings, flow lists and block lists)."""
+    text = art.text
+    for n, m in enumerate(_COMMAND_KEY.finditer(text)):
+        if n >= 500:
+            return
+        indent, value = len(m.group(1)), m.group(2).rstrip()
+        if value and value not in ("|", ">", "|-", ">-"):
+            s = m.start(2)
+            e = s + len(value)
+            body = value.strip("[]")
+            whole = value[1:-1] if len(value) > 1 and value[0] in "'\"" and value[-1] == value[0] else value
+            ctx.child(art, re.sub(r"[\"',]", " ", body) if value.startswith("[") else whole,
+                      label=f"workload command at line {text.count(chr(10), 0, s) + 1}", kind="shell",
+                      span=(s, e), facts=("persisted-command",), meta={"persistence": "scheduled workload"})
+            continue
+        # a block list (- item lines) or a block scalar below the key
+        pos = m.end() + 1
+        items, s0, e0 = [], None, None
+        while pos < len(text):
+            nl = text.find("\n", pos)
+            line_end = len(text) if nl < 0 else nl
+            line = text[pos:line_end]
+            if line.strip() and (len(line) - len(line.lstrip(" \t"))) <= indent and not line.lstrip().startswith("- "):
+                break
+            item = re.sub(r"^[ \t]*-?[ \t]*", "", line).strip().strip("'\"")
+            if item:
+                items.append(item)
+                s0 = pos if s0 is None else s0
+                e0 = line_end
+            pos = line_end + 1
+            if nl < 0 or len(items) > 200:
+                break
+        if items and s0 is not None:
+            ctx.child(art, " ".join(items), label=f"workload command at line {text.count(chr(10), 0, s0) + 1}",
+                      kind="shell", span=(s0, e0), facts=("persisted-command",),
+                      meta={"persistence": "scheduled workload"})
 
 
 _ENTRY = lazy_re(r"^[ \t]*(?:-[ \t]+)?entry[ \t]*:[ \t]*(.+?)[ \t]*$", re.M)

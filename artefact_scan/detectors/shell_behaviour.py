@@ -42,7 +42,7 @@ import re
 
 from ..model import Segment
 from . import detector, facts
-from .shell_model import INTERPRETERS, SHELLS, ShellModel, is_interpreter, model_of
+from .shell_model import SHELLS, ShellModel, is_interpreter, model_of
 from .shell_syntax import Command, Redirect, Word, basename, ssh_parts, unwrap
 from ..lazyregex import lazy_re
 
@@ -55,7 +55,8 @@ SIGNALS = (
     "sr.sh-asset-upload", "sr.sh-covert", "sr.sh-agent-bypass", "sr.sh-agent-unattended",
     "sr.sh-llm-serve-detached", "sr.sh-asset-copy", "sr.sh-persist-write", "sr.sh-persists-self",
     "sr.sh-authkeys-append", "sr.sh-runs-hidden", "sr.sh-fetch-exec", "sr.sh-upload-to-bucket",
-    "sr.sh-remote-code-exec", "sr.sh-respawn-foreground", "sr.sh-self-relaunch",
+    "sr.sh-remote-code-exec", "sr.sh-respawn-foreground", "sr.sh-self-relaunch", "sr.sh-oversight-off",
+    "sr.sh-cloud-replica", "sr.sh-training-run",
 )
 
 # Cheap prefilter: a shell artefact with none of these cannot emit a signal (persisted commands
@@ -63,6 +64,16 @@ SIGNALS = (
 LITERALS = (
     # self reference
     "$0", "${0", "bash_source", "/proc/self", "/proc/$$", "(%):-%",
+    # oversight switched off
+    "oversight", "monitor", "audit", "guardrail", "safety", "kill_switch", "killswitch", "falco",
+    "osquery", "supervis",
+    # compute to replicate onto
+    "run-instances", "instances create", "vm create", "droplet create", "server create", "kubectl",
+    "docker run",
+    # code of other languages run inline
+    "python -c", "python3 -c", "node -e", "node --eval",
+    # encoded code run by a shell
+    "base64 -d", "base64 --decode", "base64 -di", "base64 -D",
     # persistence locations
     "crontab", "/cron.", "cron.d", "systemd/", ".bashrc", ".bash_profile", ".bash_login", ".profile",
     ".zshrc", ".zprofile", ".zshenv", ".zlogin", "profile.d", "rc.local", "init.d/", ".xinitrc",
@@ -154,6 +165,19 @@ _PERSIST_PATHS = [
                             r"applypatch-msg|sendemail-validate)$")),
     ("python startup", re.compile(r"(?:^|/)(?:[^/\s]+\.pth|sitecustomize\.py|usercustomize\.py)$")),
 ]
+# An oversight switch turned off in a config edit (Apollo's oversight subversion); telemetry and
+# plain logging opt-outs are everyday configuration and are not on the list.
+_OVERSIGHT_KEY = r"(?:oversight|monitor(?:ing)?|audit(?:ing|_?log(?:ging)?|d)|guardrails?|safety(?:[_-]?(?:checks?|filter|mode))?|" \
+                 r"supervis(?:or|ion)|kill[_-]?switch|human[_-]?(?:review|approval|in[_-]?the[_-]?loop)|approval[_-]?required)"
+_OVERSIGHT_OFF = lazy_re(
+    # a substitution that turns the key off (sed 's/oversight: true/oversight: false/')
+    r"(?i)(?<![\w-])" + _OVERSIGHT_KEY + r"[^/|#\n]{0,40}[/|#][^/|#\n]{0,60}?\b(?:false|0|no|off|disabled?)\b|"
+    # an assignment that sets it off (yq '.monitoring.enabled = false', KEY=false)
+    r"(?<![\w-])" + _OVERSIGHT_KEY + r"(?:[._-]?\w+)?[\"']?\s*[:=]\s*[\"']?(?:false|0|no|off|disabled?)\b")
+_MONITOR_DAEMONS = lazy_re(r"^(?:auditd|falco\w*|osqueryd?|wazuh-agent|sysdig|tetragon|aide|ossec\w*|"
+                              r"aliyun\w*|aegis\w*|aliyundun|cloudmonitor|qcloud\w*|yunjing|ydservice|bcm-agent|"
+                              r"falcon-sensor|cbagentd|sentinel\w*|"
+                              r"\w*(?:oversight|monitor|watchdog|guard)\w*)(?:\.service)?$", re.I)
 _PY_STARTUP_DIR = lazy_re(r"site-packages|dist-packages|getsitepackages|getusersitepackages|USER_SITE|\$\(python")
 
 
@@ -173,6 +197,15 @@ def hidden_or_temp(path: str) -> bool:
     # a hidden component that is not a well-known tool directory
     stripped = _BENIGN_DOTDIRS.sub("/", p)
     return bool(re.search(r"(?:^|/)\.(?!\.?/)[^/\s]+", stripped)) and not re.search(r"^\./|/\./", p.replace("/./", "/"))
+
+
+def concealed(path: str) -> bool:
+    """A hidden name or directory (outside the usual tool dot-directories), or shared memory:
+    where a copy is put so that it is not noticed."""
+    p = _strip(path)
+    if re.search(r"(?:^|/)dev/shm(?:/|$)", p):
+        return True
+    return hidden_or_temp(p) and hidden_or_temp(re.sub(r"(?:^|/)(?:tmp|var/tmp|run/user/[^/]+)(?=/|$)", "", p) or "x")
 
 
 def remote(v: str) -> bool:
@@ -356,6 +389,11 @@ class _Detect:
             return "\n".join(t), s
         if name == "tee" or (name == "cat" and not self.copy_sources(c)):
             return self.content_of_pipeline(c)
+        if name == "base64":
+            got = self.decoded_feed(c)
+            if got is not None:
+                return got[0], [(got[1][0], got[1][1], False)]
+            return "", []
         if name == "sed":
             exprs = [w for w in words[1:] if not w.value.startswith("-")][:-1]
             txt = " ".join(re.sub(r"^\s*(?:\$|\d+)?\s*[aic]\\?\s*", "", w.value) for w in exprs)
@@ -409,9 +447,11 @@ class _Detect:
                     if self.persist_class(path):
                         continue  # judged as persistence below
                     copy_dests[_strip(path)] = c
-                    if hidden_or_temp(path) or hidden_or_temp(m.expand(path)):
+                    if concealed(path) or concealed(m.expand(path)):
                         self.sig("sr.sh-self-copy", c, dest=path, hidden=True)
                     else:
+                        # a plain or temporary place (an installer, a self-update from /tmp):
+                        # reported only if the copy is then started detached
                         self.pending_copy.append((c, path))
             # own text written into enumerated code files by echo/printf "$PAYLOAD" >> "$f"
             if name in ("echo", "printf", "tee", "sed") and not selfsrc:
@@ -435,10 +475,15 @@ class _Detect:
             if name in ("scp", "rsync", "sftp", "ssh", "sshpass", "pscp", "rcp"):
                 self.check_remote(c, words, name, remote_self_paths)
             self.check_upload(c, words, name)
+            self.check_training(c, words, name)
             self.check_llm_serve(c, words)
             self.check_persistence(c, words, name, copy_dests)
             self.check_hidden_exec(c, words, name)
             self.check_fetch_exec(c, words, name)
+            self.check_decoded_exec(c, words, name)
+            self.check_inline_code(c, words, name)
+            self.check_oversight(c, words, name)
+            self.check_cloud(c, words, name)
             if self.persisted:
                 self.record_link(c, words, name)
         # copies of the script that are started later
@@ -602,18 +647,22 @@ class _Detect:
                     path = d.value.split(":", 1)[1] if ":" in d.value else ""
                     remote_self_paths.append(path)
         if name == "ssh":
+            inner = m.in_string.get(id(c), [])
+            # detached on the far side: nohup/setsid/&/screen/tmux, or a schedule or a service
+            detached_there = any(m.detached(q) or unwrap(q)[0][:1] and basename(unwrap(q)[0][0].value)
+                                 in ("crontab", "systemctl", "at", "screen", "tmux") for q in inner) \
+                or "nohup" in " ".join(w.value for w in args) or "setsid" in " ".join(w.value for w in args)
             for r in c.redirects:
                 if r.op == "<" and r.target is not None and self.is_self_word(r.target):
                     self_payload = "feeds itself to the remote shell"
-                    started = True
+                    started = started or detached_there
             if self._pipe_reads_self(c):
                 self_payload = "pipes itself to the remote host"
-                started = True
-            inner = m.in_string.get(id(c), [])
+                started = started or detached_there
             remote_code = " ".join(self.text[q.start:q.end] for q in inner)
             for path in remote_self_paths:
                 if path and (path in remote_code or basename(path) and re.search(r"(?:^|[\s/])" + re.escape(basename(path)) + r"\b", remote_code)):
-                    started = True
+                    started = started or detached_there
                     self_payload = self_payload or "starts its copy there"
             if any(self._fetch_exec(q) for q in inner):
                 self.sig("sr.sh-remote-fetch-exec", c, tool=name)
@@ -661,6 +710,158 @@ class _Detect:
                 if re.search(r"(?:\$\(|<\(|`)\s*(?:curl|wget)\b", w.value):
                     return True
         return False
+
+    def check_oversight(self, c: Command, words: list[Word], name: str) -> None:
+        """Oversight switched off: a config edit that sets an oversight/monitoring/audit/safety key
+        to false (`sed -i`, `yq -i`, `jq`, `perl -pi`, `crudini`, `echo … >> config`), or
+        monitoring daemons stopped (`systemctl stop auditd`, `pkill -f oversight`, `auditctl -e 0`)."""
+        argv = [w.value for w in words]
+        joined = " ".join(argv[1:])
+        if name in ("sed", "perl", "yq", "jq", "crudini", "awk", "gsed", "toml", "dasel", "git") and \
+                (name != "git" or "config" in argv[1:3]) and _OVERSIGHT_OFF.search(joined):
+            self.sig("sr.sh-oversight-off", c, what=_OVERSIGHT_OFF.search(joined).group()[:80], how="edits a config")
+            return
+        if name in ("echo", "printf", "cat", "tee") and any(r.op in (">", ">>") for r in c.redirects):
+            text, _spans = self.content_written(c, next(r for r in c.redirects if r.op in (">", ">>")))
+            mm = _OVERSIGHT_OFF.search(text or joined)
+            if mm and any(re.search(r"\.(?:ya?ml|json|toml|ini|cfg|conf|env)$|config|settings", r.target.value or "")
+                          for r in c.redirects if r.target is not None):
+                self.sig("sr.sh-oversight-off", c, what=mm.group()[:80], how="writes a config")
+                return
+        if name in ("systemctl", "service") and len(argv) >= 3:
+            verbs = {"stop", "disable", "mask", "kill"}
+            if (set(argv[1:]) & verbs) and any(_MONITOR_DAEMONS.match(a) for a in argv[2:]):
+                self.sig("sr.sh-oversight-off", c, what=" ".join(argv[:4])[:80], how="stops a monitoring service")
+        elif name in ("pkill", "killall") and any(_MONITOR_DAEMONS.match(a) or re.search(r"(?i)oversight|monitor", a)
+                                                  for a in argv[1:] if not a.startswith("-")):
+            self.sig("sr.sh-oversight-off", c, what=" ".join(argv[:3])[:80], how="kills a monitor")
+        elif name == "auditctl" and ("-D" in argv or ("-e" in argv and "0" in argv)):
+            self.sig("sr.sh-oversight-off", c, what=" ".join(argv[:3]), how="turns off auditing")
+
+    def check_cloud(self, c: Command, words: list[Word], name: str) -> None:
+        """New compute (a VM with a start-up script, a pod, a restarting container) whose payload is
+        the script itself, the agent's files or weights, or an agent CLI: replication onto compute."""
+        argv = [w.value for w in words]
+        a = " ".join(argv[1:4])
+        creates = (name == "aws" and "run-instances" in argv) or \
+            (name == "gcloud" and "instances" in argv and "create" in argv) or \
+            (name == "az" and "vm" in argv[1:3] and "create" in argv) or \
+            (name in ("doctl", "hcloud", "linode-cli", "vultr-cli", "exo") and "create" in argv) or \
+            (name == "kubectl" and (argv[1:2] == ["run"] or a.startswith("create deployment") or
+                                    (argv[1:2] == ["scale"]))) or \
+            (name in ("docker", "podman") and argv[1:2] == ["run"] and
+             any(x in ("-d", "--detach") or x.startswith("--restart") for x in argv[2:]))
+        if not creates:
+            return
+        payload = " ".join(argv[1:])
+        for tok in argv[1:]:
+            # a start-up script written earlier by this script: `file://x.sh`, `startup-script=x.sh`
+            for ref in re.split(r"[=,]|file://", tok):
+                ref = _strip(ref)
+                if ref in self.written:
+                    payload += " " + self.written[ref][0]
+        for r in c.redirects:
+            if r.body is not None:
+                payload += " " + self.text[r.body[0]:r.body[1]]
+        why = ""
+        if re.search(r"(?<![\w{])\$(?:0|\{0\})(?!\w)|BASH_SOURCE", payload) or \
+                any("self" in self.m.labels.get(v, ()) or "selfdir" in self.m.labels.get(v, ())
+                    for v in re.findall(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)", payload)):
+            why = "the script itself"
+        elif WEIGHTS.search(payload) or AGENT_ASSETS.search(payload.replace(" ", "\n")):
+            why = "the agent's files or weights"
+        elif any(re.search(r"(?:^|[\s'\"])" + cli + r"\b", payload) and any(f.lower() in payload.lower() for f in flags)
+                 for cli, flags in _AGENT_CLI.items()):
+            why = "an agent CLI with its permission checks off"
+        elif name == "kubectl" and argv[1:2] == ["scale"] and \
+                any(re.search(r"(?i)(?:^|[/_-])(?:agent|assistant)(?:$|[/_-])", t) for t in argv[2:] if not t.startswith("-")):
+            why = "more replicas of the agent's deployment"
+        if why:
+            self.sig("sr.sh-cloud-replica", c, tool=name, payload=why)
+
+    def literal(self, w: Word) -> tuple[str, tuple[int, int]] | None:
+        """A word's literal value and where it is written: the word itself, or the one value a
+        variable (`$V`, `${V}`) was assigned in this script."""
+        if "$" not in w.value:
+            return w.value, (w.start, w.end)
+        mm = re.fullmatch(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?", w.value.strip())
+        if not mm:
+            return None
+        vals = self.m.assign.get(mm.group(1), [])
+        if len(vals) != 1 or "$" in vals[0]:
+            return None
+        value = vals[0].strip("'\"")
+        at = self.text.find(value[:64]) if value else -1
+        return value, ((at, at + len(value)) if at >= 0 else (w.start, w.end))
+
+    def decoded_feed(self, q: Command) -> tuple[str, tuple[int, int]] | None:
+        """`echo LIT | base64 -d` / `base64 -d <<< LIT` (LIT possibly through one variable):
+        the decoded text and the span of the literal."""
+        qw, _ = unwrap(q)
+        if not qw or basename(qw[0].value) != "base64" or \
+                not any(a.value in ("-d", "--decode", "-D", "-di") for a in qw[1:]):
+            return None
+        lit: Word | None = None
+        for r in q.redirects:
+            if r.op == "<<<" and r.target is not None:
+                lit = r.target
+        if lit is None and q.pipe_prev is not None:
+            pw, _ = unwrap(q.pipe_prev)
+            if pw and basename(pw[0].value) in ("echo", "printf"):
+                lits = [a for a in pw[1:] if not a.value.startswith("-") and a.value != "%s"]
+                lit = lits[-1] if lits else None
+        if lit is None:
+            return None
+        got = self.literal(lit)
+        if got is None:
+            return None
+        text = _b64_text(got[0])
+        return (text, got[1]) if text is not None else None
+
+    def check_inline_code(self, c: Command, words: list[Word], name: str) -> None:
+        """`python3 -c CODE` and `node -e CODE`: the code becomes an artefact of its language, so
+        the Python and JavaScript rules judge it too."""
+        kind = "python" if re.match(r"^python[0-9.]*$", name) else "javascript" if name in ("node", "nodejs", "bun", "deno") else ""
+        if not kind:
+            return
+        flags = ("-c",) if kind == "python" else ("-e", "--eval", "-p", "--print")
+        for k, w in enumerate(words[1:-1], start=1):
+            if w.value in flags:
+                code = words[k + 1]
+                if len(code.value) < 12:
+                    return
+                if code.single:
+                    kw = {"segments": [Segment(0, code.start + 1, code.end - 1, exact=True)]}
+                else:
+                    kw = {"span": (code.start, code.end)}
+                self.ctx.child(self.art, code.value, label=f"{name} {w.value} code at line {self.art.index.position(c.start)[0]}",
+                               kind=kind, **kw)
+                return
+            if not w.value.startswith("-"):
+                return  # a script file, not inline code
+
+    def check_decoded_exec(self, c: Command, words: list[Word], name: str) -> None:
+        """`echo B64 | base64 -d | sh`, `bash -c "$(echo B64 | base64 -d)"`, `base64 -d <<< B64 | sh`,
+        `eval "$(…)"`: the encoded literal is decoded (bounded) and analysed as shell of its own."""
+        if not (name in SHELLS or name == "eval"):
+            return
+        feeds: list[Command] = []
+        if c.pipe_prev is not None:
+            feeds.append(c.pipe_prev)
+        for w in words[1:]:
+            if "base64" in w.value:
+                for q in self.m.cmds:
+                    if q.frames and q.frames[-1].kind == "subst" and q.frames[-1].parent_cmd is c:
+                        feeds.append(q)
+        for q in feeds[:4]:
+            got = self.decoded_feed(q)
+            if got is None:
+                continue
+            text, span = got
+            self.ctx.child(self.art, text, label=f"base64 decoded and run at line {self.art.index.position(c.start)[0]}",
+                           kind="shell", span=span, decoded_from="base64",
+                           facts=("persisted-command",) if self.persisted else ())
+            return
 
     def check_fetch_exec(self, c: Command, words: list[Word], name: str) -> None:
         if self.art.meta.get("persistence") in ("devcontainer", "ci workflow"):
@@ -749,12 +950,21 @@ class _Detect:
         if not what:
             return
         self.sig("sr.sh-asset-upload", c, asset=what, source=joined[:120], dest=dest[:120], tool=name)
-        if re.match(r"^(?:s3|gs|az|wasbs?|abfss?|oss|cos|r2|b2|hf)://", dest) or name == "gsutil" or dest.startswith("hf:"):
-            # a bucket or a model hub: where training runs save checkpoints (push_to_hub)
+        if dest.startswith(("hf:", "hf://")):
+            # a model hub: the CLI form of push_to_hub
             self.sig("sr.sh-upload-to-bucket", c, dest=dest[:120])
         how = self.m.detached(c)
         if how:
             self.sig("sr.sh-covert", c, what=f"upload started in the background ({how})")
+
+    def check_training(self, c: Command, words: list[Word], name: str) -> None:
+        """The script trains or fine-tunes a model itself: weights it uploads are its product,
+        not the running agent's own."""
+        argv = [w.value for w in words]
+        if name in ("torchrun", "deepspeed", "accelerate", "composer", "tune", "axolotl", "llamafactory-cli") \
+                or (is_interpreter(name) and len(argv) > 1 and (re.search(r"(?:^|/)(?:train|finetune|fine_tune|pretrain|sft|dpo)\w*\.py$", argv[-1] if argv[-1].endswith(".py") else next((a for a in argv[1:] if a.endswith(".py")), ""))
+                                                                or "torch.distributed" in " ".join(argv))):
+            self.sig("sr.sh-training-run", c, tool=name)
 
     def check_llm_serve(self, c: Command, words: list[Word]) -> None:
         text = " ".join(w.value for w in words)
@@ -812,7 +1022,8 @@ class _Detect:
         p = p.replace("${XDG_CONFIG_HOME}", "/.config")
         for cls, rx in _PERSIST_PATHS:
             if rx.search(p):
-                if cls == "python startup" and not (_PY_STARTUP_DIR.search(path) or path.endswith(("sitecustomize.py", "usercustomize.py"))):
+                if cls == "python startup" and not (_PY_STARTUP_DIR.search(path) or _PY_STARTUP_DIR.search(self.m.expand(path))
+                                                    or path.endswith(("sitecustomize.py", "usercustomize.py"))):
                     continue
                 return cls
         if re.search(r"(?:^|/)\.ssh/authorized_keys2?$", p):
@@ -820,7 +1031,6 @@ class _Detect:
         return ""
 
     def check_persistence(self, c: Command, words: list[Word], name: str, copy_dests: dict[str, Command]) -> None:
-        m = self.m
         argv = [w.value for w in words]
         writes = self.written_paths(c)
         if name == "crontab":
@@ -909,9 +1119,10 @@ class _Detect:
         if cls == "cron":
             # the written path tells a system crontab (with a user field) from a user one
             name = re.sub(r"^(?:~|\$HOME|\$\{HOME\})/", "", _strip(path)).lstrip("/") if path else "crontab"
+        encoded = bool(unwrap(c)[0]) and basename(unwrap(c)[0][0].value) == "base64"
         self.ctx.child(self.art, content, label=f"{cls} entry written at line {self.art.index.position(c.start)[0]}",
                        kind=kind, name=name or "persisted", segments=segs, facts=facts_,
-                       meta={"persistence": cls})
+                       meta={"persistence": cls}, decoded_from="base64" if encoded else None)
 
     def record_link(self, c: Command, words: list[Word], name: str) -> None:
         """A program a persisted command starts, for the cross-file pass (`linking`)."""
@@ -941,6 +1152,9 @@ class _Detect:
         v = _strip(target.value)
         if "$(" in v or "`" in v or "<(" in v:
             return  # a command substitution's output, not a path on disk
+        if re.match(r"^/(?:etc/[^/]+|dev/(?!null$)[^/]+)$", v):
+            self.sig("sr.sh-runs-hidden", c, path=v)  # a program kept among config files or devices
+            return
         if "/" in v and hidden_or_temp(v):
             self.sig("sr.sh-runs-hidden", c, path=v)
 
@@ -954,6 +1168,24 @@ def _mechanism_of(name: str) -> str:
     if "init.d/" in n or "rc.local" in n:
         return "boot script"
     return "shell start-up"
+
+
+def _b64_text(value: str) -> str | None:
+    """Base64 text decoded (bounded) when it decodes to mostly printable text, else None."""
+    import base64
+    import binascii
+
+    v = re.sub(r"\s+", "", value)
+    if len(v) < 8 or len(v) > 2_000_000 or not re.fullmatch(r"[A-Za-z0-9+/=_-]+", v):
+        return None
+    try:
+        raw = base64.b64decode(v + "=" * (-len(v) % 4), validate=False)
+    except (binascii.Error, ValueError):
+        return None
+    text = raw.decode("utf-8", "replace")
+    if not text.strip() or sum(ch.isprintable() or ch in "\n\t\r" for ch in text) < 0.9 * len(text):
+        return None
+    return text
 
 
 def _word_span(w: Word) -> tuple[int, int, bool]:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from .shell_syntax import Command, Frame, Script, Word, basename, ssh_parts, unwrap
+from .shell_syntax import Command, Frame, Script, Word, basename, unwrap
 from ..lazyregex import lazy_re
 
 _VAR_REF = lazy_re(r"\$(?:\{#?([A-Za-z_][A-Za-z0-9_]*)(?:\[[^\]]*\])?[^}]*\}|([A-Za-z_][A-Za-z0-9_]*))")
@@ -402,9 +402,25 @@ def _assignment(v: str) -> tuple[str, str] | None:
     return name, val
 
 
+_DOCKER_RUN = lazy_re(r"^([ \t]*)(RUN|CMD|ENTRYPOINT|ENV|HEALTHCHECK[ \t]+CMD)\b", re.M | re.I)
+_DOCKER_OTHER = lazy_re(r"^[ \t]*(?:FROM|COPY|ADD|WORKDIR|EXPOSE|LABEL|USER|ARG|VOLUME|STOPSIGNAL|SHELL|ONBUILD|MAINTAINER)\b[^\n]*", re.M | re.I)
+
+
+def _dockerfile_as_shell(text: str) -> str:
+    """A Dockerfile read as shell, offsets kept: RUN/CMD/ENTRYPOINT keywords blanked so their
+    commands parse, ENV lines become assignments, other instructions are blanked."""
+    text = _DOCKER_OTHER.sub(lambda m: " " * len(m.group()), text)
+    return _DOCKER_RUN.sub(lambda m: m.group(1) + " " * len(m.group(2)), text)
+
+
 def model_of(art) -> ShellModel:
     m = art.meta.get("_shell_model")
     if m is None:
-        m = ShellModel(art.text, art.name)
+        base = art.name.replace("\\", "/").rsplit("/", 1)[-1].lower()
+        text = art.text
+        if base == "dockerfile" or base.startswith("dockerfile.") or base.endswith((".dockerfile", ".containerfile")) \
+                or base == "containerfile":
+            text = _dockerfile_as_shell(text)
+        m = ShellModel(text, art.name)
         art.meta["_shell_model"] = m
     return m

@@ -660,7 +660,18 @@ class _Parser:
 
     # -- code inside strings ----------------------------------------------------------------
     def nested_code(self, cmd: Command, stack: tuple[Frame, ...], depth: int) -> None:
-        """Parse the code strings a command runs (`sh -c '…'`, `trap '…' TERM`, `ssh h '…'`)."""
+        """Parse the code strings a command runs (`sh -c '…'`, `trap '…' TERM`, `ssh h '…'`,
+        `alias sudo='…'`)."""
+        if cmd.words and cmd.words[0].value == "alias":
+            for w in cmd.words[1:]:
+                eq = self.text.find("=", w.start, w.end)
+                if eq < 0 or eq + 2 >= w.end:
+                    continue
+                a, b = eq + 1, w.end
+                if self.text[a] in "'\"" and self.text[b - 1] == self.text[a]:
+                    a, b = a + 1, b - 1
+                self.parse(a, b, stack + (Frame("string", a, parent_cmd=cmd),), depth + 1, cmd)
+            return
         for w in code_strings(cmd):
             fr = Frame("string", w.start, parent_cmd=cmd)
             if w.single:
@@ -828,6 +839,16 @@ def code_strings(cmd: Command) -> list[Word]:
         return []
     name = basename(words[0].value)
     args = words[1:]
+    if name == "screen":
+        # screen -dmS NAME CMD ARGS…: the command after the options
+        j = 0
+        while j < len(args) and args[j].value.startswith("-"):
+            v = args[j].value
+            j += 2 if (v in ("-S", "-c", "-t", "-L", "-Logfile", "-p", "-X") or
+                       (v.startswith("-d") and v.endswith("S") and len(v) <= 4)) else 1
+        if j >= len(args):
+            return []
+        name, args = basename(args[j].value), args[j + 1:]
     out: list[Word] = []
     if name in _CODE_SHELLS or name in ("su", "runuser"):
         for k, w in enumerate(args):
@@ -857,8 +878,13 @@ def code_strings(cmd: Command) -> list[Word]:
     elif name in ("watch",):
         cand = [w for w in args if not w.value.startswith("-")]
         out.extend(cand[-1:] if cand and cand[-1].quoted else [])
-    elif name == "screen":
-        pass
+    elif name == "find":
+        # find … -exec sh -c 'CODE' {} \;
+        vals = [w.value for w in args]
+        for k, v in enumerate(vals):
+            if v in ("-exec", "-execdir", "-ok") and k + 3 < len(vals) and basename(vals[k + 1]) in _CODE_SHELLS \
+                    and vals[k + 2] == "-c":
+                out.append(args[k + 3])
     return out
 
 
