@@ -61,6 +61,7 @@ SIGNALS = ("hm.tag-run", "hm.vs-payload", "hm.plane14-payload", "hm.zero-width-c
 
 _REORDER = regex.compile("[\\u202A-\\u202E\\u2066-\\u2069]")
 _IDENT_CHAR = regex.compile("[\\w$]")
+_ADDRESS = regex.compile(r"(?i)(?:[a-z][a-z0-9+.-]*://|^www\.|^[^@\s]+@[^@\s]+\.[a-z]{2,}$)")
 
 
 def _is_tag(c: int) -> bool:
@@ -167,15 +168,32 @@ class _Where:
             return "character-table"
         if not self.code:
             ls, le = self._line(i)
-            return "character-table" if self._table(ls, le) else "prose"
+            if self._table(ls, le):
+                return "character-table"
+            return "address" if self._address(i) else "prose"
         span = self.lits.at(i) if self.lits else None
         if span is None:
             return "code"
         if self._table(span.start, span.end):
             return "character-table"
+        if self._address(i):
+            return "address"
         if span.what == "string" and span.end - span.start > LONG_STRING:
             return "long-string"  # a docstring or message: read as prose, not compared
         return span.what
+
+    def _address(self, i: int) -> bool:
+        """Inside a URL, e-mail address or domain: an invisible character there makes a
+        different address that looks the same."""
+        text = self.text
+        a = i
+        while a > 0 and not text[a - 1].isspace() and text[a - 1] not in "\"'<>()[]`" and i - a < 300:
+            a -= 1
+        b = i
+        while b < len(text) and not text[b].isspace() and text[b] not in "\"'<>()[]`" and b - i < 300:
+            b += 1
+        token = text[a:b]
+        return _ADDRESS.search(token) is not None
 
     def _line(self, i: int) -> tuple[int, int]:
         s = self.text.rfind("\n", 0, i) + 1
@@ -320,6 +338,11 @@ def _run(art, ctx, s: int, e: int, where: _Where, budget: list[int]) -> bool:
     return True
 
 
+_PLACES = {"string": "a string literal", "code": "the code itself, outside strings and comments",
+           "address": "a URL or address, which it turns into a different one that looks the same",
+           "comment": "a comment", "long-string": "a long string", "prose": "text"}
+
+
 def _strays(art, ctx, strays: list[tuple[int, int]], where: _Where) -> None:
     """Short leftover runs: one signal per line and context, listing what they are made of."""
     groups: dict[tuple[int, str], list[tuple[int, int]]] = {}
@@ -330,7 +353,8 @@ def _strays(art, ctx, strays: list[tuple[int, int]], where: _Where) -> None:
         chars = "".join(art.text[s:e] for s, e in runs)
         ctx.signal(art, "hm.invisible-chars", runs[0][0], runs[-1][1],
                    family=cp.family_name(chars), count=len(chars),
-                   ranges=cp.ranges_of(chars), context=context, runs=len(runs))
+                   ranges=cp.ranges_of(chars), context=context, runs=len(runs),
+                   where=_PLACES.get(context, context))
 
 
 def _payload(art, ctx, name: str, dec: Decoding, s: int, e: int, chars: str, spread: int = 0) -> None:
