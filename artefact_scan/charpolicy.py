@@ -432,8 +432,16 @@ def contains_any(text: str, gate) -> bool:
     only they are searched.  Python's `re` and `regex` scan long non-ASCII text far slower."""
     if text.isascii():
         return False
-    rest = text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES)
-    return gate.search(rest) is not None
+    return gate.search(_non_ascii_bytes(text)) is not None
+
+
+_LAST: list = [None, b""]  # the last text and its non-ASCII bytes: several gates ask in a row
+
+
+def _non_ascii_bytes(text: str) -> bytes:
+    if _LAST[0] is not text:
+        _LAST[0], _LAST[1] = text, text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES)
+    return _LAST[1]
 
 
 def has_carrier(text: str) -> bool:
