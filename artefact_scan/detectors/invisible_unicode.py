@@ -14,7 +14,10 @@ check bidi controls (Trojan Source).
 4. An undecodable run with a capacity of at least `PAYLOAD_BITS` bits is a probable encrypted
    or compressed payload; shorter leftovers are stray characters whose weight depends on where
    they sit (prose, a string or comment, a code token, an identifier).
-5. Bidi reordering controls: in code, unterminated embeddings/overrides/isolates in a line,
+5. Carriers written as escape sequences (JSON with ensure_ascii, string literals) are judged
+   in the context of the characters they stand for, decoded the same way, and located at the
+   escapes.
+6. Bidi reordering controls: in code, unterminated embeddings/overrides/isolates in a line,
    string or comment, any override, or any control in a code token (Trojan Source); in prose,
    overrides and unterminated controls (balanced isolates, as Fluent writes them, are fine).
 
@@ -34,6 +37,7 @@ Signals (data keys in brackets, all usable as message placeholders):
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 
 import regex
@@ -262,9 +266,17 @@ def _fence_spans(art) -> list[tuple[int, int]]:
             if LANGUAGES.get(lang) in CODE_KINDS or lang in FENCE_EXT]
 
 
-@detector("invisible-unicode", SIGNALS, non_ascii=True)
+def _wants(art) -> bool:
+    return not art.isascii or "\\u" in art.text or "\\U" in art.text
+
+
+@detector("invisible-unicode", SIGNALS, prefilter=_wants)
 def detect_invisible(art, ctx):
     text = art.text
+    if "\\u" in text or "\\U" in text:
+        _escaped(art, ctx)
+    if art.isascii:
+        return
     if artefact_language(art) == "javascript" and ("\u2028" in text or "\u2029" in text):
         _line_separators(art, ctx)
     if not cp.has_carrier(text):
@@ -357,9 +369,12 @@ def _strays(art, ctx, strays: list[tuple[int, int]], where: _Where) -> None:
                    where=_PLACES.get(context, context))
 
 
-def _payload(art, ctx, name: str, dec: Decoding, s: int, e: int, chars: str, spread: int = 0) -> None:
+def _payload(art, ctx, name: str, dec: Decoding, s: int, e: int, chars: str, spread: int = 0,
+             escaped: bool = False) -> None:
     line, col = art.index.position(s)
     where = f"spread over {spread} places from {line}:{col}" if spread else f"at {line}:{col}"
+    if escaped:
+        where = "written as escape sequences, " + where
     chain = f"{dec.channel} ({dec.scheme}) {where}"
     ctx.signal(art, name, s, e, decoded=dec.text, channel=dec.channel, scheme=dec.scheme,
                count=len(chars), capacity_bits=dec.capacity_bits, ranges=cp.ranges_of(chars),
@@ -463,3 +478,77 @@ def _line_separators(art, ctx) -> None:
         if rest.strip():
             ctx.signal(art, "hm.comment-line-break", m.start(), m.end(),
                        ranges=f"U+{ord(m.group()):04X}", code=rest.strip()[:120])
+
+
+# -- carriers written as escapes ------------------------------------------------------------------
+
+# \uXXXX (JSON, JavaScript, Python, Java, C#), \UXXXXXXXX (Python, C), \u{X…} (JavaScript, Rust,
+# Swift): JSON written with ensure_ascii turns every invisible character into one of these.
+_ESCAPES = re.compile(r"(?:\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}|\\u\{[0-9A-Fa-f]{1,6}\})+")
+_ONE_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})|\\u\{([0-9A-Fa-f]{1,6})\}")
+MAX_ESCAPE_RUNS = 5000
+
+
+def _unescape(run: str) -> tuple[str, list[int]]:
+    """The characters a run of escapes stands for (surrogate pairs joined), and where each
+    character's escape starts in the run."""
+    out: list[str] = []
+    starts: list[int] = []
+    pending = None
+    for m in _ONE_ESCAPE.finditer(run):
+        cp_ = int(m.group(1) or m.group(2) or m.group(3), 16)
+        if pending is not None and 0xDC00 <= cp_ <= 0xDFFF:
+            out[-1] = chr(0x10000 + ((pending - 0xD800) << 10) + (cp_ - 0xDC00))
+            pending = None
+            continue
+        pending = cp_ if 0xD800 <= cp_ <= 0xDBFF else None
+        out.append(chr(cp_) if cp_ < 0x110000 else "\ufffd")
+        starts.append(m.start())
+    return "".join(out), starts
+
+
+def _escaped(art, ctx) -> None:
+    """Invisible characters written as escape sequences: judged like raw ones (an escaped emoji
+    ZWJ sequence or Persian ZWNJ is fine), decoded, and located at their escapes."""
+    text = art.text
+    n = 0
+    spread: list[tuple[int, int, str]] = []  # (start, end, carriers) of runs with few carriers
+    for m in _ESCAPES.finditer(text):
+        n += 1
+        if n > MAX_ESCAPE_RUNS:
+            ctx.error(art, f"more than {MAX_ESCAPE_RUNS} runs of escape sequences; the rest not judged")
+            break
+        chars, starts = _unescape(m.group())
+        if not cp.has_carrier(chars):
+            continue
+        # judge them in the context of their unescaped neighbours, as a reader of the data sees
+        pos = cp.unexplained(chars)
+        pos = [i for i in pos if ord(chars[i]) not in cp.REORDERING]
+        if not pos:
+            continue
+        carriers = "".join(chars[i] for i in pos)
+        s = m.start() + starts[pos[0]]
+        e = m.end()
+        if len(carriers) >= 2:
+            name, dec = _decode(carriers)
+            if dec is not None and (dec.score >= ACCEPT or _tag_text(name, dec)):
+                _payload(art, ctx, name, dec, s, e, carriers, escaped=True)
+                continue
+        spread.append((s, e, carriers))
+    if len(spread) > 1:
+        # one escaped carrier per word, as JSON writes a spread code
+        carriers = "".join(c for _s, _e, c in spread)
+        name, dec = _decode(carriers)
+        if dec is not None and (dec.score >= ACCEPT or _tag_text(name, dec)):
+            _payload(art, ctx, name, dec, spread[0][0], spread[-1][1], carriers, spread=len(spread), escaped=True)
+            return
+    where = _Where(art) if spread else None
+    for s, e, carriers in spread:
+        cap = _capacity(carriers)
+        sig = "hm.invisible-payload" if cap >= PAYLOAD_BITS else "hm.invisible-chars"
+        context = where.context(s)
+        data = dict(family=cp.family_name(carriers), count=len(carriers), ranges=cp.ranges_of(carriers),
+                    context=context, where=_PLACES.get(context, context) + ", written as an escape sequence")
+        if sig == "hm.invisible-payload":
+            data["capacity_bits"] = cap
+        ctx.signal(art, sig, s, e, **data)
