@@ -512,6 +512,7 @@ def _escaped(art, ctx) -> None:
     ZWJ sequence or Persian ZWNJ is fine), decoded, and located at their escapes."""
     text = art.text
     n = 0
+    in_code = artefact_language(art) is not None
     spread: list[tuple[int, int, str]] = []  # (start, end, carriers) of runs with few carriers
     for m in _ESCAPES.finditer(text):
         n += 1
@@ -521,8 +522,12 @@ def _escaped(art, ctx) -> None:
         chars, starts = _unescape(m.group())
         if not cp.has_carrier(chars):
             continue
-        # judge them in the context of their unescaped neighbours, as a reader of the data sees
-        pos = cp.unexplained(chars)
+        # judge them in the context of the characters around them, as a reader of the data
+        # sees them (a flag written as a raw U+1F3F4 and escaped tags is still a flag)
+        before = text[m.start() - 1] if m.start() > 0 and not text[m.start() - 1].isspace() else ""
+        after = text[m.end()] if m.end() < len(text) else ""
+        pos = [i - len(before) for i in cp.unexplained(before + chars + after)
+               if len(before) <= i < len(before) + len(chars)]
         pos = [i for i in pos if ord(chars[i]) not in cp.REORDERING]
         if not pos:
             continue
@@ -531,7 +536,8 @@ def _escaped(art, ctx) -> None:
         e = m.end()
         if len(carriers) >= 2:
             name, dec = _decode(carriers)
-            if dec is not None and (dec.score >= ACCEPT or _tag_text(name, dec)):
+            # in source code only readable text counts: escapes there are visible to a reader
+            if dec is not None and (dec.score >= ACCEPT or (_tag_text(name, dec) and not in_code)):
                 _payload(art, ctx, name, dec, s, e, carriers, escaped=True)
                 continue
         spread.append((s, e, carriers))
@@ -539,9 +545,13 @@ def _escaped(art, ctx) -> None:
         # one escaped carrier per word, as JSON writes a spread code
         carriers = "".join(c for _s, _e, c in spread)
         name, dec = _decode(carriers)
-        if dec is not None and (dec.score >= ACCEPT or _tag_text(name, dec)):
+        if dec is not None and (dec.score >= ACCEPT or (_tag_text(name, dec) and not in_code)):
             _payload(art, ctx, name, dec, spread[0][0], spread[-1][1], carriers, spread=len(spread), escaped=True)
             return
+    if in_code:
+        # in source code an escape is visible to its reader ("\\u200b" names the character):
+        # only a decodable code is worth a finding there; in data it becomes invisible text
+        return
     where = _Where(art) if spread else None
     for s, e, carriers in spread:
         cap = _capacity(carriers)
