@@ -484,7 +484,8 @@ def _line_separators(art, ctx) -> None:
 
 # \uXXXX (JSON, JavaScript, Python, Java, C#), \UXXXXXXXX (Python, C), \u{X…} (JavaScript, Rust,
 # Swift): JSON written with ensure_ascii turns every invisible character into one of these.
-_ESCAPES = re.compile(r"(?:\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}|\\u\{[0-9A-Fa-f]{1,6}\})+")
+_ESC1 = r"\\(?:u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|u\{[0-9A-Fa-f]{1,6}\})"
+_ESCAPES = re.compile(_ESC1 + "(?:" + _ESC1 + ")*")  # a literal backslash first: a fast scan
 _ONE_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})|\\u\{([0-9A-Fa-f]{1,6})\}")
 MAX_ESCAPE_RUNS = 5000
 
