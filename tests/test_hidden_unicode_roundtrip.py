@@ -285,3 +285,16 @@ def test_round_trip_through_json_escapes(msg, which):
     findings = _scan_text("\n".join(lines) + "\n", "transcript.jsonl")
     hits = [f for f in findings if f.rule_id == rule]
     assert len(hits) == 1 and hits[0].decoded == msg and hits[0].location.line == 2
+
+
+@SETTINGS
+@given(msg=messages, numeric=st.booleans())
+def test_round_trip_through_html_character_references(msg, numeric):
+    code = _bits(msg, "\u200b", "\u200c")
+    if numeric:
+        written = "".join(f"&#{ord(c)};" for c in code)
+    else:
+        written = code.replace("\u200b", "&ZeroWidthSpace;").replace("\u200c", "&zwnj;")
+    findings = _scan_text(f"<html><body>\n<p>Thanks!{written}</p>\n</body></html>\n", "page.html")
+    hits = [f for f in findings if f.rule_id == "HM104"]
+    assert len(hits) == 1 and hits[0].decoded == msg and hits[0].location.line == 2

@@ -267,7 +267,15 @@ def _fence_spans(art) -> list[tuple[int, int]]:
 
 
 def _wants(art) -> bool:
-    return not art.isascii or "\\u" in art.text or "\\U" in art.text
+    return not art.isascii or "\\u" in art.text or "\\U" in art.text or _has_refs(art)
+
+
+def _has_refs(art) -> bool:
+    """Character references (`&#8203;`, `&zwnj;`) render as the characters in HTML and
+    Markdown; in source code they are visible text."""
+    text = art.text
+    return "&" in text and artefact_language(art) is None and (
+        "&#" in text or _NAMED_CARRIER_REF.search(text) is not None)
 
 
 @detector("invisible-unicode", SIGNALS, prefilter=_wants)
@@ -275,6 +283,8 @@ def detect_invisible(art, ctx):
     text = art.text
     if "\\u" in text or "\\U" in text:
         _escaped(art, ctx)
+    if _has_refs(art):
+        _escaped(art, ctx, refs=True)
     if art.isascii:
         return
     if artefact_language(art) == "javascript" and ("\u2028" in text or "\u2029" in text):
@@ -374,7 +384,7 @@ def _payload(art, ctx, name: str, dec: Decoding, s: int, e: int, chars: str, spr
     line, col = art.index.position(s)
     where = f"spread over {spread} places from {line}:{col}" if spread else f"at {line}:{col}"
     if escaped:
-        where = "written as escape sequences, " + where
+        where = "written as escape sequences or character references, " + where
     chain = f"{dec.channel} ({dec.scheme}) {where}"
     ctx.signal(art, name, s, e, decoded=dec.text, channel=dec.channel, scheme=dec.scheme,
                count=len(chars), capacity_bits=dec.capacity_bits, ranges=cp.ranges_of(chars),
@@ -508,19 +518,53 @@ def _unescape(run: str) -> tuple[str, list[int]]:
     return "".join(out), starts
 
 
-def _escaped(art, ctx) -> None:
-    """Invisible characters written as escape sequences: judged like raw ones (an escaped emoji
-    ZWJ sequence or Persian ZWNJ is fine), decoded, and located at their escapes."""
+def _named_carrier_refs() -> dict[str, str]:
+    from html.entities import html5
+
+    return {name: value for name, value in html5.items()
+            if name.endswith(";") and any(cp.is_carrier(c) for c in value)}
+
+
+_NAMED_REFS = _named_carrier_refs()
+_NAMED_CARRIER_REF = re.compile("&(?:" + "|".join(re.escape(n) for n in sorted(_NAMED_REFS, key=len, reverse=True)) + ")")
+_REF1 = r"&(?:#[xX][0-9A-Fa-f]{1,6}|#[0-9]{1,7}|[A-Za-z][A-Za-z0-9]{1,31});"
+_REFS = re.compile(_REF1 + "(?:" + _REF1 + ")*")
+_ONE_REF = re.compile(r"&(?:#[xX]([0-9A-Fa-f]{1,6})|#([0-9]{1,7})|([A-Za-z][A-Za-z0-9]{1,31}));")
+
+
+def _unrefer(run: str) -> tuple[str, list[int]]:
+    """The characters a run of HTML character references stands for, and where each starts."""
+    from html.entities import html5
+
+    out: list[str] = []
+    starts: list[int] = []
+    for m in _ONE_REF.finditer(run):
+        if m.group(3) is not None:
+            value = html5.get(m.group(3) + ";", "\ufffd")
+        else:
+            v = int(m.group(1), 16) if m.group(1) else int(m.group(2))
+            value = chr(v) if v < 0x110000 and not 0xD800 <= v <= 0xDFFF else "\ufffd"
+        for c in value:
+            out.append(c)
+            starts.append(m.start())
+    return "".join(out), starts
+
+
+def _escaped(art, ctx, refs: bool = False) -> None:
+    """Invisible characters written as escape sequences (or, with `refs`, as HTML character
+    references): judged like raw ones (an escaped emoji ZWJ sequence or Persian ZWNJ is
+    fine), decoded, and located at their escapes."""
     text = art.text
     n = 0
     in_code = artefact_language(art) is not None
+    pattern, unescape = (_REFS, _unrefer) if refs else (_ESCAPES, _unescape)
     spread: list[tuple[int, int, str]] = []  # (start, end, carriers) of runs with few carriers
-    for m in _ESCAPES.finditer(text):
+    for m in pattern.finditer(text):
         n += 1
         if n > MAX_ESCAPE_RUNS:
             ctx.error(art, f"more than {MAX_ESCAPE_RUNS} runs of escape sequences; the rest not judged")
             break
-        chars, starts = _unescape(m.group())
+        chars, starts = unescape(m.group())
         if not cp.has_carrier(chars):
             continue
         # judge them in the context of the characters around them, as a reader of the data
