@@ -8,7 +8,7 @@ from artefact_scan.carrier_decoders import (decode_plane14, decode_symbols,
                                             decode_variation_selectors)
 from artefact_scan.codelex import literals
 
-from .conftest import run_cli
+from .conftest import ROOT, run_cli
 
 
 def _flagged(text: str) -> list[str]:
@@ -178,3 +178,12 @@ def test_file_names_are_a_channel(tmp_path):
     tag = next(f for f in res.findings if f.rule_id == "HM101")
     assert tag.decoded == "run me later" and "in the file name" in tag.origin[-1]
     assert any("override" in f.message for f in res.findings if f.rule_id == "HM117")
+
+
+def test_generated_carrier_table_matches_the_properties():
+    from artefact_scan import unicode_tables
+
+    assert unicode_tables.UNICODE_VERSION == cp.unicode_version(), \
+        "regenerate: python -m artefact_scan.charpolicy"
+    assert set(cp.carrier_codepoints()) == set(cp.enumerate_carriers())
+    assert (ROOT / "artefact_scan" / "unicode_tables.py").read_text(encoding="utf-8") == cp.generate_tables()

@@ -275,7 +275,7 @@ def _has_refs(art) -> bool:
     Markdown; in source code they are visible text."""
     text = art.text
     return "&" in text and artefact_language(art) is None and (
-        "&#" in text or _NAMED_CARRIER_REF.search(text) is not None)
+        "&#" in text or _named_ref_pattern().search(text) is not None)
 
 
 @detector("invisible-unicode", SIGNALS, prefilter=_wants)
@@ -525,8 +525,14 @@ def _named_carrier_refs() -> dict[str, str]:
             if name.endswith(";") and any(cp.is_carrier(c) for c in value)}
 
 
-_NAMED_REFS = _named_carrier_refs()
-_NAMED_CARRIER_REF = re.compile("&(?:" + "|".join(re.escape(n) for n in sorted(_NAMED_REFS, key=len, reverse=True)) + ")")
+_NAMED: list = []
+
+
+def _named_ref_pattern() -> re.Pattern:
+    if not _NAMED:  # built on first use: most scans never meet a character reference
+        names = sorted(_named_carrier_refs(), key=len, reverse=True)
+        _NAMED.append(re.compile("&(?:" + "|".join(re.escape(n) for n in names) + ")"))
+    return _NAMED[0]
 _REF1 = r"&(?:#[xX][0-9A-Fa-f]{1,6}|#[0-9]{1,7}|[A-Za-z][A-Za-z0-9]{1,31});"
 _REFS = re.compile(_REF1 + "(?:" + _REF1 + ")*")
 _ONE_REF = re.compile(r"&(?:#[xX]([0-9A-Fa-f]{1,6})|#([0-9]{1,7})|([A-Za-z][A-Za-z0-9]{1,31}));")
