@@ -79,7 +79,6 @@ ESCAPE_CLASS = (
     "\\p{Noncharacter_Code_Point}\\U000E0000-\\U000E0FFF" + BLANK_LOOKING + "]--[\\t\\n ]]"
 )
 CARRIER = regex.compile(CARRIER_CLASS, regex.V1)
-CARRIER_RUN = regex.compile(CARRIER_CLASS + "+", regex.V1)
 
 # Bidi embeddings, overrides and isolates (reordering controls) and their terminators.
 EMBEDDINGS = frozenset((0x202A, 0x202B))  # LRE, RLE
@@ -99,7 +98,6 @@ CANCEL_TAG = 0xE007F
 _EXTPICT = regex.compile("\\p{Extended_Pictographic}")
 _EMOJI = regex.compile("\\p{Emoji}")
 _EMOJI_MOD = regex.compile("\\p{Emoji_Modifier}")
-_RI = regex.compile("\\p{Regional_Indicator}")
 _LETTER = regex.compile("\\p{L}")
 _LETTER_OR_MARK = regex.compile("[\\p{L}\\p{M}]")
 _MARK = regex.compile("\\p{M}")
