@@ -85,7 +85,8 @@ def _decode(chars: str) -> tuple[str, Decoding | None]:
     cps = [ord(c) for c in chars]
     n = len(cps)
     tags = sum(1 for c in cps if _is_tag(c))
-    if tags and tags >= 0.9 * n and all(_is_tag(c) or _is_vs(c) for c in cps):
+    if tags >= 2 and tags >= 0.5 * n:
+        # tag text, perhaps with zero-width separators or selectors mixed in to break it up
         return "hm.tag-run", decode_tags("".join(c for c in chars if _is_tag(ord(c))))
     if all(_is_vs(c) for c in cps):
         return "hm.vs-payload", decode_variation_selectors(chars)
@@ -573,6 +574,12 @@ def _escaped(art, ctx, refs: bool = False) -> None:
         chars, starts = unescape(m.group())
         if not cp.has_carrier(chars):
             continue
+        if not in_code and any(ord(c) in cp.OVERRIDES for c in chars):
+            o = next(i for i, c in enumerate(chars) if ord(c) in cp.OVERRIDES)
+            ctx.signal(art, "hm.bidi-text", m.start() + starts[o], m.start() + starts[o] + 1,
+                       reason="an override (LRO/RLO) written as an escape reverses the text where it is shown",
+                       ranges=cp.ranges_of(c for c in chars if ord(c) in cp.REORDERING),
+                       count=sum(1 for c in chars if ord(c) in cp.REORDERING))
         # judge them in the context of the characters around them, as a reader of the data
         # sees them (a flag written as a raw U+1F3F4 and escaped tags is still a flag)
         before = text[m.start() - 1] if m.start() > 0 and not text[m.start() - 1].isspace() else ""
