@@ -387,6 +387,8 @@ def _payload(art, ctx, name: str, dec: Decoding, s: int, e: int, chars: str, spr
     if escaped:
         where = "written as escape sequences or character references, " + where
     chain = f"{dec.channel} ({dec.scheme}) {where}"
+    if name == "hm.tag-run":
+        chars = "".join(c for c in chars if _is_tag(ord(c)))  # what the message counts
     ctx.signal(art, name, s, e, decoded=dec.text, channel=dec.channel, scheme=dec.scheme,
                count=len(chars), capacity_bits=dec.capacity_bits, ranges=cp.ranges_of(chars),
                score=dec.score, spread=spread, chain=chain)
