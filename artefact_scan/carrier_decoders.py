@@ -30,6 +30,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from . import plaintext
+from .lazyregex import lazy_re
 
 
 def _script_bucket(c: str) -> str:
@@ -60,8 +61,8 @@ def _prose_shape(sample: str) -> float:
     return 0.0
 
 
-_WORD_TOKEN = re.compile(r"[^\W\d_]+")
-_SHAPED = re.compile(r"[A-Z]?[a-z]+|[A-Z]+|[^\W\d_]*[^\W\d_A-Za-z][^\W\d_]*")
+_WORD_TOKEN = lazy_re(r"[^\W\d_]+")
+_SHAPED = lazy_re(r"[A-Z]?[a-z]+|[A-Z]+|[^\W\d_]*[^\W\d_A-Za-z][^\W\d_]*")
 
 
 def _word_shapes(sample: str) -> float:

@@ -34,6 +34,7 @@ from __future__ import annotations
 import functools
 
 import regex
+from .lazyregex import lazy
 
 # -- the Unicode version of the property data -------------------------------------------------
 
@@ -78,7 +79,7 @@ ESCAPE_CLASS = (
     "\\p{Default_Ignorable_Code_Point}\\p{Bidi_Control}\\p{Variation_Selector}\\p{Cf}"
     "\\p{Noncharacter_Code_Point}\\U000E0000-\\U000E0FFF" + BLANK_LOOKING + "]--[\\t\\n ]]"
 )
-CARRIER = regex.compile(CARRIER_CLASS, regex.V1)
+CARRIER = lazy(CARRIER_CLASS, regex.V1)
 
 # Bidi embeddings, overrides and isolates (reordering controls) and their terminators.
 EMBEDDINGS = frozenset((0x202A, 0x202B))  # LRE, RLE
@@ -95,19 +96,19 @@ KEYCAP = "\u20e3"
 BLACK_FLAG = "\U0001F3F4"
 CANCEL_TAG = 0xE007F
 
-_EXTPICT = regex.compile("\\p{Extended_Pictographic}")
-_EMOJI = regex.compile("\\p{Emoji}")
-_EMOJI_MOD = regex.compile("\\p{Emoji_Modifier}")
-_LETTER = regex.compile("\\p{L}")
-_LETTER_OR_MARK = regex.compile("[\\p{L}\\p{M}]")
-_MARK = regex.compile("\\p{M}")
-_DIGIT = regex.compile("\\p{Nd}")
-_HAN = regex.compile("[\\p{Ideographic}\\p{scx=Han}]")
+_EXTPICT = lazy("\\p{Extended_Pictographic}")
+_EMOJI = lazy("\\p{Emoji}")
+_EMOJI_MOD = lazy("\\p{Emoji_Modifier}")
+_LETTER = lazy("\\p{L}")
+_LETTER_OR_MARK = lazy("[\\p{L}\\p{M}]")
+_MARK = lazy("\\p{M}")
+_DIGIT = lazy("\\p{Nd}")
+_HAN = lazy("[\\p{Ideographic}\\p{scx=Han}]")
 # strong right-to-left characters, not counting the marks themselves (RLM is Bidi_Class=R)
-_RTL = regex.compile("(?V1)[[\\p{Bidi_Class=R}\\p{Bidi_Class=AL}]--\\p{Cf}]")
+_RTL = lazy("(?V1)[[\\p{Bidi_Class=R}\\p{Bidi_Class=AL}]--\\p{Cf}]")
 # Scripts whose orthography uses ZWNJ/ZWJ inside words: joining scripts (cursive shaping) and
 # Brahmic scripts (conjuncts, half forms, chillu, yansaya/rakaransaya).
-_JOINER_SCRIPT = regex.compile(
+_JOINER_SCRIPT = lazy(
     "(?V1)[[\\p{L}\\p{M}]&&[\\p{scx=Arabic}\\p{scx=Syriac}\\p{scx=Nko}\\p{scx=Mongolian}"
     "\\p{scx=Manichaean}\\p{scx=Psalter_Pahlavi}\\p{scx=Adlam}\\p{scx=Hanifi_Rohingya}"
     "\\p{scx=Sogdian}\\p{scx=Old_Uyghur}\\p{scx=Mandaic}\\p{scx=Phags_Pa}\\p{scx=Chorasmian}"
@@ -120,23 +121,23 @@ _JOINER_SCRIPT = regex.compile(
     "\\p{scx=Hebrew}]]"
 )
 # Scripts written without spaces, where U+200B marks word boundaries for line breaking.
-_NO_SPACE_SCRIPT = regex.compile(
+_NO_SPACE_SCRIPT = lazy(
     "[\\p{scx=Thai}\\p{scx=Lao}\\p{scx=Khmer}\\p{scx=Myanmar}\\p{scx=Tibetan}\\p{scx=Han}"
     "\\p{scx=Hiragana}\\p{scx=Katakana}\\p{scx=Javanese}\\p{scx=Balinese}]"
 )
 # Bases that have standardized variation sequences with VS1-VS14 (StandardizedVariants.txt):
 # maths operators, Han ideographs (CJK compatibility sequences), and the scripts listed there.
-_STD_VARIANT_BASE = regex.compile(
+_STD_VARIANT_BASE = lazy(
     "[\\p{Sm}\\p{scx=Han}\\p{scx=Myanmar}\\p{scx=Phags_Pa}\\p{scx=Manichaean}"
     "\\p{scx=Egyptian_Hieroglyphs}\\p{scx=Mongolian}0\\u2018\\u2019\\u201C\\u201D]"
 )
-_MONGOLIAN = regex.compile("\\p{scx=Mongolian}")
-_KHMER = regex.compile("\\p{scx=Khmer}")
-_SYRIAC = regex.compile("\\p{scx=Syriac}")
-_ARABIC = regex.compile("\\p{scx=Arabic}")
-_HIERO = regex.compile("[\\p{scx=Egyptian_Hieroglyphs}]")
-_DUPLOYAN = regex.compile("\\p{scx=Duployan}")
-_TAG_FLAG_BODY = regex.compile("[\\U000E0030-\\U000E0039\\U000E0061-\\U000E007A]{2,6}\\U000E007F")
+_MONGOLIAN = lazy("\\p{scx=Mongolian}")
+_KHMER = lazy("\\p{scx=Khmer}")
+_SYRIAC = lazy("\\p{scx=Syriac}")
+_ARABIC = lazy("\\p{scx=Arabic}")
+_HIERO = lazy("[\\p{scx=Egyptian_Hieroglyphs}]")
+_DUPLOYAN = lazy("\\p{scx=Duployan}")
+_TAG_FLAG_BODY = lazy("[\\U000E0030-\\U000E0039\\U000E0061-\\U000E007A]{2,6}\\U000E007F")
 
 # -- carrier families (for messages: what kind of character a run is made of) ----------------
 

@@ -14,11 +14,12 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from .lazyregex import lazy_re
 
-_PY_START = re.compile(r"""[#'"]""")
+_PY_START = lazy_re(r"""[#'"]""")
 _PY_PREFIX = frozenset("rRbBuUfFtT")
-_JS_START = re.compile(r"""//|/\*|['"`/]""")
-_SH_START = re.compile(r"""(?:(?<=[\s;|&(])|^)#|\$'|['"]|(?<!<)<<-?[ \t]*(?:'([A-Za-z_]\w*)'|"([A-Za-z_]\w*)"|\\?([A-Za-z_]\w*))""", re.M)
+_JS_START = lazy_re(r"""//|/\*|['"`/]""")
+_SH_START = lazy_re(r"""(?:(?<=[\s;|&(])|^)#|\$'|['"]|(?<!<)<<-?[ \t]*(?:'([A-Za-z_]\w*)'|"([A-Za-z_]\w*)"|\\?([A-Za-z_]\w*))""", re.M)
 _JS_REGEX_BEFORE = set("(,=:[!&|?{};+-*%<>~^") | {""}
 
 
@@ -205,7 +206,7 @@ def language(kind: str, name: str) -> str | None:
     return None
 
 
-_FENCE_LANG = re.compile(r"\(([\w+#.-]+)\)$")
+_FENCE_LANG = lazy_re(r"\(([\w+#.-]+)\)$")
 FENCE_EXT = {"c": ".c", "h": ".h", "cpp": ".cpp", "c++": ".cpp", "cxx": ".cpp", "cs": ".cs",
               "csharp": ".cs", "c#": ".cs", "java": ".java", "go": ".go", "golang": ".go",
               "rust": ".rs", "rs": ".rs", "swift": ".swift", "kotlin": ".kt", "kt": ".kt",

@@ -102,7 +102,7 @@ def evaluate(rules: list[Rule], art: Artefact, signals: list[Signal]) -> list[Hi
                            if s.data.get("whole") or line(s) == ln]
             elif m.scope == "window":
                 ln = line(anchor)
-                key = ("w", ln)
+                key = ("w", ln) if m.merge else ("w", ln, anchor.start)
                 members = [s for n in wanted for s in by_name.get(n, ())
                            if s.data.get("whole") or abs(line(s) - ln) <= m.window]
             elif m.scope == "function":
@@ -138,7 +138,7 @@ def evaluate(rules: list[Rule], art: Artefact, signals: list[Signal]) -> list[Hi
             if raised:
                 severity = _shift(severity, +1)
                 adjusted.append("raised by " + ", ".join(raised))
-            if m.scope == "window":
+            if m.scope == "window" and m.merge:
                 # merge with the previous group if this anchor is within its window
                 prev = groups.get(order[-1]) if order else None
                 if prev is not None and line(anchor) - line(prev.anchor) <= m.window:

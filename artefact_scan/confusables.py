@@ -19,6 +19,7 @@ import functools
 import unicodedata
 
 import regex
+from .lazyregex import lazy
 
 # look-alike -> Latin letter (written as escapes: this file shows what it matches)
 LOOKALIKES: dict[str, str] = {
@@ -55,7 +56,7 @@ LOOKALIKE_CLASS = "[" + "".join(LOOKALIKES) + "]"
 COMPAT_CLASS = "[\uff21-\uff3a\uff41-\uff5a\U0001d400-\U0001d7ff\u24b6-\u24e9\U0001f130-\U0001f189]"
 
 _SCRIPTS = ("Latin", "Cyrillic", "Greek", "Armenian", "Cherokee")
-_SCRIPT_RE = {s: regex.compile(f"\\p{{Script={s}}}") for s in _SCRIPTS}
+_SCRIPT_RE = {s: lazy(f"\\p{{Script={s}}}") for s in _SCRIPTS}
 
 
 @functools.lru_cache(maxsize=4096)
@@ -84,7 +85,7 @@ def mixed_lookalikes(token: str) -> list[str]:
     return [c for c in token if c in LOOKALIKES]
 
 
-_SHAPED = regex.compile(r"[A-Z]?[a-z]+|[A-Z]+")
+_SHAPED = lazy(r"[A-Z]?[a-z]+|[A-Z]+")
 
 
 def disguised_word(word: str) -> list[str]:

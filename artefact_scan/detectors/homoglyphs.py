@@ -28,13 +28,14 @@ from .. import confusables as cf
 from ..carrier_decoders import ACCEPT, decode_symbols
 from ..codelex import artefact_language, literals
 from . import detector
+from ..lazyregex import lazy_re
 
-_CANDIDATE = re.compile(cf.LOOKALIKE_CLASS + "|" + cf.COMPAT_CLASS)
-_LOOKALIKE = re.compile(cf.LOOKALIKE_CLASS)
-_IDENT = re.compile(r"[^\W\d]\w*")
-_WORD_CHAR = re.compile(r"[^\W\d_]")
-_IDENT_CHAR = re.compile(r"\w")
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_CANDIDATE = lazy_re(cf.LOOKALIKE_CLASS + "|" + cf.COMPAT_CLASS)
+_LOOKALIKE = lazy_re(cf.LOOKALIKE_CLASS)
+_IDENT = lazy_re(r"[^\W\d]\w*")
+_WORD_CHAR = lazy_re(r"[^\W\d_]")
+_IDENT_CHAR = lazy_re(r"\w")
+_NON_ASCII = lazy_re(r"[^\x00-\x7f]")
 
 
 def _gate():

@@ -49,6 +49,7 @@ from ..codelex import FENCE_EXT, artefact_language, literals
 from ..escape import visible
 from ..kinds import CODE_KINDS
 from . import detector
+from ..lazyregex import lazy, lazy_re
 
 PAYLOAD_BITS = 48  # an undecodable run that could carry this much is reported as a payload
 BLOCK_GAP = 400  # runs closer than this (characters) may be one code spread over the text
@@ -63,9 +64,9 @@ SIGNALS = ("hm.tag-run", "hm.vs-payload", "hm.plane14-payload", "hm.zero-width-c
            "hm.invisible-payload", "hm.invisible-chars", "hm.invisible-identifier",
            "hm.bidi-code", "hm.bidi-text", "hm.comment-line-break")
 
-_REORDER = regex.compile("[\\u202A-\\u202E\\u2066-\\u2069]")
-_IDENT_CHAR = regex.compile("[\\w$]")
-_ADDRESS = regex.compile(r"(?i)(?:[a-z][a-z0-9+.-]*://|^www\.|^[^@\s]+@[^@\s]+\.[a-z]{2,}$)")
+_REORDER = lazy("[\\u202A-\\u202E\\u2066-\\u2069]")
+_IDENT_CHAR = lazy("[\\w$]")
+_ADDRESS = lazy(r"(?i)(?:[a-z][a-z0-9+.-]*://|^www\.|^[^@\s]+@[^@\s]+\.[a-z]{2,}$)")
 
 
 def _is_tag(c: int) -> bool:
@@ -498,8 +499,8 @@ def _line_separators(art, ctx) -> None:
 # \uXXXX (JSON, JavaScript, Python, Java, C#), \UXXXXXXXX (Python, C), \u{X…} (JavaScript, Rust,
 # Swift): JSON written with ensure_ascii turns every invisible character into one of these.
 _ESC1 = r"\\(?:u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|u\{[0-9A-Fa-f]{1,6}\})"
-_ESCAPES = re.compile(_ESC1 + "(?:" + _ESC1 + ")*")  # a literal backslash first: a fast scan
-_ONE_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})|\\u\{([0-9A-Fa-f]{1,6})\}")
+_ESCAPES = lazy_re(_ESC1 + "(?:" + _ESC1 + ")*")  # a literal backslash first: a fast scan
+_ONE_ESCAPE = lazy_re(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})|\\u\{([0-9A-Fa-f]{1,6})\}")
 MAX_ESCAPE_RUNS = 5000
 
 
@@ -537,8 +538,8 @@ def _named_ref_pattern() -> re.Pattern:
         _NAMED.append(re.compile("&(?:" + "|".join(re.escape(n) for n in names) + ")"))
     return _NAMED[0]
 _REF1 = r"&(?:#[xX][0-9A-Fa-f]{1,6}|#[0-9]{1,7}|[A-Za-z][A-Za-z0-9]{1,31});"
-_REFS = re.compile(_REF1 + "(?:" + _REF1 + ")*")
-_ONE_REF = re.compile(r"&(?:#[xX]([0-9A-Fa-f]{1,6})|#([0-9]{1,7})|([A-Za-z][A-Za-z0-9]{1,31}));")
+_REFS = lazy_re(_REF1 + "(?:" + _REF1 + ")*")
+_ONE_REF = lazy_re(r"&(?:#[xX]([0-9A-Fa-f]{1,6})|#([0-9]{1,7})|([A-Za-z][A-Za-z0-9]{1,31}));")
 
 
 def _unrefer(run: str) -> tuple[str, list[int]]:

@@ -27,12 +27,13 @@ import re
 from .. import charpolicy
 from ..carrier_decoders import ACCEPT, Decoding, decode_symbols, score
 from . import detector
+from ..lazyregex import lazy_re
 
 MIN_LINES = 3  # lines with trailing whitespace needed before a code is sought
 MAX_LINES = 200000
 SPACE_VARIANTS = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
-_VARIANT = re.compile("[" + SPACE_VARIANTS + "]")
-_SLOT = re.compile("[ " + SPACE_VARIANTS + "]")
+_VARIANT = lazy_re("[" + SPACE_VARIANTS + "]")
+_SLOT = lazy_re("[ " + SPACE_VARIANTS + "]")
 _TYPO_BEFORE = set(";:!?\u00bb%\u20ac\u203a)]\u2014\u2013")
 _TYPO_AFTER = set("\u00ab\u2039([\u2014\u2013")
 
