@@ -283,7 +283,9 @@ def _has_refs(art) -> bool:
 @detector("invisible-unicode", SIGNALS, prefilter=_wants)
 def detect_invisible(art, ctx):
     text = art.text
-    if "\\u" in text or "\\U" in text:
+    # JSON strings are unescaped into parts of their own by the json-strings extractor, whose
+    # raw characters are judged there; elsewhere (YAML, TOML, Markdown, code) escapes are read here
+    if ("\\u" in text or "\\U" in text) and art.kind not in _UNESCAPED_BY_EXTRACTOR:
         _escaped(art, ctx)
     if _has_refs(art):
         _escaped(art, ctx, refs=True)
@@ -498,6 +500,7 @@ def _line_separators(art, ctx) -> None:
 
 # \uXXXX (JSON, JavaScript, Python, Java, C#), \UXXXXXXXX (Python, C), \u{X…} (JavaScript, Rust,
 # Swift): JSON written with ensure_ascii turns every invisible character into one of these.
+_UNESCAPED_BY_EXTRACTOR = frozenset({"json", "jsonl"})
 _ESC1 = r"\\(?:u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|u\{[0-9A-Fa-f]{1,6}\})"
 _ESCAPES = lazy_re(_ESC1 + "(?:" + _ESC1 + ")*")  # a literal backslash first: a fast scan
 _ONE_ESCAPE = lazy_re(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})|\\u\{([0-9A-Fa-f]{1,6})\}")
@@ -560,6 +563,18 @@ def _unrefer(run: str) -> tuple[str, list[int]]:
     return "".join(out), starts
 
 
+def _escaped_backslash(text: str, i: int) -> bool:
+    j = i
+    while j > 0 and text[j - 1] == "\\":
+        j -= 1
+    return (i - j) % 2 == 1
+
+
+def _in_range(text: str, s: int, e: int) -> bool:
+    """Part of a character range ("[\\u0020-\\u202D]", a pattern in a schema), not text."""
+    return (s > 0 and text[s - 1] == "-") or (e < len(text) and text[e] == "-")
+
+
 def _escaped(art, ctx, refs: bool = False) -> None:
     """Invisible characters written as escape sequences (or, with `refs`, as HTML character
     references): judged like raw ones (an escaped emoji ZWJ sequence or Persian ZWNJ is
@@ -570,6 +585,8 @@ def _escaped(art, ctx, refs: bool = False) -> None:
     pattern, unescape = (_REFS, _unrefer) if refs else (_ESCAPES, _unescape)
     spread: list[tuple[int, int, str]] = []  # (start, end, carriers) of runs with few carriers
     for m in pattern.finditer(text):
+        if not refs and _escaped_backslash(text, m.start()):
+            continue  # "\\\\u200b" is a backslash and the letters u200b, not an escape
         n += 1
         if n > MAX_ESCAPE_RUNS:
             ctx.error(art, f"more than {MAX_ESCAPE_RUNS} runs of escape sequences; the rest not judged")
@@ -577,7 +594,7 @@ def _escaped(art, ctx, refs: bool = False) -> None:
         chars, starts = unescape(m.group())
         if not cp.has_carrier(chars):
             continue
-        if not in_code and any(ord(c) in cp.OVERRIDES for c in chars):
+        if not in_code and any(ord(c) in cp.OVERRIDES for c in chars) and not _in_range(text, m.start(), m.end()):
             o = next(i for i, c in enumerate(chars) if ord(c) in cp.OVERRIDES)
             ctx.signal(art, "hm.bidi-text", m.start() + starts[o], m.start() + starts[o] + 1,
                        reason="an override (LRO/RLO) written as an escape reverses the text where it is shown",
