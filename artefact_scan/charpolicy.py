@@ -465,16 +465,33 @@ def utf8_gate(cps):
             parts.append(lo if i == j else lo + b"-" + hi)
             i = j + 1
         alts.append(re.escape(prefix) + b"[" + b"".join(parts) + b"]")
-    return re.compile(b"|".join(alts))
+    return _Gate(re.compile(b"|".join(alts)), frozenset(cps))
+
+
+class _Gate:
+    __slots__ = ("pattern", "chars")
+
+    def __init__(self, pattern, cps):
+        self.pattern = pattern
+        self.chars = frozenset(chr(c) for c in cps)
+
+    def search(self, data: bytes):
+        return self.pattern.search(data)
+
+
+SHORT = 256  # texts up to this length are checked character by character
 
 
 def contains_any(text: str, gate) -> bool:
     """Whether `text` holds a code point of `gate` (from `utf8_gate`), at near memory speed:
     the UTF-8 bytes without their ASCII bytes (multi-byte sequences stay whole) are few, and
-    only they are searched.  Python's `re` and `regex` scan long non-ASCII text far slower."""
+    only they are searched.  Python's `re` and `regex` scan long non-ASCII text far slower;
+    a short text (an extracted string) is cheaper to check as a set."""
     if text.isascii():
         return False
-    return gate.search(_non_ascii_bytes(text)) is not None
+    if len(text) <= SHORT:
+        return not gate.chars.isdisjoint(text)
+    return gate.pattern.search(_non_ascii_bytes(text)) is not None
 
 
 _LAST: list = [None, b""]  # the last text and its non-ASCII bytes: several gates ask in a row

@@ -129,9 +129,12 @@ def test_fast_carrier_class_covers_the_whole_code_space():
 
 
 def test_utf8_gate_agrees_with_the_class():
+    long = "caf\u00e9 " * 60  # past the short-text shortcut: the UTF-8 byte gate answers
     for c in cp.carrier_codepoints()[::7]:
         assert cp.has_carrier("abc " + chr(c) + " \u00e9")
+        assert cp.has_carrier(long + chr(c) + long)
     assert not cp.has_carrier("caf\u00e9 \u2019quoted\u2019 \u4e2d\u6587 \U0001F600 \udce9")
+    assert not cp.has_carrier(long + "\u2019 \u4e2d\U0001F600 \udce9" + long)
 
 
 def test_many_signals_of_one_rule_evaluate_in_linear_time():

@@ -591,7 +591,10 @@ def _escaped(art, ctx, refs: bool = False) -> None:
         if n > MAX_ESCAPE_RUNS:
             ctx.error(art, f"more than {MAX_ESCAPE_RUNS} runs of escape sequences; the rest not judged")
             break
-        chars, starts = unescape(m.group())
+        run = m.group()
+        if refs and "#" not in run and _named_ref_pattern().search(run) is None:
+            continue  # only named references to visible characters (&amp; &lt; &eacute;)
+        chars, starts = unescape(run)
         if not cp.has_carrier(chars):
             continue
         if not in_code and any(ord(c) in cp.OVERRIDES for c in chars) and not _in_range(text, m.start(), m.end()):
