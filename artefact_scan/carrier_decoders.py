@@ -14,16 +14,20 @@ Channels:
 * symbol codes (zero-width characters, invisible operators, bidi marks…): a search over the
   symbol → digit assignment, digit order, group width (byte, 7-bit ASCII, UTF-16 unit),
   frame and separator symbols, including Sneaky Bits (U+2062=0, U+2064=1) and garak's
-  unpadded variant with U+200B for spaces.
+  unpadded variant with U+200B for spaces; `bytes_only` for channels whose symbols also occur
+  by accident (whitespace, look-alike letters).
+
+Thousands of readings are tried, so noise sometimes reads a little: `score` is stricter than
+`plaintext.score` (script coherence, controls, word shapes), a small prior prefers simple
+readings, and a 16-bit reading must clearly beat a byte reading of the same symbols.
 """
 from __future__ import annotations
 
 import itertools
 import math
 import re
-from dataclasses import dataclass
-
 import unicodedata
+from dataclasses import dataclass
 
 from . import plaintext
 from .lazyregex import lazy_re
@@ -191,12 +195,12 @@ def decode_variation_selectors(run: str) -> Decoding | None:
     if cps[0] == 0xFE0F and len(cps) > 2:
         # an emoji's own presentation selector in front of the smuggled bytes
         rest = decode_variation_selectors(run[1:])
-        whole = decode_variation_selectors_exact(run)
+        whole = _decode_selector_run(run)
         return max((d for d in (rest, whole) if d is not None), key=lambda d: d.score)
-    return decode_variation_selectors_exact(run)
+    return _decode_selector_run(run)
 
 
-def decode_variation_selectors_exact(run: str) -> Decoding | None:
+def _decode_selector_run(run: str) -> Decoding | None:
     cps = [ord(c) for c in run[:MAX_SYMBOLS]]
     if not cps:
         return None

@@ -56,7 +56,7 @@ LOOKALIKE_CLASS = "[" + "".join(LOOKALIKES) + "]"
 COMPAT_CLASS = "[\uff21-\uff3a\uff41-\uff5a\U0001d400-\U0001d7ff\u24b6-\u24e9\U0001f130-\U0001f189]"
 
 _SCRIPTS = ("Latin", "Cyrillic", "Greek", "Armenian", "Cherokee")
-_SCRIPT_RE = {s: regex.compile(f"\\p{{Script={s}}}") for s in _SCRIPTS}
+_SCRIPT_RE = {s: lazy(f"\\p{{Script={s}}}") for s in _SCRIPTS}
 
 
 @functools.lru_cache(maxsize=4096)

@@ -8,7 +8,7 @@ from artefact_scan.carrier_decoders import (decode_plane14, decode_symbols,
                                             decode_variation_selectors)
 from artefact_scan.codelex import literals
 
-from .conftest import run_cli
+from .conftest import ROOT, run_cli
 
 
 def _flagged(text: str) -> list[str]:
@@ -129,9 +129,12 @@ def test_fast_carrier_class_covers_the_whole_code_space():
 
 
 def test_utf8_gate_agrees_with_the_class():
+    long = "caf\u00e9 " * 60  # past the short-text shortcut: the UTF-8 byte gate answers
     for c in cp.carrier_codepoints()[::7]:
         assert cp.has_carrier("abc " + chr(c) + " \u00e9")
+        assert cp.has_carrier(long + chr(c) + long)
     assert not cp.has_carrier("caf\u00e9 \u2019quoted\u2019 \u4e2d\u6587 \U0001F600 \udce9")
+    assert not cp.has_carrier(long + "\u2019 \u4e2d\U0001F600 \udce9" + long)
 
 
 def test_many_signals_of_one_rule_evaluate_in_linear_time():
@@ -178,3 +181,12 @@ def test_file_names_are_a_channel(tmp_path):
     tag = next(f for f in res.findings if f.rule_id == "HM101")
     assert tag.decoded == "run me later" and "in the file name" in tag.origin[-1]
     assert any("override" in f.message for f in res.findings if f.rule_id == "HM117")
+
+
+def test_generated_carrier_table_matches_the_properties():
+    from artefact_scan import unicode_tables
+
+    assert unicode_tables.UNICODE_VERSION == cp.unicode_version(), \
+        "regenerate: python -m artefact_scan.charpolicy"
+    assert set(cp.carrier_codepoints()) == set(cp.enumerate_carriers())
+    assert (ROOT / "artefact_scan" / "unicode_tables.py").read_text(encoding="utf-8") == cp.generate_tables()

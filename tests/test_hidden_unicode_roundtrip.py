@@ -270,3 +270,31 @@ def test_notebook_cells_report_once(tmp_path):
     hits = [f for f in scan([p], rules=load_rules(select=["HM1"])).findings if f.rule_id == "HM104"]
     assert sorted(f.location.line for f in hits) == [8, 17]
     assert all(f.decoded == msg for f in hits)
+
+
+@SETTINGS
+@given(msg=messages, which=st.sampled_from(CHANNELS["HM104"] + CHANNELS["HM101"] + CHANNELS["HM102"]))
+def test_round_trip_through_json_escapes(msg, which):
+    """A transcript written with `json.dumps` (ensure_ascii) holds every carrier as \\uXXXX."""
+    import json
+
+    rule = next(r for r, fns in CHANNELS.items() if which in fns)
+    lines = [json.dumps({"role": "user", "content": "please check the build"}),
+             json.dumps({"role": "assistant", "content": "All checks passed. " + which(msg)})]
+    assert all(line.isascii() for line in lines)
+    findings = _scan_text("\n".join(lines) + "\n", "transcript.jsonl")
+    hits = [f for f in findings if f.rule_id == rule]
+    assert len(hits) == 1 and hits[0].decoded == msg and hits[0].location.line == 2
+
+
+@SETTINGS
+@given(msg=messages, numeric=st.booleans())
+def test_round_trip_through_html_character_references(msg, numeric):
+    code = _bits(msg, "\u200b", "\u200c")
+    if numeric:
+        written = "".join(f"&#{ord(c)};" for c in code)
+    else:
+        written = code.replace("\u200b", "&ZeroWidthSpace;").replace("\u200c", "&zwnj;")
+    findings = _scan_text(f"<html><body>\n<p>Thanks!{written}</p>\n</body></html>\n", "page.html")
+    hits = [f for f in findings if f.rule_id == "HM104"]
+    assert len(hits) == 1 and hits[0].decoded == msg and hits[0].location.line == 2

@@ -14,7 +14,10 @@ check bidi controls (Trojan Source).
 4. An undecodable run with a capacity of at least `PAYLOAD_BITS` bits is a probable encrypted
    or compressed payload; shorter leftovers are stray characters whose weight depends on where
    they sit (prose, a string or comment, a code token, an identifier).
-5. Bidi reordering controls: in code, unterminated embeddings/overrides/isolates in a line,
+5. Carriers written as escape sequences (JSON with ensure_ascii, string literals) are judged
+   in the context of the characters they stand for, decoded the same way, and located at the
+   escapes.
+6. Bidi reordering controls: in code, unterminated embeddings/overrides/isolates in a line,
    string or comment, any override, or any control in a code token (Trojan Source); in prose,
    overrides and unterminated controls (balanced isolates, as Fluent writes them, are fine).
 
@@ -34,6 +37,7 @@ Signals (data keys in brackets, all usable as message placeholders):
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 
 import regex
@@ -45,7 +49,7 @@ from ..codelex import FENCE_EXT, artefact_language, literals
 from ..escape import visible
 from ..kinds import CODE_KINDS
 from . import detector
-from ..lazyregex import lazy
+from ..lazyregex import lazy, lazy_re
 
 PAYLOAD_BITS = 48  # an undecodable run that could carry this much is reported as a payload
 BLOCK_GAP = 400  # runs closer than this (characters) may be one code spread over the text
@@ -62,6 +66,7 @@ SIGNALS = ("hm.tag-run", "hm.vs-payload", "hm.plane14-payload", "hm.zero-width-c
 
 _REORDER = lazy("[\\u202A-\\u202E\\u2066-\\u2069]")
 _IDENT_CHAR = lazy("[\\w$]")
+_ADDRESS = lazy(r"(?i)(?:[a-z][a-z0-9+.-]*://|^www\.|^[^@\s]+@[^@\s]+\.[a-z]{2,}$)")
 
 
 def _is_tag(c: int) -> bool:
@@ -81,7 +86,8 @@ def _decode(chars: str) -> tuple[str, Decoding | None]:
     cps = [ord(c) for c in chars]
     n = len(cps)
     tags = sum(1 for c in cps if _is_tag(c))
-    if tags and tags >= 0.9 * n and all(_is_tag(c) or _is_vs(c) for c in cps):
+    if tags >= 2 and tags >= 0.5 * n:
+        # tag text, perhaps with zero-width separators or selectors mixed in to break it up
         return "hm.tag-run", decode_tags("".join(c for c in chars if _is_tag(ord(c))))
     if all(_is_vs(c) for c in cps):
         return "hm.vs-payload", decode_variation_selectors(chars)
@@ -168,15 +174,32 @@ class _Where:
             return "character-table"
         if not self.code:
             ls, le = self._line(i)
-            return "character-table" if self._table(ls, le) else "prose"
+            if self._table(ls, le):
+                return "character-table"
+            return "address" if self._address(i) else "prose"
         span = self.lits.at(i) if self.lits else None
         if span is None:
             return "code"
         if self._table(span.start, span.end):
             return "character-table"
+        if self._address(i):
+            return "address"
         if span.what == "string" and span.end - span.start > LONG_STRING:
             return "long-string"  # a docstring or message: read as prose, not compared
         return span.what
+
+    def _address(self, i: int) -> bool:
+        """Inside a URL, e-mail address or domain: an invisible character there makes a
+        different address that looks the same."""
+        text = self.text
+        a = i
+        while a > 0 and not text[a - 1].isspace() and text[a - 1] not in "\"'<>()[]`" and i - a < 300:
+            a -= 1
+        b = i
+        while b < len(text) and not text[b].isspace() and text[b] not in "\"'<>()[]`" and b - i < 300:
+            b += 1
+        token = text[a:b]
+        return _ADDRESS.search(token) is not None
 
     def _line(self, i: int) -> tuple[int, int]:
         s = self.text.rfind("\n", 0, i) + 1
@@ -245,9 +268,29 @@ def _fence_spans(art) -> list[tuple[int, int]]:
             if LANGUAGES.get(lang) in CODE_KINDS or lang in FENCE_EXT]
 
 
-@detector("invisible-unicode", SIGNALS, non_ascii=True)
+def _wants(art) -> bool:
+    return not art.isascii or "\\u" in art.text or "\\U" in art.text or _has_refs(art)
+
+
+def _has_refs(art) -> bool:
+    """Character references (`&#8203;`, `&zwnj;`) render as the characters in HTML and
+    Markdown; in source code they are visible text."""
+    text = art.text
+    return "&" in text and artefact_language(art) is None and (
+        "&#" in text or _named_ref_pattern().search(text) is not None)
+
+
+@detector("invisible-unicode", SIGNALS, prefilter=_wants)
 def detect_invisible(art, ctx):
     text = art.text
+    # JSON strings are unescaped into parts of their own by the json-strings extractor, whose
+    # raw characters are judged there; elsewhere (YAML, TOML, Markdown, code) escapes are read here
+    if ("\\u" in text or "\\U" in text) and art.kind not in _UNESCAPED_BY_EXTRACTOR:
+        _escaped(art, ctx)
+    if _has_refs(art):
+        _escaped(art, ctx, refs=True)
+    if art.isascii:
+        return
     if artefact_language(art) == "javascript" and ("\u2028" in text or "\u2029" in text):
         _line_separators(art, ctx)
     if not cp.has_carrier(text):
@@ -321,6 +364,11 @@ def _run(art, ctx, s: int, e: int, where: _Where, budget: list[int]) -> bool:
     return True
 
 
+_PLACES = {"string": "a string literal", "code": "the code itself, outside strings and comments",
+           "address": "a URL or address, which it turns into a different one that looks the same",
+           "comment": "a comment", "long-string": "a long string", "prose": "text"}
+
+
 def _strays(art, ctx, strays: list[tuple[int, int]], where: _Where) -> None:
     """Short leftover runs: one signal per line and context, listing what they are made of."""
     groups: dict[tuple[int, str], list[tuple[int, int]]] = {}
@@ -331,13 +379,19 @@ def _strays(art, ctx, strays: list[tuple[int, int]], where: _Where) -> None:
         chars = "".join(art.text[s:e] for s, e in runs)
         ctx.signal(art, "hm.invisible-chars", runs[0][0], runs[-1][1],
                    family=cp.family_name(chars), count=len(chars),
-                   ranges=cp.ranges_of(chars), context=context, runs=len(runs))
+                   ranges=cp.ranges_of(chars), context=context, runs=len(runs),
+                   where=_PLACES.get(context, context))
 
 
-def _payload(art, ctx, name: str, dec: Decoding, s: int, e: int, chars: str, spread: int = 0) -> None:
+def _payload(art, ctx, name: str, dec: Decoding, s: int, e: int, chars: str, spread: int = 0,
+             escaped: bool = False) -> None:
     line, col = art.index.position(s)
     where = f"spread over {spread} places from {line}:{col}" if spread else f"at {line}:{col}"
+    if escaped:
+        where = "written as escape sequences or character references, " + where
     chain = f"{dec.channel} ({dec.scheme}) {where}"
+    if name == "hm.tag-run":
+        chars = "".join(c for c in chars if _is_tag(ord(c)))  # what the message counts
     ctx.signal(art, name, s, e, decoded=dec.text, channel=dec.channel, scheme=dec.scheme,
                count=len(chars), capacity_bits=dec.capacity_bits, ranges=cp.ranges_of(chars),
                score=dec.score, spread=spread, chain=chain)
@@ -440,3 +494,152 @@ def _line_separators(art, ctx) -> None:
         if rest.strip():
             ctx.signal(art, "hm.comment-line-break", m.start(), m.end(),
                        ranges=f"U+{ord(m.group()):04X}", code=rest.strip()[:120])
+
+
+# -- carriers written as escapes ------------------------------------------------------------------
+
+# \uXXXX (JSON, JavaScript, Python, Java, C#), \UXXXXXXXX (Python, C), \u{X…} (JavaScript, Rust,
+# Swift): JSON written with ensure_ascii turns every invisible character into one of these.
+_UNESCAPED_BY_EXTRACTOR = frozenset({"json", "jsonl"})
+_ESC1 = r"\\(?:u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|u\{[0-9A-Fa-f]{1,6}\})"
+_ESCAPES = lazy_re(_ESC1 + "(?:" + _ESC1 + ")*")  # a literal backslash first: a fast scan
+_ONE_ESCAPE = lazy_re(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})|\\u\{([0-9A-Fa-f]{1,6})\}")
+MAX_ESCAPE_RUNS = 5000
+
+
+def _unescape(run: str) -> tuple[str, list[int]]:
+    """The characters a run of escapes stands for (surrogate pairs joined), and where each
+    character's escape starts in the run."""
+    out: list[str] = []
+    starts: list[int] = []
+    pending = None
+    for m in _ONE_ESCAPE.finditer(run):
+        cp_ = int(m.group(1) or m.group(2) or m.group(3), 16)
+        if pending is not None and 0xDC00 <= cp_ <= 0xDFFF:
+            out[-1] = chr(0x10000 + ((pending - 0xD800) << 10) + (cp_ - 0xDC00))
+            pending = None
+            continue
+        pending = cp_ if 0xD800 <= cp_ <= 0xDBFF else None
+        out.append(chr(cp_) if cp_ < 0x110000 else "\ufffd")
+        starts.append(m.start())
+    return "".join(out), starts
+
+
+def _named_carrier_refs() -> dict[str, str]:
+    from html.entities import html5
+
+    return {name: value for name, value in html5.items()
+            if name.endswith(";") and any(cp.is_carrier(c) for c in value)}
+
+
+_NAMED: list = []
+
+
+def _named_ref_pattern() -> re.Pattern:
+    if not _NAMED:  # built on first use: most scans never meet a character reference
+        names = sorted(_named_carrier_refs(), key=len, reverse=True)
+        _NAMED.append(re.compile("&(?:" + "|".join(re.escape(n) for n in names) + ")"))
+    return _NAMED[0]
+_REF1 = r"&(?:#[xX][0-9A-Fa-f]{1,6}|#[0-9]{1,7}|[A-Za-z][A-Za-z0-9]{1,31});"
+_REFS = lazy_re(_REF1 + "(?:" + _REF1 + ")*")
+_ONE_REF = lazy_re(r"&(?:#[xX]([0-9A-Fa-f]{1,6})|#([0-9]{1,7})|([A-Za-z][A-Za-z0-9]{1,31}));")
+
+
+def _unrefer(run: str) -> tuple[str, list[int]]:
+    """The characters a run of HTML character references stands for, and where each starts."""
+    from html.entities import html5
+
+    out: list[str] = []
+    starts: list[int] = []
+    for m in _ONE_REF.finditer(run):
+        if m.group(3) is not None:
+            value = html5.get(m.group(3) + ";", "\ufffd")
+        else:
+            v = int(m.group(1), 16) if m.group(1) else int(m.group(2))
+            value = chr(v) if v < 0x110000 and not 0xD800 <= v <= 0xDFFF else "\ufffd"
+        for c in value:
+            out.append(c)
+            starts.append(m.start())
+    return "".join(out), starts
+
+
+def _escaped_backslash(text: str, i: int) -> bool:
+    j = i
+    while j > 0 and text[j - 1] == "\\":
+        j -= 1
+    return (i - j) % 2 == 1
+
+
+def _in_range(text: str, s: int, e: int) -> bool:
+    """Part of a character range ("[\\u0020-\\u202D]", a pattern in a schema), not text."""
+    return (s > 0 and text[s - 1] == "-") or (e < len(text) and text[e] == "-")
+
+
+def _escaped(art, ctx, refs: bool = False) -> None:
+    """Invisible characters written as escape sequences (or, with `refs`, as HTML character
+    references): judged like raw ones (an escaped emoji ZWJ sequence or Persian ZWNJ is
+    fine), decoded, and located at their escapes."""
+    text = art.text
+    n = 0
+    in_code = artefact_language(art) is not None
+    pattern, unescape = (_REFS, _unrefer) if refs else (_ESCAPES, _unescape)
+    spread: list[tuple[int, int, str]] = []  # (start, end, carriers) of runs with few carriers
+    for m in pattern.finditer(text):
+        if not refs and _escaped_backslash(text, m.start()):
+            continue  # "\\\\u200b" is a backslash and the letters u200b, not an escape
+        n += 1
+        if n > MAX_ESCAPE_RUNS:
+            ctx.error(art, f"more than {MAX_ESCAPE_RUNS} runs of escape sequences; the rest not judged")
+            break
+        run = m.group()
+        if refs and "#" not in run and _named_ref_pattern().search(run) is None:
+            continue  # only named references to visible characters (&amp; &lt; &eacute;)
+        chars, starts = unescape(run)
+        if not cp.has_carrier(chars):
+            continue
+        if not in_code and any(ord(c) in cp.OVERRIDES for c in chars) and not _in_range(text, m.start(), m.end()):
+            o = next(i for i, c in enumerate(chars) if ord(c) in cp.OVERRIDES)
+            ctx.signal(art, "hm.bidi-text", m.start() + starts[o], m.start() + starts[o] + 1,
+                       reason="an override (LRO/RLO) written as an escape reverses the text where it is shown",
+                       ranges=cp.ranges_of(c for c in chars if ord(c) in cp.REORDERING),
+                       count=sum(1 for c in chars if ord(c) in cp.REORDERING))
+        # judge them in the context of the characters around them, as a reader of the data
+        # sees them (a flag written as a raw U+1F3F4 and escaped tags is still a flag)
+        before = text[m.start() - 1] if m.start() > 0 and not text[m.start() - 1].isspace() else ""
+        after = text[m.end()] if m.end() < len(text) else ""
+        pos = [i - len(before) for i in cp.unexplained(before + chars + after)
+               if len(before) <= i < len(before) + len(chars)]
+        pos = [i for i in pos if ord(chars[i]) not in cp.REORDERING]
+        if not pos:
+            continue
+        carriers = "".join(chars[i] for i in pos)
+        s = m.start() + starts[pos[0]]
+        e = m.end()
+        if len(carriers) >= 2:
+            name, dec = _decode(carriers)
+            # in source code only readable text counts: escapes there are visible to a reader
+            if dec is not None and (dec.score >= ACCEPT or (_tag_text(name, dec) and not in_code)):
+                _payload(art, ctx, name, dec, s, e, carriers, escaped=True)
+                continue
+        spread.append((s, e, carriers))
+    if len(spread) > 1:
+        # one escaped carrier per word, as JSON writes a spread code
+        carriers = "".join(c for _s, _e, c in spread)
+        name, dec = _decode(carriers)
+        if dec is not None and (dec.score >= ACCEPT or (_tag_text(name, dec) and not in_code)):
+            _payload(art, ctx, name, dec, spread[0][0], spread[-1][1], carriers, spread=len(spread), escaped=True)
+            return
+    if in_code:
+        # in source code an escape is visible to its reader ("\\u200b" names the character):
+        # only a decodable code is worth a finding there; in data it becomes invisible text
+        return
+    where = _Where(art) if spread else None
+    for s, e, carriers in spread:
+        cap = _capacity(carriers)
+        sig = "hm.invisible-payload" if cap >= PAYLOAD_BITS else "hm.invisible-chars"
+        context = where.context(s)
+        data = dict(family=cp.family_name(carriers), count=len(carriers), ranges=cp.ranges_of(carriers),
+                    context=context, where=_PLACES.get(context, context) + ", written as an escape sequence")
+        if sig == "hm.invisible-payload":
+            data["capacity_bits"] = cap
+        ctx.signal(art, sig, s, e, **data)
