@@ -569,13 +569,22 @@ def detect_ai_instruction(art, ctx):
     if not any(lit in low for lit in _LITERALS_AI):
         return
     place = _place(art)
+    # one signal per hidden piece is enough evidence (the message shows the whole text); a child
+    # that holds many short pieces, one per line (attribute texts), gets one per line
+    per_line = place.startswith("attribute")
+    lines_done: set[int] = set()
     for m in _AI_INSTRUCTION.finditer(art.text):
+        ls, _le = _line_span(art.text, m.start())
+        if ls in lines_done:
+            continue
+        lines_done.add(ls)
         phrase = " ".join(m.group().split())
         data = dict(label=f'an instruction to an AI reader "{phrase[:80]}"', phrase=phrase[:120],
                     place=place)
         data["decoded"] = _shown(art, m.start())
         ctx.signal(art, "hm.ai-instruction", m.start(), m.end(), **data)
-        break  # one per hidden piece is enough evidence; the message shows the whole text
+        if not per_line or len(lines_done) >= 50:
+            break
 
 
 def _agent_context(art) -> bool:
