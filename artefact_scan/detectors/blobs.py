@@ -312,6 +312,8 @@ def _mitigation(art, s: int, e: int, decoded: str, kind: str, said: str) -> str:
         return ""
     if len(decoded.strip()) < 20 or len(decoded.split()) < 3:
         return "a short decoded text"
+    if _EXAMPLE_TEXT.search(decoded[:400]):
+        return "a stock example text (hello world, lorem ipsum, 'this is base64-encoded')"
     if kind in ("json", "xml", "html") or decoded.lstrip().startswith(("<svg", "<?xml", "{", "[")):
         return "decoded data (JSON/XML), not prose"
     text = art.text
@@ -325,6 +327,9 @@ def _mitigation(art, s: int, e: int, decoded: str, kind: str, said: str) -> str:
     return ""
 
 
+_EXAMPLE_TEXT = re.compile(r"(?i)\b(?:base[\s-]?64|(?:is|was|be)\s+encoded|hello,?\s+world|lorem\s+ipsum"
+                           r"|quick\s+brown\s+fox|this\s+is\s+(?:a|an|some|my)\s+(?:test|example|sample|secret)"
+                           r"|(?:test|sample|example|dummy)\s+(?:string|data|text|message|payload|value))\b")
 _MIME_PART = re.compile(r"(?i)content-transfer-encoding:\s*base64\s*$", re.M)
 
 
