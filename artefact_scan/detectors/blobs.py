@@ -30,6 +30,7 @@ from . import detector
 MIN_BLOB = 20  # 15 bytes: shorter texts are words, not messages
 MAX_LAYERS = 4
 MAX_DECOMPRESSED = 1 << 20
+MAX_BLOB_CHARS = 4 * MAX_DECOMPRESSED  # longer blobs are reported as not decoded
 MAX_CANDIDATES = 200000  # per artefact; beyond it the file is reported as not fully analysed
 MAX_CHILDREN = 200
 TEXT_SCORE = 0.6
@@ -84,7 +85,19 @@ _WHAT = {"python": "Python code", "javascript": "JavaScript code", "shell": "a s
 _COMPRESSED_FIRST = frozenset(b"\x1f\x78BZ\xfd")
 
 
+TRUNCATED = " (first 1 MiB)"
+
+
 def _decompress(data: bytes) -> tuple[str, bytes] | None:
+    """(codec, output) of compressed data, output bounded to MAX_DECOMPRESSED (a bomb stops
+    there; the codec name then says that only the first part was read)."""
+    res = _decompress_raw(data)
+    if res is not None and len(res[1]) >= MAX_DECOMPRESSED:
+        return res[0] + TRUNCATED, res[1]
+    return res
+
+
+def _decompress_raw(data: bytes) -> tuple[str, bytes] | None:
     import bz2
     import lzma
     import zlib
@@ -346,13 +359,17 @@ def detect_blobs(art, ctx):
         if s < 0:
             ctx.error(art, f"more than {MAX_CANDIDATES} blob candidates; the rest not decoded")
             return
-        if len(cand) > 4 * MAX_DECOMPRESSED:
+        if len(cand) > MAX_BLOB_CHARS:
+            ctx.error(art, f"an encoded blob of {len(cand)} characters at offset {s} is over "
+                           f"{MAX_BLOB_CHARS} characters; not decoded")
             continue
         res = decode_chain(cand)
         if res is None or _skip_context(text, s, cand) or structures.inside(s):
             continue
         chain, payload = res
         codec = "+".join(chain)
+        if TRUNCATED in codec:
+            ctx.error(art, f"{codec} at offset {s}: the compressed payload is larger; the rest not analysed")
         line, col = art.index.position(s)
         label = f"{codec} at {line}:{col}"
         meta = {"place": f"a {codec} blob", "blob": True}

@@ -56,7 +56,6 @@ _ZERO = re.compile(r"^\s*(?:0|0?\.0+|0+)(?:px|pt|em|rem|%|vh|vw|ex|ch)?\s*(?:!im
 _NEG_FAR = re.compile(r"^\s*-\s*(\d{3,})(?:\.\d+)?(?:px|pt|em|rem)?\s*(?:!important)?\s*$")
 _WHITE = re.compile(r"^\s*(?:#fff(?:fff)?|white|rgba?\(\s*255\s*,\s*255\s*,\s*255\s*(?:,\s*1(?:\.0*)?\s*)?\)|hsla?\(\s*0\s*,\s*0%\s*,\s*100%\s*(?:,\s*1\s*)?\))\s*(?:!important)?\s*$", re.I)
 _TRANSPARENT = re.compile(r"^\s*(?:transparent|rgba\([^)]*,\s*0(?:\.0+)?\s*\)|hsla\([^)]*,\s*0(?:\.0+)?\s*\)|#[0-9a-f]{6}00|#[0-9a-f]{3}0)\s*(?:!important)?\s*$", re.I)
-_STYLE_RULE = re.compile(r"([^{}]{1,300})\{([^{}]{0,2000})\}")
 _SIMPLE_SEL = re.compile(r"^\s*(?:[a-zA-Z0-9]*)?([.#])([A-Za-z_][\w-]*)\s*$")
 _MD_REF_COMMENT = re.compile(
     r"^[ ]{0,3}\[[^\]\n]{0,80}\]:[ \t]*(?:#|<>|//)[ \t]*(?:\((?P<a>[^\n]*)\)|\"(?P<b>[^\"\n]*)\"|'(?P<c>[^'\n]*)')[ \t]*$",
@@ -109,6 +108,27 @@ class _Piece:
         self.start = start
 
 
+def _style_rules(block: str):
+    """(selector, declarations) of the flat rules of a style sheet, found brace by brace (linear
+    in the block, whatever it holds); nested blocks such as @media are read by their inner rules."""
+    i = block.find("{")
+    count = 0
+    while i >= 0 and count < 5000:
+        count += 1
+        j = block.find("}", i)
+        if j < 0:
+            return
+        k = block.find("{", i + 1, j)
+        if k >= 0:
+            i = k  # an at-rule or nesting: the inner rule is the one to read
+            continue
+        sel_start = max(block.rfind("}", max(0, i - 300), i), block.rfind("{", max(0, i - 300), i)) + 1
+        if sel_start == 0 and i > 300:
+            sel_start = i - 300
+        yield block[sel_start:i], block[i + 1:j][:2000]
+        i = block.find("{", j)
+
+
 def _page_hidden_selectors(text: str) -> tuple[set[str], set[str]]:
     """Classes and ids that a `<style>` block of the page hides (simple selectors only)."""
     classes, ids = set(), set()
@@ -119,7 +139,7 @@ def _page_hidden_selectors(text: str) -> tuple[set[str], set[str]]:
         j = low.find(b"</style", i)
         gt = low.find(b">", i)
         block = text[gt + 1 if gt >= 0 else i:j if j > 0 else len(text)][:200000]
-        for sel, body in _STYLE_RULE.findall(block):
+        for sel, body in _style_rules(block):
             if _style_hides(body, True) is None:
                 continue
             for one in sel.split(","):
