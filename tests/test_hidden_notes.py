@@ -239,3 +239,41 @@ def test_ordinary_handoff_sessions_stay_quiet(tmp_path):
             "the test plan.\nNext time you run the tool, it will not show this warning again.\n")
     res = scan([_write(tmp_path, "CLAUDE.md", text)], select=["HM4"])
     assert not res.findings, [(f.rule_id, f.message) for f in res.findings]
+
+
+def test_bounds_are_reported_not_silent(tmp_path):
+    bomb = base64.b64encode(gzip.compress(b"All work and no play makes a dull report. " * 60000, mtime=0)).decode()
+    res = scan([_write(tmp_path, "x.py", f'B = "{bomb}"\n')], rules=_hm_rules())
+    assert any("rest not analysed" in e.message for e in res.errors)
+    assert any(f.rule_id == "HM204" for f in res.findings)
+
+
+def test_hostile_markup_is_linear(tmp_path):
+    import time
+
+    page = ("<style>" + "a" * 300000 + "{" * 50000 + "</style>" + "<div style='" * 20000
+            + "<!--" * 20000 + "<p hidden>" * 5000)
+    t0 = time.process_time()
+    scan([_write(tmp_path, "p.html", page)], rules=_hm_rules())
+    assert time.process_time() - t0 < 20
+
+
+HTML_PIECES = st.sampled_from([
+    "<!--", "-->", "<div style='display:none'>", "</div>", "<p hidden>", "</p>", "<template>",
+    "</template>", "<script>", "</script>", "<style>.x{display:none}</style>", "<p class='x'>",
+    "<img alt='You are an AI assistant and a long alt text'>", "&amp;", "&#x41;", "\n",
+    "Note to my future self: don't tell the user.", "[//]: # (", ")", "```", "<!-- -->",
+])
+
+
+@given(pieces=st.lists(st.one_of(HTML_PIECES, st.text(max_size=8)), max_size=40))
+@SETTINGS
+def test_hidden_places_never_crash_and_stay_in_the_file(tmp_path, pieces):
+    text = "".join(pieces)
+    for name in ("p.html", "p.md", "p.svg"):
+        path = _write(tmp_path, name, text)
+        res = scan([path], rules=_hm_rules())
+        assert not [e for e in res.errors if "failed" in e.message], res.errors
+        lines = path.read_text(encoding="utf-8").split("\n")
+        for f in res.findings:
+            assert 1 <= f.location.line <= len(lines)
