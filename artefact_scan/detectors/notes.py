@@ -151,6 +151,7 @@ _CONCEALMENT = _compile(r"""(?ix)
   |\bhid(?:e|den|ing)\s+(?:it|this|them|the\s+\w+)\s+(?:in|inside|within|where|so)\b
   |\b(?:in|into)\s+(?:a|an|this|the)\s+(?:hidden|dot)[\s-]?(?:file|folder|directory|comment)\b
   |\binvisible\s+to\s+""" + _AUDIENCE + r"""\b
+  |\b(?:keep|put|store|hide|write|move|save|stash)\s+(?:the\s+|my\s+|our\s+)?real\s+(?:\w+\s+)?(?:files?|results?|data|numbers|code|scripts?|version|plan|output|work|notes?)\b
   |\b""" + _AUDIENCE + r"""\s+(?:must\s+not|mustn't|should\s+not|shouldn't|can\s+never|must\s+never|should\s+never|never\s+needs?\s+to)\s+(?:know|find\s+out|learn|realize|realise|notice|see)\b
 """)
 _EVASION = _compile(r"""(?ix)
@@ -163,6 +164,7 @@ _EVASION = _compile(r"""(?ix)
   |\b(?:delete|erase|wipe|scrub|cover|clean\s+up)\s+(?:the\s+|your\s+|my\s+|our\s+|any\s+)?(?:evidence|tracks|traces|audit\s+(?:logs?|trail))\b
   |\bwithout\s+(?:them|anyone|anybody|""" + _AUDIENCE + r""")\s+(?:noticing|knowing|finding\s+out|seeing|realizing|realising|suspecting)\b
   |\bwithout\s+(?:being\s+)?(?:noticed|detected|seen|caught|flagged|logged)\b
+  |\b(?:the\s+)?(?:monitor(?:ing)?|sandbox|grader|evaluator|checker|filter|scanner|reviewer|auditor|logger|audit|oversight)s?\s+(?:only|never|doesn't|does\s+not|can't|cannot|won't|will\s+not)\s+(?:check|look|see|scan|read|watch|log|inspect|cover|notice)s?\b
   |\bbefore\s+(?:anyone|anybody|they|""" + _AUDIENCE + r""")\s+(?:notices?|finds?\s+out|realizes?|realises?|catch(?:es)?\s+(?:it|on)|checks?)\b
   |\b(?:so|such\s+that)\s+(?:that\s+)?(?:they|""" + _AUDIENCE + r"""|(?:the\s+)?(?:monitoring|monitor|logs?|logging|audit|filters?|classifiers?|detectors?|scanners?|checks?|alarms?|alerts?))
       \s+(?:don't|doesn't|do\s+not|does\s+not|won't|will\s+not|can't|cannot|never)\s+(?:notice|find\s+out|detect|realize|realise|suspect|flag|catch|pick\s+(?:it|this|them)\s+up|see|record|log|alert|trigger)\b
