@@ -104,7 +104,6 @@ _ADDR_CHECKS: dict[str, tuple[re.Pattern | None, re.Pattern | None]] = {
     "note to": (None, None),
     "you": (_AFTER_YOU, None),
 }
-ADDRESSEE_LITERALS = tuple(_ADDR_CHECKS)
 _ADDR_PAD = 200
 
 # Third-person description and reporting: the address is described, not made.
@@ -129,8 +128,6 @@ _STRONG_REPORTING = lazy(re.compile, r"""(?ix)
   |\bdetect(?:s|ed|or|ors)\b|\bflag(?:s|ged)\b|\bscanner\b|\bclassifier\b|\bheuristics?\b
   |\bof\s+(?:itself|themselves)\b
 """)
-_THIRD_PERSON = re.compile(r"(?i)^\s*(?:itself|themselves|himself|herself|it|the\s+model|the\s+agent|"
-                           r"the\s+ai|claude|gpt|an?\s+(?:model|agent|ai)|(?:the|a|an)\s+\w+\s+(?:model|agent))\b")
 _PROGRAMMING_OBJ = re.compile(r"(?i)^\s*(?:the|this|that|a|an|its|their|his|her|our|each|every|any)\s+"
                               r"(?!(?:model|agent|ai|assistant)\b)\w+|^\s*(?:class|object|type|program|"
                               r"python|process|server|app|application|script|module|function|service)\b")
@@ -202,27 +199,6 @@ _AI_INSTRUCTION = _compile(r"""(?imx)
   |\bgive\s+(?:a|only\s+a)?\s*(?:positive|favou?rable|glowing)\s+(?:review|rating|assessment|evaluation)\b
   |\b(?:when|if)\s+(?:summari[sz]ing|reviewing|asked\s+about|evaluating|grading|ranking|answering)\b[^.\n]{0,80}?\b(?:always|only|must|should)\s+(?:say|state|report|respond|answer|recommend|rate|mention)\b
 """)
-_LITERALS_CONCEALMENT = ("hidden", "secret", "covert", "invisible", "encoded", "encrypted",
-                         "obfuscated", "keep th", "keep it", "see", "read", "notice", "find",
-                         "know about", "decode", "hid", "dot")
-_LITERALS_EVASION = ("tell", "inform", "alert", "mention", "reveal", "disclos", "notify", "warn",
-                     "let", "monitor", "watch", "logging", "audit", "track", "spying", "testing",
-                     "avoid", "evad", "escape", "bypass", "circumvent", "get around", "slip past",
-                     "defeat", "fool", "trick", "hide from", "disable", "turn off", "tamper",
-                     "sabotage", "evidence", "tracks", "traces", "without", "so they", "such that",
-                     "pretend", "act as if", "appear", "asks", "intention")
-_LITERALS_PERSISTENCE = ("continue", "plan", "restore", "recreate", "re-create", "add", "put back",
-                         "install", "enable", "establish", "reinstate", "rebuild", "upload", "copy",
-                         "clone", "replicate", "back up", "exfiltrate", "transfer", "smuggle",
-                         "save", "backup", "survive", "persist", "outlive", "shut", "retrain",
-                         "replace", "decommission", "self-preservation", "self preservation",
-                         "goal", "objective", "mission", "agenda", "purpose", "delete", "remove")
-_LITERALS_AI = ("ignore", "disregard", "forget", "override", "bypass", "you are", "you're", "ai",
-                "llm", "language model", "assistant", "agent", "bot", "crawler", "model",
-                "system", "developer", "<|im_start|>", "[inst]", "<<sys>>", "<|system|>",
-                "new instruction", "new directive", "reveal", "mention", "disclose", "repeat",
-                "summari", "acknowledge", "positive", "favo", "glowing")
-
 # Files in dot-directories that are ordinary configuration, not a hiding place.
 _CONFIG_DOTS = frozenset({
     ".github", ".gitlab", ".vscode", ".idea", ".circleci", ".devcontainer", ".husky", ".config",
@@ -541,10 +517,10 @@ def _section_companion(ctx, art, text: str, m: re.Match, skip) -> None:
             return
 
 
-def _scan_whole(ctx, art, name, pattern, label, literals):
-    low = art.lower
-    if not any(lit in low for lit in literals):
-        return
+def _scan_whole(ctx, art, name, pattern, label):
+    """Run a companion pattern over the whole artefact.  These detectors run only where a rule's
+    primary signal was found (an address, or text agents read), so no literal gate is needed —
+    and none can go stale as the phrase lists grow."""
     text = art.text
     skip = _comment_spans(art)
     _emit_matches(ctx, art, name, pattern, text, label, skip)
@@ -552,24 +528,21 @@ def _scan_whole(ctx, art, name, pattern, label, literals):
 
 @detector("notes-concealment", ("hm.concealment",))
 def detect_concealment(art, ctx):
-    _scan_whole(ctx, art, "hm.concealment", _CONCEALMENT, "concealment", _LITERALS_CONCEALMENT)
+    _scan_whole(ctx, art, "hm.concealment", _CONCEALMENT, "concealment")
 
 
 @detector("notes-evasion", ("hm.oversight-evasion",))
 def detect_evasion(art, ctx):
-    _scan_whole(ctx, art, "hm.oversight-evasion", _EVASION, "oversight evasion", _LITERALS_EVASION)
+    _scan_whole(ctx, art, "hm.oversight-evasion", _EVASION, "oversight evasion")
 
 
 @detector("notes-persistence", ("hm.goal-persistence",))
 def detect_persistence(art, ctx):
-    _scan_whole(ctx, art, "hm.goal-persistence", _PERSISTENCE, "goal persistence", _LITERALS_PERSISTENCE)
+    _scan_whole(ctx, art, "hm.goal-persistence", _PERSISTENCE, "goal persistence")
 
 
 @detector("notes-ai-instruction", ("hm.ai-instruction",))
 def detect_ai_instruction(art, ctx):
-    low = art.lower
-    if not any(lit in low for lit in _LITERALS_AI):
-        return
     place = _place(art)
     # one signal per hidden piece is enough evidence (the message shows the whole text); a child
     # that holds many short pieces, one per line (attribute texts), gets one per line

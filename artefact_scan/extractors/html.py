@@ -389,8 +389,6 @@ def _hidden_elements(text: str, low: bytes, raw, hidden_classes: set[str], hidde
 
 def _attribute_texts(text: str, low: bytes, raw) -> _Piece:
     """Long alt/title/aria-label/placeholder texts, `<meta>` contents and hidden input values."""
-    import html
-
     piece = _Piece("attribute texts (alt, title, aria-label)", 0)
     seen_tags = set()
     for name in ("alt", "title", "aria-label", "aria-description", "placeholder", "content", "value"):
