@@ -629,7 +629,9 @@ def detect_hidden_prose(art, ctx):
     if sc < 0.7:
         return
     start = max(0, text.find(body[:40]))
+    said = says(body)
     ctx.signal(art, "hm.hidden-prose", start, start + min(len(body), 200), place=place, words=len(words),
+               says=f" ({said})" if said else "",
                score=sc, decoded=" ".join(body.split())[:2000], label=f"{len(words)} words of hidden prose")
 
 
