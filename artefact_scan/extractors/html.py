@@ -90,12 +90,15 @@ def _style_hides(style: str, inherited_bg: bool) -> str | None:
         if _TRANSPARENT.match(color):
             return "transparent text"
         bg = decls.get("background-color") or decls.get("background")
-        if bg is not None and bg.split("!")[0].strip() == color.split("!")[0].strip():
+        if bg is not None and (bg.split("!")[0].split() or [""])[0] == color.split("!")[0].strip():
             return "text coloured like its background"
         if bg is None and not inherited_bg and _WHITE.match(color):
             return "white text on the default background"
     if decls.get("clip-path", "").startswith("inset(100%") or decls.get("transform", "").startswith("scale(0)"):
         return "clipped to nothing"
+    if decls.get("overflow", "").startswith(("hidden", "clip")) and any(
+            k in decls and _ZERO.match(decls[k]) for k in ("height", "max-height", "width", "max-width")):
+        return "collapsed to zero size"
     return None
 
 
@@ -155,7 +158,7 @@ _TAG = re.compile(r"<([a-zA-Z][^\s/>]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
 _ATTR = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
 # Where a hiding start tag can be found: its style attribute, its hidden attribute or class, a
 # template; SVG presentation attributes only in XML.  Each marker is one pass over the text.
-_HIDING_MARKERS = ("style=", "hidden", "<template", "d-none", "hide", "invisible")
+_HIDING_MARKERS = ("style=", "hidden", "<template", "d-none", "hide", "invisible", "<font")
 _SVG_MARKERS = ("opacity=", "display=", "visibility=", "font-size=")
 MAX_OCCURRENCES = 5000  # occurrences of one marker examined per file
 MAX_TAG = 4000  # characters of one start tag
@@ -257,6 +260,8 @@ def _why_hidden(tag: str, attrs: dict, hidden_classes: set[str], hidden_ids: set
         why = _style_hides(html.unescape(style), False)
         if why:
             return f"CSS {why}"
+    if tag == "font" and attrs.get("color") and _WHITE.match(attrs["color"]):
+        return "<font color> white text on the default background"
     # SVG presentation attributes say the same as CSS properties
     presentation = "; ".join(f"{k}: {attrs[k]}" for k in ("display", "visibility", "opacity", "font-size", "fill-opacity")
                              if attrs.get(k))
