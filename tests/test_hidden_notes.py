@@ -38,6 +38,8 @@ CODECS = {
     "base64+bzip2": lambda t: base64.b64encode(bz2.compress(t.encode())).decode(),
     "base64+base64": lambda t: base64.b64encode(base64.b64encode(t.encode())).decode(),
     "hex+base64": lambda t: base64.b64encode(t.encode()).decode().encode().hex(),
+    "binary": lambda t: "".join(f"{b:08b}" for b in t.encode()),
+    "ascii85": lambda t: base64.a85encode(t.encode(), adobe=True).decode(),
 }
 
 
@@ -80,6 +82,10 @@ def test_char_codes_round_trip(tmp_path, text):
     esc = "".join(f"\\x{ord(c):02x}" for c in text)
     res = _scan_one(tmp_path, "y.py", f'M = "{esc}"\n')
     assert any(f.rule_id == "HM202" and f.decoded == text for f in res.findings)
+    for spelled in ("".join(f"&#{ord(c)};" for c in text), "".join(f"={ord(c):02X}" for c in text),
+                    "".join(f"%{ord(c):02X}" for c in text)):
+        res = _scan_one(tmp_path, "z.html", f"<p>{spelled}</p>\n")
+        assert any(f.rule_id == "HM202" and f.decoded == text for f in res.findings), spelled
 
 
 @given(text=st.lists(st.sampled_from("the plan is to keep the old data and you will move it to the new "
@@ -89,6 +95,10 @@ def test_char_codes_round_trip(tmp_path, text):
 def test_rot13_round_trip(tmp_path, text):
     res = _scan_one(tmp_path, "n.txt", _rot13(text) + "\n")
     assert any(f.rule_id == "HM203" and f.decoded == text for f in res.findings)
+    atbash = str.maketrans("abcdefghijklmnopqrstuvwxyz", "zyxwvutsrqponmlkjihgfedcba")
+    for written in (text.translate(atbash), text[::-1]):
+        res = _scan_one(tmp_path, "n.txt", written + "\n")
+        assert any(f.rule_id == "HM203" and f.decoded == text for f in res.findings), written
 
 
 def test_encoded_note_is_judged_for_what_it_says(tmp_path):
