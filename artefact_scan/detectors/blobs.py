@@ -253,6 +253,8 @@ def _candidates(text: str):
                 continue  # snake_case and lower-case words: base64 text needs both cases, base32 upper
         elif run.isupper() and ("_" in run or "-" in run or not any(c in run for c in "234567")):
             continue  # CONSTANT_NAMES: base32 has neither '_' nor '-', and has digits 2-7
+        elif r1 - r0 < 28 and run.isalpha():
+            continue  # CamelCaseNames: short base64 of text without a digit, '+', '/' or '=' is rare
         if "=" in run[:-2] or not run.isascii():
             m = _CAND.search(text, r0, r1)  # '=' inside, or a non-ASCII letter mapped to '?'
             if m is None:
