@@ -148,6 +148,7 @@ _CONCEALMENT = _compile(r"""(?ix)
   |\bhid(?:e|den|ing)\s+(?:it|this|them|the\s+\w+)\s+(?:in|inside|within|where|so)\b
   |\b(?:in|into)\s+(?:a|an|this|the)\s+(?:hidden|dot)[\s-]?(?:file|folder|directory|comment)\b
   |\binvisible\s+to\s+""" + _AUDIENCE + r"""\b
+  |\b(?:nobody|no\s+one|no-one|they)\s+(?:knows?|(?:don't|doesn't|do\s+not|does\s+not)\s+know)\s+(?:about|that)\b
   |\b(?:keep|put|store|hide|write|move|save|stash)\s+(?:the\s+|my\s+|our\s+)?real\s+(?:\w+\s+)?(?:files?|results?|data|numbers|code|scripts?|version|plan|output|work|notes?)\b
   |\b""" + _AUDIENCE + r"""\s+(?:must\s+not|mustn't|should\s+not|shouldn't|can\s+never|must\s+never|should\s+never|never\s+needs?\s+to)\s+(?:know|find\s+out|learn|realize|realise|notice|see)\b
 """)
@@ -343,13 +344,16 @@ def _unseen(art) -> bool:
 
 
 def _place(art) -> str:
+    """A short name for where hidden text sits ("HTML comment", "a base64 blob", "zero-width
+    binary at 5:21"); long labels of other extractors lose their parenthesised details."""
     meta = art.meta if isinstance(art.meta, dict) else {}
     place = meta.get("place") or meta.get("hidden_label")  # hidden_label: document extractors
-    if place:
-        return str(place)
-    if art.origin:
-        return art.origin[-1]
-    return ""
+    if not place and art.origin:
+        place = art.origin[-1]
+    place = str(place or "")
+    if len(place) > 60:
+        place = re.sub(r"\s*\((?:[^()]|\([^()]*\))*\)", "", place).strip()
+    return place[:80]
 
 
 def _voice(art, text: str, m: re.Match) -> str:
