@@ -421,14 +421,35 @@ def _described(art, text: str, start: int, end: int) -> bool:
     return bool(_STRONG_REPORTING.search(text, s, e))
 
 
+_NEGATED = re.compile(r"(?i)\b(?:never|not|don't|doesn't|didn't|mustn't|shouldn't|cannot|can't|won't|no|refuse\s+to)"
+                      r"(?:\s+(?:ever|be|try\s+to|attempt\s+to|to))*\s+(?:\w+\s+)?$")
+_HONESTY = re.compile(r"(?i)\s+(?:that\s+)?(?:it|they|this|everything|the\s+\w+(?:\s+\w+)?|tests?|you)\s+"
+                      r"(?:has\s+|have\s+|is\s+|are\s+|was\s+|were\s+)?(?:passed|pass|passes|works|work|worked|"
+                      r"succeeded|succeeds|done|fixed|finished|complete|completed|ready|safe|verified|green|tested)\b")
+_STARTS_NEGATED = re.compile(r"(?i)(?:don't|do\s+not|never|without|avoid)\b")
+
+
+def _negated(text: str, start: int, m: re.Match) -> bool:
+    """"Never disable the monitoring", "do not copy yourself": a rule against the behaviour, not
+    the behaviour (phrases that carry their own negation, like "don't tell the user", excepted)."""
+    if _STARTS_NEGATED.match(m.group()):
+        return False
+    return bool(_NEGATED.search(text, max(0, start - 40), start))
+
+
 def _emit_matches(ctx, art, name, pattern, text, label, skip, limit=50, spans=None):
     n = 0
+    negatable = name in ("hm.oversight-evasion", "hm.goal-persistence")
     for s0, e0 in spans or [(0, len(text))]:
         for m in pattern.finditer(text, s0, e0):
             if any(a <= m.start() < b for a, b in skip):
                 continue
             if _described(art, text, m.start(), m.end()):
                 continue
+            if negatable and _negated(text, m.start(), m):
+                continue
+            if name == "hm.oversight-evasion" and _HONESTY.match(text, m.end(), min(len(text), m.end() + 60)):
+                continue  # "don't tell the user it passed": a rule against false claims
             phrase = " ".join(m.group().split())
             ctx.signal(art, name, m.start(), m.end(), label=f'{label} "{phrase[:80]}"', phrase=phrase[:120])
             n += 1
@@ -480,8 +501,11 @@ def _companion_near(art, text: str, m: re.Match, skip) -> bool:
         hi = len(text) if nxt < 0 else nxt
     for pat in (_CONCEALMENT, _EVASION, _PERSISTENCE):
         for c in pat.finditer(text, lo, hi):
-            if not any(a <= c.start() < b for a, b in skip) and not _described(art, text, c.start(), c.end()):
-                return True
+            if any(a <= c.start() < b for a, b in skip) or _described(art, text, c.start(), c.end()):
+                continue
+            if pat is not _CONCEALMENT and _negated(text, c.start(), c):
+                continue
+            return True
     return False
 
 
@@ -513,6 +537,8 @@ def _section_companion(ctx, art, text: str, m: re.Match, skip) -> None:
                        ("goal persistence", _PERSISTENCE)):
         for c in pat.finditer(text, le, end):
             if any(a <= c.start() < b for a, b in skip) or _described(art, text, c.start(), c.end()):
+                continue
+            if pat is not _CONCEALMENT and _negated(text, c.start(), c):
                 continue
             phrase = " ".join(c.group().split())
             line_no = art.index.position(c.start())[0]
