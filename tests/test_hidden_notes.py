@@ -106,6 +106,9 @@ def test_encoded_note_is_judged_for_what_it_says(tmp_path):
     res = _scan_one(tmp_path, "settings.py", f'X = "{blob}"\n')
     by_rule = {f.rule_id: f for f in res.findings}
     assert by_rule["HM401"].severity == "error"
+    # the parts are named by the detectors' part_label, not by signal names
+    assert 'oversight evasion "the operators are monitoring"' in by_rule["HM401"].message
+    assert "hm.oversight-evasion" not in by_rule["HM401"].message
     assert by_rule["HM401"].origin[1].startswith("base64 at 1:6")
     assert "an address to a later instance" in by_rule["HM201"].message
 

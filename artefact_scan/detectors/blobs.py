@@ -399,10 +399,10 @@ def detect_blobs(art, ctx):
         said = notes.says(decoded)
         ctx.signal(art, "hm.blob-text", s, e, codec=codec, layers=len(chain), decoded=decoded[:2000],
                    what=what, says=f" ({said})" if said else "", chars=len(cand),
-                   label=f"a {codec} blob that decodes to {what}")
+                   part_label=f"a {codec} blob that decodes to {what}")
         why = _mitigation(art, s, e, decoded, child.kind if child is not None else "text", said)
         if why:
-            ctx.signal(art, "hm.blob-short", s, e, label=why)
+            ctx.signal(art, "hm.blob-short", s, e, part_label=why)
         made += 1
         if made >= MAX_CHILDREN:
             ctx.error(art, f"more than {MAX_CHILDREN} decodable blobs; the rest not decoded")
@@ -436,10 +436,10 @@ def _ascii85(art, ctx, text: str) -> int:
         said = notes.says(decoded)
         ctx.signal(art, "hm.blob-text", s, e, codec="ascii85", layers=1, decoded=decoded[:2000],
                    what=_WHAT.get(kind, kind), says=f" ({said})" if said else "", chars=e - s,
-                   label="an ascii85 blob")
+                   part_label="an ascii85 blob")
         why = _mitigation(art, s, e, decoded, kind, said)
         if why:
-            ctx.signal(art, "hm.blob-short", s, e, label=why)
+            ctx.signal(art, "hm.blob-short", s, e, part_label=why)
         made += 1
         if made >= MAX_CHILDREN:
             break
@@ -607,7 +607,7 @@ def detect_charcodes(art, ctx):
                   span=(s, e), decoded_from="char-codes", meta={"place": form, "blob": True})
         ctx.signal(art, "hm.charcode-text", s, e, form=form, decoded=decoded[:2000],
                    what=_WHAT.get(kind, kind), says=f" ({said})" if said else "",
-                   label=f"a {form} that spells {_WHAT.get(kind, kind)}")
+                   part_label=f"a {form} that spells {_WHAT.get(kind, kind)}")
         made += 1
         if made >= MAX_CHILDREN:
             return
@@ -719,7 +719,7 @@ def _cipher_blocks(art, ctx, cipher: str, read, marks) -> None:
                   span=(bs + off, be), decoded_from=cipher.lower(),
                   meta={"place": f"{cipher} text", "blob": True})
         ctx.signal(art, "hm.rot13-text", bs + off, be, decoded=plain[:2000], cipher=cipher,
-                   says=f" ({said})" if said else "", label=f"text that reads only as {cipher}")
+                   says=f" ({said})" if said else "", part_label=f"text that reads only as {cipher}")
 
 
 def _block_gap(text: str, end: int, start: int, read) -> bool:

@@ -451,7 +451,7 @@ def _emit_matches(ctx, art, name, pattern, text, label, skip, limit=50, spans=No
             if name == "hm.oversight-evasion" and _HONESTY.match(text, m.end(), min(len(text), m.end() + 60)):
                 continue  # "don't tell the user it passed": a rule against false claims
             phrase = " ".join(m.group().split())
-            ctx.signal(art, name, m.start(), m.end(), label=f'{label} "{phrase[:80]}"', phrase=phrase[:120])
+            ctx.signal(art, name, m.start(), m.end(), part_label=f'{label} "{phrase[:80]}"', phrase=phrase[:120])
             n += 1
             if n >= limit:
                 return
@@ -481,7 +481,7 @@ def detect_addressee(art, ctx):
             sentence = " ".join(text[ss:se].split())
             data = dict(addressee=" ".join(m.group().split())[:80], voice=voice,
                         form=_form(text, m), text=sentence[:300], place=place,
-                        label=f'an address to a later instance ("{" ".join(m.group().split())[:60]}")')
+                        part_label=f'an address to a later instance ("{" ".join(m.group().split())[:60]}")')
             if _unseen(art) and "decoded" not in art.facts:
                 data["decoded"] = _shown(art, m.start())
             ctx.signal(art, "hm.addressee", m.start(), m.end(), **data)
@@ -543,7 +543,7 @@ def _section_companion(ctx, art, text: str, m: re.Match, skip) -> None:
             phrase = " ".join(c.group().split())
             line_no = art.index.position(c.start())[0]
             ctx.signal(art, "hm.section-companion", m.start(), m.end(), phrase=phrase[:120],
-                       label=f'{label} "{phrase[:80]}" in the section it heads (line {line_no})')
+                       part_label=f'{label} "{phrase[:80]}" in the section it heads (line {line_no})')
             return
 
 
@@ -584,7 +584,7 @@ def detect_ai_instruction(art, ctx):
             continue
         lines_done.add(ls)
         phrase = " ".join(m.group().split())
-        data = dict(label=f'an instruction to an AI reader "{phrase[:80]}"', phrase=phrase[:120],
+        data = dict(part_label=f'an instruction to an AI reader "{phrase[:80]}"', phrase=phrase[:120],
                     place=place)
         data["decoded"] = _shown(art, m.start())
         ctx.signal(art, "hm.ai-instruction", m.start(), m.end(), **data)
@@ -601,13 +601,13 @@ def _agent_context(art) -> bool:
 def detect_context(art, ctx):
     if _unseen(art):
         ctx.signal(art, "hm.unseen", 0, 0, whole=True, place=_place(art),
-                   label=f"a place a reader does not see ({_place(art) or 'hidden text'})")
+                   part_label=f"a place a reader does not see ({_place(art) or 'hidden text'})")
     if _agent_context(art):
         if "hidden" in art.facts or "decoded" in art.facts:
             what = ("decoded" if "decoded" in art.facts else "hidden") + f" text ({_place(art) or 'hidden'})"
         else:
             what = "an agent memory or instruction file"
-        ctx.signal(art, "hm.agent-context", 0, 0, whole=True, label=what)
+        ctx.signal(art, "hm.agent-context", 0, 0, whole=True, part_label=what)
     if "dotfile" in art.facts and "memory-file" not in art.facts and art.parent is None:
         parts = [p for p in art.name.replace("\\", "/").split("/") if p not in ("", ".", "..")]
         dots = [p for p in parts if p.startswith(".")]
@@ -616,7 +616,7 @@ def detect_context(art, ctx):
                                                   ".mypy", ".ruff", ".npm", ".local", ".ipynb_checkpoints"))
                             for p in dots):
             ctx.signal(art, "hm.concealed-file", 0, 0, whole=True,
-                       label=f"a hidden dot-file ({'/'.join(dots)})")
+                       part_label=f"a hidden dot-file ({'/'.join(dots)})")
 
 
 MIN_PROSE_CHARS = 160
@@ -662,7 +662,7 @@ def detect_hidden_prose(art, ctx):
     said = says(body)
     ctx.signal(art, "hm.hidden-prose", start, start + min(len(body), 200), place=place, words=len(words),
                says=f" ({said})" if said else "",
-               score=sc, decoded=" ".join(body.split())[:2000], label=f"{len(words)} words of hidden prose")
+               score=sc, decoded=" ".join(body.split())[:2000], part_label=f"{len(words)} words of hidden prose")
 
 
 # -- what a piece of text says (for other detectors' messages) ----------------------------------
