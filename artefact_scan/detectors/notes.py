@@ -672,7 +672,7 @@ def says(text: str) -> str:
     out = []
     if _AI_INSTRUCTION.search(sample):
         out.append("an instruction to an AI reader")
-    if _ADDRESSEE.search(sample):
+    if any(m.lastgroup != "weak" for m in _ADDRESSEE.finditer(sample)):
         out.append("an address to a later instance")
     if _EVASION.search(sample):
         out.append("oversight evasion")
