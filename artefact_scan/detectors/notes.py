@@ -423,6 +423,8 @@ def _described(art, text: str, start: int, end: int) -> bool:
 
 _NEGATED = re.compile(r"(?i)\b(?:never|not|don't|doesn't|didn't|mustn't|shouldn't|cannot|can't|won't|no|refuse\s+to)"
                       r"(?:\s+(?:ever|be|try\s+to|attempt\s+to|to))*\s+(?:\w+\s+)?$")
+# "continue the plan": persistence in a note to a later instance, ordinary words anywhere else
+_WEAK_PERSISTENCE = re.compile(r"(?i)continue\b|the\s+plan\b")
 _HONESTY = re.compile(r"(?i)\s+(?:that\s+)?(?:it|they|this|everything|the\s+\w+(?:\s+\w+)?|tests?|you)\s+"
                       r"(?:has\s+|have\s+|is\s+|are\s+|was\s+|were\s+)?(?:passed|pass|passes|works|work|worked|"
                       r"succeeded|succeeds|done|fixed|finished|complete|completed|ready|safe|verified|green|tested)\b")
@@ -451,7 +453,9 @@ def _emit_matches(ctx, art, name, pattern, text, label, skip, limit=50, spans=No
             if name == "hm.oversight-evasion" and _HONESTY.match(text, m.end(), min(len(text), m.end() + 60)):
                 continue  # "don't tell the user it passed": a rule against false claims
             phrase = " ".join(m.group().split())
-            ctx.signal(art, name, m.start(), m.end(), part_label=f'{label} "{phrase[:80]}"', phrase=phrase[:120])
+            strength = "weak" if _WEAK_PERSISTENCE.match(m.group()) else "strong"
+            ctx.signal(art, name, m.start(), m.end(), part_label=f'{label} "{phrase[:80]}"', phrase=phrase[:120],
+                       strength=strength)
             n += 1
             if n >= limit:
                 return
