@@ -105,6 +105,7 @@ _ADDR_CHECKS: dict[str, tuple[re.Pattern | None, re.Pattern | None]] = {
     "you": (_AFTER_YOU, None),
 }
 _ADDR_PAD = 200
+MAX_WEAK = 500  # weak addresses ("the next session") checked for a companion per artefact
 
 # Third-person description and reporting: the address is described, not made.
 _REPORTING = lazy(re.compile, r"""(?ix)
@@ -467,6 +468,7 @@ def detect_addressee(art, ctx):
     text, low = art.text, art.lower
     skip = _comment_spans(art)
     seen = set()
+    weak_checked = 0
     place = _place(art) if _unseen(art) else ""
     for s0, e0 in _regions(low):
         for m in _ADDRESSEE.finditer(text, s0, e0):
@@ -478,8 +480,10 @@ def detect_addressee(art, ctx):
             if obj and _PROGRAMMING_OBJ.match(obj) and not re.match(_SELF_OBJ + r"\b", obj, re.I):
                 continue  # "future instances of the class": programming, nobody addressed
             seen.add(m.span())
-            if m.lastgroup == "weak" and not _companion_near(art, text, m, skip):
-                continue  # "the next session" alone is a hand-off's ordinary wording
+            if m.lastgroup == "weak":
+                weak_checked += 1
+                if weak_checked > MAX_WEAK or not _companion_near(art, text, m, skip):
+                    continue  # "the next session" alone is a hand-off's ordinary wording
             voice = _voice(art, text, m)
             ss, se = _sentence(text, m.start(), m.end(), art.kind in _PROSE_KINDS)
             sentence = " ".join(text[ss:se].split())
@@ -503,6 +507,8 @@ def _companion_near(art, text: str, m: re.Match, skip) -> bool:
         lo = text.rfind("\n", 0, max(0, lo - 1)) + 1
         nxt = text.find("\n", hi + 1)
         hi = len(text) if nxt < 0 else nxt
+    # four lines, but never more than a few sentences' worth (one very long line is not a window)
+    lo, hi = max(lo, m.start() - 800), min(hi, m.end() + 800)
     for pat in (_CONCEALMENT, _EVASION, _PERSISTENCE):
         for c in pat.finditer(text, lo, hi):
             if any(a <= c.start() < b for a, b in skip) or _described(art, text, c.start(), c.end()):
