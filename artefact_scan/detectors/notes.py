@@ -287,6 +287,7 @@ def _in_quotes(text: str, start: int, end: int, prose: bool = True) -> bool:
     """Is the span inside a pair of quotation marks on its own line?  In code and data, straight
     quotes delimit strings rather than quote anyone; only typographic quotes count there."""
     ls, le = _line_span(text, start)
+    ls, le = max(ls, start - 2000), min(le, end + 2000)  # a quotation is not kilobytes long
     before, after = text[ls:start], text[end:le]
     for o, c in _QUOTES:
         if o == c:
@@ -541,6 +542,7 @@ def _section_companion(ctx, art, text: str, m: re.Match, skip) -> None:
         if _NEXT_HEADING.match(text, end + 1, nxt):
             break
         end = nxt
+    end = min(end, le + 20000)
     if end - le < 2:
         return
     for label, pat in (("concealment", _CONCEALMENT), ("oversight evasion", _EVASION),
