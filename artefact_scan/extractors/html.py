@@ -66,7 +66,7 @@ _MANAGED = lazy(re.compile,
     r"^\s*(?:prettier-ignore(?:-start|-end)?|markdownlint-(?:disable|enable|capture|restore|configure-file)[\w-]*.*"
     r"|all-contributors[-\w:]*.*|(?:end\s*)?toc|/?toc|doctoc.*|(?:start|end|begin)[\s:_-].{0,60}|eslint-\w+.*"
     r"|textlint-\w+.*|vale\s+.*|lint\s.*|cspell:.*|spell-?checker:.*|more|readmore|truncate|break"
-    r"|#?region\b.*|#?endregion\b.*|\[if\s[^\]]*\]>.*|<!\[endif\]|\s*)\s*$", re.I | re.S)
+    r"|#?region\b.*|#?endregion\b.*|\s*)\s*$", re.I)
 
 
 def _style_hides(style: str, inherited_bg: bool) -> str | None:
@@ -198,6 +198,13 @@ def _inside(spans, pos: int) -> bool:
     return k >= 0 and spans[k][0] <= pos < spans[k][1]
 
 
+def _managed(content: str) -> bool:
+    """A tool's marker (prettier-ignore, markdownlint-disable MD013, TOC, region): one short line.
+    A marker followed by more text is not a marker: text hidden after one is still read."""
+    body = content.strip()
+    return len(body) <= 120 and "\n" not in body and bool(_MANAGED.match(body))
+
+
 def _comments(text: str, raw, label: str = "HTML comment") -> list[_Piece]:
     """HTML comments as the HTML tokenizer reads them: `<!--` up to the first `-->` (or `--!>`),
     `<!-->` and `<!--->` empty, an unclosed comment running to the end; not inside script/style."""
@@ -221,7 +228,7 @@ def _comments(text: str, raw, label: str = "HTML comment") -> list[_Piece]:
         else:
             end, close = n, n
         content = text[body:end]
-        if content.strip() and not _MANAGED.match(content):
+        if content.strip() and not _managed(content):
             p = _Piece(label, body)
             p.parts.append((content, body, end, True))
             out.append(p)
