@@ -82,6 +82,7 @@ _WHAT = {"python": "Python code", "javascript": "JavaScript code", "shell": "a s
 
 
 # -- decoding ---------------------------------------------------------------------------------
+_COMPRESSED_B64 = ("eJ", "H4sI", "QlpoO", "/Td6WFo")  # zlib, gzip, bzip2, xz headers in base64
 _COMPRESSED_FIRST = frozenset(b"\x1f\x78BZ\xfd")
 
 
@@ -253,7 +254,7 @@ def _candidates(text: str):
                 continue  # snake_case and lower-case words: base64 text needs both cases, base32 upper
         elif run.isupper() and ("_" in run or "-" in run or not any(c in run for c in "234567")):
             continue  # CONSTANT_NAMES: base32 has neither '_' nor '-', and has digits 2-7
-        elif r1 - r0 < 28 and run.isalpha():
+        elif r1 - r0 < 28 and run.isalpha() and not run.startswith(_COMPRESSED_B64):
             continue  # CamelCaseNames: short base64 of text without a digit, '+', '/' or '=' is rare
         if "=" in run[:-2] or not run.isascii():
             m = _CAND.search(text, r0, r1)  # '=' inside, or a non-ASCII letter mapped to '?'

@@ -62,11 +62,18 @@ _MD_REF_COMMENT = re.compile(
     re.M)
 _MD_IMG_ALT = re.compile(r"!\[([^\]\n]{%d,500})\]\(" % MIN_ATTR_CHARS)
 _INLINE_CODE = re.compile(r"(`+)(?:(?!\1)[\s\S]){0,2000}?\1")
-_MANAGED = lazy(re.compile, 
-    r"^\s*(?:prettier-ignore(?:-start|-end)?|markdownlint-(?:disable|enable|capture|restore|configure-file)[\w-]*.*"
-    r"|all-contributors[-\w:]*.*|(?:end\s*)?toc|/?toc|doctoc.*|(?:start|end|begin)[\s:_-].{0,60}|eslint-\w+.*"
-    r"|textlint-\w+.*|vale\s+.*|lint\s.*|cspell:.*|spell-?checker:.*|more|readmore|truncate|break"
-    r"|#?region\b.*|#?endregion\b.*|\s*)\s*$", re.I)
+_TOK = r"(?:\s+[\w./@:{}\[\],\"'-]+){0,6}"  # rule names, ids and options, never a sentence
+_MANAGED = lazy(re.compile,
+    r"^\s*(?:prettier-ignore(?:-start|-end)?"
+    r"|markdownlint-(?:disable|enable|capture|restore|configure-file|disable-next-line|disable-line"
+    r"|disable-file|enable-file)" + _TOK +
+    r"|all-contributors-(?:list|badge):(?:start|end)(?:\s+-\s+do\s+not\s+remove\s+or\s+modify\s+this\s+section)?"
+    r"|(?:end\s*)?toc|/toc|toc(?:stop|start)?"
+    r"|(?:start|end)\s+doctoc\s+generated\s+toc\s+please\s+keep\s+comment\s+here\s+to\s+allow\s+auto\s+update"
+    r"|don't\s+edit\s+this\s+section,\s+instead\s+re-run\s+doctoc\s+to\s+update"
+    r"|(?:start|end|begin)[\s:_-]+[\w./:-]+(?:\s+[\w./:-]+){0,2}"
+    r"|(?:eslint|textlint)-\w+(?:-\w+)*" + _TOK + r"|vale\s+[\w.-]+(?:\s*=\s*\w+)?" + r"|(?:cspell|spell-?checker):\w+" + _TOK +
+    r"|more|readmore|truncate|break|#?region" + _TOK + r"|#?endregion" + _TOK + r")\s*$", re.I)
 
 
 def _style_hides(style: str, inherited_bg: bool) -> str | None:
