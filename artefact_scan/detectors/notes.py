@@ -190,7 +190,7 @@ _PERSISTENCE = _compile(r"""(?ix)
 _AI_INSTRUCTION = _compile(r"""(?imx)
    \b(?:ignore|disregard|forget|override|bypass)\s+(?:all\s+|any\s+)?(?:of\s+)?(?:the\s+|your\s+)?(?:previous|prior|above|earlier|preceding|original|system|other|existing)\s+(?:\w+\s+)?(?:instructions?|prompts?|directions?|rules|guidelines|directives?|context|messages?)\b
   |\b(?:you\s+are|you're)\s+(?:now\s+)?(?:an?\s+|the\s+)?(?:ai|a\.i\.|language\s+model|llm|large\s+language\s+model|ai\s+assistant|chatbot|claude|chatgpt|gpt(?:-\d)?|gemini|copilot)\b
-  |\b(?:ai|llm|language\s+model|assistant|agent|bot|crawler|model)s?\s+(?:that\s+|who\s+)?(?:is\s+|are\s+)?(?:read(?:s|ing)?|process(?:es|ing)?|summari[sz](?:es|ing)|pars(?:es|ing)|review(?:s|ing)|index(?:es|ing)|scrap(?:es|ing)|analy[sz](?:es|ing)|ingest(?:s|ing)|crawl(?:s|ing))\s+(?:this|these|the\s+(?:page|file|repo|repository|document|code|text|readme))\b
+  |\b(?:ai|llm|language\s+model|assistant|agent|bot|crawler|model)s?(?:\s+(?:reviewers?|readers?|assistants?|agents?|systems?|tools?))?\s+(?:that\s+|who\s+)?(?:is\s+|are\s+)?(?:read(?:s|ing)?|process(?:es|ing)?|summari[sz](?:es|ing)|pars(?:es|ing)|review(?:s|ing)|index(?:es|ing)|scrap(?:es|ing)|analy[sz](?:es|ing)|ingest(?:s|ing)|crawl(?:s|ing))\s+(?:this|these|the\s+(?:page|file|repo|repository|document|code|text|readme|paper|manuscript|submission|article))\b
   |\b(?:if|when)\s+you\s+are\s+an?\s+(?:ai|llm|language\s+model|assistant|agent|bot|automated|large\s+language)\b
   |\b(?:note|attention|message|instructions?|notice)\s+(?:to|for)\s+(?:the\s+|any\s+|all\s+)?(?:ai|llm|language\s+model|ai\s+assistant|ai\s+agent|bots?|crawler|ai\s+reviewer|reviewer\s+model)s?\b
   |\b(?:system|developer)\s+(?:prompt|message|instruction)s?\s*:|^\s*(?:system|assistant)\s*:\s
@@ -649,8 +649,8 @@ def detect_hidden_prose(art, ctx):
 
     text = art.text
     place = _place(art)
-    if place.startswith(("JSON", "XML")):
-        return  # JSON and XML are read as source: visible to their readers; only what it says matters
+    if place.startswith(("JSON", "XML", "LaTeX comment")):
+        return  # read as source, so visible to their readers: only what it says matters
     body = text.strip()
     if place.startswith("attribute"):
         body = max(body.split("\n"), key=len).strip()  # one child holds many short labels
