@@ -283,7 +283,7 @@ HTML_PIECES = st.sampled_from([
 @SETTINGS
 def test_hidden_places_never_crash_and_stay_in_the_file(tmp_path, pieces):
     text = "".join(pieces)
-    for name in ("p.html", "p.md", "p.svg"):
+    for name in ("p.html", "p.md", "p.svg", "p.tex"):
         path = _write(tmp_path, name, text)
         res = scan([path], rules=_hm_rules())
         assert not [e for e in res.errors if "failed" in e.message], res.errors
