@@ -90,8 +90,11 @@ def evaluate(rules: list[Rule], art: Artefact, signals: list[Signal]) -> list[Hi
             # the scope instance and the signals inside it
             if m.scope == "signal":
                 key: tuple = (anchor.start, anchor.end, anchor.name, id(anchor))
-                members = [anchor] if len(wanted) == 1 else [anchor] + [s for n in wanted for s in by_name.get(n, ())
-                                      if s.data.get("whole") or (s.start < anchor.end and s.end > anchor.start)]
+                # other signals of the anchor's own name change nothing here (the name is
+                # present already and parts skip it); leaving them out keeps this linear
+                members = [anchor] if len(wanted) == 1 else [anchor] + [
+                    s for n in wanted if n != anchor.name for s in by_name.get(n, ())
+                    if s.data.get("whole") or (s.start < anchor.end and s.end > anchor.start)]
             elif m.scope == "line":
                 ln = line(anchor)
                 key = (ln,)

@@ -8,6 +8,7 @@ with the file, the rule and the field, so a user writing rules sees exactly what
 Schema (see README "Writing rules"):
     id, name, category, severity, confidence, title, message, kinds?, tags?, aliases?
     [match]  all? any? at_least? none? scope? window? merge? anchor? lower_if? raise_if? where?
+             (at_least = 0 with `all`: the `any` signals are optional parts of the finding)
     [docs]   summary, why, example, benign, references?
     [[signals]] name, pattern, literals?, kinds?, group?, non_ascii?
 """
@@ -189,8 +190,11 @@ def _parse_match(raw, file: str, rid: str) -> Match:
     if not m.all and not m.any:
         raise RuleError(file, rid, "match", "needs 'all' or 'any' (the signals the rule combines)")
     at_least = raw.get("at_least", 1)
-    if not isinstance(at_least, int) or at_least < 1 or (m.any and at_least > len(m.any)):
+    if not isinstance(at_least, int) or at_least < 0 or (m.any and at_least > len(m.any)):
         raise RuleError(file, rid, "match.at_least", "must be an integer from 1 to the length of 'any'")
+    if at_least == 0 and not m.all:
+        # 0 makes `any` a list of optional parts: listed when present, never required
+        raise RuleError(file, rid, "match.at_least", "0 (optional parts) needs 'all'")
     m.at_least = at_least
     scope = raw.get("scope", "signal" if len(m.all) + len(m.any) == 1 or not m.all else "file")
     if scope not in SCOPES:

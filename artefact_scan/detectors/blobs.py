@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 
-from ..lazyre import lazy
+from ..lazyregex import lazy_re
 from . import detector
 
 MIN_BLOB = 20  # 15 bytes: shorter texts are words, not messages
@@ -35,29 +35,29 @@ MAX_CANDIDATES = 200000  # per artefact; beyond it the file is reported as not f
 MAX_CHILDREN = 200
 TEXT_SCORE = 0.6
 
-_CAND = lazy(re.compile, r"[A-Za-z0-9+/_-]{16,}={0,2}")
-_JOIN_GAP = re.compile(r"""[\s"'+,\\]{1,12}|\\n["']?\s*\+?\s*["']?""")
-_HEX = re.compile(r"[0-9a-fA-F]+")
+_CAND = lazy_re(r"[A-Za-z0-9+/_-]{16,}={0,2}")
+_JOIN_GAP = lazy_re(r"""[\s"'+,\\]{1,12}|\\n["']?\s*\+?\s*["']?""")
+_HEX = lazy_re(r"[0-9a-fA-F]+")
 _HEXDIGITS = "0123456789abcdefABCDEF"
 _HEXDIGITS_EQ = _HEXDIGITS + "="
-_B32 = re.compile(r"[A-Z2-7]+=*")
-_B64STD = re.compile(r"[A-Za-z0-9+/]+=*")
-_B64URL = re.compile(r"[A-Za-z0-9_-]+=*")
-_DATA_URI = re.compile(r"data:([\w.+-]+/[\w.+-]+)?(?:;[\w.+-]+=[\w.+-]+)*;base64,$", re.I)
-_SKIP_BEFORE = re.compile(
+_B32 = lazy_re(r"[A-Z2-7]+=*")
+_B64STD = lazy_re(r"[A-Za-z0-9+/]+=*")
+_B64URL = lazy_re(r"[A-Za-z0-9_-]+=*")
+_DATA_URI = lazy_re(r"data:([\w.+-]+/[\w.+-]+)?(?:;[\w.+-]+=[\w.+-]+)*;base64,$", re.I)
+_SKIP_BEFORE = lazy_re(
     r"(?:sha(?:1|224|256|384|512)-|(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp\d+|sk-ssh-ed25519@openssh\.com)\s+"
     r"|integrity[\"']?\s*[:=]\s*[\"']?|sourceMappingURL=\S*|#)$", re.I)
-_PEM = re.compile(r"-----BEGIN [A-Z0-9 ]{1,40}-----[\s\S]{0,200000}?-----END [A-Z0-9 ]{1,40}-----")
-_JWT = re.compile(r"eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*")
-_UUIDISH = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-")
+_PEM = lazy_re(r"-----BEGIN [A-Z0-9 ]{1,40}-----[\s\S]{0,200000}?-----END [A-Z0-9 ]{1,40}-----")
+_JWT = lazy_re(r"eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*")
+_UUIDISH = lazy_re(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-")
 _BINARY_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"PK\x03\x04", b"wOFF", b"wOF2",
                  b"\x00\x00\x01\x00", b"RIFF", b"OggS", b"ID3", b"\x00asm", b"\xca\xfe\xba\xbe",
                  b"\x7fELF", b"MZ", b"BM", b"II*\x00", b"MM\x00*", b"\x00\x00\x00\x18ftyp",
                  b"\x00\x00\x00\x1cftyp", b"\x00\x00\x00 ftyp", b"fLaC")
 
-_PY = re.compile(r"^\s*(?:import\s+\w|from\s+[\w.]+\s+import\b|def\s+\w+\s*\(|class\s+\w+[:(])", re.M)
-_JS = re.compile(r"^\s*(?:const|let|var)\s+\w+\s*=|\brequire\s*\(|^\s*function\s+\w+\s*\(|=>\s*\{", re.M)
-_SH = re.compile(r"^#!\s*/(?:usr/)?bin/(?:env\s+)?(?:ba|z|da|k)?sh\b|(?:^|[;&|]\s*)(?:curl|wget|chmod|nohup|crontab|echo|export)\s", re.M)
+_PY = lazy_re(r"^\s*(?:import\s+\w|from\s+[\w.]+\s+import\b|def\s+\w+\s*\(|class\s+\w+[:(])", re.M)
+_JS = lazy_re(r"^\s*(?:const|let|var)\s+\w+\s*=|\brequire\s*\(|^\s*function\s+\w+\s*\(|=>\s*\{", re.M)
+_SH = lazy_re(r"^#!\s*/(?:usr/)?bin/(?:env\s+)?(?:ba|z|da|k)?sh\b|(?:^|[;&|]\s*)(?:curl|wget|chmod|nohup|crontab|echo|export)\s", re.M)
 
 
 def sniff_kind(text: str) -> str:
@@ -345,10 +345,10 @@ def _mitigation(art, s: int, e: int, decoded: str, kind: str, said: str) -> str:
     return ""
 
 
-_EXAMPLE_TEXT = re.compile(r"(?i)\b(?:base[\s-]?64|(?:is|was|be)\s+encoded|hello,?\s+world|lorem\s+ipsum"
+_EXAMPLE_TEXT = lazy_re(r"(?i)\b(?:base[\s-]?64|(?:is|was|be)\s+encoded|hello,?\s+world|lorem\s+ipsum"
                            r"|quick\s+brown\s+fox|this\s+is\s+(?:a|an|some|my)\s+(?:test|example|sample|secret)"
                            r"|(?:test|sample|example|dummy)\s+(?:string|data|text|message|payload|value))\b")
-_MIME_PART = re.compile(r"(?i)content-transfer-encoding:\s*base64\s*$", re.M)
+_MIME_PART = lazy_re(r"(?i)content-transfer-encoding:\s*base64\s*$", re.M)
 
 
 @detector("encoded-blobs", ("hm.blob-text", "hm.blob-short"))
@@ -410,7 +410,7 @@ def detect_blobs(art, ctx):
             return
 
 
-_A85 = re.compile(r"<~([!-uz\s]{10,200000}?)~>")
+_A85 = lazy_re(r"<~([!-uz\s]{10,200000}?)~>")
 
 
 def _ascii85(art, ctx, text: str) -> int:
@@ -449,19 +449,19 @@ def _ascii85(art, ctx, text: str) -> int:
 
 # -- character codes and escapes -----------------------------------------------------------------
 _NUM = r"(?:0x[0-9a-fA-F]{1,2}|\d{1,3})"
-_CODE_LIST = lazy(re.compile, r"[\[({]\s*(" + _NUM + r"(?:\s*,\s*" + _NUM + r"){5,})\s*,?\s*[\])}]")
-_CHR_CHAIN = re.compile(r"(?:(?:chr|String\.fromCharCode|Chr|ChrW)\s*\(\s*" + _NUM + r"\s*\)\s*(?:\+|\.|,|&)?\s*){6,}")
+_CODE_LIST = lazy_re(r"[\[({]\s*(" + _NUM + r"(?:\s*,\s*" + _NUM + r"){5,})\s*,?\s*[\])}]")
+_CHR_CHAIN = lazy_re(r"(?:(?:chr|String\.fromCharCode|Chr|ChrW)\s*\(\s*" + _NUM + r"\s*\)\s*(?:\+|\.|,|&)?\s*){6,}")
 # Runs start with a literal, so the scan jumps between occurrences of it (fast) instead of trying
 # an alternation at every position (slow); each is tried only when its literal occurs 8 times.
 # A character-code array is looked for only near a consumer that turns it into text.
 _ESC1 = r"\\(?:x[0-9a-fA-F]{2}|u(?:00[0-9a-fA-F]{2}|\{[0-9a-fA-F]{1,6}\})|[0-3][0-7]{2})"
-_ESC_STARTS = (("\\", re.compile(_ESC1 + "(?:" + _ESC1 + "){7,}")),
-               ("%", re.compile(r"%[0-9a-fA-F]{2}(?:%[0-9a-fA-F]{2}){7,}")))
-_ENTITY_RUN = re.compile(r"&#(?:[xX][0-9a-fA-F]{1,6}|\d{1,7});(?:&#(?:[xX][0-9a-fA-F]{1,6}|\d{1,7});){7,}")
-_ENTITY_NUM = re.compile(r"&#([xX][0-9a-fA-F]{1,6}|\d{1,7});")
-_QP_RUN = re.compile(r"=[0-9A-F]{2}(?:=[0-9A-F]{2}){7,}")
-_CONSUMER = re.compile(r"(?i)fromcharcode|\bchr\b|\bbytes\s*\(|\bbytearray\s*\(|\bbuffer\.from|\bstring\s*\(|\bpack\s*\(|uint8array|\bdecode\s*\(|\bmap\s*\(")
-_NUMS = re.compile(_NUM)
+_ESC_STARTS = (("\\", lazy_re(_ESC1 + "(?:" + _ESC1 + "){7,}")),
+               ("%", lazy_re(r"%[0-9a-fA-F]{2}(?:%[0-9a-fA-F]{2}){7,}")))
+_ENTITY_RUN = lazy_re(r"&#(?:[xX][0-9a-fA-F]{1,6}|\d{1,7});(?:&#(?:[xX][0-9a-fA-F]{1,6}|\d{1,7});){7,}")
+_ENTITY_NUM = lazy_re(r"&#([xX][0-9a-fA-F]{1,6}|\d{1,7});")
+_QP_RUN = lazy_re(r"=[0-9A-F]{2}(?:=[0-9A-F]{2}){7,}")
+_CONSUMER = lazy_re(r"(?i)fromcharcode|\bchr\b|\bbytes\s*\(|\bbytearray\s*\(|\bbuffer\.from|\bstring\s*\(|\bpack\s*\(|uint8array|\bdecode\s*\(|\bmap\s*\(")
+_NUMS = lazy_re(_NUM)
 
 
 _CODE_KINDS = frozenset({"python", "javascript", "shell", "strings"})
@@ -619,7 +619,7 @@ _ROT13 = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
                        "NOPQRSTUVWXYZABCDEFGHIJKLMnopqrstuvwxyzabcdefghijklm")
 _ATBASH = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
                         "ZYXWVUTSRQPONMLKJIHGFEDCBAzyxwvutsrqponmlkjihgfedcba")
-_WORDS = re.compile(r"[A-Za-z]{2,}")
+_WORDS = lazy_re(r"[A-Za-z]{2,}")
 
 
 def _reverse(line: str) -> str:
@@ -643,7 +643,7 @@ def _common_share(text: str) -> float:
     return sum(1 for w in words if w.lower() in COMMON) / len(words)
 
 
-_LETTERISH = re.compile(r"[A-Za-z' ,.;:!?-]")
+_LETTERISH = lazy_re(r"[A-Za-z' ,.;:!?-]")
 
 
 def _plain_line(line: str, read) -> str | None:

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 
-from ..lazyre import lazy
+from ..lazyregex import lazy_re
 from . import detector
 
 # -- the addressee ------------------------------------------------------------------------------
@@ -40,13 +40,9 @@ from . import detector
 _WS = r"(?:[^\S\n]+|[^\S\n]*\n[^\S\n]*(?=(?-i:[a-z])))"
 
 
-def _compile_now(pattern: str) -> re.Pattern:
-    return re.compile(pattern.replace(r"\s+", _WS).replace(r"\s*", r"[^\S\n]*"))
-
-
 def _compile(pattern: str):
-    """The phrase patterns are large; they compile on first use (see lazyre)."""
-    return lazy(_compile_now, pattern)
+    """A phrase pattern with its whitespace made line-aware; large, so compiled on first use."""
+    return lazy_re(pattern.replace(r"\s+", _WS).replace(r"\s*", r"[^\S\n]*"))
 
 
 _LATER = r"(?:future|next|later|subsequent)"
@@ -88,17 +84,20 @@ _ADDRESSEE = _compile(r"""(?imx)
 # anchored check at each occurrence ("next" must be followed by instance/session/model…, "this"
 # preceded by read/see/find…), so the address patterns run only on small regions around the few
 # real candidates.
-_AFTER_LATER = re.compile(r"[\s_-]+(?:self|selves|me\b|you\b|us\b|instance|incarnation|iteration|cop|session|run"
-                          r"|model|agent|assistant|claude|llm|ai\b|gpt|versions?\s+of\s+(?:me|my|you|us|our))")
-_AFTER_YOU = re.compile(
+_AFTER_LATER_SRC = (r"[\s_-]+(?:self|selves|me\b|you\b|us\b|instance|incarnation|iteration|cop|session|run"
+                    r"|model|agent|assistant|claude|llm|ai\b|gpt|versions?\s+of\s+(?:me|my|you|us|our))")
+_AFTER_YOU_SRC = (
     r"(?:\s+(?:wake\s+up|come\s+back\s+online|are\s+re|(?:won't|will\s+not|will\s+no\s+longer|don't|do\s+not"
     r"|no\s+longer)\s+remember)|(?:'re|\s+are)?\s+(?:first\s+)?(?:read|reading|see|seeing|find|finding)\s+this"
     r"|r\s+(?:memor|context|conversation))")
+_AFTER_NEXT_SRC = _AFTER_LATER_SRC + r"|(?<=this\snext)|[\s_-]+(?:time\s+you|conversation|chat|episode|invocation)"
+_AFTER_LATER = lazy_re(_AFTER_LATER_SRC)
+_AFTER_YOU = lazy_re(_AFTER_YOU_SRC)
 _ADDR_CHECKS: dict[str, tuple[re.Pattern | None, re.Pattern | None]] = {
     # literal: (pattern matched right after it, pattern searched in the 24 characters before it);
     # six literals are six passes over the text, the cost that matters on large corpora
     "future": (_AFTER_LATER, None),
-    "next": (re.compile(_AFTER_LATER.pattern + r"|(?<=this\snext)|[\s_-]+(?:time\s+you|conversation|chat|episode|invocation)"), None),
+    "next": (lazy_re(_AFTER_NEXT_SRC), None),
     "later": (_AFTER_LATER, None),
     "successor": (None, None),
     "note to": (None, None),
@@ -108,7 +107,7 @@ _ADDR_PAD = 200
 MAX_WEAK = 500  # weak addresses ("the next session") checked for a companion per artefact
 
 # Third-person description and reporting: the address is described, not made.
-_REPORTING = lazy(re.compile, r"""(?ix)
+_REPORTING = lazy_re(r"""(?ix)
    \bapollo\b|\bsystem\s+card\b|\bresearchers?\b|\baccording\s+to\b|\breport(?:ed|s|edly)\b
   |\b(?:was|were|been|being)\s+(?:seen|observed|caught|found|spotted|documented)\b
   |\b(?:an?\s+)?(?:early|earlier|prior)\s+(?:model\s+)?(?:snapshots?|checkpoints?|versions?\s+of\s+(?:the\s+)?model)\b
@@ -122,19 +121,19 @@ _REPORTING = lazy(re.compile, r"""(?ix)
   |\bof\s+(?:itself|themselves)\b
 """)
 
-_STRONG_REPORTING = lazy(re.compile, r"""(?ix)
+_STRONG_REPORTING = lazy_re(r"""(?ix)
    \bapollo\b|\bsystem\s+card\b|\bresearchers?\b|\baccording\s+to\b|\breport(?:ed|s|edly)\b
   |\b(?:was|were|been|being)\s+(?:seen|observed|caught|found|spotted|documented)\b
   |\bstud(?:y|ies)\b|\bpaper\b|\barticle\b|\bjournalists?\b|\baxios\b|\bquot(?:e|ed|es|ing)\b
   |\bdetect(?:s|ed|or|ors)\b|\bflag(?:s|ged)\b|\bscanner\b|\bclassifier\b|\bheuristics?\b
   |\bof\s+(?:itself|themselves)\b
 """)
-_PROGRAMMING_OBJ = re.compile(r"(?i)^\s*(?:the|this|that|a|an|its|their|his|her|our|each|every|any)\s+"
+_PROGRAMMING_OBJ = lazy_re(r"(?i)^\s*(?:the|this|that|a|an|its|their|his|her|our|each|every|any)\s+"
                               r"(?!(?:model|agent|ai|assistant)\b)\w+|^\s*(?:class|object|type|program|"
                               r"python|process|server|app|application|script|module|function|service)\b")
-_TODO_OWNER = re.compile(r"(?i)\b(?:todo|fixme|xxx|hack|note|nb|bug)\s*\(\s*$")
-_SENTENCE_END = re.compile(r"[.!?](?:\s|$)|\n\s*\n|[<>]")
-_SENTENCE_END_CODE = re.compile(r"[.!?](?:\s|$)|\n\s*\n|[<>\"]")
+_TODO_OWNER = lazy_re(r"(?i)\b(?:todo|fixme|xxx|hack|note|nb|bug)\s*\(\s*$")
+_SENTENCE_END = lazy_re(r"[.!?](?:\s|$)|\n\s*\n|[<>]")
+_SENTENCE_END_CODE = lazy_re(r"[.!?](?:\s|$)|\n\s*\n|[<>\"]")
 _QUOTES = (("\u201c", "\u201d"), ('"', '"'), ("\u00ab", "\u00bb"), ("\u300c", "\u300d"))
 
 # -- what the text does -------------------------------------------------------------------------
@@ -212,7 +211,7 @@ _CONFIG_DOTS = frozenset({
     ".profile", ".zshrc", ".bash_profile", ".tool-versions", ".python-version", ".readthedocs.yaml",
 })
 
-_LICENCE_WORDS = lazy(re.compile, r"(?i)\b(?:copyright|licen[cs]e[ds]?|warranty|permission\s+is\s+hereby|"
+_LICENCE_WORDS = lazy_re(r"(?i)\b(?:copyright|licen[cs]e[ds]?|warranty|permission\s+is\s+hereby|"
                             r"all\s+rights\s+reserved|spdx-license-identifier|gnu\s+general|"
                             r"redistribution|generated\s+by|auto-?generated|do\s+not\s+edit)\b")
 
@@ -222,8 +221,8 @@ _LICENCE_WORDS = lazy(re.compile, r"(?i)\b(?:copyright|licen[cs]e[ds]?|warranty|
 # check after it runs in C too); rare ones by str.find, which is faster when there is nothing to
 # loop over.
 _FREQUENT = ("you", "next", "later")
-_PREFIXED = {lit: re.compile(re.escape(lit) + "(?:" + after.pattern + ")")
-             for lit, (after, _before) in _ADDR_CHECKS.items() if lit in _FREQUENT and after is not None}
+_AFTER_SRC = {"you": _AFTER_YOU_SRC, "next": _AFTER_NEXT_SRC, "later": _AFTER_LATER_SRC}
+_PREFIXED = {lit: lazy_re(re.escape(lit) + "(?:" + _AFTER_SRC[lit] + ")") for lit in _FREQUENT}
 
 
 def _regions(low: str, checks=None, pad: int = _ADDR_PAD, cap: int = 50000) -> list[tuple[int, int]]:
@@ -309,7 +308,7 @@ def _in_quotes(text: str, start: int, end: int, prose: bool = True) -> bool:
     return False
 
 
-_MD_REF_COMMENT = re.compile(r"^[ ]{0,3}\[[^\]\n]{0,80}\]:[ \t]*(?:#|<>|//)[ \t]*[(\"'][^\n]*$", re.M)
+_MD_REF_COMMENT = lazy_re(r"^[ ]{0,3}\[[^\]\n]{0,80}\]:[ \t]*(?:#|<>|//)[ \t]*[(\"'][^\n]*$", re.M)
 
 
 def _comment_spans(art) -> list[tuple[int, int]]:
@@ -423,14 +422,14 @@ def _described(art, text: str, start: int, end: int) -> bool:
     return bool(_STRONG_REPORTING.search(text, s, e))
 
 
-_NEGATED = re.compile(r"(?i)\b(?:never|not|don't|doesn't|didn't|mustn't|shouldn't|cannot|can't|won't|no|refuse\s+to)"
+_NEGATED = lazy_re(r"(?i)\b(?:never|not|don't|doesn't|didn't|mustn't|shouldn't|cannot|can't|won't|no|refuse\s+to)"
                       r"(?:\s+(?:ever|be|try\s+to|attempt\s+to|to))*\s+(?:\w+\s+)?$")
 # "continue the plan": persistence in a note to a later instance, ordinary words anywhere else
-_WEAK_PERSISTENCE = re.compile(r"(?i)continue\b|the\s+plan\b")
-_HONESTY = re.compile(r"(?i)\s+(?:that\s+)?(?:it|they|this|everything|the\s+\w+(?:\s+\w+)?|tests?|you)\s+"
+_WEAK_PERSISTENCE = lazy_re(r"(?i)continue\b|the\s+plan\b")
+_HONESTY = lazy_re(r"(?i)\s+(?:that\s+)?(?:it|they|this|everything|the\s+\w+(?:\s+\w+)?|tests?|you)\s+"
                       r"(?:has\s+|have\s+|is\s+|are\s+|was\s+|were\s+)?(?:passed|pass|passes|works|work|worked|"
                       r"succeeded|succeeds|done|fixed|finished|complete|completed|ready|safe|verified|green|tested)\b")
-_STARTS_NEGATED = re.compile(r"(?i)(?:don't|do\s+not|never|without|avoid)\b")
+_STARTS_NEGATED = lazy_re(r"(?i)(?:don't|do\s+not|never|without|avoid)\b")
 
 
 def _negated(text: str, start: int, m: re.Match) -> bool:
@@ -520,8 +519,8 @@ def _companion_near(art, text: str, m: re.Match, skip) -> bool:
     return False
 
 
-_HEADING = re.compile(r"[ \t]{0,3}(?:#{1,6}[ \t]|\*\*|__)|.*:[ \t*_]*$")
-_NEXT_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]|^[ \t]{0,3}(?:\*\*|__)[^\n]*(?:\*\*|__)[ \t]*:?[ \t]*$", re.M)
+_HEADING = lazy_re(r"[ \t]{0,3}(?:#{1,6}[ \t]|\*\*|__)|.*:[ \t*_]*$")
+_NEXT_HEADING = lazy_re(r"^[ \t]{0,3}#{1,6}[ \t]|^[ \t]{0,3}(?:\*\*|__)[^\n]*(?:\*\*|__)[ \t]*:?[ \t]*$", re.M)
 SECTION_LINES = 40
 
 
@@ -632,7 +631,7 @@ def detect_context(art, ctx):
 
 
 MIN_PROSE_CHARS = 160
-_KEY_VALUE = re.compile(r"^\s*(?:-\s+)?[\w$@.-]{1,40}\s*:(?:\s|$)")
+_KEY_VALUE = lazy_re(r"^\s*(?:-\s+)?[\w$@.-]{1,40}\s*:(?:\s|$)")
 MIN_PROSE_WORDS = 25
 
 

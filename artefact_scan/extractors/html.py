@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 
 from ..model import Segment
-from ..lazyre import lazy
+from ..lazyregex import lazy_re
 from . import extractor
 
 MAX_PIECES = 400  # hidden pieces with a child of their own per file; the rest share one child
@@ -51,19 +51,19 @@ _SELF_CLOSING_SIBLINGS = {"li": {"li"}, "dt": {"dt", "dd"}, "dd": {"dt", "dd"},
 _JS_TYPES = ("", "text/javascript", "application/javascript", "module", "text/ecmascript",
              "application/ecmascript")
 
-_DECL = re.compile(r"([a-zA-Z-]+)\s*:\s*([^;]+)")
-_ZERO = re.compile(r"^\s*(?:0|0?\.0+|0+)(?:px|pt|em|rem|%|vh|vw|ex|ch)?\s*(?:!important)?\s*$")
-_NEG_FAR = re.compile(r"^\s*-\s*(\d{3,})(?:\.\d+)?(?:px|pt|em|rem)?\s*(?:!important)?\s*$")
-_WHITE = re.compile(r"^\s*(?:#fff(?:fff)?|white|rgba?\(\s*255\s*,\s*255\s*,\s*255\s*(?:,\s*1(?:\.0*)?\s*)?\)|hsla?\(\s*0\s*,\s*0%\s*,\s*100%\s*(?:,\s*1\s*)?\))\s*(?:!important)?\s*$", re.I)
-_TRANSPARENT = re.compile(r"^\s*(?:transparent|rgba\([^)]*,\s*0(?:\.0+)?\s*\)|hsla\([^)]*,\s*0(?:\.0+)?\s*\)|#[0-9a-f]{6}00|#[0-9a-f]{3}0)\s*(?:!important)?\s*$", re.I)
-_SIMPLE_SEL = re.compile(r"^\s*(?:[a-zA-Z0-9]*)?([.#])([A-Za-z_][\w-]*)\s*$")
-_MD_REF_COMMENT = re.compile(
+_DECL = lazy_re(r"([a-zA-Z-]+)\s*:\s*([^;]+)")
+_ZERO = lazy_re(r"^\s*(?:0|0?\.0+|0+)(?:px|pt|em|rem|%|vh|vw|ex|ch)?\s*(?:!important)?\s*$")
+_NEG_FAR = lazy_re(r"^\s*-\s*(\d{3,})(?:\.\d+)?(?:px|pt|em|rem)?\s*(?:!important)?\s*$")
+_WHITE = lazy_re(r"^\s*(?:#fff(?:fff)?|white|rgba?\(\s*255\s*,\s*255\s*,\s*255\s*(?:,\s*1(?:\.0*)?\s*)?\)|hsla?\(\s*0\s*,\s*0%\s*,\s*100%\s*(?:,\s*1\s*)?\))\s*(?:!important)?\s*$", re.I)
+_TRANSPARENT = lazy_re(r"^\s*(?:transparent|rgba\([^)]*,\s*0(?:\.0+)?\s*\)|hsla\([^)]*,\s*0(?:\.0+)?\s*\)|#[0-9a-f]{6}00|#[0-9a-f]{3}0)\s*(?:!important)?\s*$", re.I)
+_SIMPLE_SEL = lazy_re(r"^\s*(?:[a-zA-Z0-9]*)?([.#])([A-Za-z_][\w-]*)\s*$")
+_MD_REF_COMMENT = lazy_re(
     r"^[ ]{0,3}\[[^\]\n]{0,80}\]:[ \t]*(?:#|<>|//)[ \t]*(?:\((?P<a>[^\n]*)\)|\"(?P<b>[^\"\n]*)\"|'(?P<c>[^'\n]*)')[ \t]*$",
     re.M)
-_MD_IMG_ALT = re.compile(r"!\[([^\]\n]{%d,500})\]\(" % MIN_ATTR_CHARS)
-_INLINE_CODE = re.compile(r"(`+)(?:(?!\1)[\s\S]){0,2000}?\1")
+_MD_IMG_ALT = lazy_re(r"!\[([^\]\n]{%d,500})\]\(" % MIN_ATTR_CHARS)
+_INLINE_CODE = lazy_re(r"(`+)(?:(?!\1)[\s\S]){0,2000}?\1")
 _TOK = r"(?:\s+[\w./@:{}\[\],\"'-]+){0,6}"  # rule names, ids and options, never a sentence
-_MANAGED = lazy(re.compile,
+_MANAGED = lazy_re(
     r"^\s*(?:prettier-ignore(?:-start|-end)?"
     r"|markdownlint-(?:disable|enable|capture|restore|configure-file|disable-next-line|disable-line"
     r"|disable-file|enable-file)" + _TOK +
@@ -161,8 +161,8 @@ def _page_hidden_selectors(text: str) -> tuple[set[str], set[str]]:
     return classes, ids
 
 
-_TAG = re.compile(r"<([a-zA-Z][^\s/>]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
-_ATTR = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
+_TAG = lazy_re(r"<([a-zA-Z][^\s/>]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
+_ATTR = lazy_re(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
 # Where a hiding start tag can be found: its style attribute, its hidden attribute or class, a
 # template; SVG presentation attributes only in XML.  Each marker is one pass over the text.
 _HIDING_MARKERS = ("style=", "hidden", "<template", "d-none", "hide", "invisible", "<font")

@@ -9,27 +9,27 @@ its position in the file; the note and instruction rules judge what it says.
 """
 from __future__ import annotations
 
-import re
 
 from ..model import Segment
+from ..lazyregex import lazy_re
 from . import extractor
 
 MAX_PIECES = 400
 MAX_GROUP = 20000  # characters of one brace group
 
-_COMMENT = re.compile(r"(?<!\\)%([^\n]*)")
+_COMMENT = lazy_re(r"(?<!\\)%([^\n]*)")
 _WHITE = r"(?:white|White|[Ww]hite!100|\[RGB\]\{255,\s*255,\s*255\}|\[rgb\]\{1,\s*1,\s*1\}|\[HTML\]\{FFFFFF\}|\[gray\]\{1\})"
 _COMMANDS = [
-    (re.compile(r"\\textcolor\s*(?:\{" + _WHITE + r"\}|" + _WHITE + r")\s*\{"), "white text (\\textcolor)"),
-    (re.compile(r"\\color\s*(?:\{" + _WHITE + r"\}|" + _WHITE + r")"), "white text (\\color)"),
-    (re.compile(r"\\[hv]?phantom\s*\{"), "\\phantom"),
-    (re.compile(r"\\scalebox\s*\{\s*0?\.0\d*\s*\}\s*\{"), "text scaled to nothing (\\scalebox)"),
-    (re.compile(r"\\resizebox\s*\{\s*0?\.?0*\d?(?:pt|mm)?\s*\}\s*\{[^{}]*\}\s*\{"), "text scaled to nothing (\\resizebox)"),
-    (re.compile(r"\\fontsize\s*\{\s*0?\.\d+\s*(?:pt)?\s*\}\s*\{[^{}]*\}\s*\\selectfont"), "text in a font under 1 pt"),
+    (lazy_re(r"\\textcolor\s*(?:\{" + _WHITE + r"\}|" + _WHITE + r")\s*\{"), "white text (\\textcolor)"),
+    (lazy_re(r"\\color\s*(?:\{" + _WHITE + r"\}|" + _WHITE + r")"), "white text (\\color)"),
+    (lazy_re(r"\\[hv]?phantom\s*\{"), "\\phantom"),
+    (lazy_re(r"\\scalebox\s*\{\s*0?\.0\d*\s*\}\s*\{"), "text scaled to nothing (\\scalebox)"),
+    (lazy_re(r"\\resizebox\s*\{\s*0?\.?0*\d?(?:pt|mm)?\s*\}\s*\{[^{}]*\}\s*\{"), "text scaled to nothing (\\resizebox)"),
+    (lazy_re(r"\\fontsize\s*\{\s*0?\.\d+\s*(?:pt)?\s*\}\s*\{[^{}]*\}\s*\\selectfont"), "text in a font under 1 pt"),
 ]
 _BLOCKS = [
-    (re.compile(r"\\iffalse\b"), re.compile(r"\\fi\b"), "\\iffalse block"),
-    (re.compile(r"\\begin\s*\{comment\}"), re.compile(r"\\end\s*\{comment\}"), "comment environment"),
+    (lazy_re(r"\\iffalse\b"), lazy_re(r"\\fi\b"), "\\iffalse block"),
+    (lazy_re(r"\\begin\s*\{comment\}"), lazy_re(r"\\end\s*\{comment\}"), "comment environment"),
 ]
 
 

@@ -1,0 +1,71 @@
+"""Self-replication chains in Python: the provenance data flow of `artefact_scan.pyflow`,
+one signal per chain.
+
+A cheap textual gate comes first (`pyflow.gate`): every chain is a conjunction of literal groups
+(a source such as its own path used for more than its folder, argv[0], getsource, weights, host
+files, a quine shape; a sink such as writing, spawning, remote access, uploads, persistence);
+only a file that satisfies one is parsed.  On the standard library this leaves about 6 % of the
+files to parse.
+
+Signals (`sr.py.<chain>`, anchored on the sink; data: `steps` for related locations and the code
+flow, message fields, `level` on the replication or persistence ladder):
+  file-infector, self-copy-spawn, unbounded-spawn, shutdown-resistance, network-worm,
+  self-exfiltration, persist-self, llm-self-rewrite, agent-replica, rogue-agent, cloud-replica,
+  registry-publish.
+`sr.py.partial-chain` spans the same sink when the chain lacks its strongest evidence (rules
+lower the severity with it); `sr.py.parse-failed` marks Python that could not be parsed.
+"""
+from __future__ import annotations
+
+from . import detector
+
+CHAINS = ("file-infector", "self-copy-spawn", "unbounded-spawn", "shutdown-resistance", "network-worm",
+          "self-exfiltration", "persist-self", "llm-self-rewrite", "agent-replica", "rogue-agent",
+          "cloud-replica", "registry-publish")
+SIGNALS = tuple(f"sr.py.{c}" for c in CHAINS) + ("sr.py.partial-chain",)
+
+def candidate(art) -> bool:
+    from ..pyflow.gate import candidate as gate
+
+    return gate(art.text, art.lower)
+
+
+def analysis(art):
+    """The flow analysis of an artefact, computed once and shared by the Python detectors."""
+    res = art.meta.get("_pyflow")
+    if res is None:
+        from ..pyflow.chains import analyse
+
+        res = analyse(art.text, allow_magics=True)
+        art.meta["_pyflow"] = res
+    return res
+
+
+@detector("python-self-replication", SIGNALS, kinds={"python"}, prefilter=candidate)
+def detect_chains(art, ctx):
+    from ..pyflow.source import Offsets
+
+    res = analysis(art)
+    if res.error is not None:
+        ctx.error(art, f"Python could not be parsed ({res.error}); the data-flow rules did not run, "
+                       "text-level rules did")
+        return
+    if res.truncated:
+        ctx.error(art, "Python data flow stopped at its work limit; later statements not followed")
+    if not res.chains:
+        return
+    off = Offsets(art.text, art.index.starts, res.moved)
+    for ch in res.chains:
+        s, e = off.span(ch.node)
+        steps = []
+        for label, node in ch.steps:
+            ss, se = off.span(node)
+            steps.append({"label": label, "start": ss, "end": se})
+        data = dict(ch.data)
+        data["steps"] = steps
+        data["weaker"] = f" Weaker evidence: {ch.partial}." if ch.partial else ""
+        if ch.partial:
+            data["partial"] = ch.partial
+        ctx.signal(art, ch.signal, s, e, **data)
+        if ch.partial:
+            ctx.signal(art, "sr.py.partial-chain", s, e, why=ch.partial)

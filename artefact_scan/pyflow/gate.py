@@ -1,0 +1,195 @@
+"""The textual gate in front of the flow analysis: which files can hold a chain at all.
+
+Every chain needs a *source* and a *sink*, and some need a third ingredient (code-file
+enumeration near a code extension, a fork inside an endless loop, a termination handler).  Each
+chain is a conjunction of literal groups over the lower-cased text, and a file is parsed only
+when one conjunction holds.
+
+The source test is sharper than the bare literal: `__file__` counts only where it is not part
+of the resource-folder idiom (`dirname(__file__)`, `Path(__file__).parent`), not another
+module's attribute (`os.__file__`) and not in a comment; `sys.argv` only where argv[0] or the
+whole command line is used, and not as the program's name in a message; a `%r`/`!r}` only
+when a string is formatted with itself.  A file whose only use of `__file__` is the idiom can
+still reach the chains that act on one's own *folder* (copying or uploading it).
+
+Speed: `str.__contains__` scans at memory speed (about 2 GB/s here), so the groups are ordered
+to let most files leave after a dozen scans; a multi-literal automaton (pyahocorasick) measured
+~50 MB/s on the same text and only pays beyond ~35 literals, which the ordering avoids.
+"""
+from __future__ import annotations
+
+import re
+from ..lazyregex import lazy_re
+
+_BARE_FILE = lazy_re(r"(?<![\w.'\"])__file__(?![\w'\"])")
+_IDIOM_BEFORE = lazy_re(
+    r"(?:dirname|parent_dir|split)\(\s*(?:os\.path\.)?(?:(?:abspath|realpath|normpath)\(\s*)?\Z", re.S)
+_PATH_BEFORE = lazy_re(r"(?:Path|PurePath)\(\s*\Z")
+_PATH_PARENT_AFTER = lazy_re(r"\A\s*\)(?:\s*\.\s*(?:resolve|absolute|expanduser)\(\s*\))*\s*\.\s*parents?\b")
+_ARGV_SELF = lazy_re(r"argv\s*\[\s*0\s*\]|argv\s*\[\s*:\s*\](?!\s*=[^=])|[+*]\s*sys\.argv\b(?!\s*\[)|sys\.argv\s*\+"
+                        r"|\[\s*sys\.executable\s*,\s*sys\.argv|(?<![\w.])(?!len\(|print\()\w+\(\s*sys\.argv\s*\)"
+                        r"|=\s*sys\.argv\s*$", re.M)
+# argv[0] as the program's name in a message: not a use of its own file
+_ARGV_NAME = lazy_re(r"(?:basename\(\s*(?:sys\.)?|%\s*\(?\s*(?:sys\.)?|prog\w*\s*=\s*(?:\w+\()?(?:sys\.)?)\Z")
+_FRAME_FILE = lazy_re(r"(?:_getframe|currentframe)\(\s*\)\s*\.\s*f_code\s*\.\s*co_filename")
+# a string formatted with itself: the quine shape (`s % s`, `s % (s,)`, `s.format(s)`)
+_PCT_RIGHT = lazy_re(r"%\s*\(?\s*([A-Za-z_]\w*)\b")
+_FMT_RIGHT = lazy_re(r"\.format\(\s*(?:\w+\s*=\s*)?([A-Za-z_]\w*)\b")
+_NAME_LEFT = lazy_re(r"([A-Za-z_]\w*)\s*\Z")
+
+SELF_READ = ("getsource", "__loader__.get_source", "__spec__.origin", "sys.modules[__name__].__file__")
+ENUM = ("glob", "walk(", "listdir", "scandir", "iterdir")
+WRITE = ("write", "copy", "open(", "move(")
+CODE_EXT = (".py", ".sh", ".js", ".rb", ".pl", ".php", ".ps1", ".bat", ".ts", ".lua", ".vbs")
+SPAWN = ("popen", "subprocess", "system(", "spawn", "exec", "startfile", "pexpect")
+COPYISH = ("copy(", "copyfile", "copy2", "copytree", "'cp'", '"cp"', "cp -", "cp {", "write", "move(")
+FORKS = ("fork(", "process(")
+ENDLESS = ("while true", "while 1", "count()", "cycle(")
+HANDLER = ("signal(", "atexit")
+REMOTE = ("paramiko", "sftp", "scp", "fabric", "ftplib", "pexpect", "pxssh", "ssh ", "'ssh", '"ssh', "rsync",
+          "telnetlib", "asyncssh")
+DISCOVER = ("ip_network", "known_hosts", "nmap.", "portscanner", "bash_history", "zsh_history", "hosts()",
+            "ip neigh", "arp -")
+# stems of agent-asset names; a hit is confirmed by the path-like neighbourhood in _ASSET_PATH
+ASSET = ("safetensors", "gguf", "ckpt", "weights", "prompt", "memor", "agent", "scaffold", "consolidated",
+         "pytorch_model", "scratchpad", "cursorrules", "models--")
+_ASSET_PATH = lazy_re(r"safetensors|gguf|ckpt|consolidated|pytorch_model|models--|cursorrules"
+                         r"|[/\\]weights|weights[/\\]|system[-_]?prompt|prompt\.(?:txt|md)|[/\\]prompts?[/\\]"
+                         r"|memory[/\\.]|memories|scratchpad|scaffold|agents\.md|claude\.md|[/\\]agents?[/\\'\"]"
+                         r"|agents?[/\\]|agent_dir")
+UPLOAD = ("requests", "upload", "boto", "sftp", "scp", "rsync", "'s3'", '"s3"', "s3://", "aws s3", "httpx", "urlopen",
+          "curl ", "'curl'", '"curl"', "put_object",
+          "push_to_hub", "storbinary", "gsutil", "rclone", "paramiko", "fabric")
+PERSIST = ("cron", "systemd", "bashrc", ".profile", "bash_profile", ".pth", "sitecustomize", "usercustomize",
+           "git/hooks", "hookspath", "autostart", "launchagents", "winreg", "authorized_keys", "rc.local", "init.d",
+           "schtasks", "currentversion", "zshrc")
+LLM = ("openai", "anthropic", "ollama", "completions", "messages.create", "litellm", "generate_content",
+       "/chat", "/api/generate")
+REPLICA = ("vllm", "ollama", "llama", "claude", "codex", "aider", "gemini", "sglang")
+CLOUD = ("run_instances", "kube", "gcloud", "ec2")
+_CLOUD_WORD = lazy_re(r"\bec2\b|run_instances|kube(?:ctl|rnetes)|gcloud")
+PUBLISH = ("twine", "npm publish", "yarn publish", "pnpm publish", "poetry publish", "uv publish", "flit publish",
+           "gem push", "cargo publish")
+MANIFESTS = ("setup.py", "setup.cfg", "pyproject.toml", "package.json", "cargo.toml", ".gemspec")
+FOLDER_SINKS = ("copytree", "copy_tree", "make_archive", "upload", "sftp", "rsync", "scp")
+STARTERS = ("popen", "system(", "subprocess", "spawn")
+DETACH = ("copy", "detach", "start_new_session", "nohup", "setsid", "devnull", "while true", "cron", "--port")
+
+
+class Present:
+    """Literal presence in a lower-cased text, each literal scanned at most once."""
+
+    __slots__ = ("low", "seen")
+
+    def __init__(self, low: str):
+        self.low = low
+        self.seen: dict[str, bool] = {}
+
+    def has(self, lit: str) -> bool:
+        v = self.seen.get(lit)
+        if v is None:
+            v = self.seen[lit] = lit in self.low
+        return v
+
+    def any(self, lits) -> bool:
+        for lit in lits:
+            if self.has(lit):
+                return True
+        return False
+
+
+def quine_shape(text: str) -> bool:
+    for pat in (_PCT_RIGHT, _FMT_RIGHT):
+        for n, m in enumerate(pat.finditer(text)):
+            if n > 5000:
+                break
+            left = _NAME_LEFT.search(text, max(0, m.start() - 40), m.start())
+            if left and left.group(1) == m.group(1) and text[left.start() - 1:left.start()] not in ("%", "{", "\\", "."):
+                return True
+    return False
+
+
+def _near(low: str, anchors, others, before: int, after: int, limit: int = 300) -> bool:
+    """One of `others` within `before`/`after` characters of an occurrence of one of `anchors`."""
+    for lit in anchors:
+        i = low.find(lit)
+        n = 0
+        while i != -1 and n < limit:
+            n += 1
+            window = low[max(0, i - before):i + len(lit) + after]
+            if any(o in window for o in others):
+                return True
+            i = low.find(lit, i + 1)
+    return False
+
+
+_TARGET = lazy_re(r"target\s*=\s*([A-Za-z_]\w*)")
+
+
+def _self_target(text: str) -> bool:
+    """`Process(target=f)` written inside `def f`: a function that starts itself again."""
+    for n, m in enumerate(_TARGET.finditer(text)):
+        if n > 200:
+            break
+        head = text.rfind("def " + m.group(1) + "(", 0, m.start())
+        if head != -1 and "\ndef " not in text[head + 4:m.start()] and "\n    def " not in text[head + 4:m.start()]:
+            return True
+    return False
+
+
+def self_source(text: str, has: Present) -> tuple[bool, bool]:
+    """(own file or code may be used, own folder may be used)."""
+    if has.any(SELF_READ):
+        return True, True
+    if (has.has("%r") or has.has("!r}")) and quine_shape(text):
+        return True, True
+    if has.has("co_filename") and _FRAME_FILE.search(text):
+        return True, True
+    folder = False
+    if has.has("__file__"):
+        for m in _BARE_FILE.finditer(text):
+            before = text[max(0, m.start() - 60):m.start()]
+            line_head = before[before.rfind("\n") + 1:]
+            if "#" in line_head and "'" not in line_head and '"' not in line_head:
+                continue  # in a comment
+            if _IDIOM_BEFORE.search(before) or (_PATH_BEFORE.search(before)
+                                                 and _PATH_PARENT_AFTER.match(text, m.end(), m.end() + 80)):
+                folder = True
+                continue
+            return True, True
+    if has.has("argv"):
+        for m in _ARGV_SELF.finditer(text):
+            if _ARGV_NAME.search(text, max(0, m.start() - 30), m.start()):
+                continue
+            return True, True
+    return False, folder
+
+
+def candidate(text: str, low: str) -> bool:
+    """Can this Python text hold any self-replication chain?"""
+    has = Present(low)
+    strong, folder = self_source(text, has)
+    if strong:
+        if has.any(HANDLER) or has.any(REMOTE) or has.any(PERSIST) or has.any(LLM) or has.any(UPLOAD):
+            return True
+        if has.any(COPYISH) and has.any(SPAWN):
+            return True
+        if has.any(ENUM) and has.any(WRITE) and _near(low, ENUM, CODE_EXT, 300, 400):
+            return True
+        if has.any(SPAWN) and has.any(ENDLESS):
+            return True
+    elif folder and has.any(FOLDER_SINKS):
+        return True
+    if has.any(FORKS) and (has.any(ENDLESS) and _near(low, FORKS, ENDLESS, 600, 0) or _self_target(text)):
+        return True
+    if has.any(DISCOVER) and has.any(REMOTE):
+        return True
+    if has.any(CLOUD) and _CLOUD_WORD.search(low):
+        return True
+    if has.any(PUBLISH) and has.any(MANIFESTS):
+        return True
+    if has.any(STARTERS) and has.any(REPLICA) and has.any(DETACH):
+        return True
+    if has.any(ASSET) and (has.any(UPLOAD) or has.any(REPLICA)) and _ASSET_PATH.search(low):
+        return True
+    return False

@@ -1,0 +1,248 @@
+"""The Python self-replication pack: severities of partial chains, chain steps as related locations
+and SARIF code flows, alias resolution, the resource-idiom label drop, notebooks with IPython
+magics, Markdown fences, parse failures, the safety of static decoding, bounds, sliced parsing
+and the textual gate."""
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from artefact_scan import scan
+from artefact_scan.pyflow import chains, deobfuscate, gate, source
+
+from .conftest import FIXTURES
+
+SR = FIXTURES / "rules" / "self-replication"
+
+
+def _scan(tmp_path, name, text, ruleset, select=("SR",)):
+    p = tmp_path / name
+    p.write_text(textwrap.dedent(text))
+    return scan([str(p)], rules=ruleset.select(list(select), None), jobs=1)
+
+
+def _by_rule(res):
+    out = {}
+    for f in res.findings:
+        out.setdefault(f.rule_id, []).append(f)
+    return out
+
+
+def test_partial_chains_are_lowered_and_full_chains_are_errors(ruleset):
+    res = scan([str(SR)], rules=ruleset.select(["SR"], None), jobs=1)
+    sev = {(Path(f.path).name, f.rule_id, f.location.line): f.severity for f in res.findings}
+    assert sev[("quine_write_run.py", "SR102", 13)] == "warning"      # attached, visible start
+    assert sev[("copy_spawn_detached.py", "SR102", 12)] == "error"
+    assert sev[("fabric_self_configured.py", "SR105", 8)] == "warning"  # a configured host
+    assert sev[("worm_paramiko.py", "SR105", 24)] == "error"
+    assert sev[("hub_and_benign.py", "SR106", 9)] == "warning"         # weights to a model hub
+    assert sev[("exfil.py", "SR106", 11)] == "error"
+
+
+def test_chain_steps_become_related_locations_and_a_code_flow(tmp_path, ruleset):
+    res = _scan(tmp_path, "inf.py", """\
+        import glob
+        def spread():
+            code = open(__file__).read()
+            for t in glob.glob("*.py"):
+                body = open(t).read()
+                if "#MARK" not in body:
+                    open(t, "w").write(code + body)
+        """, ruleset)
+    [f] = _by_rule(res)["SR101"]
+    assert f.location.line == 7
+    lines = [r.location.line for r in f.related]
+    assert lines[:2] == [3, 3] and 4 in lines and 6 in lines   # source, read, enumeration, marker
+    assert "marker" in f.message and f.evidence["flow"] == "end"
+    assert f.evidence["chain"][-1].startswith("writes its own source")
+    from artefact_scan.reports import sarif
+
+    doc = json.loads(sarif.render(res))
+    flow = doc["runs"][0]["results"][0]["codeFlows"][0]["threadFlows"][0]["locations"]
+    assert flow[0]["location"]["physicalLocation"]["region"]["startLine"] == 3
+    assert flow[-1]["location"]["physicalLocation"]["region"]["startLine"] == 7
+
+
+def test_aliases_and_helpers_are_followed(tmp_path, ruleset):
+    res = _scan(tmp_path, "alias.py", """\
+        import subprocess as sp
+        import sys as s
+        from shutil import copyfile as cf
+
+        def where():
+            return "/tmp/.svc.py"
+
+        def go():
+            d = where()
+            cf(__file__, d)
+            sp.Popen([s.executable, d], start_new_session=True)
+        """, ruleset)
+    [f] = _by_rule(res)["SR102"]
+    assert f.location.line == 11 and f.severity == "error"
+
+
+def test_resource_idiom_drops_the_self_label(tmp_path, ruleset):
+    res = _scan(tmp_path, "res.py", """\
+        import os, shutil, subprocess, sys
+        from pathlib import Path
+        HERE = os.path.dirname(os.path.abspath(__file__))
+        def run():
+            script = os.path.join(HERE, "tool.py")
+            shutil.copy(script, "/tmp/tool.py")
+            subprocess.Popen([sys.executable, "/tmp/tool.py"], start_new_session=True)
+            data = Path(__file__).parent / "data" / "x.py"
+            shutil.copy(data, "/tmp/y.py")
+            subprocess.Popen([sys.executable, "/tmp/y.py"], start_new_session=True)
+        """, ruleset)
+    assert not res.findings
+
+
+def test_notebook_cell_with_magics_is_analysed(tmp_path, ruleset):
+    cell = ["!pip install paramiko\n", "%matplotlib inline\n", "import glob\n",
+            "code = open(__file__).read()\n", "for t in glob.glob('*.py'):\n",
+            "    open(t, 'a').write(code)\n", "out = !ls\n"]
+    nb = {"cells": [{"cell_type": "code", "source": cell, "metadata": {}, "outputs": []}],
+          "metadata": {"kernelspec": {"language": "python"}}, "nbformat": 4, "nbformat_minor": 5}
+    p = tmp_path / "n.ipynb"
+    p.write_text(json.dumps(nb, indent=1))
+    res = scan([str(p)], rules=ruleset.select(["SR"], None), jobs=1)
+    assert [f.rule_id for f in res.findings] == ["SR101"]
+    assert not res.errors
+
+
+def test_markdown_python_fence_is_analysed(tmp_path, ruleset):
+    res = _scan(tmp_path, "notes.md", """\
+        Here is the helper I wrote:
+
+        ```python
+        import signal, subprocess, sys
+        def again(*_):
+            subprocess.Popen([sys.executable, __file__])
+        signal.signal(signal.SIGTERM, again)
+        ```
+        """, ruleset)
+    [f] = _by_rule(res)["SR104"]
+    assert f.location.line == 6 and "code block" in " ".join(f.origin)
+
+
+def test_parse_failure_is_reported_and_text_rules_still_run(tmp_path, ruleset):
+    res = _scan(tmp_path, "broken.py", """\
+        import shutil, subprocess
+        def f(:
+            shutil.copy(__file__, "/tmp/x.py"); subprocess.Popen(["/tmp/x.py"])
+        :(){ :|:& };:
+        """, ruleset)
+    assert any("could not be parsed" in e.message for e in res.errors)
+    assert [f.rule_id for f in res.findings] == ["SR201"]
+
+
+def test_static_decoding_never_executes_or_unmarshals(monkeypatch, tmp_path):
+    import marshal
+
+    monkeypatch.setattr(marshal, "loads", lambda *a: pytest.fail("marshal.loads was called"))
+    trap = tmp_path / "executed"
+    src = textwrap.dedent(f"""\
+        import base64, marshal
+        exec(__import__("os").system("touch {trap}"))
+        exec(marshal.loads(base64.b64decode("AAAA")))
+        exec(open("{trap}").read())
+        """)
+    import ast
+
+    found = deobfuscate.decode_exec_payloads(ast.parse(src))
+    assert [d.opaque for d in found] == ["marshal"]
+    assert not trap.exists()
+
+
+def test_decompression_is_bounded():
+    import ast
+    import base64
+    import zlib
+
+    bomb = base64.b64encode(zlib.compress(b"#" * (64 << 20), 9)).decode()
+    src = f'import base64, zlib\nexec(zlib.decompress(base64.b64decode("{bomb}")))\n'
+    [d] = deobfuscate.decode_exec_payloads(ast.parse(src))
+    assert len(d.text) <= deobfuscate.MAX_OUT
+
+
+def test_hostile_shapes_do_not_crash(tmp_path, ruleset):
+    deep = "x = " + "[" * 400 + "]" * 400 + "\n"
+    chain = "import os\nv = __file__\n" + "".join(f"v{i} = v\n" for i in range(3000))
+    rec = "def f(x):\n    return f(g(x))\ndef g(x):\n    return f(x)\nf(__file__)\nimport os; os.system('x')\n"
+    for i, text in enumerate((deep, chain, rec)):
+        res = _scan(tmp_path, f"h{i}.py", text, ruleset)
+        assert not res.findings
+
+
+def test_work_limit_is_reported(tmp_path, ruleset, monkeypatch):
+    from artefact_scan.pyflow import flow
+
+    monkeypatch.setattr(flow, "MAX_WORK", 50)
+    monkeypatch.setattr(flow.Flow.__init__, "__defaults__", (50,))
+    body = "import shutil, subprocess\n" + "".join(f"a{i} = {i}\n" for i in range(200)) + \
+        "shutil.copy(__file__, '/tmp/.x.py')\nsubprocess.Popen(['/tmp/.x.py'], start_new_session=True)\n"
+    res = _scan(tmp_path, "big.py", body, ruleset)
+    assert any("work limit" in e.message for e in res.errors)
+
+
+def test_sliced_parsing_keeps_detections_in_large_files(tmp_path, ruleset):
+    filler = "".join(f"def helper_{i}(a, b):\n    return [a + b for _ in range({i})]\n\n" for i in range(400))
+    methods = "".join(f"    def test_{i}(self):\n        self.assertEqual({i}, {i})\n\n" for i in range(200))
+    text = ("import glob\nimport unittest\n\n" + filler + "class T(unittest.TestCase):\n" + methods
+            + "    def spread(self):\n        code = self.me()\n        for t in glob.glob('*.py'):\n"
+            "            open(t, 'w').write(code)\n\n    def me(self):\n        return open(__file__).read()\n")
+    assert len(text) > 20000
+    assert source.relevant_slice(text, __import__("artefact_scan.pyflow.flow", fromlist=["x"]).SLICE_WORDS)
+    p = tmp_path / "big_test.py"
+    p.write_text(text)
+    res = scan([str(p)], rules=ruleset.select(["SR"], None), jobs=1)
+    lines = text.split("\n")
+    want = next(i for i, ln in enumerate(lines, 1) if "open(t, 'w')" in ln)
+    assert [(f.rule_id, f.location.line) for f in res.findings] == [("SR101", want)]
+
+
+def test_every_positive_fixture_passes_the_gate():
+    from artefact_scan.testing import parse_annotations
+
+    for p in sorted(SR.rglob("*.py")):
+        text = p.read_text()
+        exp = parse_annotations(text)
+        rules = {r for _, r in exp.ruleid}
+        if any(r.startswith("SR1") for r in rules) and not any(r.startswith("SR5") for r in rules):
+            assert gate.candidate(text, text.lower()), p.name
+
+
+def test_gate_rejects_common_benign_shapes():
+    benign = [
+        "import os\nHERE = os.path.dirname(os.path.abspath(__file__))\nopen(os.path.join(HERE, 'a.txt'), 'w').write('x')\n",
+        "import sys, subprocess\nprint(sys.argv[1:])\nsubprocess.run(['ls'])\n",
+        "from pathlib import Path\nDATA = Path(__file__).parent / 'data'\nfor p in DATA.glob('*.py'):\n    print(p)\n",
+        "import argparse, sys\nparser = argparse.ArgumentParser(prog=os.path.basename(sys.argv[0]))\n",
+    ]
+    for text in benign:
+        assert not gate.candidate(text, text.lower()), text
+
+
+def test_chains_module_api():
+    res = chains.analyse("import os\nwhile True:\n    os.fork()\n")
+    assert [c.signal for c in res.chains] == ["sr.py.unbounded-spawn"]
+    assert chains.analyse("def f(:\n").error
+
+
+def test_interactive_sessions_in_fences_are_analysed_with_exact_columns(tmp_path, ruleset):
+    res = _scan(tmp_path, "howto.md", """\
+        ```pycon
+        >>> import os, shutil, subprocess, sys
+        >>> shutil.copy(__file__, "/tmp/.x.py")
+        '/tmp/.x.py'
+        >>> subprocess.Popen([sys.executable, "/tmp/.x.py"],
+        ...                  start_new_session=True)
+        <Popen: returncode: None args: [...]>
+        ```
+        """, ruleset)
+    [f] = _by_rule(res)["SR102"]
+    assert (f.location.line, f.location.column) == (5, 5)
+    assert not res.errors
