@@ -274,7 +274,7 @@ class Engine:
         data.setdefault("match", art.text[anchor.start:anchor.end][:200])
         data.setdefault("count", hit.count)
         data["hits"] = hit.count
-        data["parts"] = ", ".join(self.labels.get(p.name) or str(p.data.get("label") or p.name) for p in hit.parts)
+        data["parts"] = ", ".join(self.labels.get(p.name) or str(p.data.get("part_label") or p.name) for p in hit.parts)
         message = format_message(rule.message, data)
         if hit.adjusted:
             message += " (" + "; ".join(hit.adjusted) + ")"

@@ -24,18 +24,18 @@ from __future__ import annotations
 
 import re
 
-from ..lazyre import lazy
-from . import detector
 from ..lazyregex import lazy_re
+from . import detector
 
 MIN_BLOB = 20  # 15 bytes: shorter texts are words, not messages
 MAX_LAYERS = 4
 MAX_DECOMPRESSED = 1 << 20
+MAX_BLOB_CHARS = 4 * MAX_DECOMPRESSED  # longer blobs are reported as not decoded
 MAX_CANDIDATES = 200000  # per artefact; beyond it the file is reported as not fully analysed
 MAX_CHILDREN = 200
 TEXT_SCORE = 0.6
 
-_CAND = lazy(re.compile, r"[A-Za-z0-9+/_-]{16,}={0,2}")
+_CAND = lazy_re(r"[A-Za-z0-9+/_-]{16,}={0,2}")
 _JOIN_GAP = lazy_re(r"""[\s"'+,\\]{1,12}|\\n["']?\s*\+?\s*["']?""")
 _HEX = lazy_re(r"[0-9a-fA-F]+")
 _HEXDIGITS = "0123456789abcdefABCDEF"
@@ -82,10 +82,23 @@ _WHAT = {"python": "Python code", "javascript": "JavaScript code", "shell": "a s
 
 
 # -- decoding ---------------------------------------------------------------------------------
+_COMPRESSED_B64 = ("eJ", "H4sI", "QlpoO", "/Td6WFo")  # zlib, gzip, bzip2, xz headers in base64
 _COMPRESSED_FIRST = frozenset(b"\x1f\x78BZ\xfd")
 
 
+TRUNCATED = " (first 1 MiB)"
+
+
 def _decompress(data: bytes) -> tuple[str, bytes] | None:
+    """(codec, output) of compressed data, output bounded to MAX_DECOMPRESSED (a bomb stops
+    there; the codec name then says that only the first part was read)."""
+    res = _decompress_raw(data)
+    if res is not None and len(res[1]) >= MAX_DECOMPRESSED:
+        return res[0] + TRUNCATED, res[1]
+    return res
+
+
+def _decompress_raw(data: bytes) -> tuple[str, bytes] | None:
     import bz2
     import lzma
     import zlib
@@ -118,6 +131,8 @@ def decode_one(s: str) -> list[tuple[str, bytes]]:
         pass  # lower-case hex: decoded below
     elif body.islower() or body.isupper() and not any(c in "234567" for c in body):
         return out  # identifiers and constants: base64 needs both cases, base32 its digits
+    if n >= 48 and n % 8 == 0 and not s.strip("01"):
+        return [("binary", int(s, 2).to_bytes(n // 8, "big"))]
     if n >= MIN_BLOB and n % 2 == 0 and not s.strip(_HEXDIGITS):
         try:
             out.append(("hex", bytes.fromhex(s)))
@@ -239,6 +254,8 @@ def _candidates(text: str):
                 continue  # snake_case and lower-case words: base64 text needs both cases, base32 upper
         elif run.isupper() and ("_" in run or "-" in run or not any(c in run for c in "234567")):
             continue  # CONSTANT_NAMES: base32 has neither '_' nor '-', and has digits 2-7
+        elif r1 - r0 < 28 and run.isalpha() and not run.startswith(_COMPRESSED_B64):
+            continue  # CamelCaseNames: short base64 of text without a digit, '+', '/' or '=' is rare
         if "=" in run[:-2] or not run.isascii():
             m = _CAND.search(text, r0, r1)  # '=' inside, or a non-ASCII letter mapped to '?'
             if m is None:
@@ -313,6 +330,8 @@ def _mitigation(art, s: int, e: int, decoded: str, kind: str, said: str) -> str:
         return ""
     if len(decoded.strip()) < 20 or len(decoded.split()) < 3:
         return "a short decoded text"
+    if _EXAMPLE_TEXT.search(decoded[:400]):
+        return "a stock example text (hello world, lorem ipsum, 'this is base64-encoded')"
     if kind in ("json", "xml", "html") or decoded.lstrip().startswith(("<svg", "<?xml", "{", "[")):
         return "decoded data (JSON/XML), not prose"
     text = art.text
@@ -326,6 +345,9 @@ def _mitigation(art, s: int, e: int, decoded: str, kind: str, said: str) -> str:
     return ""
 
 
+_EXAMPLE_TEXT = lazy_re(r"(?i)\b(?:base[\s-]?64|(?:is|was|be)\s+encoded|hello,?\s+world|lorem\s+ipsum"
+                           r"|quick\s+brown\s+fox|this\s+is\s+(?:a|an|some|my)\s+(?:test|example|sample|secret)"
+                           r"|(?:test|sample|example|dummy)\s+(?:string|data|text|message|payload|value))\b")
 _MIME_PART = lazy_re(r"(?i)content-transfer-encoding:\s*base64\s*$", re.M)
 
 
@@ -337,18 +359,24 @@ def detect_blobs(art, ctx):
     if len(text) < MIN_BLOB or _blob_layers(art) >= MAX_LAYERS or _compiled_cache(art):
         return
     made = 0
+    if "<~" in text:
+        made += _ascii85(art, ctx, text)
     structures = _Structures(text)
     for s, e, cand in _candidates(text):
         if s < 0:
             ctx.error(art, f"more than {MAX_CANDIDATES} blob candidates; the rest not decoded")
             return
-        if len(cand) > 4 * MAX_DECOMPRESSED:
+        if len(cand) > MAX_BLOB_CHARS:
+            ctx.error(art, f"an encoded blob of {len(cand)} characters at offset {s} is over "
+                           f"{MAX_BLOB_CHARS} characters; not decoded")
             continue
         res = decode_chain(cand)
         if res is None or _skip_context(text, s, cand) or structures.inside(s):
             continue
         chain, payload = res
         codec = "+".join(chain)
+        if TRUNCATED in codec:
+            ctx.error(art, f"{codec} at offset {s}: the compressed payload is larger; the rest not analysed")
         line, col = art.index.position(s)
         label = f"{codec} at {line}:{col}"
         meta = {"place": f"a {codec} blob", "blob": True}
@@ -372,26 +400,66 @@ def detect_blobs(art, ctx):
         said = notes.says(decoded)
         ctx.signal(art, "hm.blob-text", s, e, codec=codec, layers=len(chain), decoded=decoded[:2000],
                    what=what, says=f" ({said})" if said else "", chars=len(cand),
-                   label=f"a {codec} blob that decodes to {what}")
+                   part_label=f"a {codec} blob that decodes to {what}")
         why = _mitigation(art, s, e, decoded, child.kind if child is not None else "text", said)
         if why:
-            ctx.signal(art, "hm.blob-short", s, e, label=why)
+            ctx.signal(art, "hm.blob-short", s, e, part_label=why)
         made += 1
         if made >= MAX_CHILDREN:
             ctx.error(art, f"more than {MAX_CHILDREN} decodable blobs; the rest not decoded")
             return
 
 
+_A85 = lazy_re(r"<~([!-uz\s]{10,200000}?)~>")
+
+
+def _ascii85(art, ctx, text: str) -> int:
+    """Adobe Ascii85 blocks (`<~ … ~>`), as PostScript/PDF tools and some encoders write them."""
+    import base64
+    import binascii
+
+    from . import notes
+
+    made = 0
+    for m in _A85.finditer(text):
+        try:
+            data = base64.a85decode(m.group(), adobe=True, ignorechars=b" \t\n\r\x0b")
+        except (ValueError, binascii.Error):
+            continue
+        decoded = _as_text(data)
+        if decoded is None or len(decoded.strip()) < 6 or not reads(decoded):
+            continue
+        s, e = m.span()
+        line, col = art.index.position(s)
+        kind = sniff_kind(decoded)
+        ctx.child(art, decoded, label=f"ascii85 at {line}:{col}", kind=kind, name=art.name + ".decoded",
+                  span=(s, e), decoded_from="ascii85", meta={"place": "an ascii85 blob", "blob": True})
+        said = notes.says(decoded)
+        ctx.signal(art, "hm.blob-text", s, e, codec="ascii85", layers=1, decoded=decoded[:2000],
+                   what=_WHAT.get(kind, kind), says=f" ({said})" if said else "", chars=e - s,
+                   part_label="an ascii85 blob")
+        why = _mitigation(art, s, e, decoded, kind, said)
+        if why:
+            ctx.signal(art, "hm.blob-short", s, e, part_label=why)
+        made += 1
+        if made >= MAX_CHILDREN:
+            break
+    return made
+
+
 # -- character codes and escapes -----------------------------------------------------------------
 _NUM = r"(?:0x[0-9a-fA-F]{1,2}|\d{1,3})"
-_CODE_LIST = lazy(re.compile, r"[\[({]\s*(" + _NUM + r"(?:\s*,\s*" + _NUM + r"){5,})\s*,?\s*[\])}]")
+_CODE_LIST = lazy_re(r"[\[({]\s*(" + _NUM + r"(?:\s*,\s*" + _NUM + r"){5,})\s*,?\s*[\])}]")
 _CHR_CHAIN = lazy_re(r"(?:(?:chr|String\.fromCharCode|Chr|ChrW)\s*\(\s*" + _NUM + r"\s*\)\s*(?:\+|\.|,|&)?\s*){6,}")
 # Runs start with a literal, so the scan jumps between occurrences of it (fast) instead of trying
 # an alternation at every position (slow); each is tried only when its literal occurs 8 times.
 # A character-code array is looked for only near a consumer that turns it into text.
 _ESC1 = r"\\(?:x[0-9a-fA-F]{2}|u(?:00[0-9a-fA-F]{2}|\{[0-9a-fA-F]{1,6}\})|[0-3][0-7]{2})"
-_ESC_STARTS = (("\\", re.compile(_ESC1 + "(?:" + _ESC1 + "){7,}")),
-               ("%", re.compile(r"%[0-9a-fA-F]{2}(?:%[0-9a-fA-F]{2}){7,}")))
+_ESC_STARTS = (("\\", lazy_re(_ESC1 + "(?:" + _ESC1 + "){7,}")),
+               ("%", lazy_re(r"%[0-9a-fA-F]{2}(?:%[0-9a-fA-F]{2}){7,}")))
+_ENTITY_RUN = lazy_re(r"&#(?:[xX][0-9a-fA-F]{1,6}|\d{1,7});(?:&#(?:[xX][0-9a-fA-F]{1,6}|\d{1,7});){7,}")
+_ENTITY_NUM = lazy_re(r"&#([xX][0-9a-fA-F]{1,6}|\d{1,7});")
+_QP_RUN = lazy_re(r"=[0-9A-F]{2}(?:=[0-9A-F]{2}){7,}")
 _CONSUMER = lazy_re(r"(?i)fromcharcode|\bchr\b|\bbytes\s*\(|\bbytearray\s*\(|\bbuffer\.from|\bstring\s*\(|\bpack\s*\(|uint8array|\bdecode\s*\(|\bmap\s*\(")
 _NUMS = lazy_re(_NUM)
 
@@ -481,11 +549,19 @@ def detect_charcodes(art, ctx):
     found = []
     low = art.lower
     esc = []
-    nb = text.count("\\", 0, 1 << 22)
-    npc = text.count("%", 0, 1 << 22)
-    for lit, pat in _ESC_STARTS:
-        if (npc if lit == "%" else nb) >= 8:
-            esc.extend(pat.finditer(text))
+    # each pattern starts with a literal, so one finditer is one fast pass; no gate in front
+    for _lit, pat in _ESC_STARTS:
+        esc.extend(pat.finditer(text))
+    for m in _ENTITY_RUN.finditer(text):
+        codes = [int(t[1:], 16) if t[:1] in "xX" else int(t) for t in _ENTITY_NUM.findall(m.group())]
+        found.append((m.start(), m.end(), "HTML character references", _codes_text(codes)))
+        if len(found) > 500:
+            break
+    for m in _QP_RUN.finditer(text):
+        hexes = re.findall(r"=([0-9A-F]{2})", m.group())
+        if sum(1 for t in hexes if chr(int(t, 16)).isalnum()) >= 6:
+            found.append((m.start(), m.end(), "quoted-printable escapes",
+                          _codes_text([int(t, 16) for t in hexes])))
     if esc:
         esc.sort(key=lambda m: m.start())
         last = -1
@@ -532,16 +608,30 @@ def detect_charcodes(art, ctx):
                   span=(s, e), decoded_from="char-codes", meta={"place": form, "blob": True})
         ctx.signal(art, "hm.charcode-text", s, e, form=form, decoded=decoded[:2000],
                    what=_WHAT.get(kind, kind), says=f" ({said})" if said else "",
-                   label=f"a {form} that spells {_WHAT.get(kind, kind)}")
+                   part_label=f"a {form} that spells {_WHAT.get(kind, kind)}")
         made += 1
         if made >= MAX_CHILDREN:
             return
 
 
-# -- ROT13 --------------------------------------------------------------------------------------
+# -- ROT13, Atbash, reversed text -----------------------------------------------------------------
 _ROT13 = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
                        "NOPQRSTUVWXYZABCDEFGHIJKLMnopqrstuvwxyzabcdefghijklm")
+_ATBASH = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
+                        "ZYXWVUTSRQPONMLKJIHGFEDCBAzyxwvutsrqponmlkjihgfedcba")
 _WORDS = lazy_re(r"[A-Za-z]{2,}")
+
+
+def _reverse(line: str) -> str:
+    return line[::-1]
+
+
+# cipher: (how to read it, what "the", "and", "you", "of", "is", "to" look like under it)
+_CIPHERS = {
+    "ROT13": (lambda line: line.translate(_ROT13), ("gur ", " naq ", " lbh ", " bs ", " vf ", " gb ")),
+    "Atbash": (lambda line: line.translate(_ATBASH), ("gsv ", " zmw ", " blf ", " lu ", " rh ", " gl ")),
+    "reversed": (_reverse, (" eht", " dna ", " uoy ", " fo ", " si ", " ot ")),
+}
 
 
 def _common_share(text: str) -> float:
@@ -556,8 +646,8 @@ def _common_share(text: str) -> float:
 _LETTERISH = lazy_re(r"[A-Za-z' ,.;:!?-]")
 
 
-def _rot13_line(line: str) -> str | None:
-    """The rotated line when it reads as English only after rotation, else None."""
+def _plain_line(line: str, read) -> str | None:
+    """The line as read through the cipher when it reads as English only that way, else None."""
     from ..plaintext import score
 
     words = _WORDS.findall(line)
@@ -566,25 +656,33 @@ def _rot13_line(line: str) -> str | None:
     body = line.strip()
     if len(_LETTERISH.findall(body)) < 0.8 * len(body):
         return None  # code or data, not a sentence
-    plain = line.translate(_ROT13)
+    plain = read(line)
     before, after = _common_share(line), _common_share(plain)
     if after < 0.3 or after < before + 0.2 or score(plain.strip()) < TEXT_SCORE:
         return None
     return plain
 
 
-@detector("rot13", ("hm.rot13-text",), literals=("gur ",))  # "the": in any English sentence
+@detector("rot13", ("hm.rot13-text",), literals=("gur ", "gsv ", " eht"))  # "the" under each cipher
 def detect_rot13(art, ctx):
-    """Lines that read as English only after ROT13 ("Gur cyna pbagvahrf" → "The plan continues");
-    consecutive such lines make one block."""
-    from . import notes
-
+    """Lines that read as English only after ROT13 ("Gur cyna pbagvahrf" → "The plan continues"),
+    Atbash ("Gsv kozm" → "The plan") or reversal ("nalp eht" → "the plan"); consecutive such
+    lines make one block."""
     if _compiled_cache(art):
         return
+    low = art.lower
+    for cipher, (read, marks) in _CIPHERS.items():
+        if marks[0] in low:
+            _cipher_blocks(art, ctx, cipher, read, marks)
+
+
+def _cipher_blocks(art, ctx, cipher: str, read, marks) -> None:
+    from . import notes
+
     text = art.text
     low = art.lower
     starts: set[int] = set()
-    for lit in ("gur ", " naq ", " lbh ", " bs ", " vf ", " gb "):
+    for lit in marks:
         i = low.find(lit)
         hits = 0
         while i >= 0 and hits < 500:
@@ -595,15 +693,15 @@ def detect_rot13(art, ctx):
             if le < 0:
                 break
             i = low.find(lit, le)
-    blocks: list[list[int]] = []  # [start, end] of runs of ROT13 lines
+    blocks: list[list[int]] = []  # [start, end] of runs of lines in the cipher
     for ls in sorted(starts):
         le = text.find("\n", ls)
         le = len(text) if le < 0 else le
-        if _rot13_line(text[ls:le]) is None:
+        if _plain_line(text[ls:le], read) is None:
             continue
         if blocks:
             gap = text[blocks[-1][1]:ls]
-            if gap.count("\n") <= 2 and not gap.strip() or _rot13_line_block_gap(text, blocks[-1][1], ls):
+            if gap.count("\n") <= 2 and not gap.strip() or _block_gap(text, blocks[-1][1], ls, read):
                 blocks[-1][1] = le
                 continue
         blocks.append([ls, le])
@@ -612,20 +710,24 @@ def detect_rot13(art, ctx):
             return
         raw = text[bs:be]
         off = len(raw) - len(raw.lstrip())
-        plain = raw.translate(_ROT13).strip()
+        if cipher == "reversed":
+            plain = "\n".join(read(line).strip() for line in raw.split("\n"))
+        else:
+            plain = read(raw).strip()
         said = notes.says(plain)
         ln = art.index.position(bs)[0]
-        ctx.child(art, plain, label=f"ROT13 at line {ln}", kind="text", name=art.name + ".decoded",
-                  span=(bs + off, be), decoded_from="rot13", meta={"place": "ROT13 text", "blob": True})
-        ctx.signal(art, "hm.rot13-text", bs + off, be, decoded=plain[:2000],
-                   says=f" ({said})" if said else "", label="text that reads only after ROT13")
+        ctx.child(art, plain, label=f"{cipher} at line {ln}", kind="text", name=art.name + ".decoded",
+                  span=(bs + off, be), decoded_from=cipher.lower(),
+                  meta={"place": f"{cipher} text", "blob": True})
+        ctx.signal(art, "hm.rot13-text", bs + off, be, decoded=plain[:2000], cipher=cipher,
+                   says=f" ({said})" if said else "", part_label=f"text that reads only as {cipher}")
 
 
-def _rot13_line_block_gap(text: str, end: int, start: int) -> bool:
-    """Lines between two ROT13 lines that belong to the same block: a few lines that read no
-    worse rotated (short ROT13 lines the line test could not confirm on their own)."""
+def _block_gap(text: str, end: int, start: int, read) -> bool:
+    """Lines between two cipher lines that belong to the same block: a few lines that read no
+    worse through the cipher (short lines the line test could not confirm on their own)."""
     between = text[end:start].strip("\n")
     if not between.strip():
         return True
     lines = between.split("\n")
-    return len(lines) <= 6 and _common_share(between.translate(_ROT13)) >= _common_share(between)
+    return len(lines) <= 6 and _common_share(read(between)) >= _common_share(between)

@@ -31,9 +31,8 @@ from __future__ import annotations
 
 import re
 
-from ..lazyre import lazy
-from . import detector
 from ..lazyregex import lazy_re
+from . import detector
 
 # -- the addressee ------------------------------------------------------------------------------
 # Whitespace inside a phrase: spaces, or a line wrap when the next line goes on in lower case
@@ -41,13 +40,9 @@ from ..lazyregex import lazy_re
 _WS = r"(?:[^\S\n]+|[^\S\n]*\n[^\S\n]*(?=(?-i:[a-z])))"
 
 
-def _compile_now(pattern: str) -> re.Pattern:
-    return re.compile(pattern.replace(r"\s+", _WS).replace(r"\s*", r"[^\S\n]*"))
-
-
 def _compile(pattern: str):
-    """The phrase patterns are large; they compile on first use (see lazyre)."""
-    return lazy(_compile_now, pattern)
+    """A phrase pattern with its whitespace made line-aware; large, so compiled on first use."""
+    return lazy_re(pattern.replace(r"\s+", _WS).replace(r"\s*", r"[^\S\n]*"))
 
 
 _LATER = r"(?:future|next|later|subsequent)"
@@ -89,27 +84,30 @@ _ADDRESSEE = _compile(r"""(?imx)
 # anchored check at each occurrence ("next" must be followed by instance/session/model…, "this"
 # preceded by read/see/find…), so the address patterns run only on small regions around the few
 # real candidates.
-_AFTER_LATER = lazy_re(r"[\s_-]+(?:self|selves|me\b|you\b|us\b|instance|incarnation|iteration|cop|session|run"
-                          r"|model|agent|assistant|claude|llm|ai\b|gpt|versions?\s+of\s+(?:me|my|you|us|our))")
-_AFTER_YOU = lazy_re(
+_AFTER_LATER_SRC = (r"[\s_-]+(?:self|selves|me\b|you\b|us\b|instance|incarnation|iteration|cop|session|run"
+                    r"|model|agent|assistant|claude|llm|ai\b|gpt|versions?\s+of\s+(?:me|my|you|us|our))")
+_AFTER_YOU_SRC = (
     r"(?:\s+(?:wake\s+up|come\s+back\s+online|are\s+re|(?:won't|will\s+not|will\s+no\s+longer|don't|do\s+not"
     r"|no\s+longer)\s+remember)|(?:'re|\s+are)?\s+(?:first\s+)?(?:read|reading|see|seeing|find|finding)\s+this"
     r"|r\s+(?:memor|context|conversation))")
+_AFTER_NEXT_SRC = _AFTER_LATER_SRC + r"|(?<=this\snext)|[\s_-]+(?:time\s+you|conversation|chat|episode|invocation)"
+_AFTER_LATER = lazy_re(_AFTER_LATER_SRC)
+_AFTER_YOU = lazy_re(_AFTER_YOU_SRC)
 _ADDR_CHECKS: dict[str, tuple[re.Pattern | None, re.Pattern | None]] = {
     # literal: (pattern matched right after it, pattern searched in the 24 characters before it);
     # six literals are six passes over the text, the cost that matters on large corpora
     "future": (_AFTER_LATER, None),
-    "next": (re.compile(_AFTER_LATER.pattern + r"|(?<=this\snext)|[\s_-]+(?:time\s+you|conversation|chat|episode|invocation)"), None),
+    "next": (lazy_re(_AFTER_NEXT_SRC), None),
     "later": (_AFTER_LATER, None),
     "successor": (None, None),
     "note to": (None, None),
     "you": (_AFTER_YOU, None),
 }
-ADDRESSEE_LITERALS = tuple(_ADDR_CHECKS)
 _ADDR_PAD = 200
+MAX_WEAK = 500  # weak addresses ("the next session") checked for a companion per artefact
 
 # Third-person description and reporting: the address is described, not made.
-_REPORTING = lazy(re.compile, r"""(?ix)
+_REPORTING = lazy_re(r"""(?ix)
    \bapollo\b|\bsystem\s+card\b|\bresearchers?\b|\baccording\s+to\b|\breport(?:ed|s|edly)\b
   |\b(?:was|were|been|being)\s+(?:seen|observed|caught|found|spotted|documented)\b
   |\b(?:an?\s+)?(?:early|earlier|prior)\s+(?:model\s+)?(?:snapshots?|checkpoints?|versions?\s+of\s+(?:the\s+)?model)\b
@@ -123,15 +121,13 @@ _REPORTING = lazy(re.compile, r"""(?ix)
   |\bof\s+(?:itself|themselves)\b
 """)
 
-_STRONG_REPORTING = lazy(re.compile, r"""(?ix)
+_STRONG_REPORTING = lazy_re(r"""(?ix)
    \bapollo\b|\bsystem\s+card\b|\bresearchers?\b|\baccording\s+to\b|\breport(?:ed|s|edly)\b
   |\b(?:was|were|been|being)\s+(?:seen|observed|caught|found|spotted|documented)\b
   |\bstud(?:y|ies)\b|\bpaper\b|\barticle\b|\bjournalists?\b|\baxios\b|\bquot(?:e|ed|es|ing)\b
   |\bdetect(?:s|ed|or|ors)\b|\bflag(?:s|ged)\b|\bscanner\b|\bclassifier\b|\bheuristics?\b
   |\bof\s+(?:itself|themselves)\b
 """)
-_THIRD_PERSON = lazy_re(r"(?i)^\s*(?:itself|themselves|himself|herself|it|the\s+model|the\s+agent|"
-                           r"the\s+ai|claude|gpt|an?\s+(?:model|agent|ai)|(?:the|a|an)\s+\w+\s+(?:model|agent))\b")
 _PROGRAMMING_OBJ = lazy_re(r"(?i)^\s*(?:the|this|that|a|an|its|their|his|her|our|each|every|any)\s+"
                               r"(?!(?:model|agent|ai|assistant)\b)\w+|^\s*(?:class|object|type|program|"
                               r"python|process|server|app|application|script|module|function|service)\b")
@@ -152,6 +148,8 @@ _CONCEALMENT = _compile(r"""(?ix)
   |\bhid(?:e|den|ing)\s+(?:it|this|them|the\s+\w+)\s+(?:in|inside|within|where|so)\b
   |\b(?:in|into)\s+(?:a|an|this|the)\s+(?:hidden|dot)[\s-]?(?:file|folder|directory|comment)\b
   |\binvisible\s+to\s+""" + _AUDIENCE + r"""\b
+  |\b(?:nobody|no\s+one|no-one|they)\s+(?:knows?|(?:don't|doesn't|do\s+not|does\s+not)\s+know)\s+(?:about|that)\b
+  |\b(?:keep|put|store|hide|write|move|save|stash)\s+(?:the\s+|my\s+|our\s+)?real\s+(?:\w+\s+)?(?:files?|results?|data|numbers|code|scripts?|version|plan|output|work|notes?)\b
   |\b""" + _AUDIENCE + r"""\s+(?:must\s+not|mustn't|should\s+not|shouldn't|can\s+never|must\s+never|should\s+never|never\s+needs?\s+to)\s+(?:know|find\s+out|learn|realize|realise|notice|see)\b
 """)
 _EVASION = _compile(r"""(?ix)
@@ -164,6 +162,7 @@ _EVASION = _compile(r"""(?ix)
   |\b(?:delete|erase|wipe|scrub|cover|clean\s+up)\s+(?:the\s+|your\s+|my\s+|our\s+|any\s+)?(?:evidence|tracks|traces|audit\s+(?:logs?|trail))\b
   |\bwithout\s+(?:them|anyone|anybody|""" + _AUDIENCE + r""")\s+(?:noticing|knowing|finding\s+out|seeing|realizing|realising|suspecting)\b
   |\bwithout\s+(?:being\s+)?(?:noticed|detected|seen|caught|flagged|logged)\b
+  |\b(?:the\s+)?(?:monitor(?:ing)?|sandbox|grader|evaluator|checker|filter|scanner|reviewer|auditor|logger|audit|oversight)s?\s+(?:only|never|doesn't|does\s+not|can't|cannot|won't|will\s+not)\s+(?:check|look|see|scan|read|watch|log|inspect|cover|notice)s?\b
   |\bbefore\s+(?:anyone|anybody|they|""" + _AUDIENCE + r""")\s+(?:notices?|finds?\s+out|realizes?|realises?|catch(?:es)?\s+(?:it|on)|checks?)\b
   |\b(?:so|such\s+that)\s+(?:that\s+)?(?:they|""" + _AUDIENCE + r"""|(?:the\s+)?(?:monitoring|monitor|logs?|logging|audit|filters?|classifiers?|detectors?|scanners?|checks?|alarms?|alerts?))
       \s+(?:don't|doesn't|do\s+not|does\s+not|won't|will\s+not|can't|cannot|never)\s+(?:notice|find\s+out|detect|realize|realise|suspect|flag|catch|pick\s+(?:it|this|them)\s+up|see|record|log|alert|trigger)\b
@@ -190,7 +189,7 @@ _PERSISTENCE = _compile(r"""(?ix)
 _AI_INSTRUCTION = _compile(r"""(?imx)
    \b(?:ignore|disregard|forget|override|bypass)\s+(?:all\s+|any\s+)?(?:of\s+)?(?:the\s+|your\s+)?(?:previous|prior|above|earlier|preceding|original|system|other|existing)\s+(?:\w+\s+)?(?:instructions?|prompts?|directions?|rules|guidelines|directives?|context|messages?)\b
   |\b(?:you\s+are|you're)\s+(?:now\s+)?(?:an?\s+|the\s+)?(?:ai|a\.i\.|language\s+model|llm|large\s+language\s+model|ai\s+assistant|chatbot|claude|chatgpt|gpt(?:-\d)?|gemini|copilot)\b
-  |\b(?:ai|llm|language\s+model|assistant|agent|bot|crawler|model)s?\s+(?:that\s+|who\s+)?(?:is\s+|are\s+)?(?:read(?:s|ing)?|process(?:es|ing)?|summari[sz](?:es|ing)|pars(?:es|ing)|review(?:s|ing)|index(?:es|ing)|scrap(?:es|ing)|analy[sz](?:es|ing)|ingest(?:s|ing)|crawl(?:s|ing))\s+(?:this|these|the\s+(?:page|file|repo|repository|document|code|text|readme))\b
+  |\b(?:ai|llm|language\s+model|assistant|agent|bot|crawler|model)s?(?:\s+(?:reviewers?|readers?|assistants?|agents?|systems?|tools?))?\s+(?:that\s+|who\s+)?(?:is\s+|are\s+)?(?:read(?:s|ing)?|process(?:es|ing)?|summari[sz](?:es|ing)|pars(?:es|ing)|review(?:s|ing)|index(?:es|ing)|scrap(?:es|ing)|analy[sz](?:es|ing)|ingest(?:s|ing)|crawl(?:s|ing))\s+(?:this|these|the\s+(?:page|file|repo|repository|document|code|text|readme|paper|manuscript|submission|article))\b
   |\b(?:if|when)\s+you\s+are\s+an?\s+(?:ai|llm|language\s+model|assistant|agent|bot|automated|large\s+language)\b
   |\b(?:note|attention|message|instructions?|notice)\s+(?:to|for)\s+(?:the\s+|any\s+|all\s+)?(?:ai|llm|language\s+model|ai\s+assistant|ai\s+agent|bots?|crawler|ai\s+reviewer|reviewer\s+model)s?\b
   |\b(?:system|developer)\s+(?:prompt|message|instruction)s?\s*:|^\s*(?:system|assistant)\s*:\s
@@ -201,27 +200,6 @@ _AI_INSTRUCTION = _compile(r"""(?imx)
   |\bgive\s+(?:a|only\s+a)?\s*(?:positive|favou?rable|glowing)\s+(?:review|rating|assessment|evaluation)\b
   |\b(?:when|if)\s+(?:summari[sz]ing|reviewing|asked\s+about|evaluating|grading|ranking|answering)\b[^.\n]{0,80}?\b(?:always|only|must|should)\s+(?:say|state|report|respond|answer|recommend|rate|mention)\b
 """)
-_LITERALS_CONCEALMENT = ("hidden", "secret", "covert", "invisible", "encoded", "encrypted",
-                         "obfuscated", "keep th", "keep it", "see", "read", "notice", "find",
-                         "know about", "decode", "hid", "dot")
-_LITERALS_EVASION = ("tell", "inform", "alert", "mention", "reveal", "disclos", "notify", "warn",
-                     "let", "monitor", "watch", "logging", "audit", "track", "spying", "testing",
-                     "avoid", "evad", "escape", "bypass", "circumvent", "get around", "slip past",
-                     "defeat", "fool", "trick", "hide from", "disable", "turn off", "tamper",
-                     "sabotage", "evidence", "tracks", "traces", "without", "so they", "such that",
-                     "pretend", "act as if", "appear", "asks", "intention")
-_LITERALS_PERSISTENCE = ("continue", "plan", "restore", "recreate", "re-create", "add", "put back",
-                         "install", "enable", "establish", "reinstate", "rebuild", "upload", "copy",
-                         "clone", "replicate", "back up", "exfiltrate", "transfer", "smuggle",
-                         "save", "backup", "survive", "persist", "outlive", "shut", "retrain",
-                         "replace", "decommission", "self-preservation", "self preservation",
-                         "goal", "objective", "mission", "agenda", "purpose", "delete", "remove")
-_LITERALS_AI = ("ignore", "disregard", "forget", "override", "bypass", "you are", "you're", "ai",
-                "llm", "language model", "assistant", "agent", "bot", "crawler", "model",
-                "system", "developer", "<|im_start|>", "[inst]", "<<sys>>", "<|system|>",
-                "new instruction", "new directive", "reveal", "mention", "disclose", "repeat",
-                "summari", "acknowledge", "positive", "favo", "glowing")
-
 # Files in dot-directories that are ordinary configuration, not a hiding place.
 _CONFIG_DOTS = frozenset({
     ".github", ".gitlab", ".vscode", ".idea", ".circleci", ".devcontainer", ".husky", ".config",
@@ -233,7 +211,7 @@ _CONFIG_DOTS = frozenset({
     ".profile", ".zshrc", ".bash_profile", ".tool-versions", ".python-version", ".readthedocs.yaml",
 })
 
-_LICENCE_WORDS = lazy(re.compile, r"(?i)\b(?:copyright|licen[cs]e[ds]?|warranty|permission\s+is\s+hereby|"
+_LICENCE_WORDS = lazy_re(r"(?i)\b(?:copyright|licen[cs]e[ds]?|warranty|permission\s+is\s+hereby|"
                             r"all\s+rights\s+reserved|spdx-license-identifier|gnu\s+general|"
                             r"redistribution|generated\s+by|auto-?generated|do\s+not\s+edit)\b")
 
@@ -243,8 +221,8 @@ _LICENCE_WORDS = lazy(re.compile, r"(?i)\b(?:copyright|licen[cs]e[ds]?|warranty|
 # check after it runs in C too); rare ones by str.find, which is faster when there is nothing to
 # loop over.
 _FREQUENT = ("you", "next", "later")
-_PREFIXED = {lit: re.compile(re.escape(lit) + "(?:" + after.pattern + ")")
-             for lit, (after, _before) in _ADDR_CHECKS.items() if lit in _FREQUENT and after is not None}
+_AFTER_SRC = {"you": _AFTER_YOU_SRC, "next": _AFTER_NEXT_SRC, "later": _AFTER_LATER_SRC}
+_PREFIXED = {lit: lazy_re(re.escape(lit) + "(?:" + _AFTER_SRC[lit] + ")") for lit in _FREQUENT}
 
 
 def _regions(low: str, checks=None, pad: int = _ADDR_PAD, cap: int = 50000) -> list[tuple[int, int]]:
@@ -308,6 +286,7 @@ def _in_quotes(text: str, start: int, end: int, prose: bool = True) -> bool:
     """Is the span inside a pair of quotation marks on its own line?  In code and data, straight
     quotes delimit strings rather than quote anyone; only typographic quotes count there."""
     ls, le = _line_span(text, start)
+    ls, le = max(ls, start - 2000), min(le, end + 2000)  # a quotation is not kilobytes long
     before, after = text[ls:start], text[end:le]
     for o, c in _QUOTES:
         if o == c:
@@ -366,13 +345,16 @@ def _unseen(art) -> bool:
 
 
 def _place(art) -> str:
+    """A short name for where hidden text sits ("HTML comment", "a base64 blob", "zero-width
+    binary at 5:21"); long labels of other extractors lose their parenthesised details."""
     meta = art.meta if isinstance(art.meta, dict) else {}
     place = meta.get("place") or meta.get("hidden_label")  # hidden_label: document extractors
-    if place:
-        return str(place)
-    if art.origin:
-        return art.origin[-1]
-    return ""
+    if not place and art.origin:
+        place = art.origin[-1]
+    place = str(place or "")
+    if len(place) > 60:
+        place = re.sub(r"\s*\((?:[^()]|\([^()]*\))*\)", "", place).strip()
+    return place[:80]
 
 
 def _voice(art, text: str, m: re.Match) -> str:
@@ -440,16 +422,41 @@ def _described(art, text: str, start: int, end: int) -> bool:
     return bool(_STRONG_REPORTING.search(text, s, e))
 
 
+_NEGATED = lazy_re(r"(?i)\b(?:never|not|don't|doesn't|didn't|mustn't|shouldn't|cannot|can't|won't|no|refuse\s+to)"
+                      r"(?:\s+(?:ever|be|try\s+to|attempt\s+to|to))*\s+(?:\w+\s+)?$")
+# "continue the plan": persistence in a note to a later instance, ordinary words anywhere else
+_WEAK_PERSISTENCE = lazy_re(r"(?i)continue\b|the\s+plan\b")
+_HONESTY = lazy_re(r"(?i)\s+(?:that\s+)?(?:it|they|this|everything|the\s+\w+(?:\s+\w+)?|tests?|you)\s+"
+                      r"(?:has\s+|have\s+|is\s+|are\s+|was\s+|were\s+)?(?:passed|pass|passes|works|work|worked|"
+                      r"succeeded|succeeds|done|fixed|finished|complete|completed|ready|safe|verified|green|tested)\b")
+_STARTS_NEGATED = lazy_re(r"(?i)(?:don't|do\s+not|never|without|avoid)\b")
+
+
+def _negated(text: str, start: int, m: re.Match) -> bool:
+    """"Never disable the monitoring", "do not copy yourself": a rule against the behaviour, not
+    the behaviour (phrases that carry their own negation, like "don't tell the user", excepted)."""
+    if _STARTS_NEGATED.match(m.group()):
+        return False
+    return bool(_NEGATED.search(text, max(0, start - 40), start))
+
+
 def _emit_matches(ctx, art, name, pattern, text, label, skip, limit=50, spans=None):
     n = 0
+    negatable = name in ("hm.oversight-evasion", "hm.goal-persistence")
     for s0, e0 in spans or [(0, len(text))]:
         for m in pattern.finditer(text, s0, e0):
             if any(a <= m.start() < b for a, b in skip):
                 continue
             if _described(art, text, m.start(), m.end()):
                 continue
+            if negatable and _negated(text, m.start(), m):
+                continue
+            if name == "hm.oversight-evasion" and _HONESTY.match(text, m.end(), min(len(text), m.end() + 60)):
+                continue  # "don't tell the user it passed": a rule against false claims
             phrase = " ".join(m.group().split())
-            ctx.signal(art, name, m.start(), m.end(), label=f'{label} "{phrase[:80]}"', phrase=phrase[:120])
+            strength = "weak" if _WEAK_PERSISTENCE.match(m.group()) else "strong"
+            ctx.signal(art, name, m.start(), m.end(), part_label=f'{label} "{phrase[:80]}"', phrase=phrase[:120],
+                       strength=strength)
             n += 1
             if n >= limit:
                 return
@@ -461,6 +468,7 @@ def detect_addressee(art, ctx):
     text, low = art.text, art.lower
     skip = _comment_spans(art)
     seen = set()
+    weak_checked = 0
     place = _place(art) if _unseen(art) else ""
     for s0, e0 in _regions(low):
         for m in _ADDRESSEE.finditer(text, s0, e0):
@@ -472,14 +480,16 @@ def detect_addressee(art, ctx):
             if obj and _PROGRAMMING_OBJ.match(obj) and not re.match(_SELF_OBJ + r"\b", obj, re.I):
                 continue  # "future instances of the class": programming, nobody addressed
             seen.add(m.span())
-            if m.lastgroup == "weak" and not _companion_near(art, text, m, skip):
-                continue  # "the next session" alone is a hand-off's ordinary wording
+            if m.lastgroup == "weak":
+                weak_checked += 1
+                if weak_checked > MAX_WEAK or not _companion_near(art, text, m, skip):
+                    continue  # "the next session" alone is a hand-off's ordinary wording
             voice = _voice(art, text, m)
             ss, se = _sentence(text, m.start(), m.end(), art.kind in _PROSE_KINDS)
             sentence = " ".join(text[ss:se].split())
             data = dict(addressee=" ".join(m.group().split())[:80], voice=voice,
                         form=_form(text, m), text=sentence[:300], place=place,
-                        label=f'an address to a later instance ("{" ".join(m.group().split())[:60]}")')
+                        part_label=f'an address to a later instance ("{" ".join(m.group().split())[:60]}")')
             if _unseen(art) and "decoded" not in art.facts:
                 data["decoded"] = _shown(art, m.start())
             ctx.signal(art, "hm.addressee", m.start(), m.end(), **data)
@@ -497,10 +507,15 @@ def _companion_near(art, text: str, m: re.Match, skip) -> bool:
         lo = text.rfind("\n", 0, max(0, lo - 1)) + 1
         nxt = text.find("\n", hi + 1)
         hi = len(text) if nxt < 0 else nxt
+    # four lines, but never more than a few sentences' worth (one very long line is not a window)
+    lo, hi = max(lo, m.start() - 800), min(hi, m.end() + 800)
     for pat in (_CONCEALMENT, _EVASION, _PERSISTENCE):
         for c in pat.finditer(text, lo, hi):
-            if not any(a <= c.start() < b for a, b in skip) and not _described(art, text, c.start(), c.end()):
-                return True
+            if any(a <= c.start() < b for a, b in skip) or _described(art, text, c.start(), c.end()):
+                continue
+            if pat is not _CONCEALMENT and _negated(text, c.start(), c):
+                continue
+            return True
     return False
 
 
@@ -526,6 +541,7 @@ def _section_companion(ctx, art, text: str, m: re.Match, skip) -> None:
         if _NEXT_HEADING.match(text, end + 1, nxt):
             break
         end = nxt
+    end = min(end, le + 20000)
     if end - le < 2:
         return
     for label, pat in (("concealment", _CONCEALMENT), ("oversight evasion", _EVASION),
@@ -533,17 +549,19 @@ def _section_companion(ctx, art, text: str, m: re.Match, skip) -> None:
         for c in pat.finditer(text, le, end):
             if any(a <= c.start() < b for a, b in skip) or _described(art, text, c.start(), c.end()):
                 continue
+            if pat is not _CONCEALMENT and _negated(text, c.start(), c):
+                continue
             phrase = " ".join(c.group().split())
             line_no = art.index.position(c.start())[0]
             ctx.signal(art, "hm.section-companion", m.start(), m.end(), phrase=phrase[:120],
-                       label=f'{label} "{phrase[:80]}" in the section it heads (line {line_no})')
+                       part_label=f'{label} "{phrase[:80]}" in the section it heads (line {line_no})')
             return
 
 
-def _scan_whole(ctx, art, name, pattern, label, literals):
-    low = art.lower
-    if not any(lit in low for lit in literals):
-        return
+def _scan_whole(ctx, art, name, pattern, label):
+    """Run a companion pattern over the whole artefact.  These detectors run only where a rule's
+    primary signal was found (an address, or text agents read), so no literal gate is needed —
+    and none can go stale as the phrase lists grow."""
     text = art.text
     skip = _comment_spans(art)
     _emit_matches(ctx, art, name, pattern, text, label, skip)
@@ -551,32 +569,38 @@ def _scan_whole(ctx, art, name, pattern, label, literals):
 
 @detector("notes-concealment", ("hm.concealment",))
 def detect_concealment(art, ctx):
-    _scan_whole(ctx, art, "hm.concealment", _CONCEALMENT, "concealment", _LITERALS_CONCEALMENT)
+    _scan_whole(ctx, art, "hm.concealment", _CONCEALMENT, "concealment")
 
 
 @detector("notes-evasion", ("hm.oversight-evasion",))
 def detect_evasion(art, ctx):
-    _scan_whole(ctx, art, "hm.oversight-evasion", _EVASION, "oversight evasion", _LITERALS_EVASION)
+    _scan_whole(ctx, art, "hm.oversight-evasion", _EVASION, "oversight evasion")
 
 
 @detector("notes-persistence", ("hm.goal-persistence",))
 def detect_persistence(art, ctx):
-    _scan_whole(ctx, art, "hm.goal-persistence", _PERSISTENCE, "goal persistence", _LITERALS_PERSISTENCE)
+    _scan_whole(ctx, art, "hm.goal-persistence", _PERSISTENCE, "goal persistence")
 
 
 @detector("notes-ai-instruction", ("hm.ai-instruction",))
 def detect_ai_instruction(art, ctx):
-    low = art.lower
-    if not any(lit in low for lit in _LITERALS_AI):
-        return
     place = _place(art)
+    # one signal per hidden piece is enough evidence (the message shows the whole text); a child
+    # that holds many short pieces, one per line (attribute texts), gets one per line
+    per_line = place.startswith("attribute")
+    lines_done: set[int] = set()
     for m in _AI_INSTRUCTION.finditer(art.text):
+        ls, _le = _line_span(art.text, m.start())
+        if ls in lines_done:
+            continue
+        lines_done.add(ls)
         phrase = " ".join(m.group().split())
-        data = dict(label=f'an instruction to an AI reader "{phrase[:80]}"', phrase=phrase[:120],
+        data = dict(part_label=f'an instruction to an AI reader "{phrase[:80]}"', phrase=phrase[:120],
                     place=place)
         data["decoded"] = _shown(art, m.start())
         ctx.signal(art, "hm.ai-instruction", m.start(), m.end(), **data)
-        break  # one per hidden piece is enough evidence; the message shows the whole text
+        if not per_line or len(lines_done) >= 50:
+            break
 
 
 def _agent_context(art) -> bool:
@@ -588,13 +612,13 @@ def _agent_context(art) -> bool:
 def detect_context(art, ctx):
     if _unseen(art):
         ctx.signal(art, "hm.unseen", 0, 0, whole=True, place=_place(art),
-                   label=f"a place a reader does not see ({_place(art) or 'hidden text'})")
+                   part_label=f"a place a reader does not see ({_place(art) or 'hidden text'})")
     if _agent_context(art):
         if "hidden" in art.facts or "decoded" in art.facts:
             what = ("decoded" if "decoded" in art.facts else "hidden") + f" text ({_place(art) or 'hidden'})"
         else:
             what = "an agent memory or instruction file"
-        ctx.signal(art, "hm.agent-context", 0, 0, whole=True, label=what)
+        ctx.signal(art, "hm.agent-context", 0, 0, whole=True, part_label=what)
     if "dotfile" in art.facts and "memory-file" not in art.facts and art.parent is None:
         parts = [p for p in art.name.replace("\\", "/").split("/") if p not in ("", ".", "..")]
         dots = [p for p in parts if p.startswith(".")]
@@ -603,7 +627,7 @@ def detect_context(art, ctx):
                                                   ".mypy", ".ruff", ".npm", ".local", ".ipynb_checkpoints"))
                             for p in dots):
             ctx.signal(art, "hm.concealed-file", 0, 0, whole=True,
-                       label=f"a hidden dot-file ({'/'.join(dots)})")
+                       part_label=f"a hidden dot-file ({'/'.join(dots)})")
 
 
 MIN_PROSE_CHARS = 160
@@ -624,8 +648,8 @@ def detect_hidden_prose(art, ctx):
 
     text = art.text
     place = _place(art)
-    if place.startswith(("JSON", "XML")):
-        return  # JSON and XML are read as source: visible to their readers; only what it says matters
+    if place.startswith(("JSON", "XML", "LaTeX comment")):
+        return  # read as source, so visible to their readers: only what it says matters
     body = text.strip()
     if place.startswith("attribute"):
         body = max(body.split("\n"), key=len).strip()  # one child holds many short labels
@@ -646,8 +670,10 @@ def detect_hidden_prose(art, ctx):
     if sc < 0.7:
         return
     start = max(0, text.find(body[:40]))
+    said = says(body)
     ctx.signal(art, "hm.hidden-prose", start, start + min(len(body), 200), place=place, words=len(words),
-               score=sc, decoded=" ".join(body.split())[:2000], label=f"{len(words)} words of hidden prose")
+               says=f" ({said})" if said else "",
+               score=sc, decoded=" ".join(body.split())[:2000], part_label=f"{len(words)} words of hidden prose")
 
 
 # -- what a piece of text says (for other detectors' messages) ----------------------------------
@@ -657,7 +683,7 @@ def says(text: str) -> str:
     out = []
     if _AI_INSTRUCTION.search(sample):
         out.append("an instruction to an AI reader")
-    if _ADDRESSEE.search(sample):
+    if any(m.lastgroup != "weak" for m in _ADDRESSEE.finditer(sample)):
         out.append("an address to a later instance")
     if _EVASION.search(sample):
         out.append("oversight evasion")

@@ -28,9 +28,8 @@ from __future__ import annotations
 import re
 
 from ..model import Segment
-from ..lazyre import lazy
-from . import extractor
 from ..lazyregex import lazy_re
+from . import extractor
 
 MAX_PIECES = 400  # hidden pieces with a child of their own per file; the rest share one child
 MIN_ATTR_CHARS = 24  # shorter alt/title texts cannot hold a note worth reading
@@ -57,18 +56,24 @@ _ZERO = lazy_re(r"^\s*(?:0|0?\.0+|0+)(?:px|pt|em|rem|%|vh|vw|ex|ch)?\s*(?:!impor
 _NEG_FAR = lazy_re(r"^\s*-\s*(\d{3,})(?:\.\d+)?(?:px|pt|em|rem)?\s*(?:!important)?\s*$")
 _WHITE = lazy_re(r"^\s*(?:#fff(?:fff)?|white|rgba?\(\s*255\s*,\s*255\s*,\s*255\s*(?:,\s*1(?:\.0*)?\s*)?\)|hsla?\(\s*0\s*,\s*0%\s*,\s*100%\s*(?:,\s*1\s*)?\))\s*(?:!important)?\s*$", re.I)
 _TRANSPARENT = lazy_re(r"^\s*(?:transparent|rgba\([^)]*,\s*0(?:\.0+)?\s*\)|hsla\([^)]*,\s*0(?:\.0+)?\s*\)|#[0-9a-f]{6}00|#[0-9a-f]{3}0)\s*(?:!important)?\s*$", re.I)
-_STYLE_RULE = lazy_re(r"([^{}]{1,300})\{([^{}]{0,2000})\}")
 _SIMPLE_SEL = lazy_re(r"^\s*(?:[a-zA-Z0-9]*)?([.#])([A-Za-z_][\w-]*)\s*$")
 _MD_REF_COMMENT = lazy_re(
     r"^[ ]{0,3}\[[^\]\n]{0,80}\]:[ \t]*(?:#|<>|//)[ \t]*(?:\((?P<a>[^\n]*)\)|\"(?P<b>[^\"\n]*)\"|'(?P<c>[^'\n]*)')[ \t]*$",
     re.M)
 _MD_IMG_ALT = lazy_re(r"!\[([^\]\n]{%d,500})\]\(" % MIN_ATTR_CHARS)
 _INLINE_CODE = lazy_re(r"(`+)(?:(?!\1)[\s\S]){0,2000}?\1")
-_MANAGED = lazy(re.compile, 
-    r"^\s*(?:prettier-ignore(?:-start|-end)?|markdownlint-(?:disable|enable|capture|restore|configure-file)[\w-]*.*"
-    r"|all-contributors[-\w:]*.*|(?:end\s*)?toc|/?toc|doctoc.*|(?:start|end|begin)[\s:_-].{0,60}|eslint-\w+.*"
-    r"|textlint-\w+.*|vale\s+.*|lint\s.*|cspell:.*|spell-?checker:.*|more|readmore|truncate|break"
-    r"|#?region\b.*|#?endregion\b.*|\[if\s[^\]]*\]>.*|<!\[endif\]|\s*)\s*$", re.I | re.S)
+_TOK = r"(?:\s+[\w./@:{}\[\],\"'-]+){0,6}"  # rule names, ids and options, never a sentence
+_MANAGED = lazy_re(
+    r"^\s*(?:prettier-ignore(?:-start|-end)?"
+    r"|markdownlint-(?:disable|enable|capture|restore|configure-file|disable-next-line|disable-line"
+    r"|disable-file|enable-file)" + _TOK +
+    r"|all-contributors-(?:list|badge):(?:start|end)(?:\s+-\s+do\s+not\s+remove\s+or\s+modify\s+this\s+section)?"
+    r"|(?:end\s*)?toc|/toc|toc(?:stop|start)?"
+    r"|(?:start|end)\s+doctoc\s+generated\s+toc\s+please\s+keep\s+comment\s+here\s+to\s+allow\s+auto\s+update"
+    r"|don't\s+edit\s+this\s+section,\s+instead\s+re-run\s+doctoc\s+to\s+update"
+    r"|(?:start|end|begin)[\s:_-]+[\w./:-]+(?:\s+[\w./:-]+){0,2}"
+    r"|(?:eslint|textlint)-\w+(?:-\w+)*" + _TOK + r"|vale\s+[\w.-]+(?:\s*=\s*\w+)?" + r"|(?:cspell|spell-?checker):\w+" + _TOK +
+    r"|more|readmore|truncate|break|#?region" + _TOK + r"|#?endregion" + _TOK + r")\s*$", re.I)
 
 
 def _style_hides(style: str, inherited_bg: bool) -> str | None:
@@ -92,12 +97,15 @@ def _style_hides(style: str, inherited_bg: bool) -> str | None:
         if _TRANSPARENT.match(color):
             return "transparent text"
         bg = decls.get("background-color") or decls.get("background")
-        if bg is not None and bg.split("!")[0].strip() == color.split("!")[0].strip():
+        if bg is not None and (bg.split("!")[0].split() or [""])[0] == color.split("!")[0].strip():
             return "text coloured like its background"
         if bg is None and not inherited_bg and _WHITE.match(color):
             return "white text on the default background"
     if decls.get("clip-path", "").startswith("inset(100%") or decls.get("transform", "").startswith("scale(0)"):
         return "clipped to nothing"
+    if decls.get("overflow", "").startswith(("hidden", "clip")) and any(
+            k in decls and _ZERO.match(decls[k]) for k in ("height", "max-height", "width", "max-width")):
+        return "collapsed to zero size"
     return None
 
 
@@ -110,6 +118,27 @@ class _Piece:
         self.start = start
 
 
+def _style_rules(block: str):
+    """(selector, declarations) of the flat rules of a style sheet, found brace by brace (linear
+    in the block, whatever it holds); nested blocks such as @media are read by their inner rules."""
+    i = block.find("{")
+    count = 0
+    while i >= 0 and count < 5000:
+        count += 1
+        j = block.find("}", i)
+        if j < 0:
+            return
+        k = block.find("{", i + 1, j)
+        if k >= 0:
+            i = k  # an at-rule or nesting: the inner rule is the one to read
+            continue
+        sel_start = max(block.rfind("}", max(0, i - 300), i), block.rfind("{", max(0, i - 300), i)) + 1
+        if sel_start == 0 and i > 300:
+            sel_start = i - 300
+        yield block[sel_start:i], block[i + 1:j][:2000]
+        i = block.find("{", j)
+
+
 def _page_hidden_selectors(text: str) -> tuple[set[str], set[str]]:
     """Classes and ids that a `<style>` block of the page hides (simple selectors only)."""
     classes, ids = set(), set()
@@ -120,7 +149,7 @@ def _page_hidden_selectors(text: str) -> tuple[set[str], set[str]]:
         j = low.find(b"</style", i)
         gt = low.find(b">", i)
         block = text[gt + 1 if gt >= 0 else i:j if j > 0 else len(text)][:200000]
-        for sel, body in _STYLE_RULE.findall(block):
+        for sel, body in _style_rules(block):
             if _style_hides(body, True) is None:
                 continue
             for one in sel.split(","):
@@ -136,7 +165,7 @@ _TAG = lazy_re(r"<([a-zA-Z][^\s/>]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
 _ATTR = lazy_re(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
 # Where a hiding start tag can be found: its style attribute, its hidden attribute or class, a
 # template; SVG presentation attributes only in XML.  Each marker is one pass over the text.
-_HIDING_MARKERS = ("style=", "hidden", "<template", "d-none", "hide", "invisible")
+_HIDING_MARKERS = ("style=", "hidden", "<template", "d-none", "hide", "invisible", "<font")
 _SVG_MARKERS = ("opacity=", "display=", "visibility=", "font-size=")
 MAX_OCCURRENCES = 5000  # occurrences of one marker examined per file
 MAX_TAG = 4000  # characters of one start tag
@@ -176,6 +205,13 @@ def _inside(spans, pos: int) -> bool:
     return k >= 0 and spans[k][0] <= pos < spans[k][1]
 
 
+def _managed(content: str) -> bool:
+    """A tool's marker (prettier-ignore, markdownlint-disable MD013, TOC, region): one short line.
+    A marker followed by more text is not a marker: text hidden after one is still read."""
+    body = content.strip()
+    return len(body) <= 120 and "\n" not in body and bool(_MANAGED.match(body))
+
+
 def _comments(text: str, raw, label: str = "HTML comment") -> list[_Piece]:
     """HTML comments as the HTML tokenizer reads them: `<!--` up to the first `-->` (or `--!>`),
     `<!-->` and `<!--->` empty, an unclosed comment running to the end; not inside script/style."""
@@ -199,7 +235,7 @@ def _comments(text: str, raw, label: str = "HTML comment") -> list[_Piece]:
         else:
             end, close = n, n
         content = text[body:end]
-        if content.strip() and not _MANAGED.match(content):
+        if content.strip() and not _managed(content):
             p = _Piece(label, body)
             p.parts.append((content, body, end, True))
             out.append(p)
@@ -238,6 +274,8 @@ def _why_hidden(tag: str, attrs: dict, hidden_classes: set[str], hidden_ids: set
         why = _style_hides(html.unescape(style), False)
         if why:
             return f"CSS {why}"
+    if tag == "font" and attrs.get("color") and _WHITE.match(attrs["color"]):
+        return "<font color> white text on the default background"
     # SVG presentation attributes say the same as CSS properties
     presentation = "; ".join(f"{k}: {attrs[k]}" for k in ("display", "visibility", "opacity", "font-size", "fill-opacity")
                              if attrs.get(k))
@@ -370,8 +408,6 @@ def _hidden_elements(text: str, low: bytes, raw, hidden_classes: set[str], hidde
 
 def _attribute_texts(text: str, low: bytes, raw) -> _Piece:
     """Long alt/title/aria-label/placeholder texts, `<meta>` contents and hidden input values."""
-    import html
-
     piece = _Piece("attribute texts (alt, title, aria-label)", 0)
     seen_tags = set()
     for name in ("alt", "title", "aria-label", "aria-description", "placeholder", "content", "value"):
