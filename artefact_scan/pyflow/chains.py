@@ -238,8 +238,9 @@ def build(flow: Flow) -> list[Chain]:
     for ev in by_kind.get("upload", []) + [e for e in remotes if e.extra.get("mode") == "copy"]:
         payload = ev.payload
         assets = _asset_words(payload)
-        if not assets and not (payload.has(SELF_DIR) and not payload.has(SELF_PATH, SELF_COPY, SELF_CODE)) \
-                and not (ev.kind == "upload" and payload.has(SELF_CODE, SELF_PATH, SELF_COPY)):
+        # its own folder (the scaffold) or an agent asset; a single own file sent somewhere is how
+        # test suites exercise uploads, and the worm chain covers copying itself to a host
+        if not assets and not (payload.has(SELF_DIR) and not payload.has(SELF_PATH, SELF_COPY, SELF_CODE)):
             continue
         if ev.kind == "remote" and payload.has(SELF_PATH, SELF_COPY, SELF_CODE) and not assets:
             continue  # the worm chain covers sending its own code to a host
