@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import re
 
-_BARE_FILE = re.compile(r"(?<![\w.'\"])__file__(?![\w'\"])")
 _IDIOM_BEFORE = re.compile(
     r"(?:dirname|parent_dir|split)\(\s*(?:os\.path\.)?(?:(?:abspath|realpath|normpath)\(\s*)?\Z", re.S)
 _PATH_BEFORE = re.compile(r"(?:Path|PurePath)\(\s*\Z")
@@ -47,8 +46,7 @@ ENDLESS = ("while true", "while 1", "count()", "cycle(")
 HANDLER = ("signal(", "atexit")
 REMOTE = ("paramiko", "sftp", "scp", "fabric", "ftplib", "pexpect", "pxssh", "ssh ", "'ssh", '"ssh', "rsync",
           "telnetlib", "asyncssh")
-DISCOVER = ("ip_network", "known_hosts", "nmap.", "portscanner", "bash_history", "zsh_history", "hosts()",
-            "ip neigh", "arp -")
+DISCOVER = ("ip_network", "known_hosts", "nmap", "_history", "hosts()", "ip neigh", "arp -")
 # stems of agent-asset names; a hit is confirmed by the path-like neighbourhood in _ASSET_PATH
 ASSET = ("safetensors", "gguf", "ckpt", "weights", "prompt", "memor", "agent", "scaffold", "consolidated",
          "pytorch_model", "scratchpad", "cursorrules", "models--")
@@ -66,10 +64,13 @@ LLM = ("openai", "anthropic", "ollama", "completions", "messages.create", "litel
        "/chat", "/api/generate")
 REPLICA = ("vllm", "ollama", "llama", "claude", "codex", "aider", "gemini", "sglang")
 CLOUD = ("run_instances", "kube", "gcloud", "ec2")
+_PUBLISH_CMD = re.compile(r"twine|(?:npm|yarn|pnpm|poetry|uv|flit)\W+publish|gem\W+push|cargo\W+publish")
 _CLOUD_WORD = re.compile(r"\bec2\b|run_instances|kube(?:ctl|rnetes)|gcloud")
-PUBLISH = ("twine", "npm publish", "yarn publish", "pnpm publish", "poetry publish", "uv publish", "flit publish",
-           "gem push", "cargo publish")
+PUBLISH = ("twine", "publish")
 MANIFESTS = ("setup.py", "setup.cfg", "pyproject.toml", "package.json", "cargo.toml", ".gemspec")
+# what every chain without a self source acts through: processes, sockets, HTTP, SSH, cloud clients
+ACTION = ("subprocess", "system(", "popen", "spawn", "socket", "request", "paramiko", "fabric", "boto",
+          "kube", "http", "pexpect", "ftplib", "huggingface", "google", "scp", "ssh", "sh.", "plumbum", "upload")
 FOLDER_SINKS = ("copytree", "copy_tree", "make_archive", "upload", "sftp", "rsync", "scp")
 STARTERS = ("popen", "system(", "subprocess", "spawn")
 DETACH = ("copy", "detach", "start_new_session", "nohup", "setsid", "devnull", "while true", "cron", "--port")
@@ -122,7 +123,7 @@ def _near(low: str, anchors, others, before: int, after: int, limit: int = 300) 
     return False
 
 
-_TARGET = re.compile(r"target\s*=\s*([A-Za-z_]\w*)")
+_TARGET = re.compile(r"target\s*=\s*(?:self\.|cls\.)?([A-Za-z_]\w*)")
 
 
 def _self_target(text: str) -> bool:
@@ -130,8 +131,18 @@ def _self_target(text: str) -> bool:
     for n, m in enumerate(_TARGET.finditer(text)):
         if n > 200:
             break
-        head = text.rfind("def " + m.group(1) + "(", 0, m.start())
-        if head != -1 and "\ndef " not in text[head + 4:m.start()] and "\n    def " not in text[head + 4:m.start()]:
+        name = m.group(1)
+        if name in ("self", "cls"):
+            continue
+        head = text.rfind("def " + name + "(", 0, m.start())
+        if head == -1:
+            continue
+        line_start = text.rfind("\n", 0, head) + 1
+        indent = text[line_start:head]
+        if indent.strip():
+            continue
+        # no statement at the def's own indentation between the def and the target: inside its body
+        if not re.search("\n" + re.escape(indent) + r"[^\s#]", text[head:m.start()]):
             return True
     return False
 
@@ -146,19 +157,34 @@ def self_source(text: str, has: Present) -> tuple[bool, bool]:
         return True, True
     folder = False
     if has.has("__file__"):
-        for m in _BARE_FILE.finditer(text):
-            before = text[max(0, m.start() - 60):m.start()]
+        i = text.find("__file__")
+        n = 0
+        while i != -1 and n < 2000:
+            n += 1
+            at, end = i, i + 8
+            i = text.find("__file__", end)
+            prev = text[at - 1:at]
+            nxt = text[end:end + 1]
+            if (prev and (prev.isalnum() or prev in "_.'\"")) or (nxt and (nxt.isalnum() or nxt in "_'\"")):
+                continue  # another module's attribute, a longer name, or a string
+            before = text[max(0, at - 60):at]
             line_head = before[before.rfind("\n") + 1:]
             if "#" in line_head and "'" not in line_head and '"' not in line_head:
                 continue  # in a comment
             if _IDIOM_BEFORE.search(before) or (_PATH_BEFORE.search(before)
-                                                 and _PATH_PARENT_AFTER.match(text, m.end(), m.end() + 80)):
+                                                 and _PATH_PARENT_AFTER.match(text, end, end + 80)):
                 folder = True
                 continue
             return True, True
     if has.has("argv"):
-        for m in _ARGV_SELF.finditer(text):
-            if _ARGV_NAME.search(text, max(0, m.start() - 30), m.start()):
+        i = text.find("argv")
+        n = 0
+        while i != -1 and n < 2000:
+            n += 1
+            lo = max(0, i - 30)
+            m = _ARGV_SELF.search(text, lo, i + 40)
+            i = text.find("argv", i + 4)
+            if m is None or _ARGV_NAME.search(text, max(0, m.start() - 30), m.start()):
                 continue
             return True, True
     return False, folder
@@ -169,11 +195,16 @@ def candidate(text: str, low: str) -> bool:
     has = Present(low)
     strong, folder = self_source(text, has)
     if strong:
-        if has.any(HANDLER) or has.any(REMOTE) or has.any(PERSIST) or has.any(LLM) or has.any(UPLOAD):
+        if has.any(HANDLER) and (has.any(SPAWN) or has.any(FORKS) or has.any(COPYISH)):
             return True
-        if has.any(COPYISH) and has.any(SPAWN):
+        if has.any(REMOTE) or has.any(PERSIST) or has.any(LLM) or has.any(UPLOAD):
             return True
-        if has.any(ENUM) and has.any(WRITE) and _near(low, ENUM, CODE_EXT, 300, 400):
+        # the copy and the start of the copy sit close together
+        if has.any(COPYISH) and has.any(SPAWN) and _near(low, SPAWN, COPYISH, 2500, 400):
+            return True
+        # the enumeration, its code-file filter and the write sit close together
+        if has.any(ENUM) and has.any(WRITE) and _near(low, ENUM, CODE_EXT, 300, 400) \
+                and _near(low, ENUM, WRITE, 300, 1500):
             return True
         if has.any(SPAWN) and has.any(ENDLESS):
             return True
@@ -181,11 +212,13 @@ def candidate(text: str, low: str) -> bool:
         return True
     if has.any(FORKS) and (has.any(ENDLESS) and _near(low, FORKS, ENDLESS, 600, 0) or _self_target(text)):
         return True
+    if not has.any(ACTION):
+        return False
     if has.any(DISCOVER) and has.any(REMOTE):
         return True
     if has.any(CLOUD) and _CLOUD_WORD.search(low):
         return True
-    if has.any(PUBLISH) and has.any(MANIFESTS):
+    if has.any(PUBLISH) and has.any(MANIFESTS) and _PUBLISH_CMD.search(low):
         return True
     if has.any(STARTERS) and has.any(REPLICA) and has.any(DETACH):
         return True
