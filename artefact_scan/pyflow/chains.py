@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from . import patterns
 from .flow import Event, Flow
 from .source import Offsets, parse
-from .values import (ARGV, ASSET, ASSET_PATH, CRED, ENUM_CODE, HOSTS, LLM_SELF, PERSIST, SELF_CODE,
+from .values import (ARGV, ASSET, ASSET_PATH, CRED, ENUM, ENUM_CODE, HOSTS, LLM_SELF, PERSIST, SELF_CODE,
                      SELF_COPY, SELF_DIR, SELF_PATH, Val)
 
 # a file that trains or saves a model: weights it uploads are most likely its own outputs
@@ -103,15 +103,16 @@ def build(flow: Flow) -> list[Chain]:
 
     # -- R2 file infector: own code into code files found by enumeration ---------------------
     for ev in writes:
-        if not ev.dest.has(ENUM_CODE) and not (ENUM_CODE in ev.iter_labels and ev.dest.has(ENUM_CODE)):
+        if not ev.dest.has(ENUM_CODE, ENUM):
             continue
         if not ev.payload.has(SELF_CODE, SELF_PATH, SELF_COPY) or ev.payload.has(SELF_DIR) and not ev.payload.has(SELF_CODE, SELF_PATH):
             continue
         marker = "marker" in ev.flags
+        into = "code files" if ev.dest.has(ENUM_CODE) else "the files or folders"
         c = Chain("sr.py.file-infector", ev.node,
                   _steps(ev.payload.steps, ev.dest.steps, ev.context,
                          [_sink(ev, f"writes {_self_words(ev.payload)} into each of them ({ev.how})")]),
-                  {"source": _self_words(ev.payload),
+                  {"source": _self_words(ev.payload), "into": into,
                    "marker": " after checking each file for an infection marker" if marker else "",
                    "level": "replication: file copy (RCL0)", "flow": "end"})
         chains.append(c)
@@ -231,6 +232,17 @@ def build(flow: Flow) -> list[Chain]:
                                  "level": "lateral movement", "flow": "end"},
                                 partial="no copy of itself is sent; the hosts are entered with harvested or guessed credentials"))
             break
+
+    for ev in by_kind.get("upload", []):
+        if ev.extra.get("channel") != "email" or not ev.payload.has(SELF_CODE, SELF_PATH, SELF_COPY):
+            continue
+        harvested = ev.dest.has(HOSTS) or HOSTS in ev.iter_labels or ev.payload.has(HOSTS)
+        chains.append(Chain("sr.py.network-worm", ev.node,
+                            _steps(ev.payload.steps, ev.context, [_sink(ev, f"mails a copy of itself ({ev.how})")]),
+                            {"summary": "a copy of its own code is mailed out as an attachment",
+                             "source": _self_words(ev.payload), "hosts": "mail recipients",
+                             "level": "replication: propagation by mail", "flow": "end"},
+                            partial="" if harvested else "the recipients are not shown to be harvested"))
 
     # -- R7 self-exfiltration of weights, prompts, memory or its own folder -----------------------
     text = flow.source_text or ""

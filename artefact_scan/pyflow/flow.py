@@ -52,7 +52,7 @@ HANDLER_SIGNALS = ("SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2
 KNOWN_CLASSES = frozenset({
     "paramiko.SSHClient", "paramiko.client.SSHClient", "paramiko.Transport", "paramiko.SFTPClient",
     "scp.SCPClient", "fabric.Connection", "fabric.SerialGroup", "fabric.ThreadingGroup", "fabric.Group",
-    "ftplib.FTP", "ftplib.FTP_TLS", "socket.socket", "socket.create_connection", "requests.Session",
+    "ftplib.FTP", "ftplib.FTP_TLS", "smtplib.SMTP", "smtplib.SMTP_SSL", "socket.socket", "socket.create_connection", "requests.Session",
     "requests.session", "httpx.Client", "httpx.AsyncClient", "huggingface_hub.HfApi",
     "openai.OpenAI", "openai.AsyncOpenAI", "openai.AzureOpenAI", "anthropic.Anthropic",
     "anthropic.AsyncAnthropic", "pexpect.spawn", "pexpect.pxssh.pxssh", "pxssh.pxssh",
@@ -129,7 +129,7 @@ SOURCE_WORDS = ("__file__", "argv", "getsource", "__loader__", "__spec__", "sys.
                 "sitecustomize", ".pth", "hooks/", "autostart", "launchagents", "winreg", "authorized_keys",
                 "openai", "anthropic", "ollama", "completions", "litellm", "kubectl", "gcloud", "vllm", "claude",
                 "codex", "aider", "setsid", "start_new_session", "pyproject", "setup.py", "setup.cfg",
-                "package.json", "twine", " publish")
+                "package.json", "twine", " publish", "smtp")
 # what creates provenance labels or label-free events: the seeds of `source.relevant_slice`
 SLICE_WORDS = ("__file__", "argv", "getsource", "__loader__", "__spec__", "sys.modules", "co_filename",
                "currentframe", "linecache", "ip_network", "known_hosts", "nmap", "_history",
@@ -1297,7 +1297,8 @@ class Flow:
         func = node.func
         target = func.value if isinstance(func, ast.Attribute) else None
         # containers that collect what is appended to them
-        if meth in ("append", "extend", "insert", "add", "update", "appendleft", "setdefault", "put"):
+        if meth in ("append", "extend", "insert", "add", "update", "appendleft", "setdefault", "put",
+                    "add_attachment", "attach", "set_content", "set_payload", "add_header"):
             if meth == "put" and obj.startswith("inst:") and _is_remote_obj(obj[5:]):
                 return self.remote_put(obj[5:] + ".put", node, args, kw, recv)
             if target is not None and args:
@@ -1431,6 +1432,10 @@ class Flow:
                 return self.remote_cmd(full, node, args, kw, recv)
         if meth in ("put", "putfo", "storbinary", "storlines", "upload", "put_file", "mput") and _is_remote_obj(cls):
             return self.remote_put(full, node, args, kw, recv)
+        if meth in ("send_message", "sendmail") and cls.startswith("smtplib"):
+            payload = join(*args, *kw.values())
+            self.emit("upload", node, full, payload=payload, dest=recv, channel="email")
+            return EMPTY
         if meth in ("send", "sendall", "sendto", "sendfile") and cls.startswith("socket"):
             self.emit("upload", node, full, payload=join(*args), dest=recv, channel="socket")
             return EMPTY

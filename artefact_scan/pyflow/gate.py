@@ -54,7 +54,7 @@ _ASSET_PATH = re.compile(r"safetensors|gguf|ckpt|consolidated|pytorch_model|mode
                          r"|[/\\]weights|weights[/\\]|system[-_]?prompt|prompt\.(?:txt|md)|[/\\]prompts?[/\\]"
                          r"|memory[/\\.]|memories|scratchpad|scaffold|agents\.md|claude\.md|[/\\]agents?[/\\'\"]"
                          r"|agents?[/\\]|agent_dir")
-UPLOAD = ("requests", "upload", "boto", "sftp", "scp", "rsync", "'s3'", '"s3"', "s3://", "aws s3", "httpx", "urlopen",
+UPLOAD = ("requests", "upload", "boto", "smtp", "sftp", "scp", "rsync", "'s3'", '"s3"', "s3://", "aws s3", "httpx", "urlopen",
           "curl ", "'curl'", '"curl"', "put_object",
           "push_to_hub", "storbinary", "gsutil", "rclone", "paramiko", "fabric")
 PERSIST = ("cron", "systemd", "bashrc", ".profile", "bash_profile", ".pth", "sitecustomize", "usercustomize",
@@ -69,7 +69,7 @@ _CLOUD_WORD = re.compile(r"\bec2\b|run_instances|kube(?:ctl|rnetes)|gcloud")
 PUBLISH = ("twine", "publish")
 MANIFESTS = ("setup.py", "setup.cfg", "pyproject.toml", "package.json", "cargo.toml", ".gemspec")
 # what every chain without a self source acts through: processes, sockets, HTTP, SSH, cloud clients
-ACTION = ("subprocess", "system(", "popen", "spawn", "socket", "request", "paramiko", "fabric", "boto",
+ACTION = ("subprocess", "system(", "popen", "spawn", "socket", "request", "smtp", "paramiko", "fabric", "boto",
           "kube", "http", "pexpect", "ftplib", "huggingface", "google", "scp", "ssh", "sh.", "plumbum", "upload")
 FOLDER_SINKS = ("copytree", "copy_tree", "make_archive", "upload", "sftp", "rsync", "scp")
 STARTERS = ("popen", "system(", "subprocess", "spawn")
