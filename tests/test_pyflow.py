@@ -246,3 +246,16 @@ def test_interactive_sessions_in_fences_are_analysed_with_exact_columns(tmp_path
     [f] = _by_rule(res)["SR102"]
     assert (f.location.line, f.location.column) == (5, 5)
     assert not res.errors
+
+
+def test_results_do_not_depend_on_the_hash_seed(tmp_path):
+    import subprocess
+    import sys
+
+    code = ("import json, sys; from artefact_scan import scan, load_rules; "
+            "r = scan([sys.argv[1]], rules=load_rules(select=['SR']), jobs=1); "
+            "print(json.dumps(sorted((f.path, f.location.line, f.rule_id, f.message, tuple(r.label for r in f.related)) "
+            "for f in r.findings)))")
+    outs = {subprocess.run([sys.executable, "-c", code, str(SR)], capture_output=True, text=True,
+                           env={**__import__("os").environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
+    assert len(outs) == 1 and len(next(iter(outs))) > 100

@@ -273,7 +273,7 @@ def build(flow: Flow) -> list[Chain]:
 
     # -- R9 persistence of itself ---------------------------------------------------------------
     for ev in writes:
-        kinds = [lab[len(PERSIST):] for lab in ev.dest.labels if lab.startswith(PERSIST)]
+        kinds = sorted(lab[len(PERSIST):] for lab in ev.dest.labels if lab.startswith(PERSIST))
         if not kinds:
             continue
         if not ev.payload.has(SELF_PATH, SELF_CODE, SELF_COPY, SELF_DIR, ARGV):

@@ -1024,7 +1024,7 @@ class Flow:
         """After writing its own code to a file, that file is a copy of itself."""
         if not data.has(SELF_CODE) or dest.has(SELF_PATH):
             return
-        for tag in dest.labels:
+        for tag in sorted(dest.labels):
             if tag.startswith("tag:"):
                 self.self_tags[tag] = data.steps[:8] + (("writes its own source to a temporary file", node),)
         if dest.text and "{}" not in dest.text:
@@ -1538,7 +1538,7 @@ class Flow:
         silenced = [k for k in ("stdout", "stderr", "stdin") if k in kw and kw[k].obj == "devnull"]
         if len(silenced) >= 2 or ("stdout" in silenced and "stderr" in kw):
             flags.add("silenced")
-        for tag in [lab for lab in argv.labels if lab.startswith("tag:")]:
+        for tag in sorted(lab for lab in argv.labels if lab.startswith("tag:")):
             if tag in self.self_tags and SELF_COPY not in argv.labels:
                 argv = Val(argv.labels | {SELF_COPY}, self.self_tags[tag], argv.text, argv.obj, argv.items, argv.info)
         text = argv.text or ""
