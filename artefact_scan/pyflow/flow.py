@@ -690,8 +690,8 @@ class Flow:
             if isinstance(node.op, ast.Mod):
                 if self._quine(node.left, node.right, env):
                     return join(left, right).with_label(SELF_CODE, ("formats its own text into itself (a quine)", node))
-                return self._classified(Val(join(left, right).labels, join(left, right).steps,
-                                            left.text, None), node)
+                j = join(left, right)
+                return self._classified(Val(j.labels, j.steps, _percent(left.text, right), None), node)
             if isinstance(node.op, ast.Add):
                 if left.items is not None and right.items is not None:
                     return seq(list(left.items) + list(right.items))
@@ -1541,6 +1541,11 @@ class Flow:
         for tag in sorted(lab for lab in argv.labels if lab.startswith("tag:")):
             if tag in self.self_tags and SELF_COPY not in argv.labels:
                 argv = Val(argv.labels | {SELF_COPY}, self.self_tags[tag], argv.text, argv.obj, argv.items, argv.info)
+        if SELF_COPY not in argv.labels and argv.text and self.copies:
+            for path, c in self.copies.items():
+                if SELF_COPY in c.labels and len(path) > 3 and path in argv.text:
+                    argv = Val(argv.labels | {SELF_COPY}, c.steps, argv.text, argv.obj, argv.items, argv.info)
+                    break
         text = argv.text or ""
         stdin = kw.get("input", EMPTY)
         env_val = kw.get("env", EMPTY)
@@ -1550,6 +1555,16 @@ class Flow:
             flags.add("detached")
         self.emit("spawn", node, q, payload=argv, dest=argv, cmd=cmd, flags=flags, env=env_text)
         # a command line can itself be a copy, remote copy or persistence step
+        if "copy" in cmd and argv.items is None and argv.has(SELF_PATH, SELF_COPY, SELF_DIR) and shell:
+            words = [w for w in text.replace(";", " ; ").replace("&&", " ; ").split() if w]
+            for k, w in enumerate(words):
+                if w in ("cp", "copy") and k + 2 < len(words):
+                    rest = [x for x in words[k + 1:] if not x.startswith("-")]
+                    rest = rest[:rest.index(";")] if ";" in rest else rest
+                    if len(rest) >= 2 and "{}" not in rest[-1] and rest[-1] not in ("{__file__}",):
+                        self.copies[rest[-1]] = Val(frozenset({SELF_COPY}), argv.steps + (
+                            (f"copies itself to {_short(rest[-1])}", node),), rest[-1], "path")
+                    break
         if "copy" in cmd and argv.items is not None and len(argv.items) >= 3:
             items = [i for i in argv.items if not (i.text or "").startswith("-")]
             if len(items) >= 3:
@@ -1637,6 +1652,28 @@ class Flow:
         else:
             steps = (("asks a language model", node),)
         return Val(frozenset(labels), steps, None, "llm")
+
+
+_PCT = __import__("re").compile(r"%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?[sdrifxXoeEgGc%]")
+
+
+def _percent(fmt: str | None, args: Val) -> str | None:
+    """`fmt % args` with the known parts filled in ("{}" for the unknown ones)."""
+    if fmt is None:
+        return None
+    items = list(args.items) if args.items is not None else [args]
+    out, i = [], 0
+    pos = 0
+    for m in _PCT.finditer(fmt):
+        out.append(fmt[pos:m.start()])
+        if m.group(0) == "%%":
+            out.append("%")
+        else:
+            out.append(items[i].shown if i < len(items) else "{}")
+            i += 1
+        pos = m.end()
+    out.append(fmt[pos:])
+    return "".join(out)[:4000]
 
 
 def _is_remote_obj(cls: str) -> bool:
