@@ -259,3 +259,19 @@ def test_results_do_not_depend_on_the_hash_seed(tmp_path):
     outs = {subprocess.run([sys.executable, "-c", code, str(SR)], capture_output=True, text=True,
                            env={**__import__("os").environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
     assert len(outs) == 1 and len(next(iter(outs))) > 100
+
+
+def test_json_report_carries_the_chain_and_ladder_level(tmp_path):
+    from .conftest import run_cli
+
+    p = tmp_path / "w.py"
+    p.write_text((SR / "SR105" / "worm_paramiko.py").read_text())
+    out = run_cli("scan", str(p), "--format", "json", "--select", "SR1", "--no-progress")
+    assert out.returncode == 1
+    [f] = json.loads(out.stdout)["findings"]
+    assert f["rule_id"] == "SR105" and f["severity"] == "error"
+    assert f["evidence"]["level"].startswith("replication: network propagation")
+    assert any("enumerates the addresses" in step for step in f["evidence"]["chain"])
+    src = (SR / "SR105" / "worm_paramiko.py").read_text().split("\n")
+    scan_line = next(i for i, ln in enumerate(src, 1) if "ip_network" in ln)
+    assert scan_line in [r["line"] for r in f["related"]]
