@@ -172,6 +172,16 @@ def build(flow: Flow) -> list[Chain]:
                             {"signal": "process exit" if sig == "exit" else sig, "what": what,
                              "level": "persistence: survives termination", "flow": "end"}))
 
+    # a watchdog loop that restarts itself whenever it exits
+    for ev in spawns:
+        if "looped" not in ev.flags or "unbounded" in ev.flags or "handler" in ev.flags or not _runs_self(ev):
+            continue
+        chains.append(Chain("sr.py.shutdown-resistance", ev.node,
+                            _steps(ev.context, ev.payload.steps, [_sink(ev, "starts itself again each time it exits")]),
+                            {"signal": "exit", "what": "starts itself again in an endless loop",
+                             "level": "persistence: respawning watchdog", "flow": "end"},
+                            partial="a watchdog loop that restarts it, as supervisors do for other programs"))
+
     # -- R6 network worm -------------------------------------------------------------------------
     remotes = by_kind.get("remote", [])
     execs = [e for e in remotes if e.extra.get("mode") == "exec"]

@@ -46,7 +46,8 @@ STR_METHODS = frozenset({"strip", "lstrip", "rstrip", "replace", "lower", "upper
                          "tobytes", "getvalue", "items", "values", "keys", "get", "pop", "popleft"})
 BLOCKING = frozenset({"accept", "recv", "recvfrom", "recv_into", "wait", "waitpid", "wait3", "wait4",
                       "join", "sleep", "get", "input", "read", "readline", "select", "poll",
-                      "communicate", "serve_forever", "handle_request", "acquire", "getch", "run_until_complete"})
+                      "communicate", "serve_forever", "handle_request", "acquire", "getch", "run_until_complete",
+                      "call", "check_call", "check_output", "run", "getoutput", "getstatusoutput"})
 HANDLER_SIGNALS = ("SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGBREAK", "SIGABRT",
                    "CTRL_C_EVENT", "CTRL_BREAK_EVENT", "SIGXCPU", "SIGPWR")
 KNOWN_CLASSES = frozenset({
