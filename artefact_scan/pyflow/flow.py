@@ -29,7 +29,7 @@ MAX_INLINE_PER_FUNC = 12
 BUILTINS = frozenset({"open", "exec", "eval", "compile", "print", "str", "repr", "bytes", "list",
                       "tuple", "set", "sorted", "iter", "next", "getattr", "__import__", "reversed",
                       "bytearray", "format", "map", "filter", "zip", "enumerate", "dict", "frozenset",
-                      "chr", "ord", "globals", "locals", "vars", "input", "len", "range"})
+                      "chr", "ord", "globals", "locals", "vars", "input", "len", "range", "getattr"})
 KEEP_ALL = frozenset({"builtins.str", "builtins.repr", "builtins.bytes", "builtins.list", "builtins.tuple",
                       "builtins.set", "builtins.sorted", "builtins.iter", "builtins.next", "builtins.reversed",
                       "builtins.bytearray", "builtins.frozenset", "builtins.format", "builtins.filter",
@@ -840,6 +840,8 @@ class Flow:
             return Val(frozenset({SELF_PATH}), (("its own path (__spec__.origin)", node),), "{__spec__}", "path")
         if base.obj and base.obj.startswith("mod:"):
             return self.module_attr(base.obj[4:] + "." + a, node)
+        if a == "filename" and base.obj == "frameinfo":
+            return Val(frozenset({SELF_PATH}), (("its own path (frame info)", node),), "{__file__}", "path")
         if a in ("co_filename",) or (a == "__file__" and base.obj == "selfmod"):
             return Val(frozenset({SELF_PATH}), ((f"its own path (.{a})", node),), "{__file__}", "path")
         if a == "origin" and base.obj == "spec-self":
@@ -879,6 +881,10 @@ class Flow:
         return Val(base.labels, base.steps, None, None) if base.labels else EMPTY
 
     def module_attr(self, q: str, node) -> Val:
+        if q == "__main__.__file__":
+            return Val(frozenset({SELF_PATH}), (("its own path (__main__.__file__)", node),), "{__file__}", "path")
+        if q == "__main__":
+            return Val(obj="selfmod")
         if q == "sys.argv":
             return Val(frozenset({ARGV}), (("its own command line (sys.argv)", node),), "{argv}", "argv")
         if q in ("sys.executable", "sys._base_executable"):
@@ -911,9 +917,11 @@ class Flow:
                     return base
             return EMPTY
         if base.obj == "mod:sys.modules":
-            if isinstance(sl, ast.Name) and sl.id == "__name__":
+            if (isinstance(sl, ast.Name) and sl.id == "__name__") or idx.text == "__main__":
                 return Val(obj="selfmod")
             return EMPTY
+        if base.obj == "namespace" and idx.text == "__file__":
+            return Val(frozenset({SELF_PATH}), (("its own path (from its namespace)", node),), "{__file__}", "path")
         if base.obj == "environ":
             key = idx.text or ""
             if any(k in key.upper() for k in ("TOKEN", "KEY", "SECRET", "PASSWORD", "PASSWD", "CREDENTIAL")):
@@ -1774,6 +1782,23 @@ def _h_getsource(self: Flow, q, node, args, kw, recv, env):
     return Val(frozenset({SELF_CODE}), ((f"reads the source of {what} ({q.rsplit('.', 1)[-1]})", node),))
 
 
+def _h_namespace(self: Flow, q, node, args, kw, recv, env):
+    return Val(obj="namespace") if not args or args[0].obj == "selfmod" else EMPTY
+
+
+def _h_getattr(self: Flow, q, node, args, kw, recv, env):
+    if len(args) >= 2 and args[1].text == "__file__" and args[0].obj in ("selfmod", "namespace"):
+        return Val(frozenset({SELF_PATH}), (("its own path (getattr … __file__)", node),), "{__file__}", "path")
+    if len(args) >= 2 and args[0].obj and args[0].obj.startswith("mod:") and args[1].text:
+        return self.module_attr(args[0].obj[4:] + "." + args[1].text, node)
+    return join(*[a.content() for a in args])
+
+
+def _h_stack(self: Flow, q, node, args, kw, recv, env):
+    frame = Val(obj="frameinfo")
+    return Val(obj="frameinfo", items=(frame,)) if q.endswith("stack") else frame
+
+
 def _h_getmodule(self: Flow, q, node, args, kw, recv, env):
     return Val(obj="selfmod")
 
@@ -2021,6 +2046,8 @@ def _h_archive_open(self: Flow, q, node, args, kw, recv, env):
 
 _HANDLERS = {
     "builtins.dict": _h_dict, "builtins.map": _h_map,
+    "builtins.globals": _h_namespace, "builtins.vars": _h_namespace, "builtins.locals": _h_namespace,
+    "builtins.getattr": _h_getattr, "inspect.stack": _h_stack, "inspect.getframeinfo": _h_stack,
     "fnmatch.filter": _h_fnmatch_filter, "fnmatch.fnmatch": _h_fnmatch, "fnmatch.fnmatchcase": _h_fnmatch,
     "tempfile.mkstemp": _h_mkstemp, "tempfile.NamedTemporaryFile": _h_named_tmp, "os.fdopen": _h_fdopen,
     "shutil.make_archive": _h_make_archive, "tarfile.open": _h_archive_open, "zipfile.ZipFile": _h_archive_open,

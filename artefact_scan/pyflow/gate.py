@@ -35,12 +35,15 @@ _PCT_RIGHT = re.compile(r"%\s*\(?\s*([A-Za-z_]\w*)\b")
 _FMT_RIGHT = re.compile(r"\.format\(\s*(?:\w+\s*=\s*)?([A-Za-z_]\w*)\b")
 _NAME_LEFT = re.compile(r"([A-Za-z_]\w*)\s*\Z")
 
-SELF_READ = ("getsource", "__loader__.get_source", "__spec__.origin", "sys.modules[__name__].__file__")
+SELF_READ = ("getsource", "__loader__.get_source", "__spec__.origin", "sys.modules[__name__].__file__",
+             "__main__.__file__", "'__main__'].__file__", '"__main__"].__file__', "['__file__']", '["__file__"]',
+             "inspect.stack()", "getframeinfo(")
+_GETATTR_FILE = re.compile(r"getattr\(\s*[\w.\[\]]+\s*,\s*['\"]__file__['\"]\s*\)")
 ENUM = ("glob", "walk(", "listdir", "scandir", "iterdir")
 WRITE = ("write", "copy", "open(", "move(")
 CODE_EXT = (".py", ".sh", ".js", ".rb", ".pl", ".php", ".ps1", ".bat", ".ts", ".lua", ".vbs")
 SPAWN = ("popen", "subprocess", "system(", "spawn", "exec", "startfile", "pexpect")
-COPYISH = ("copy(", "copyfile", "copy2", "copytree", "'cp", '"cp', "cp -", "cp {", "cp %", "cp $", "write", "move(")
+COPYISH = ("copy(", "copyfile", "copy2", "copytree", "'cp ", '"cp ', "cp -", "cp {", "cp %", "cp $", "write", "move(")
 FORKS = ("fork(", "process(")
 ENDLESS = ("while true", "while 1", "count()", "cycle(")
 HANDLER = ("signal(", "atexit")
@@ -154,6 +157,8 @@ def self_source(text: str, has: Present) -> tuple[bool, bool]:
     if (has.has("%r") or has.has("!r}")) and quine_shape(text):
         return True, True
     if has.has("co_filename") and _FRAME_FILE.search(text):
+        return True, True
+    if has.has("getattr(") and ("'__file__'" in text or '"__file__"' in text) and _GETATTR_FILE.search(text):
         return True, True
     folder = False
     if has.has("__file__"):
