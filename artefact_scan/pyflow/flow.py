@@ -1794,6 +1794,13 @@ def _h_getattr(self: Flow, q, node, args, kw, recv, env):
     return join(*[a.content() for a in args])
 
 
+def _h_import(self: Flow, q, node, args, kw, recv, env):
+    name = args[0].text if args else None
+    if name and "{}" not in name and name.replace(".", "").replace("_", "").isalnum():
+        return Val(obj="mod:" + name)
+    return EMPTY
+
+
 def _h_stack(self: Flow, q, node, args, kw, recv, env):
     frame = Val(obj="frameinfo")
     return Val(obj="frameinfo", items=(frame,)) if q.endswith("stack") else frame
@@ -2047,7 +2054,8 @@ def _h_archive_open(self: Flow, q, node, args, kw, recv, env):
 _HANDLERS = {
     "builtins.dict": _h_dict, "builtins.map": _h_map,
     "builtins.globals": _h_namespace, "builtins.vars": _h_namespace, "builtins.locals": _h_namespace,
-    "builtins.getattr": _h_getattr, "inspect.stack": _h_stack, "inspect.getframeinfo": _h_stack,
+    "builtins.getattr": _h_getattr, "builtins.__import__": _h_import, "importlib.import_module": _h_import,
+    "inspect.stack": _h_stack, "inspect.getframeinfo": _h_stack,
     "fnmatch.filter": _h_fnmatch_filter, "fnmatch.fnmatch": _h_fnmatch, "fnmatch.fnmatchcase": _h_fnmatch,
     "tempfile.mkstemp": _h_mkstemp, "tempfile.NamedTemporaryFile": _h_named_tmp, "os.fdopen": _h_fdopen,
     "shutil.make_archive": _h_make_archive, "tarfile.open": _h_archive_open, "zipfile.ZipFile": _h_archive_open,
