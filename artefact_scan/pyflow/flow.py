@@ -1300,6 +1300,12 @@ class Flow:
     # -- methods on values -----------------------------------------------------------------------
     def method(self, meth: str, node, args, kw, recv: Val, env: dict) -> Val:
         obj = recv.obj or ""
+        if obj == "environ" and meth in ("get", "setdefault", "pop"):
+            key = args[0].text if args else ""
+            default = args[1] if len(args) > 1 else kw.get("default", EMPTY)
+            if key and any(k in key.upper() for k in ("TOKEN", "KEY", "SECRET", "PASSWORD", "PASSWD", "CREDENTIAL")):
+                return default.with_label(CRED, (f"reads the secret {key}", node))
+            return default
         if meth in POOL_METHODS and args and (args[0].obj or "").startswith(("def:", "meth:", "lambda")):
             self.pooled(meth, node, args, kw, env)
             return EMPTY
@@ -1559,6 +1565,8 @@ class Flow:
         stdin = kw.get("input", EMPTY)
         env_val = kw.get("env", EMPTY)
         env_text = " ".join(v.shown for v in (env_val.info or {}).values()) if env_val.obj == "dict" else ""
+        if "cwd" in kw:
+            env_text = (env_text + " " + kw["cwd"].shown + "/").strip()
         cmd = patterns.command_kinds(text + (" " + stdin.text if stdin.text else ""))
         if "detach" in cmd and (shell or text.split(" ", 1)[0] in ("nohup", "setsid", "screen", "tmux", "daemonize")):
             flags.add("detached")
@@ -1792,6 +1800,14 @@ def _h_getattr(self: Flow, q, node, args, kw, recv, env):
     if len(args) >= 2 and args[0].obj and args[0].obj.startswith("mod:") and args[1].text:
         return self.module_attr(args[0].obj[4:] + "." + args[1].text, node)
     return join(*[a.content() for a in args])
+
+
+def _h_getenv(self: Flow, q, node, args, kw, recv, env):
+    key = args[0].text if args else ""
+    default = args[1] if len(args) > 1 else kw.get("default", EMPTY)
+    if key and any(k in key.upper() for k in ("TOKEN", "KEY", "SECRET", "PASSWORD", "PASSWD", "CREDENTIAL")):
+        return default.with_label(CRED, (f"reads the secret {key}", node))
+    return default
 
 
 def _h_import(self: Flow, q, node, args, kw, recv, env):
@@ -2054,7 +2070,8 @@ def _h_archive_open(self: Flow, q, node, args, kw, recv, env):
 _HANDLERS = {
     "builtins.dict": _h_dict, "builtins.map": _h_map,
     "builtins.globals": _h_namespace, "builtins.vars": _h_namespace, "builtins.locals": _h_namespace,
-    "builtins.getattr": _h_getattr, "builtins.__import__": _h_import, "importlib.import_module": _h_import,
+    "builtins.getattr": _h_getattr, "builtins.__import__": _h_import, "os.getenv": _h_getenv,
+    "os.environ.get": _h_getenv, "os.environ.setdefault": _h_getenv, "os.environ.pop": _h_getenv, "importlib.import_module": _h_import,
     "inspect.stack": _h_stack, "inspect.getframeinfo": _h_stack,
     "fnmatch.filter": _h_fnmatch_filter, "fnmatch.fnmatch": _h_fnmatch, "fnmatch.fnmatchcase": _h_fnmatch,
     "tempfile.mkstemp": _h_mkstemp, "tempfile.NamedTemporaryFile": _h_named_tmp, "os.fdopen": _h_fdopen,
