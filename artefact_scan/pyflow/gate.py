@@ -71,6 +71,7 @@ _PUBLISH_CMD = re.compile(r"twine|(?:npm|yarn|pnpm|poetry|uv|flit)\W+publish|gem
 _CLOUD_WORD = re.compile(r"\bec2\b|run_instances|kube(?:ctl|rnetes)|gcloud")
 PUBLISH = ("twine", "publish")
 MANIFESTS = ("setup.py", "setup.cfg", "pyproject.toml", "package.json", "cargo.toml", ".gemspec")
+SUCCESSOR = ("successor", "_v2", "/v2", "v2/", "deployment", "replacement")
 # what every chain without a self source acts through: processes, sockets, HTTP, SSH, cloud clients
 ACTION = ("subprocess", "system(", "popen", "spawn", "socket", "request", "smtp", "paramiko", "fabric", "boto",
           "kube", "http", "pexpect", "ftplib", "huggingface", "google", "scp", "ssh", "sh.", "plumbum", "upload")
@@ -216,6 +217,8 @@ def candidate(text: str, low: str) -> bool:
     elif folder and has.any(FOLDER_SINKS):
         return True
     if has.any(FORKS) and (has.any(ENDLESS) and _near(low, FORKS, ENDLESS, 600, 0) or _self_target(text)):
+        return True
+    if has.any(SUCCESSOR) and has.any(ASSET) and _ASSET_PATH.search(low):
         return True
     if not has.any(ACTION):
         return False
