@@ -218,7 +218,7 @@ def candidate(text: str, low: str) -> bool:
         return True
     if has.any(FORKS) and (has.any(ENDLESS) and _near(low, FORKS, ENDLESS, 600, 0) or _self_target(text)):
         return True
-    if has.any(SUCCESSOR) and has.any(ASSET) and _ASSET_PATH.search(low):
+    if has.any(SUCCESSOR) and has.any(ASSET) and _near(low, SUCCESSOR, ASSET, 80, 80) and _ASSET_PATH.search(low):
         return True
     if not has.any(ACTION):
         return False
