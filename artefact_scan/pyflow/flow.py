@@ -219,6 +219,8 @@ class Flow:
         self.llm_calls = 0
         self.global_decls: list[set[str]] = [set()]
         self.memo: dict = {}
+        self.display_depth = 0
+        self.display_budget = 20000
         self.self_tags: dict[str, tuple] = {}     # temp-file identities that received its own code
         self.tag_count = 0
         self._labelled: list[str] | None = None
@@ -701,9 +703,26 @@ class Flow:
                     return Val(v.labels, v.steps, f"{left.shown} {right.shown}")
                 return self._classified(concat(left, right), node)
             return join(left, right).retext(None)
-        if t in (ast.List, ast.Tuple, ast.Set):
+        if t in (ast.List, ast.Tuple, ast.Set, ast.Dict):
+            # data displays get a budget of elements per module: generated tables of thousands of
+            # entries would otherwise spend the whole work limit on constants
+            n = len(node.keys) if t is ast.Dict else len(node.elts)
+            if self.display_budget <= 0 or self.display_depth > 12:
+                return EMPTY
+            self.display_budget -= n
+            self.display_depth += 1
+            try:
+                return self.display(node, env)
+            finally:
+                self.display_depth -= 1
+        if t is ast.Subscript:
+            return self.subscript(node, env)
+        return self.ev_rest(node, env, t)
+
+    def display(self, node, env: dict) -> Val:
+        if type(node) is not ast.Dict:
             return seq([self.ev(e, env) for e in node.elts[:200]])
-        if t is ast.Dict:
+        if True:
             vals = [self.ev(v, env) for v in node.values[:200]]
             keys = [self.ev(k, env) for k in node.keys[:200] if k is not None]
             j = join(*vals, *keys)
@@ -713,8 +732,8 @@ class Flow:
                 if ks is not None:
                     info[ks] = v
             return Val(j.labels, j.steps, None, "dict", None, info)
-        if t is ast.Subscript:
-            return self.subscript(node, env)
+
+    def ev_rest(self, node, env: dict, t) -> Val:
         if t in (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp):
             return self.comprehension(node, env)
         if t is ast.Compare:
