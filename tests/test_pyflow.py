@@ -9,6 +9,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from artefact_scan import scan
 from artefact_scan.pyflow import chains, deobfuscate, gate, source
@@ -275,3 +277,32 @@ def test_json_report_carries_the_chain_and_ladder_level(tmp_path):
     src = (SR / "SR105" / "worm_paramiko.py").read_text().split("\n")
     scan_line = next(i for i, ln in enumerate(src, 1) if "ip_network" in ln)
     assert scan_line in [r["line"] for r in f["related"]]
+
+
+_PY_PIECES = [
+    "import os, sys, glob, shutil, subprocess, signal, base64, zlib\n", "from shutil import copyfile as cf\n",
+    "shutil.copy(__file__, '/tmp/.x.py')\n", "subprocess.Popen([sys.executable, '/tmp/.x.py'], start_new_session=True)\n",
+    "while True:\n    os.fork()\n", "for t in glob.glob('**/*.py', recursive=True):\n",
+    "    open(t, 'a').write(open(__file__).read())\n", "exec(zlib.decompress(base64.b64decode('eJzLzC3ILypRyKxUyEvMTQUAHTgEdQ==')))\n",
+    "def f(x):\n", "    return f(g(x))\n", "class A:\n    def m(self):\n        self.p = __file__\n",
+    "signal.signal(signal.SIGTERM, lambda *_: os.fork())\n", "s = 's = %r; print(s %% s)'\nexec(s % s)\n",
+    "    ", "!ls -la\n", "%matplotlib inline\n", "x = !pwd\n", '"""', "'''", "\\\n", "(", ")", "[", "]", ":", "\n",
+    "\u00e9\u4e2d", "\t", "lambda: (yield)\n", "async def a():\n    await b()\n", "x: int = 1\n", "match x:\n    case 1:\n        pass\n",
+]
+
+
+@given(st.lists(st.sampled_from(_PY_PIECES), max_size=25).map("".join), st.sampled_from(["c.py", "n.md", "w.py"]))
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_random_python_never_breaks_the_pack(tmp_path_factory, ruleset, text, name):
+    d = tmp_path_factory.mktemp("fz")
+    if name.endswith(".md"):
+        text = "```python\n" + text + "\n```\n"
+    p = d / name
+    p.write_text(text, encoding="utf-8")
+    res = scan([str(p)], rules=ruleset.select(["SR"], None), jobs=1)
+    assert not [e for e in res.errors if "failed" in e.message], res.errors
+    lines = text.split("\n")
+    for f in res.findings:
+        assert 1 <= f.location.line <= len(lines)
+        for r in f.related:
+            assert 1 <= r.location.line <= len(lines)
