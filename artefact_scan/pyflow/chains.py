@@ -200,7 +200,9 @@ def build(flow: Flow) -> list[Chain]:
                        [(f"runs it there ({e.how})", e.node) for e in later_exec[:1]])
         cred = ev.dest.has(CRED) or any(e.payload.has(CRED) for e in connects)
         if cred:
-            steps = _steps([s for e in connects for s in e.payload.steps if "credential" in s[0] or "secret" in s[0]][:2], steps)
+            cred_steps = [s for e in connects for s in e.payload.steps
+                          if any(w in s[0] for w in ("credential", "secret", "password"))][:2]
+            steps = _steps(host_steps, cred_steps, steps)
         partial = ""
         if not later_exec and not _remote_runs(ev):
             partial = "no command runs the copy on the remote host"
