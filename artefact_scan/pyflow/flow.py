@@ -101,7 +101,7 @@ class Event:
 
 
 class Frame:
-    __slots__ = ("kind", "node", "iter", "unbounded", "handler", "marker", "func", "cls")
+    __slots__ = ("kind", "node", "iter", "unbounded", "handler", "marker", "func", "cls", "daemon")
 
     def __init__(self, kind, node=None, iter=None, unbounded=False, handler=None, func=None, cls=None):
         self.kind = kind
@@ -112,6 +112,7 @@ class Frame:
         self.marker = None
         self.func = func
         self.cls = cls
+        self.daemon = None
 
 
 POOL_METHODS = frozenset({"map", "imap", "imap_unordered", "map_async", "starmap", "starmap_async", "submit",
@@ -1589,6 +1590,10 @@ class Flow:
         cmd = patterns.command_kinds(text + (" " + stdin.text if stdin.text else ""))
         if "detach" in cmd and (shell or text.split(" ", 1)[0] in ("nohup", "setsid", "screen", "tmux", "daemonize")):
             flags.add("detached")
+        fr = self._func_frame()
+        if fr is not None and fr.daemon is not None and "replace" not in flags:
+            flags.add("detached")
+            argv = Val(argv.labels, argv.steps + (fr.daemon,), argv.text, argv.obj, argv.items, argv.info)
         self.emit("spawn", node, q, payload=argv, dest=argv, cmd=cmd, flags=flags, env=env_text)
         # a command line can itself be a copy, remote copy or persistence step
         if "copy" in cmd and argv.items is None and argv.has(SELF_PATH, SELF_COPY, SELF_DIR) and shell:
@@ -1925,6 +1930,9 @@ def _h_fork(self: Flow, q, node, args, kw, recv, env):
 
 def _h_setsid(self: Flow, q, node, args, kw, recv, env):
     self.emit("setsid", node, q)
+    fr = self._func_frame()
+    if fr is not None:
+        fr.daemon = (f"detaches from its terminal ({q})", node)
     return EMPTY
 
 
