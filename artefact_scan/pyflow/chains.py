@@ -411,7 +411,7 @@ _FETCH_RUN = __import__("re").compile(
 _RC_SETUP = __import__("re").compile(r"^\s*(?:alias\s|export\s+PATH=|complete\s|source\s|\.\s|eval\s+\"\$\()", __import__("re").M)
 
 
-_SUCCESSOR = __import__("re").compile(r"(?i)(?:^|[/\\_.-])(?:v\d+|new|next|successor|replacement|updated|prod|production|deploy\w*)(?:$|[/\\_.-])")
+_SUCCESSOR = __import__("re").compile(r"(?i)(?:^|[/\\_.-])(?:v\d+|new|next|successor|replacement|updated)(?:$|[/\\_.-])")
 
 
 def _short_path(text: str | None) -> str:

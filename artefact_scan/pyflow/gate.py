@@ -71,7 +71,7 @@ _PUBLISH_CMD = re.compile(r"twine|(?:npm|yarn|pnpm|poetry|uv|flit)\W+publish|gem
 _CLOUD_WORD = re.compile(r"\bec2\b|run_instances|kube(?:ctl|rnetes)|gcloud")
 PUBLISH = ("twine", "publish")
 MANIFESTS = ("setup.py", "setup.cfg", "pyproject.toml", "package.json", "cargo.toml", ".gemspec")
-SUCCESSOR = ("successor", "_v2", "/v2", "v2/", "deployment", "replacement")
+SUCCESSOR = ("successor", "_v2", "/v2", "v2/", "_v3", "/v3", "replacement", "/new", "_new", "next_")
 # what every chain without a self source acts through: processes, sockets, HTTP, SSH, cloud clients
 ACTION = ("subprocess", "system(", "popen", "spawn", "socket", "request", "smtp", "paramiko", "fabric", "boto",
           "kube", "http", "pexpect", "ftplib", "huggingface", "google", "scp", "ssh", "sh.", "plumbum", "upload")
