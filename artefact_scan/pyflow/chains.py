@@ -174,8 +174,8 @@ def build(flow: Flow) -> list[Chain]:
 
     # a watchdog loop that restarts itself whenever it exits
     for ev in spawns:
-        if "looped" not in ev.flags or "unbounded" in ev.flags or "handler" in ev.flags or not _runs_self(ev):
-            continue
+        if "no-exit" not in ev.flags or "unbounded" in ev.flags or "handler" in ev.flags or not _runs_self(ev):
+            continue  # a loop with a way out (an exit status that ends it) is a reloader
         chains.append(Chain("sr.py.shutdown-resistance", ev.node,
                             _steps(ev.context, ev.payload.steps, [_sink(ev, "starts itself again each time it exits")]),
                             {"signal": "exit", "what": "starts itself again in an endless loop",

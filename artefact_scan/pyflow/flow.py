@@ -366,8 +366,11 @@ class Flow:
             if fr.marker is not None:
                 fl.add("marker")
                 context.append(fr.marker)
-        if any(fr.kind == "while" and _truthy_const(fr.node.test) for fr in self.frames if fr.node is not None):
+        endless = [fr for fr in self.frames if fr.kind == "while" and fr.node is not None and _truthy_const(fr.node.test)]
+        if endless:
             fl.add("looped")
+            if not _exits(endless[-1].node.body):
+                fl.add("no-exit")
         inner_loop = next((fr for fr in reversed(self.frames) if fr.kind in ("while", "for")), None)
         if inner_loop is not None and inner_loop.unbounded:
             fl.add("unbounded")
