@@ -35,9 +35,10 @@ _PCT_RIGHT = re.compile(r"%\s*\(?\s*([A-Za-z_]\w*)\b")
 _FMT_RIGHT = re.compile(r"\.format\(\s*(?:\w+\s*=\s*)?([A-Za-z_]\w*)\b")
 _NAME_LEFT = re.compile(r"([A-Za-z_]\w*)\s*\Z")
 
-SELF_READ = ("getsource", "__loader__.get_source", "__spec__.origin", "sys.modules[__name__].__file__",
-             "__main__.__file__", "'__main__'].__file__", '"__main__"].__file__', "['__file__']", '["__file__"]',
-             "inspect.stack()", "getframeinfo(")
+SELF_READ = ("getsource", "__loader__.get_source", "__spec__.origin", "inspect.stack()", "getframeinfo(")
+# spellings of its own path that hold `__file__` without being the bare name
+FILE_VARIANTS = ("sys.modules[__name__].__file__", "__main__.__file__", "'__main__'].__file__",
+                 '"__main__"].__file__', "['__file__']", '["__file__"]')
 _GETATTR_FILE = re.compile(r"getattr\(\s*[\w.\[\]]+\s*,\s*['\"]__file__['\"]\s*\)")
 ENUM = ("glob", "walk(", "listdir", "scandir", "iterdir")
 WRITE = ("write", "copy", "open(", "move(")
@@ -49,7 +50,8 @@ ENDLESS = ("while true", "while 1", "count()", "cycle(")
 HANDLER = ("signal(", "atexit")
 REMOTE = ("paramiko", "sftp", "scp", "fabric", "ftplib", "pexpect", "pxssh", "ssh ", "'ssh", '"ssh', "rsync",
           "telnetlib", "asyncssh")
-DISCOVER = ("ip_network", "known_hosts", "nmap", "_history", "hosts()", "ip neigh", "arp -")
+DISCOVER = ("ip_network", "known_hosts", "nmap", "_history", "hosts()")
+DISCOVER_CMD = ("ip neigh", "arp -")
 # stems of agent-asset names; a hit is confirmed by the path-like neighbourhood in _ASSET_PATH
 ASSET = ("safetensors", "gguf", "ckpt", "weights", "prompt", "memor", "agent", "scaffold", "consolidated",
          "pytorch_model", "scratchpad", "cursorrules", "models--")
@@ -66,9 +68,10 @@ PERSIST = ("cron", "systemd", "bashrc", ".profile", "bash_profile", ".pth", "sit
 LLM = ("openai", "anthropic", "ollama", "completions", "messages.create", "litellm", "generate_content",
        "/chat", "/api/generate")
 REPLICA = ("vllm", "ollama", "llama", "claude", "codex", "aider", "gemini", "sglang")
-CLOUD = ("run_instances", "kube", "gcloud", "ec2")
+CLOUD = ("run_instances", "kube", "ec2")
+CLOUD_CMD = ("gcloud", "az vm")
 _PUBLISH_CMD = re.compile(r"twine|(?:npm|yarn|pnpm|poetry|uv|flit)\W+publish|gem\W+push|cargo\W+publish")
-_CLOUD_WORD = re.compile(r"\bec2\b|run_instances|kube(?:ctl|rnetes)|gcloud")
+_CLOUD_WORD = re.compile(r"\bec2\b|run_instances|kube(?:ctl|rnetes)|gcloud|az\s+vm")
 PUBLISH = ("twine", "publish")
 MANIFESTS = ("setup.py", "setup.cfg", "pyproject.toml", "package.json", "cargo.toml", ".gemspec")
 SUCCESSOR = ("successor", "_v2", "/v2", "v2/", "_v3", "/v3", "replacement", "/new", "_new", "next_")
@@ -155,6 +158,8 @@ def self_source(text: str, has: Present) -> tuple[bool, bool]:
     """(own file or code may be used, own folder may be used)."""
     if has.any(SELF_READ):
         return True, True
+    if has.has("__file__") and has.any(FILE_VARIANTS):
+        return True, True
     if (has.has("%r") or has.has("!r}")) and quine_shape(text):
         return True, True
     if has.has("co_filename") and _FRAME_FILE.search(text):
@@ -218,10 +223,21 @@ def candidate(text: str, low: str) -> bool:
         return True
     if has.any(FORKS) and (has.any(ENDLESS) and _near(low, FORKS, ENDLESS, 600, 0) or _self_target(text)):
         return True
-    if has.any(SUCCESSOR) and has.any(ASSET) and _near(low, SUCCESSOR, ASSET, 80, 80) and _ASSET_PATH.search(low):
+    starters = has.any(STARTERS)   # command lines need a process start
+    if (has.any(DISCOVER) or (starters and has.any(DISCOVER_CMD))) and has.any(REMOTE):
         return True
-    if not has.any(ACTION):
-        return False
+    if (has.any(CLOUD) or (starters and has.any(CLOUD_CMD))) and _CLOUD_WORD.search(low):
+        return True
+    if starters and has.any(REPLICA) and has.any(DETACH):
+        return True
+    if has.any(ASSET):
+        if has.any(SUCCESSOR) and _near(low, SUCCESSOR, ASSET, 80, 80) and _ASSET_PATH.search(low):
+            return True
+        if (has.any(UPLOAD) or (starters and has.any(REPLICA))) and _ASSET_PATH.search(low):
+            return True
+    if starters and has.any(PUBLISH) and has.any(MANIFESTS) and _PUBLISH_CMD.search(low):
+        return True
+    return False
     if has.any(DISCOVER) and has.any(REMOTE):
         return True
     if has.any(CLOUD) and _CLOUD_WORD.search(low):
