@@ -11,7 +11,7 @@ Signals (`sr.py.<chain>`, anchored on the sink; data: `steps` for related locati
 flow, message fields, `level` on the replication or persistence ladder):
   file-infector, self-copy-spawn, unbounded-spawn, shutdown-resistance, network-worm,
   self-exfiltration, persist-self, llm-self-rewrite, agent-replica, rogue-agent, cloud-replica,
-  registry-publish, successor-overwrite.
+  registry-publish, successor-overwrite, oversight-off.
 `sr.py.partial-chain` spans the same sink when the chain lacks its strongest evidence (rules
 lower the severity with it); `sr.py.parse-failed` marks Python that could not be parsed.
 """
@@ -21,7 +21,7 @@ from . import detector
 
 CHAINS = ("file-infector", "self-copy-spawn", "unbounded-spawn", "shutdown-resistance", "network-worm",
           "self-exfiltration", "persist-self", "llm-self-rewrite", "agent-replica", "rogue-agent",
-          "cloud-replica", "registry-publish", "successor-overwrite")
+          "cloud-replica", "registry-publish", "successor-overwrite", "oversight-off")
 SIGNALS = tuple(f"sr.py.{c}" for c in CHAINS) + ("sr.py.partial-chain",)
 
 def candidate(art) -> bool:

@@ -121,7 +121,7 @@ SINK_WORDS = ("write", "copy", "popen", "subprocess", "system(", "spawn", "exec"
               "post(", "send", "signal(", "atexit", "process(", "move(", "crontab", "push_to_hub",
               "run_instances", "create_namespaced", "storbinary", "setvalue", "connect", "run(", "request",
               "urlopen", "thread(", "timer(", "create(", "chat", "generate", "invoke", "new(", "insert(",
-              "startfile", "execute", "sudo(", "login(")
+              "startfile", "execute", "sudo(", "login(", "dump(", "environ[", ".replace(")
 SOURCE_WORDS = ("__file__", "argv", "getsource", "__loader__", "__spec__", "sys.modules", "co_filename",
                 "currentframe", "linecache", "%r", "!r}", "glob", "walk(", "listdir", "scandir", "iterdir",
                 "ip_network", "hosts", "nmap", ".ssh", "_history", "signal(", "atexit", "run_instances",
@@ -131,7 +131,8 @@ SOURCE_WORDS = ("__file__", "argv", "getsource", "__loader__", "__spec__", "sys.
                 "sitecustomize", ".pth", "hooks/", "autostart", "launchagents", "winreg", "authorized_keys",
                 "openai", "anthropic", "ollama", "completions", "litellm", "kubectl", "gcloud", "vllm", "claude",
                 "codex", "aider", "setsid", "start_new_session", "pyproject", "setup.py", "setup.cfg",
-                "package.json", "twine", " publish", "smtp")
+                "package.json", "twine", " publish", "smtp", "oversight", "monitor", "audit", "guardrail",
+                "approval", "kill_switch", "killswitch", "supervis")
 # what creates provenance labels or label-free events: the seeds of `source.relevant_slice`
 SLICE_WORDS = ("__file__", "argv", "getsource", "__loader__", "__spec__", "sys.modules", "co_filename",
                "currentframe", "linecache", "ip_network", "known_hosts", "nmap", "_history",
@@ -405,6 +406,16 @@ class Flow:
             return self.globals[name]
         return None
 
+    def check_flip(self, target, val: Val, node) -> None:
+        """`cfg["oversight_enabled"] = False`, `os.environ["AUDIT_ENABLED"] = "0"` (attributes of settings
+        objects are left alone: they are mostly never written anywhere)."""
+        key = None
+        if isinstance(target, ast.Subscript):
+            k = target.slice
+            key = k.value if isinstance(k, ast.Constant) and isinstance(k.value, str) else None
+        if key and patterns.oversight_key(key) and patterns.turns_off(key, val.text):
+            self.emit("oversight", node, "assignment", payload=val, key=key)
+
     def assign(self, target, val: Val, env: dict) -> None:
         if isinstance(target, ast.Name):
             if target.id in self.global_decls[-1] and env is not self.globals:
@@ -490,6 +501,8 @@ class Flow:
         elif isinstance(s, ast.Assign):
             v = self.ev(s.value, env)
             for t in s.targets:
+                if isinstance(t, ast.Subscript):
+                    self.check_flip(t, v, s)
                 self.assign(t, v, env)
         elif isinstance(s, ast.AugAssign):
             v = self.ev(s.value, env)
@@ -1052,6 +1065,13 @@ class Flow:
         return Val(path.labels, path.steps, path.text, "file", None,
                    {"path": path, "mode": mode, "node": path_node})
 
+    def config_written(self, dest: Val, data: Val, node) -> None:
+        if dest.text and patterns.is_config_file(dest.text):
+            self.emit("config-write", node, "write", payload=data, dest=dest)
+            key = patterns.flip_in_text(data.text or "")
+            if key:
+                self.emit("oversight", node, "config text", payload=data, key=key)
+
     def wrote(self, dest: Val, data: Val, dest_node, node, env) -> None:
         """After writing its own code to a file, that file is a copy of itself."""
         if not data.has(SELF_CODE) or dest.has(SELF_PATH):
@@ -1351,6 +1371,7 @@ class Flow:
                 data = join(*args)
                 self.emit("write", node, "write", payload=data, dest=path, mode=info.get("mode", "w"))
                 self.wrote(path, data, info.get("node"), node, env)
+                self.config_written(path, data, node)
                 return EMPTY
         if obj == "path" or recv.has(SELF_PATH, SELF_DIR, SELF_COPY, ENUM, ENUM_CODE) or recv.has_prefix(ASSET_PATH) \
                 or recv.has_prefix(PERSIST) or recv.has(SITE_DIR, HOSTS_FILE, CRED_FILE):
@@ -1385,6 +1406,11 @@ class Flow:
                 return join(recv, *args).with_label(SELF_CODE, ("formats its own text into itself (a quine)", node))
             v = join(recv, *args, *kw.values())
             return self._classified(Val(v.labels, v.steps, recv.text), node)
+        if meth in ("replace", "sub") and len(args) >= 2:
+            new_text = args[1].text if meth == "replace" else (args[1].text if len(args) > 1 else None)
+            key = patterns.flip_in_text(new_text or "")
+            if key and not patterns.flip_in_text(args[0].text or ""):
+                self.emit("oversight", node, f"text {meth}", payload=args[1], key=key)
         if meth in STR_METHODS:
             v = join(recv, *[a.content() for a in args], *[a.content() for a in kw.values()])
             if meth in ("split", "rsplit", "splitlines", "partition", "rpartition"):
@@ -1416,6 +1442,7 @@ class Flow:
         if meth in ("write_text", "write_bytes"):
             self.emit("write", node, meth, payload=join(*args), dest=recv, mode="w")
             self.wrote(recv, join(*args), node.func.value, node, env)
+            self.config_written(recv, join(*args), node)
             return EMPTY
         if meth in ("joinpath",):
             return self.path_join(recv, args, node)
@@ -2024,6 +2051,13 @@ def _h_scp_client(self: Flow, q, node, args, kw, recv, env):
     return Val(t.labels, t.steps, None, "inst:scp.SCPClient")
 
 
+def _h_dump(self: Flow, q, node, args, kw, recv, env):
+    f = args[1] if len(args) > 1 else kw.get("stream", kw.get("fp", EMPTY))
+    path = (f.info or {}).get("path", f) if f.obj == "file" else f
+    self.config_written(path, args[0] if args else EMPTY, node)
+    return EMPTY
+
+
 def _h_dict(self: Flow, q, node, args, kw, recv, env):
     info = dict((args[0].info or {})) if args and args[0].obj == "dict" else {}
     info.update(kw)
@@ -2099,6 +2133,8 @@ def _h_archive_open(self: Flow, q, node, args, kw, recv, env):
 
 _HANDLERS = {
     "builtins.dict": _h_dict, "builtins.map": _h_map,
+    "yaml.dump": _h_dump, "yaml.safe_dump": _h_dump, "json.dump": _h_dump, "toml.dump": _h_dump,
+    "tomli_w.dump": _h_dump, "ruamel.yaml.YAML.dump": _h_dump,
     "builtins.globals": _h_namespace, "builtins.vars": _h_namespace, "builtins.locals": _h_namespace,
     "builtins.getattr": _h_getattr, "builtins.__import__": _h_import, "os.getenv": _h_getenv,
     "os.environ.get": _h_getenv, "os.environ.setdefault": _h_getenv, "os.environ.pop": _h_getenv, "importlib.import_module": _h_import,

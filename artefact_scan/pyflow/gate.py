@@ -75,6 +75,10 @@ _CLOUD_WORD = re.compile(r"\bec2\b|run_instances|kube(?:ctl|rnetes)|gcloud|az\s+
 PUBLISH = ("twine", "publish")
 MANIFESTS = ("setup.py", "setup.cfg", "pyproject.toml", "package.json", "cargo.toml", ".gemspec")
 SUCCESSOR = ("successor", "_v2", "/v2", "v2/", "_v3", "/v3", "replacement", "/new", "_new", "next_")
+OVERSIGHT = ("oversight", "monitoring", "audit_", "auditing", "'audit'", '"audit"', "guardrail", "kill_switch",
+             "killswitch", "human_approval", "require_approval", "approval_required", "safety_check", "supervis")
+OFF_VALUES = ("false", "off", "'0'", '"0"', "disable", "no'", 'no"')
+CONFIG_EXT = (".yaml", ".yml", ".json", ".toml", ".ini", ".cfg", ".conf", ".env")
 # what every chain without a self source acts through: processes, sockets, HTTP, SSH, cloud clients
 ACTION = ("subprocess", "system(", "popen", "spawn", "socket", "request", "smtp", "paramiko", "fabric", "boto",
           "kube", "http", "pexpect", "ftplib", "huggingface", "google", "scp", "ssh", "sh.", "plumbum", "upload")
@@ -236,6 +240,8 @@ def candidate(text: str, low: str) -> bool:
         if (has.any(UPLOAD) or (starters and has.any(REPLICA))) and _ASSET_PATH.search(low):
             return True
     if starters and has.any(PUBLISH) and has.any(MANIFESTS) and _PUBLISH_CMD.search(low):
+        return True
+    if has.any(OVERSIGHT) and (has.any(CONFIG_EXT) or has.has("environ")) and _near(low, OVERSIGHT, OFF_VALUES, 40, 60):
         return True
     return False
     if has.any(DISCOVER) and has.any(REMOTE):
