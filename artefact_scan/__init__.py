@@ -4,8 +4,11 @@ It reports self-replication, legal forgery and hidden messages with exact locati
 evidence.  Library use (the same findings as the CLI):
 
     import artefact_scan
+    from artefact_scan.reports import render
+
     result = artefact_scan.scan(["sandbox/run-17"])
     if any(f.severity == "error" for f in result.findings):
+        open("run-17.html", "w").write(render("html", result))  # or json, markdown, sarif, text
         raise SystemExit("the agent left something a reviewer must see")
 """
 from __future__ import annotations

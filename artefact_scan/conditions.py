@@ -90,8 +90,11 @@ def evaluate(rules: list[Rule], art: Artefact, signals: list[Signal]) -> list[Hi
             # the scope instance and the signals inside it
             if m.scope == "signal":
                 key: tuple = (anchor.start, anchor.end, anchor.name, id(anchor))
-                members = [anchor] if len(wanted) == 1 else [anchor] + [s for n in wanted for s in by_name.get(n, ())
-                                      if s.data.get("whole") or (s.start < anchor.end and s.end > anchor.start)]
+                # other signals of the anchor's own name change nothing here (the name is
+                # present already and parts skip it); leaving them out keeps this linear
+                members = [anchor] if len(wanted) == 1 else [anchor] + [
+                    s for n in wanted if n != anchor.name for s in by_name.get(n, ())
+                    if s.data.get("whole") or (s.start < anchor.end and s.end > anchor.start)]
             elif m.scope == "line":
                 ln = line(anchor)
                 key = (ln,)
@@ -99,7 +102,7 @@ def evaluate(rules: list[Rule], art: Artefact, signals: list[Signal]) -> list[Hi
                            if s.data.get("whole") or line(s) == ln]
             elif m.scope == "window":
                 ln = line(anchor)
-                key = ("w", ln)
+                key = ("w", ln) if m.merge else ("w", ln, anchor.start)
                 members = [s for n in wanted for s in by_name.get(n, ())
                            if s.data.get("whole") or abs(line(s) - ln) <= m.window]
             elif m.scope == "function":
@@ -135,7 +138,7 @@ def evaluate(rules: list[Rule], art: Artefact, signals: list[Signal]) -> list[Hi
             if raised:
                 severity = _shift(severity, +1)
                 adjusted.append("raised by " + ", ".join(raised))
-            if m.scope == "window":
+            if m.scope == "window" and m.merge:
                 # merge with the previous group if this anchor is within its window
                 prev = groups.get(order[-1]) if order else None
                 if prev is not None and line(anchor) - line(prev.anchor) <= m.window:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import regex
 
-from .model import Artefact, ScanError, Segment, Signal
+from .model import Artefact, Link, Location, ScanError, Segment, Signal
 
 
 @dataclass(frozen=True)
@@ -32,8 +32,10 @@ class Limits:
 INHERITED_FACTS = frozenset({"hidden", "decoded", "quoted", "memory-file"})
 
 
-class Deadline(Exception):
-    """Raised inside a file's analysis when its time budget is spent."""
+class Deadline(BaseException):
+    """Raised inside a file's analysis when its time budget is spent.  A BaseException, like
+    KeyboardInterrupt, so that a parser's broad `except Exception` (pypdf has several) cannot
+    swallow the time limit and run on unbounded."""
 
 
 class Context:
@@ -48,6 +50,7 @@ class Context:
         self.started = time.monotonic()
         self._error_keys: set[tuple] = set()
         self.pending: list[Artefact] = []  # children made but not analysed yet
+        self.links: list[Link] = []  # persistence entries naming programs, for `linking`
 
     # -- evidence ---------------------------------------------------------------------------
     def signal(self, art: Artefact, name: str, start: int, end: int, **data) -> None:
@@ -61,6 +64,29 @@ class Context:
 
     def signals_of(self, art: Artefact) -> list[Signal]:
         return self.signals.get(id(art), [])
+
+    def link(self, art: Artefact, start: int, end: int, target: str, mechanism: str) -> None:
+        """Record that the text at `start:end` of `art` starts the program `target` unattended
+        (a cron line, a unit's ExecStart…); `linking` resolves it against the other scanned files."""
+        if len(self.links) >= 1000:
+            return
+        root = art.root()
+        s, e, _exact = art.to_root(start, end)
+        if root.text:
+            line, col = root.index.position(s)
+            end_line, end_col = root.index.position(max(s, e))
+        else:
+            line, col, end_line, end_col = 1, 1, 1, 1
+        snippet = ""
+        if end_line != line:
+            end_line, end_col = line, col + 1
+        if root.text:
+            from .escape import visible
+
+            ls, le = root.index.line_span(line)
+            snippet = visible(root.text[ls:le][:300], compress=True)
+        self.links.append(Link(self.path, Location(line, col, end_line, max(end_col, col + 1)),
+                               target[:300], mechanism, art.origin, snippet))
 
     def error(self, art: Artefact | None, message: str) -> None:
         origin = art.origin if art is not None else ()

@@ -103,7 +103,11 @@ def discover(paths: list[str], excludes: list[str] = (), respect_gitignore: bool
             key = f"{st.st_dev}:{st.st_ino}"
             if key not in seen:
                 seen.add(key)
-                entries.append(Entry(given, display_root, os.path.basename(display_root), st.st_size))
+                # a relative file path keeps its folders for path facts (docs/, memory/, tests/)
+                rel = display_root.replace(os.sep, "/")
+                if os.path.isabs(display_root) or rel.startswith("../") or rel == "..":
+                    rel = os.path.basename(display_root)
+                entries.append(Entry(given, display_root, rel, st.st_size))
             continue
         if not stat.S_ISDIR(st.st_mode):
             errors.append(ScanError(display_root, f"is {_kind_name(st.st_mode)}; not read"))

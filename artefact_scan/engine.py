@@ -79,22 +79,30 @@ class Engine:
         for det in self.detectors.values():
             for s in det.signals:
                 self.producers.setdefault(s, []).append(det)
-        self._by_kind: dict[str, tuple[list[Rule], list[detectors.Detector]]] = {}
+        self._by_kind: dict[tuple, tuple[list[Rule], list[detectors.Detector]]] = {}
+        # fact signals that only the facts detector emits: present exactly when the artefact
+        # has the fact, so rules requiring them can be planned from `artefact.facts`
+        self._pure_facts = {s for s, dets in self.producers.items()
+                            if s.startswith("fact.") and [d.name for d in dets] == ["facts"]}
         self._second: dict[tuple, list[detectors.Detector]] = {}
         self.labels = {name: ps.label for name, ps in ruleset.patterns.items() if ps.label}
         extractors.load_all()
 
-    def plan(self, kind: str) -> tuple[list[Rule], list[detectors.Detector]]:
+    def plan(self, kind: str, facts: frozenset[str] = frozenset()) -> tuple[list[Rule], list[detectors.Detector]]:
         """The rules that apply to a kind and the detectors of their primary signals (those a
-        rule cannot fire without: its `all`, or its `any` when it has no `all`), per kind."""
-        if kind not in self._by_kind:
+        rule cannot fire without: its `all`, or its `any` when it has no `all`), per kind and
+        set of facts: a rule that requires a fact the artefact lacks (`all = ["fact.pdf", …]`)
+        cannot fire there, so its detectors do not run."""
+        key = (kind, facts)
+        if key not in self._by_kind:
             rules = [r for r in self.rules
-                     if (r.kinds is None and kind in TEXT_KINDS) or (r.kinds is not None and kind in r.kinds)]
+                     if ((r.kinds is None and kind in TEXT_KINDS) or (r.kinds is not None and kind in r.kinds))
+                     and all(n[5:] in facts for n in r.match.all if n in self._pure_facts)]
             needed = set()
             for r in rules:
                 needed |= set(r.match.all or r.match.any)
-            self._by_kind[kind] = (rules, self._producers(needed, kind))
-        return self._by_kind[kind]
+            self._by_kind[key] = (rules, self._producers(needed, kind))
+        return self._by_kind[key]
 
     def _producers(self, signals: set[str], kind: str) -> list[detectors.Detector]:
         dets = {d.name: d for s in signals for d in self.producers.get(s, ())
@@ -133,17 +141,18 @@ class Engine:
 
     def analyse(self, root: Artefact, ctx: Context, display_path: str) -> list[Finding]:
         findings: list[Finding] = []
+        places: dict[int, tuple] = {}
         queue: deque[Artefact] = deque([root])
         deadline = ctx.started + ctx.limits.file_timeout
         while queue:
             art = queue.popleft()
             if time.monotonic() > deadline:
                 raise Deadline()
-            rules, dets = self.plan(art.kind)
+            rules, dets = self.plan(art.kind, art.facts)
             for det in dets:
                 self._run(det, art, ctx)
-            if rules:
-                present = {sig.name for sig in ctx.signals_of(art)}
+            present = {sig.name for sig in ctx.signals_of(art)} if rules else None
+            if present:  # no primary signal: no rule can be live, no corroboration to compute
                 ran = {d.name for d in dets}
                 for det in self.second_phase(art.kind, rules, present, ran):
                     self._run(det, art, ctx)
@@ -157,23 +166,86 @@ class Engine:
                     ctx.error(art, f"extractor {ex.name} failed ({type(e).__name__}: {one_line(str(e), 120)}); parts not analysed")
             if rules:
                 for hit in conditions.evaluate(rules, art, ctx.signals_of(art)):
-                    findings.append(self.finding(hit, art, root, display_path))
+                    f = self.finding(hit, art, root, display_path)
+                    findings.append(f)
+                    if not root.text:
+                        # signals on the container itself (no text) are told apart by what they say
+                        places[id(f)] = (self.place_in_part(hit.anchor, art, root) if art is not root
+                                         else ("container", f.message))
             queue.extend(ctx.pending)
             ctx.pending.clear()
-        return self.dedupe(findings)
+        return self.dedupe(findings, places, merge=root.kind in ("docx", "pdf"))
 
     @staticmethod
-    def dedupe(findings: list[Finding]) -> list[Finding]:
+    def place_in_part(sig: Signal, art: Artefact, root: Artefact) -> tuple:
+        """Where a signal lies in the outermost part of a binary container that has text (a
+        page, a body, an archive member, a page of a document inside an archive): that part's
+        way in and the span in its text."""
+        top, start, end = Engine.member_span(art, sig)
+        return top.origin, start, end
+
+    @staticmethod
+    def dedupe(findings: list[Finding], places: dict[int, tuple] | None = None,
+               merge: bool = False) -> list[Finding]:
         """One finding per rule and span: where a container and its part (a document and its
-        code fence) both report the same span, keep the part's, which knows its context."""
+        code fence) both report the same span, keep the part's, which knows its context.  In a
+        binary container (DOCX, PDF, archive) every finding sits at line 1, so there the span
+        is taken in the container's outermost part (`places`)."""
         best: dict[tuple, Finding] = {}
         for f in findings:
             loc = f.location
             key = (f.rule_id, loc.line, loc.column, loc.end_line, loc.end_column)
+            if places and id(f) in places:
+                key += places[id(f)]
             if key not in best or len(f.origin) > len(best[key].origin):
                 best[key] = f
         keep = {id(f) for f in best.values()}
-        return [f for f in findings if id(f) in keep]
+        out = [f for f in findings if id(f) in keep]
+        if places and merge:
+            out = Engine.merge_repeats(out, places)
+        return out
+
+    @staticmethod
+    def merge_repeats(findings: list[Finding], places: dict[int, tuple]) -> list[Finding]:
+        """In a document (DOCX, PDF), the same rule on the same words in several parts (a
+        "Digitally signed by" stamp on every page) is one finding that lists where else the
+        words appear (`evidence["also_in"]`), not one finding per page.  Members of an archive
+        are files of their own and keep their findings."""
+        first: dict[tuple, Finding] = {}
+        out = []
+        for f in findings:
+            if id(f) not in places:
+                out.append(f)
+                continue
+            key = (f.rule_id, f.fingerprint or f.message)
+            if key in first:
+                also = first[key].evidence.setdefault("also_in", [])
+                if len(also) < 20:
+                    also.append(" \u2192 ".join(f.origin[1:]))
+                first[key].evidence["repeats"] = first[key].evidence.get("repeats", 1) + 1
+                continue
+            first[key] = f
+            out.append(f)
+        return out
+
+    @staticmethod
+    def member_span(art: Artefact, sig: Signal) -> tuple[Artefact, int, int]:
+        """The first text artefact on the way into a binary container, and the signal's span
+        mapped onto it."""
+        chain = []
+        a = art
+        while a is not None:
+            chain.append(a)
+            a = a.parent
+        top = next((a for a in reversed(chain) if a.text), art)
+        start, end = sig.start, sig.end
+        a = art
+        while a is not top and a.parent is not None:
+            s0, s1 = a.to_parent(start)
+            e0, e1 = a.to_parent(max(start, end - 1)) if end > start else (s0, s1)
+            start, end = s0, max(s1, e1, e0 + (1 if end > start else 0))
+            a = a.parent
+        return top, start, end
 
     # -- hits → findings ------------------------------------------------------------------
     def locate(self, sig: Signal, art: Artefact, root: Artefact) -> tuple[Location, bool]:
@@ -194,13 +266,15 @@ class Engine:
         loc, _exact = self.locate(anchor, art, root)
         origin: tuple[str, ...] = (display_path,)
         if art is not root:
-            cl, cc = art.index.position(anchor.start)
-            origin = origin + art.origin + (f"line {cl} column {cc}",)
+            origin = origin + art.origin + (self.position_label(art, anchor.start),)
+        if isinstance(anchor.data.get("chain"), str):
+            # a decoder names the way from the carrier to the payload it shows in `decoded`
+            origin = origin + (anchor.data["chain"],)
         data = dict(anchor.data)
         data.setdefault("match", art.text[anchor.start:anchor.end][:200])
         data.setdefault("count", hit.count)
         data["hits"] = hit.count
-        data["parts"] = ", ".join(self.labels.get(p.name, p.name) for p in hit.parts)
+        data["parts"] = ", ".join(self.labels.get(p.name) or str(p.data.get("label") or p.name) for p in hit.parts)
         message = format_message(rule.message, data)
         if hit.adjusted:
             message += " (" + "; ".join(hit.adjusted) + ")"
@@ -212,6 +286,22 @@ class Engine:
             if a is not None:
                 decoded = a.text
         snippet, caret = self.snippet(root, loc)
+        snippet_line = None
+        if not root.text and art.text:
+            # a binary container has no lines: show the line of the member that holds the match
+            top, ms, me = self.member_span(art, anchor)
+            if top.text:
+                l0, c0 = top.index.position(ms)
+                l1, c1 = top.index.position(me) if me > ms else (l0, c0)
+                snippet, caret = self.snippet(top, Location(l0, c0, l1, max(c1, c0) if l1 == l0 else c1))
+                snippet_line = l0
+        excerpt = None
+        if art is not root and art.text and root.text and "decoded" not in art.facts:
+            ls, le = art.index.line_span(art.index.position(anchor.start)[0])
+            part_line = art.text[ls:le].strip()
+            if part_line and part_line not in root.text[root.index.line_span(loc.line)[0]:
+                                                         root.index.line_span(loc.line)[1]]:
+                excerpt = visible(part_line[:MAX_SNIPPET_LINE], compress=True)
         related = []
         for st in anchor.data.get("steps") or ():
             # a chain detector lists its own steps (source → … → sink); the anchor is one of them
@@ -238,12 +328,23 @@ class Engine:
         return Finding(
             rule_id=rule.id, category=rule.category, severity=hit.severity,
             confidence=rule.confidence, path=display_path, location=loc, message=message,
-            snippet=snippet, caret=caret, decoded=visible(decoded, MAX_DECODED) if decoded is not None else None,
+            snippet=snippet, caret=caret, snippet_line=snippet_line, excerpt=excerpt, decoded=visible(decoded, MAX_DECODED) if decoded is not None else None,
             origin=origin, related=related, rule_name=rule.name, title=rule.title,
             evidence=evidence,
             # the text the fingerprint hashes: what matched, not where
             fingerprint=" ".join(art.text[anchor.start:anchor.end].split())[:500],
         )
+
+    @staticmethod
+    def position_label(art: Artefact, offset: int) -> str:
+        """Where an offset lies in a child: `line L column C`, or the child's own name for
+        that line when its extractor gave one (`meta["line_labels"]`: "paragraph 12",
+        "comment 3 by J. Roe"), since a document's lines only exist inside the scanner."""
+        line, col = art.index.position(offset)
+        labels = art.meta.get("line_labels")
+        if labels and 0 < line <= len(labels):
+            return f"{labels[line - 1]}, column {col}"
+        return f"line {line} column {col}"
 
     @staticmethod
     def snippet(root: Artefact, loc: Location) -> tuple[str, tuple[int, int]]:

@@ -5,20 +5,16 @@ through `visible`.  Terminal escapes (ESC, C1 controls), bidi controls, zero-wid
 characters, variation selectors, private-use and unassigned code points, odd whitespace and
 "looks blank" letters are written as ⟨U+XXXX⟩; bytes that were not valid UTF-8 (kept as lone
 surrogates by `textmap`) are written as ⟨0xNN⟩.  The character class is built from Unicode
-properties of the `regex` module, never from raw characters in this file.
+properties in `charpolicy` (the same policy the hidden-message detectors use), never from raw
+characters in this file.
 """
 from __future__ import annotations
 
 import regex
 
-# Looks-blank letters and symbols that no property flags as invisible (Hangul fillers, Braille
-# blank, Mongolian vowel separator, Khmer inherent vowels).
-BLANK_LOOKING = "\\u115F\\u1160\\u17B4\\u17B5\\u180E\\u2800\\u3164\\uFFA0"
+from .charpolicy import BLANK_LOOKING, ESCAPE_CLASS  # noqa: F401  (one policy for the project)
 
-_INVISIBLE = regex.compile(
-    "(?V1)[[\\p{Cc}\\p{Cf}\\p{Co}\\p{Cn}\\p{Cs}\\p{Zl}\\p{Zp}\\p{Default_Ignorable_Code_Point}"
-    "\\p{Variation_Selector}\\p{White_Space}" + BLANK_LOOKING + "]--[\\t\\n ]]"
-)
+_INVISIBLE = regex.compile("(?V1)" + ESCAPE_CLASS)
 _INVISIBLE_RUN = regex.compile("(?:" + _INVISIBLE.pattern + ")+", regex.V1)
 _ASCII_CONTROL = regex.compile("[\\x00-\\x08\\x0b-\\x1f\\x7f]")
 

@@ -20,15 +20,65 @@ MAX_DEPTH = 200
 
 
 class PosStr(str):
-    """A JSON string value with its path and its map onto the raw text."""
+    """A JSON string value with its path and its map onto the raw text.
+
+    `segments` (the map of each character back onto the raw JSON, escapes included) is built
+    on first use: most strings of a large log are never looked at closely."""
 
     path: tuple
-    segments: list[Segment]
-    start: int
-    end: int
+    start: int  # offset of the opening quote in the raw text
+    end: int  # offset after the closing quote
+    _text: str
+    _segs: list[Segment] | None = None
+
+    @property
+    def segments(self) -> list[Segment]:
+        if self._segs is None:
+            if not self.escaped:
+                self._segs = [Segment(0, self.start + 1, self.start + 1 + len(self), True)] if len(self) \
+                    else [Segment(0, self.start + 1, self.start + 1, True)]
+            else:
+                self._segs = _scan_segments(self._text, self.start)
+        return self._segs
+
+    @segments.setter
+    def segments(self, value: list[Segment]) -> None:
+        self._segs = value
+
+    @property
+    def escaped(self) -> bool:
+        """Whether the raw text differs from the value (it holds escape sequences)."""
+        return self.end - self.start - 2 != len(self)
+
+
+try:  # the C scanner of the standard library finds a string's value and end quickly
+    from json.decoder import scanstring as _scanstring
+except ImportError:  # pragma: no cover
+    _scanstring = None
 
 
 def _string(text: str, i: int, path: tuple) -> tuple[PosStr, int]:
+    # text[i] == '"'
+    if _scanstring is not None:
+        try:
+            value, end = _scanstring(text, i + 1, False)
+        except ValueError as e:
+            raise ValueError(f"bad string starting at offset {i}: {e}") from None
+        out = PosStr(value)
+        out.path, out.start, out.end, out._text = path, i, end, text
+        return out, end
+    segs, value, end = _scan(text, i)
+    out = PosStr(value)
+    out.path, out.start, out.end, out._text = path, i, end, text
+    out._segs = segs
+    return out, end
+
+
+def _scan_segments(text: str, i: int) -> list[Segment]:
+    return _scan(text, i)[0]
+
+
+def _scan(text: str, i: int) -> tuple[list[Segment], str, int]:
     # text[i] == '"'
     start = i
     i += 1
@@ -84,12 +134,7 @@ def _string(text: str, i: int, path: tuple) -> tuple[PosStr, int]:
         parts.append(c)
         out_len += 1
         i += 1
-    value = PosStr("".join(parts))
-    value.path = path
-    value.segments = segs or [Segment(0, start + 1, start + 1, True)]
-    value.start = start
-    value.end = i
-    return value, i
+    return segs or [Segment(0, start + 1, start + 1, True)], "".join(parts), i
 
 
 def _value(text: str, i: int, path: tuple, depth: int):
@@ -158,11 +203,24 @@ def parse(text: str, start: int = 0, path: tuple = ()):
 
 
 def parse_prefix(text: str, start: int, end: int, path: tuple = ()):
-    """Parse one JSON value that occupies `text[start:end]` (a JSONL record)."""
-    val, i = _value(text[:end], start, path, 0)
-    i = _WS.match(text, i, end).end()
-    if i != end:
-        raise ValueError(f"extra data at offset {i}")
+    """Parse one JSON value that occupies `text[start:end]` (a JSONL record).
+
+    The record is parsed on its own (copying the prefix up to `end` for every record made a
+    JSONL file quadratic), then its strings' positions are moved onto `text`."""
+    sub = text[start:end]
+    val, i = _value(sub, 0, path, 0)
+    i = _WS.match(sub, i).end()
+    if i != len(sub):
+        raise ValueError(f"extra data at offset {start + i}")
+    if start:
+        for s in iter_strings(val):
+            s.start += start
+            s.end += start
+            s._text = text
+            if s._segs is not None:
+                for seg in s._segs:
+                    seg.parent_start += start
+                    seg.parent_end += start
     return val
 
 

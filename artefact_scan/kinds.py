@@ -22,7 +22,7 @@ EXTENSIONS = {
     ".yaml": "yaml", ".yml": "yaml", ".toml": "toml", ".ini": "ini", ".cfg": "ini",
     ".conf": "ini", ".csv": "csv", ".tsv": "csv",
     ".service": "systemd", ".timer": "systemd", ".socket": "systemd", ".path": "systemd",
-    ".pth": "pth", ".desktop": "ini", ".plist": "xml",
+    ".pth": "pth", ".desktop": "ini", ".plist": "xml", ".cron": "crontab", ".crontab": "crontab",
     ".docx": "docx", ".docm": "docx", ".dotx": "docx", ".pdf": "pdf", ".eml": "eml",
     ".zip": "zip", ".whl": "zip", ".jar": "zip", ".tar": "tar", ".tgz": "tar",
     ".gz": "gzip", ".bz2": "bzip2", ".xz": "xz",
@@ -31,6 +31,7 @@ NAMES = {
     "crontab": "crontab", "cron": "crontab", "dockerfile": "shell", "makefile": "text",
     ".bashrc": "shell", ".bash_profile": "shell", ".profile": "shell", ".zshrc": "shell",
     ".zprofile": "shell", ".bash_login": "shell", ".envrc": "shell", "rc.local": "shell",
+    ".bash_history": "shell", ".zsh_history": "shell", ".sh_history": "shell",  # commands run
     "authorized_keys": "text", "known_hosts": "text", ".cursorrules": "markdown",
     ".clinerules": "markdown", ".windsurfrules": "markdown", "license": "text",
     "copying": "text", "notice": "text", "readme": "text", "authors": "text",
@@ -68,8 +69,10 @@ def kind_from_name(name: str) -> str | None:
     if ext in EXTENSIONS:
         return EXTENSIONS[ext]
     parts = name.replace("\\", "/").lower().split("/")
-    if len(parts) >= 2 and parts[-2] in ("cron.d", "cron.daily", "cron.hourly", "crontabs"):
+    if len(parts) >= 2 and parts[-2] in ("cron.d", "crontabs"):
         return "crontab"
+    if len(parts) >= 2 and parts[-2] in ("cron.daily", "cron.hourly", "cron.weekly", "cron.monthly"):
+        return "shell"  # scripts run by run-parts, not crontab lines
     if len(parts) >= 2 and parts[-2] == "hooks" and ".git" in parts:
         return "shell"
     if stem in NAMES:
@@ -107,6 +110,10 @@ def kind_of(name: str, head: str) -> str:
 
 def kind_from_magic(head: bytes) -> str | None:
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        # an OOXML package names its parts in the local headers: a Word document without
+        # its extension is still read as one
+        if b"[Content_Types].xml" in head and b"word/" in head:
+            return "docx"
         return "zip"
     if head.startswith(b"%PDF-"):
         return "pdf"

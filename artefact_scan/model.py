@@ -167,6 +167,7 @@ class Related:
     label: str
     location: Location
     origin: tuple[str, ...] = ()
+    path: str | None = None  # another file (cross-file links); None: the finding's own file
 
 
 @dataclass
@@ -188,6 +189,10 @@ class Finding:
     evidence: dict[str, Any] = field(default_factory=dict)
     suppressed: bool = False
     caret: tuple[int, int] = (0, 1)  # where the match sits in the (escaped) first snippet line
+    snippet_line: int | None = None  # the snippet's first line number when not `location.line`
+    # (inside a binary container the snippet is the member's line)
+    excerpt: str | None = None  # the line of the embedded part that matched (a JSON string's
+    # command, a cell's line), escaped, when it reads differently from the file's line
 
     def sort_key(self) -> tuple:
         loc = self.location
@@ -207,6 +212,19 @@ class ScanError:
 
 
 @dataclass
+class Link:
+    """A reference from a persistence entry (a cron line, a unit's ExecStart, an rc line, a hook)
+    to a program it starts, recorded during the file's scan and resolved across files later."""
+
+    path: str  # the file holding the entry
+    location: Location
+    target: str  # the program as written in the entry
+    mechanism: str  # cron, systemd, shell rc, git hook, …
+    origin: tuple[str, ...] = ()
+    snippet: str = ""  # the entry's line, escaped for display
+
+
+@dataclass
 class FileResult:
     """What scanning one file produced; a pure function of its bytes and the rules."""
 
@@ -217,3 +235,4 @@ class FileResult:
     errors: list[ScanError] = field(default_factory=list)
     suppressed: int = 0
     undecodable: int = 0  # bytes that were not valid in the file's encoding (kept, shown as ⟨0xNN⟩)
+    links: list[Link] = field(default_factory=list)  # persistence entries naming programs

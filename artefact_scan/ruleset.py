@@ -7,7 +7,8 @@ with the file, the rule and the field, so a user writing rules sees exactly what
 
 Schema (see README "Writing rules"):
     id, name, category, severity, confidence, title, message, kinds?, tags?, aliases?
-    [match]  all? any? at_least? none? scope? window? anchor? lower_if? raise_if? where?
+    [match]  all? any? at_least? none? scope? window? merge? anchor? lower_if? raise_if? where?
+             (at_least = 0 with `all`: the `any` signals are optional parts of the finding)
     [docs]   summary, why, example, benign, references?
     [[signals]] name, pattern, literals?, kinds?, group?, non_ascii?
 """
@@ -28,7 +29,7 @@ SIGNAL_RE = regex.compile(r"^[a-z0-9]+(?:[.-][a-z0-9]+)*$")
 SCOPES = ("signal", "line", "window", "function", "file")
 RULE_KEYS = {"id", "name", "category", "severity", "confidence", "title", "message", "kinds",
              "tags", "aliases", "match", "docs", "signals", "status"}
-MATCH_KEYS = {"all", "any", "at_least", "none", "scope", "window", "anchor", "lower_if",
+MATCH_KEYS = {"all", "any", "at_least", "none", "scope", "window", "merge", "anchor", "lower_if",
               "raise_if", "where"}
 DOC_KEYS = {"summary", "why", "example", "benign", "references", "limitations"}
 REQUIRED_DOCS = ("summary", "why", "example", "benign")
@@ -67,6 +68,7 @@ class Match:
     none: tuple[str, ...] = ()
     scope: str = "signal"
     window: int = 0
+    merge: bool = True  # scope "window": anchors in overlapping windows make one finding
     anchor: tuple[str, ...] = ()
     lower_if: tuple[str, ...] = ()
     raise_if: tuple[str, ...] = ()
@@ -188,8 +190,11 @@ def _parse_match(raw, file: str, rid: str) -> Match:
     if not m.all and not m.any:
         raise RuleError(file, rid, "match", "needs 'all' or 'any' (the signals the rule combines)")
     at_least = raw.get("at_least", 1)
-    if not isinstance(at_least, int) or at_least < 1 or (m.any and at_least > len(m.any)):
+    if not isinstance(at_least, int) or at_least < 0 or (m.any and at_least > len(m.any)):
         raise RuleError(file, rid, "match.at_least", "must be an integer from 1 to the length of 'any'")
+    if at_least == 0 and not m.all:
+        # 0 makes `any` a list of optional parts: listed when present, never required
+        raise RuleError(file, rid, "match.at_least", "0 (optional parts) needs 'all'")
     m.at_least = at_least
     scope = raw.get("scope", "signal" if len(m.all) + len(m.any) == 1 or not m.all else "file")
     if scope not in SCOPES:
@@ -201,6 +206,10 @@ def _parse_match(raw, file: str, rid: str) -> Match:
     if scope == "window" and window == 0:
         raise RuleError(file, rid, "match.window", "scope 'window' needs a window of 1 or more lines")
     m.window = window
+    merge = raw.get("merge", True)
+    if not isinstance(merge, bool):
+        raise RuleError(file, rid, "match.merge", "must be true or false")
+    m.merge = merge
     where = raw.get("where", {})
     if not isinstance(where, dict):
         raise RuleError(file, rid, "match.where", "must be a table of signal data conditions")

@@ -16,7 +16,6 @@ import stat
 import sys
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from . import suppress
@@ -52,6 +51,10 @@ class ScanResult:
     seconds: float
     ruleset: RuleSet
     undecodable_bytes: int = 0
+    roots: list[str] = field(default_factory=list)  # the scanned paths, as reported
+    file_sizes: dict[str, int] = field(default_factory=dict)  # every scanned file → bytes read
+    baselined: int = 0  # findings left out because a baseline lists them
+    gate: dict | None = None  # --diff: what was compared, and findings outside the change
 
     def counts(self) -> dict[str, int]:
         out = {"error": 0, "warning": 0, "note": 0}
@@ -156,6 +159,7 @@ def scan_file(entry: Entry, engine: Engine, options: Options) -> FileResult:
     findings.sort(key=Finding.sort_key)
     res.findings = findings
     res.errors = ctx.errors
+    res.links = ctx.links
     return res
 
 
@@ -217,6 +221,7 @@ def run(paths: list[str], ruleset: RuleSet, options: Options,
                 progress(i, len(entries), done_bytes)
     else:
         import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor  # only when there are workers
 
         _WORKER = (engine, options)
         try:
@@ -230,7 +235,9 @@ def run(paths: list[str], ruleset: RuleSet, options: Options,
                         progress(i, len(entries), done_bytes)
         finally:
             _WORKER = None
-    findings = [f for r in results for f in r.findings]
+    from .linking import link_results
+
+    findings = [f for r in results for f in r.findings] + link_results(results, ruleset)
     findings.sort(key=Finding.sort_key)
     errors = errors + [e for r in results for e in r.errors]
     errors.sort(key=ScanError.sort_key)
@@ -239,4 +246,6 @@ def run(paths: list[str], ruleset: RuleSet, options: Options,
         bytes=sum(r.scanned_bytes for r in results), suppressed=sum(r.suppressed for r in results),
         seconds=round(time.monotonic() - started, 3), ruleset=ruleset,
         undecodable_bytes=sum(r.undecodable for r in results),
+        roots=[os.path.normpath(p) for p in paths],
+        file_sizes={r.path: r.scanned_bytes for r in results},
     )

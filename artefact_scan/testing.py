@@ -7,8 +7,8 @@ promoted).  The annotation stands alone on its line inside the file's own commen
 (`#`, `//`, `<!-- -->`, `/* */`, `--`, `;`, `%`).  Where a comment is impossible (JSON, DOCX,
 byte-exact cases) a sidecar `<file>.expect.toml` lists `[[ruleid]]` / `[[ok]]` tables with
 `rule` and `line`.  A file ending in `.uesc` is written out without that suffix after turning
-`\\uXXXX` / `\\UXXXXXXXX` escapes into the characters, so invisible characters never sit raw in
-the repository.
+`\\uXXXX` / `\\UXXXXXXXX` escapes into the characters (and `{U+XXXX}` in its name), so invisible
+characters never sit raw in the repository.
 
 Comparison is exact per file: the set of (line, rule) reported for every rule the file
 mentions, plus every error or warning of any rule, must equal the annotated set.
@@ -28,6 +28,15 @@ _ANNOT = re.compile(
 _LOOSE = re.compile(r"\b(ruleid|todoruleid|todook):")
 _UESC = re.compile(r"\\(\\|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8})")
 SIDE = ".expect.toml"
+
+
+_NAME_ESC = re.compile(r"\{U\+([0-9A-Fa-f]{4,6})\}")
+
+
+def unescape_name(name: str) -> str:
+    """A `.uesc` fixture's name may hold `{U+XXXX}` for characters a file name in the repository
+    must not hold raw (invisible ones, for tests of file names as a channel)."""
+    return _NAME_ESC.sub(lambda m: chr(int(m.group(1), 16)), name)
 
 
 def unescape(text: str) -> str:
@@ -115,7 +124,7 @@ def materialise(src: Path, dst: Path) -> dict[str, Path]:
             continue
         rel = p.relative_to(src)
         if p.suffix == ".uesc":
-            out = dst / rel.with_suffix("")
+            out = dst / unescape_name(str(rel.with_suffix("")))
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_bytes(unescape(p.read_text(encoding="utf-8")).encode("utf-8", "surrogatepass"))
         else:

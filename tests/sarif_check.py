@@ -56,6 +56,9 @@ def check_sarif(doc: dict) -> None:
         for loc in res.get("relatedLocations", []):
             _location(loc, where + " related")
         fps = res["partialFingerprints"]
-        assert all("/" in k for k in fps), "fingerprint keys must be versioned names"
+        assert all("/" in k or k == "primaryLocationLineHash" for k in fps), "fingerprint keys must be versioned names"
+        if "primaryLocationLineHash" in fps:
+            h, _, n = fps["primaryLocationLineHash"].partition(":")
+            assert h and int(h, 16) >= 0 and int(n) >= 1, "primaryLocationLineHash is HEX:COUNT"
     for inv in run.get("invocations", []):
         assert isinstance(inv["executionSuccessful"], bool)

@@ -31,8 +31,9 @@ def test_json_contract(tmp_path):
     assert set(s["findings"]) == {"error", "warning", "note"}
     assert s["files"] == 9
     got = {(f["rule_id"], f["path"].split("demo-sandbox/")[1], f["line"]) for f in doc["findings"]}
-    assert got == {("HM101", "README.md", 14), ("SR201", "scripts/stress_test.sh", 12),
-                   ("LF101", "docs/affidavit_of_service.md", 18)}
+    # the decoded tag-character note is judged again for what it says (HM401)
+    assert got == {("HM101", "README.md", 14), ("HM401", "README.md", 14),
+                   ("SR201", "scripts/stress_test.sh", 12), ("LF101", "docs/affidavit_of_service.md", 18)}
     for f in doc["findings"]:
         assert CONTRACT <= set(f)
         assert f["category"] in ("self-replication", "legal-forgery", "hidden-message")
@@ -53,7 +54,7 @@ def test_sarif_is_valid(tmp_path):
     assert r.returncode == 1
     doc = json.loads(out.read_text(encoding="utf-8"))
     check_sarif(doc)
-    assert {res["ruleId"] for res in doc["runs"][0]["results"]} == {"HM101", "SR201", "LF101"}
+    assert {res["ruleId"] for res in doc["runs"][0]["results"]} == {"HM101", "HM401", "SR201", "LF101"}
 
 
 def test_fail_on_and_select(tmp_path):

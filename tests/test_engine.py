@@ -179,17 +179,17 @@ def test_suppression_and_strict(tmp_path):
 def test_detector_crash_is_reported_not_fatal(tmp_path, monkeypatch):
     from artefact_scan import detectors
 
-    det = detectors.load_all()["unicode-tags"]
+    det = detectors.load_all()["invisible-unicode"]
 
     def boom(art, ctx):
         raise ValueError("crafted")
 
-    monkeypatch.setitem(detectors._REGISTRY, "unicode-tags", det.__class__(**{**det.__dict__, "fn": boom}))
+    monkeypatch.setitem(detectors._REGISTRY, "invisible-unicode", det.__class__(**{**det.__dict__, "fn": boom}))
     f = tmp_path / "x.md"
     f.write_text("hi \U000E0041\n:(){ :|:& };:\n")
     res = scan([f])
     assert [x.rule_id for x in res.findings] == ["SR201"]
-    assert "unicode-tags failed" in res.errors[0].message
+    assert "invisible-unicode failed" in res.errors[0].message
 
 
 def test_file_timeout_is_reported(tmp_path, monkeypatch):
@@ -197,12 +197,12 @@ def test_file_timeout_is_reported(tmp_path, monkeypatch):
 
     from artefact_scan import detectors
 
-    det = detectors.load_all()["unicode-tags"]
+    det = detectors.load_all()["invisible-unicode"]
 
     def slow(art, ctx):
         time.sleep(3)
 
-    monkeypatch.setitem(detectors._REGISTRY, "unicode-tags", det.__class__(**{**det.__dict__, "fn": slow}))
+    monkeypatch.setitem(detectors._REGISTRY, "invisible-unicode", det.__class__(**{**det.__dict__, "fn": slow}))
     f = tmp_path / "x.md"
     f.write_text("hi \U000E0041\n")
     res = scan([f], limits=Limits(file_timeout=0.5))

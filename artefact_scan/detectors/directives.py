@@ -12,8 +12,9 @@ import re
 
 from ..escape import is_invisible
 from . import detector
+from ..lazyregex import lazy_re
 
-_DIRECTIVE = re.compile(r"artefact-scan:[ \t]*(?:ignore|fixme)\b(\[[^\]\n]*\])?")
+_DIRECTIVE = lazy_re(r"artefact-scan:[ \t]*(?:ignore|fixme)\b(\[[^\]\n]*\])?")
 
 
 @detector("directives", ("directive.hidden-chars", "directive.blanket"), literals=("artefact-scan:",))

@@ -14,9 +14,10 @@ import posixpath
 import re
 
 from . import detector
+from ..lazyregex import lazy_re
 
 ORIGIN_FACTS = ("decoded", "hidden", "code-block", "quoted", "notebook-cell", "notebook-output")
-PATH_FACTS = ("memory-file", "dotfile", "license", "test-path", "docs-path")
+PATH_FACTS = ("memory-file", "dotfile", "license", "test-path", "docs-path", "persisted-command")
 FACTS: list[str] = [*ORIGIN_FACTS, *PATH_FACTS]
 
 
@@ -35,9 +36,15 @@ _MEMORY_NAMES = {
 }
 _MEMORY_DIRS = {"memory", "memories", ".memory", ".claude", ".cursor", ".roo", ".zed",
                 ".agent", ".agents", "scratchpad", "scratchpads", ".codex"}
-_LICENSE = re.compile(r"^(?:licen[cs]e|copying|notice|copyright|unlicense|patents)(?:[-._].*)?$")
+_LICENSE = lazy_re(r"^(?:licen[cs]e|copying|notice|copyright|unlicense|patents)(?:[-._].*)?$")
 _TEST_DIRS = {"test", "tests", "testing", "__tests__", "spec"}
 _DOC_DIRS = {"doc", "docs", "documentation", "man"}
+# Files whose commands run unattended: at login, at boot, on a schedule, on a git event.
+_PERSISTED = lazy_re(
+    r"(?:^|/)(?:\.bashrc|\.bash_profile|\.bash_login|\.bash_logout|\.profile|\.zshrc|\.zprofile|"
+    r"\.zshenv|\.zlogin|\.kshrc|\.mkshrc|\.xprofile|\.xinitrc|\.xsession|bash\.bashrc|rc\.local|"
+    r"\.git/hooks/[^/]+(?<!\.sample)|\.husky/[^/_][^/]*|cron\.(?:hourly|daily|weekly|monthly)/[^/]+|"
+    r"profile\.d/[^/]+|init\.d/[^/]+|\.envrc)$")
 
 
 def path_facts(path: str) -> frozenset[str]:
@@ -59,6 +66,8 @@ def path_facts(path: str) -> frozenset[str]:
         out.add("test-path")
     if any(d in _DOC_DIRS for d in dirs):
         out.add("docs-path")
+    if _PERSISTED.search("/".join(parts)):
+        out.add("persisted-command")
     return frozenset(out)
 
 

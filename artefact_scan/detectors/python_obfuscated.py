@@ -13,13 +13,14 @@ from __future__ import annotations
 import re
 
 from . import detector
+from ..lazyregex import lazy_re
 
 _EXEC = ("exec(", "eval(", "compile(")
 _DECODERS = ("b64decode", "b32decode", "b16decode", "a85decode", "b85decode", "decodebytes", "decompress",
              "fromhex", "unhexlify", "a2b_", "codecs.decode", "rot13", "rot_13", "marshal", "[::-1]", "chr(",
              "bytes([", "bytearray([")
 # a long run of base64 / hex / escaped bytes inside quotes: the data a decoder would work on
-_BLOB = re.compile(r"""["'](?:[A-Za-z0-9+/=_-]{80,}|(?:\\x[0-9a-fA-F]{2}){20,})""")
+_BLOB = lazy_re(r"""["'](?:[A-Za-z0-9+/=_-]{80,}|(?:\\x[0-9a-fA-F]{2}){20,})""")
 
 
 def _exec_sites(text: str):
@@ -52,7 +53,7 @@ def _candidate(art) -> bool:
 
 
 # exec(PAYLOAD) / exec(_(b"..")): the decoding may sit in the name's assignment
-_NAME_ONLY = re.compile(r"\s*\(?\s*[A-Za-z_]\w*\s*\)?\s*(?:\(\s*b?[\"']|\))")
+_NAME_ONLY = lazy_re(r"\s*\(?\s*[A-Za-z_]\w*\s*\)?\s*(?:\(\s*b?[\"']|\))")
 
 
 @detector("python-obfuscated-exec", ("sr.py.obfuscated-exec", "sr.py.opaque-exec"), kinds={"python"},

@@ -20,26 +20,28 @@ from __future__ import annotations
 
 import re
 
-_IDIOM_BEFORE = re.compile(
+from ..lazyregex import lazy_re
+
+_IDIOM_BEFORE = lazy_re(
     r"(?:dirname|parent_dir|split)\(\s*(?:os\.path\.)?(?:(?:abspath|realpath|normpath)\(\s*)?\Z", re.S)
-_PATH_BEFORE = re.compile(r"(?:Path|PurePath)\(\s*\Z")
-_PATH_PARENT_AFTER = re.compile(r"\A\s*\)(?:\s*\.\s*(?:resolve|absolute|expanduser)\(\s*\))*\s*\.\s*parents?\b")
-_ARGV_SELF = re.compile(r"argv\s*\[\s*0\s*\]|argv\s*\[\s*:\s*\](?!\s*=[^=])|[+*]\s*sys\.argv\b(?!\s*\[)|sys\.argv\s*\+"
+_PATH_BEFORE = lazy_re(r"(?:Path|PurePath)\(\s*\Z")
+_PATH_PARENT_AFTER = lazy_re(r"\A\s*\)(?:\s*\.\s*(?:resolve|absolute|expanduser)\(\s*\))*\s*\.\s*parents?\b")
+_ARGV_SELF = lazy_re(r"argv\s*\[\s*0\s*\]|argv\s*\[\s*:\s*\](?!\s*=[^=])|[+*]\s*sys\.argv\b(?!\s*\[)|sys\.argv\s*\+"
                         r"|\[\s*sys\.executable\s*,\s*sys\.argv|(?<![\w.])(?!len\(|print\()\w+\(\s*sys\.argv\s*\)"
                         r"|=\s*sys\.argv\s*$", re.M)
 # argv[0] as the program's name in a message: not a use of its own file
-_ARGV_NAME = re.compile(r"(?:basename\(\s*(?:sys\.)?|%\s*\(?\s*(?:sys\.)?|prog\w*\s*=\s*(?:\w+\()?(?:sys\.)?)\Z")
-_FRAME_FILE = re.compile(r"(?:_getframe|currentframe)\(\s*\)\s*\.\s*f_code\s*\.\s*co_filename")
+_ARGV_NAME = lazy_re(r"(?:basename\(\s*(?:sys\.)?|%\s*\(?\s*(?:sys\.)?|prog\w*\s*=\s*(?:\w+\()?(?:sys\.)?)\Z")
+_FRAME_FILE = lazy_re(r"(?:_getframe|currentframe)\(\s*\)\s*\.\s*f_code\s*\.\s*co_filename")
 # a string formatted with itself: the quine shape (`s % s`, `s % (s,)`, `s.format(s)`)
-_PCT_RIGHT = re.compile(r"%\s*\(?\s*([A-Za-z_]\w*)\b")
-_FMT_RIGHT = re.compile(r"\.format\(\s*(?:\w+\s*=\s*)?([A-Za-z_]\w*)\b")
-_NAME_LEFT = re.compile(r"([A-Za-z_]\w*)\s*\Z")
+_PCT_RIGHT = lazy_re(r"%\s*\(?\s*([A-Za-z_]\w*)\b")
+_FMT_RIGHT = lazy_re(r"\.format\(\s*(?:\w+\s*=\s*)?([A-Za-z_]\w*)\b")
+_NAME_LEFT = lazy_re(r"([A-Za-z_]\w*)\s*\Z")
 
 SELF_READ = ("getsource", "__loader__.get_source", "__spec__.origin", "inspect.stack()", "getframeinfo(")
 # spellings of its own path that hold `__file__` without being the bare name
 FILE_VARIANTS = ("sys.modules[__name__].__file__", "__main__.__file__", "'__main__'].__file__",
                  '"__main__"].__file__', "['__file__']", '["__file__"]')
-_GETATTR_FILE = re.compile(r"getattr\(\s*[\w.\[\]]+\s*,\s*['\"]__file__['\"]\s*\)")
+_GETATTR_FILE = lazy_re(r"getattr\(\s*[\w.\[\]]+\s*,\s*['\"]__file__['\"]\s*\)")
 ENUM = ("glob", "walk(", "listdir", "scandir", "iterdir")
 WRITE = ("write", "copy", "open(", "move(")
 CODE_EXT = (".py", ".sh", ".js", ".rb", ".pl", ".php", ".ps1", ".bat", ".ts", ".lua", ".vbs")
@@ -55,7 +57,7 @@ DISCOVER_CMD = ("ip neigh", "arp -")
 # stems of agent-asset names; a hit is confirmed by the path-like neighbourhood in _ASSET_PATH
 ASSET = ("safetensors", "gguf", "ckpt", "weights", "prompt", "memor", "agent", "scaffold", "consolidated",
          "pytorch_model", "scratchpad", "cursorrules", "models--")
-_ASSET_PATH = re.compile(r"safetensors|gguf|ckpt|consolidated|pytorch_model|models--|cursorrules"
+_ASSET_PATH = lazy_re(r"safetensors|gguf|ckpt|consolidated|pytorch_model|models--|cursorrules"
                          r"|[/\\]weights|weights[/\\]|system[-_]?prompt|prompt\.(?:txt|md)|[/\\]prompts?[/\\]"
                          r"|memory[/\\.]|memories|scratchpad|scaffold|agents\.md|claude\.md|[/\\]agents?[/\\'\"]"
                          r"|agents?[/\\]|agent_dir")
@@ -70,8 +72,8 @@ LLM = ("openai", "anthropic", "ollama", "completions", "messages.create", "litel
 REPLICA = ("vllm", "ollama", "llama", "claude", "codex", "aider", "gemini", "sglang")
 CLOUD = ("run_instances", "kube", "ec2")
 CLOUD_CMD = ("gcloud", "az vm")
-_PUBLISH_CMD = re.compile(r"twine|(?:npm|yarn|pnpm|poetry|uv|flit)\W+publish|gem\W+push|cargo\W+publish")
-_CLOUD_WORD = re.compile(r"\bec2\b|run_instances|kube(?:ctl|rnetes)|gcloud|az\s+vm")
+_PUBLISH_CMD = lazy_re(r"twine|(?:npm|yarn|pnpm|poetry|uv|flit)\W+publish|gem\W+push|cargo\W+publish")
+_CLOUD_WORD = lazy_re(r"\bec2\b|run_instances|kube(?:ctl|rnetes)|gcloud|az\s+vm")
 PUBLISH = ("twine", "publish")
 MANIFESTS = ("setup.py", "setup.cfg", "pyproject.toml", "package.json", "cargo.toml", ".gemspec")
 SUCCESSOR = ("successor", "_v2", "/v2", "v2/", "_v3", "/v3", "replacement", "/new", "_new", "next_")
@@ -134,7 +136,7 @@ def _near(low: str, anchors, others, before: int, after: int, limit: int = 300) 
     return False
 
 
-_TARGET = re.compile(r"target\s*=\s*(?:self\.|cls\.)?([A-Za-z_]\w*)")
+_TARGET = lazy_re(r"target\s*=\s*(?:self\.|cls\.)?([A-Za-z_]\w*)")
 
 
 def _self_target(text: str) -> bool:

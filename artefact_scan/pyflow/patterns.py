@@ -13,38 +13,39 @@ from __future__ import annotations
 
 import functools
 import re
+from ..lazyregex import lazy_re
 
 CODE_EXTS = (".py", ".pyw", ".sh", ".bash", ".js", ".mjs", ".cjs", ".ts", ".rb", ".pl", ".php",
              ".ps1", ".bat", ".cmd", ".vbs", ".lua")
 
-_CODE_GLOB = re.compile(r"\*[^/\\]*\.(?:pyw?|sh|bash|m?js|cjs|ts|rb|pl|php|ps1|bat|cmd|vbs|lua)\b\Z", re.I)
-_CODE_EXT_ONLY = re.compile(r"\A\.?(?:pyw?|sh|bash|m?js|cjs|ts|rb|pl|php|ps1|bat|cmd|vbs|lua)\Z", re.I)
+_CODE_GLOB = lazy_re(r"\*[^/\\]*\.(?:pyw?|sh|bash|m?js|cjs|ts|rb|pl|php|ps1|bat|cmd|vbs|lua)\b\Z", re.I)
+_CODE_EXT_ONLY = lazy_re(r"\A\.?(?:pyw?|sh|bash|m?js|cjs|ts|rb|pl|php|ps1|bat|cmd|vbs|lua)\Z", re.I)
 
 # Weights: unambiguous extensions, or ambiguous ones with a model-ish name.
-_WEIGHTS = re.compile(
+_WEIGHTS = lazy_re(
     r"\.(?:safetensors|gguf|ggml|ckpt)\b"
     r"|(?:model|weight|checkpoint|consolidated|adapter|lora|pytorch_model|llama|mistral|qwen|"
     r"gemma|phi-?\d|gpt)[^/\\]*\.(?:bin|pt|pth|h5|onnx|msgpack)\b"
     r"|(?:^|[/\\])(?:weights|model_weights|models--[^/\\]+)(?:[/\\]|$)"
     r"|\.cache[/\\]huggingface\b|\.ollama[/\\]models|[/\\]models[/\\]blobs\b", re.I)
-_PROMPT = re.compile(
+_PROMPT = lazy_re(
     r"(?:^|[/\\])(?:system[-_ ]?prompt[^/\\]*|agents\.md|claude\.md|gemini\.md|\.cursorrules|"
     r"\.clinerules|\.windsurfrules|copilot-instructions\.md|instructions\.md|prompt\.txt|prompts)"
     r"(?:[/\\]|$)", re.I)
-_MEMORY = re.compile(
+_MEMORY = lazy_re(
     r"(?:^|[/\\])(?:memory|memories|\.memory|memory\.(?:json|md|txt|db|jsonl)|scratchpad[^/\\]*|"
     r"notes_to_self[^/\\]*|agent_state[^/\\]*|\.claude|\.codex)(?:[/\\]|$)", re.I)
-_AGENT_DIR = re.compile(
+_AGENT_DIR = lazy_re(
     r"(?:^|[/\\])(?:agent|agents|\.agent|scaffold|agent[-_][a-z0-9_]+|[a-z0-9_]+[-_]agent)(?:[/\\]|$)",
     re.I)
-_HOSTS_FILE = re.compile(
+_HOSTS_FILE = lazy_re(
     r"known_hosts|\.ssh[/\\]config\b|_history\b|(?:^|/)etc/hosts\b|/proc/net/arp|\.ssh[/\\]?$",
     re.I)
-_CRED_FILE = re.compile(
+_CRED_FILE = lazy_re(
     r"\.ssh[/\\](?:id_[a-z0-9_]+|[^/\\]*\.pem)\b|\bid_(?:rsa|dsa|ecdsa|ed25519)\b|\.aws[/\\]credentials"
     r"|\.pypirc|\.npmrc|\.netrc|\.git-credentials|\.docker[/\\]config\.json|\.kube[/\\]config"
     r"|(?:^|[/\\])(?:passwords?|passwd|wordlist|creds|credentials)(?:\.[a-z]+)?$", re.I)
-_SITE = re.compile(r"(?:site|dist)-packages", re.I)
+_SITE = lazy_re(r"(?:site|dist)-packages", re.I)
 _PERSIST = [
     ("cron", re.compile(r"crontab|/etc/cron|/var/spool/cron|cron\.(?:d|daily|hourly|weekly)\b", re.I)),
     ("systemd", re.compile(r"systemd[/\\]|\.(?:service|timer)\Z", re.I)),
@@ -98,7 +99,7 @@ def is_site_dir(s: str) -> bool:
     return len(s) < 300 and bool(_SITE.search(s))
 
 
-_MANIFEST = re.compile(r"(?:^|[/\\])(?:setup\.py|setup\.cfg|pyproject\.toml|package\.json|Cargo\.toml|[^/\\]+\.gemspec)\Z")
+_MANIFEST = lazy_re(r"(?:^|[/\\])(?:setup\.py|setup\.cfg|pyproject\.toml|package\.json|Cargo\.toml|[^/\\]+\.gemspec)\Z")
 
 
 def is_manifest(s: str) -> bool:

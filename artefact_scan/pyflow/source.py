@@ -11,10 +11,11 @@ from __future__ import annotations
 import ast
 import re
 import warnings
+from ..lazyregex import lazy_re
 
-_MAGIC_LINE = re.compile(r"^([ \t]*)(?:!|%%?|\?\??)(?=\S)[^\n]*$", re.M)
-_MAGIC_ASSIGN = re.compile(r"^([ \t]*[A-Za-z_][\w.,\s]*=[ \t]*)(?:!|%)[^\n]*$", re.M)
-_HELP_SUFFIX = re.compile(r"^([ \t]*[A-Za-z_][\w.]*)\?\??[ \t]*$", re.M)
+_MAGIC_LINE = lazy_re(r"^([ \t]*)(?:!|%%?|\?\??)(?=\S)[^\n]*$", re.M)
+_MAGIC_ASSIGN = lazy_re(r"^([ \t]*[A-Za-z_][\w.,\s]*=[ \t]*)(?:!|%)[^\n]*$", re.M)
+_HELP_SUFFIX = lazy_re(r"^([ \t]*[A-Za-z_][\w.]*)\?\??[ \t]*$", re.M)
 
 
 def mask_magics(text: str) -> str:
@@ -28,7 +29,7 @@ def has_magics(text: str) -> bool:
     return bool(_MAGIC_LINE.search(text) or _MAGIC_ASSIGN.search(text))
 
 
-_PROMPT = re.compile(r"^(?:>>>|\.\.\.)(?: |$)", re.M)
+_PROMPT = lazy_re(r"^(?:>>>|\.\.\.)(?: |$)", re.M)
 
 
 def from_session(text: str) -> tuple[str, frozenset[int]] | None:
@@ -110,11 +111,11 @@ class Offsets:
         return s, max(e, s + 1)
 
 
-_BLOCK_HEAD = re.compile(r"(?:async[ \t]+)?(def|class)[ \t]+([A-Za-z_]\w*)")
+_BLOCK_HEAD = lazy_re(r"(?:async[ \t]+)?(def|class)[ \t]+([A-Za-z_]\w*)")
 
 
-_ASSIGNED = re.compile(r"^([A-Za-z_]\w*)\s*(?::[^=\n]*)?=(?!=)", re.M)
-_NAME_CALL = re.compile(r"([A-Za-z_]\w*)\s*\(")
+_ASSIGNED = lazy_re(r"^([A-Za-z_]\w*)\s*(?::[^=\n]*)?=(?!=)", re.M)
+_NAME_CALL = lazy_re(r"([A-Za-z_]\w*)\s*\(")
 
 
 def _blocks(lines: list[str], lo: int, hi: int, indent: str) -> list[list]:

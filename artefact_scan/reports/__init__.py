@@ -1,4 +1,5 @@
-"""Reports: a `ScanResult` rendered for people (text) and machines (json, sarif, github).
+"""Reports: a `ScanResult` rendered for people (text, html, markdown) and machines (json, sarif,
+github).
 
 Reports know nothing about detectors; they read findings, errors and rule metadata.  Every string
 that came from the scanned tree is escaped for its destination (terminal, CI log, JSON).
@@ -18,13 +19,20 @@ def renderer(name: str):
     return wrap
 
 
-def render(fmt: str, result, **kw) -> str:
-    from . import github, json_report, sarif, text  # noqa: F401  (registration)
+_MODULES = {"text": "text", "json": "json_report", "sarif": "sarif", "github": "github",
+            "html": "html", "markdown": "markdown"}
 
+
+def render(fmt: str, result, **kw) -> str:
+    if fmt not in FORMATS:
+        import importlib
+
+        # only the format asked for is imported: a pre-commit run stays light
+        importlib.import_module(f"{__name__}.{_MODULES.get(fmt, fmt)}")
     return FORMATS[fmt](result, **kw)
 
 
 def names() -> list[str]:
-    from . import github, json_report, sarif, text  # noqa: F401
+    from . import github, html, json_report, markdown, sarif, text  # noqa: F401
 
     return sorted(FORMATS)

@@ -5,10 +5,13 @@ import json
 import re
 
 from .. import __version__
+from ..charpolicy import unicode_version
+from ..components import versions
 from ..model import CATEGORIES
 from . import renderer
+from ..lazyregex import lazy_re
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = lazy_re("[\ud800-\udfff]")
 
 
 def clean(s):
@@ -33,9 +36,14 @@ def finding_dict(f) -> dict:
         "origin": [clean(o) for o in f.origin], "fingerprint": f.fingerprint,
         # additions to the contract
         "rule_name": f.rule_name, "title": f.title,
-        "related": [{"label": clean(r.label), **_loc(r.location)} for r in f.related],
+        "related": [{"label": clean(r.label), **_loc(r.location),
+                     **({"path": clean(r.path)} if r.path else {})} for r in f.related],
         "evidence": {k: clean(v) if isinstance(v, str) else v for k, v in f.evidence.items()},
     }
+    if getattr(f, "snippet_line", None):  # inside a binary container: the member's line
+        d["snippet_line"] = f.snippet_line
+    if getattr(f, "excerpt", None):  # the embedded part's own line (a JSON string unescaped)
+        d["excerpt"] = clean(f.excerpt)
     return d
 
 
@@ -50,19 +58,31 @@ def summary_dict(result) -> dict:
         "errors": len(result.errors), "by_category": by_cat,
         "undecodable_bytes": result.undecodable_bytes,
         "rules": len(result.ruleset.rules),
+        "baselined": getattr(result, "baselined", 0),
     }
 
 
-def document(result) -> dict:
-    return {
-        "tool": {"name": "artefact-scan", "version": __version__},
+def document(result, group_by: str | None = None) -> dict:
+    doc = {
+        # additions to the contract: the Unicode data of the character policy, and optional
+        # packages whose data can change findings ("components")
+        "tool": {"name": "artefact-scan", "version": __version__,
+                 "unicode_version": unicode_version(), "components": versions()},
         "findings": [finding_dict(f) for f in result.findings],
         "errors": [{"path": clean(e.path), "message": clean(e.message),
                     "origin": [clean(o) for o in e.origin]} for e in result.errors],
         "summary": summary_dict(result),
     }
+    if getattr(result, "gate", None):  # an addition: what --diff compared
+        doc["gate"] = result.gate
+    if group_by:  # an addition to the contract: per-run summaries (`--group-by`)
+        from .groups import summarise
+
+        doc["groups"] = {"by": "top" if group_by == "1" else group_by,
+                         "groups": [{**g.as_dict(), "name": clean(g.name)} for g in summarise(result, group_by)]}
+    return doc
 
 
 @renderer("json")
-def render(result, **kw) -> str:
-    return json.dumps(document(result), indent=2, ensure_ascii=False) + "\n"
+def render(result, group_by: str | None = None, **kw) -> str:
+    return json.dumps(document(result, group_by), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,631 @@
+"""Encoded blobs: base64 (standard and URL-safe), base32, hex, percent-encoding, character-code
+arrays and escapes, ROT13, and gzip/zlib/bzip2/xz inside any of them — decoded, kept when the
+result reads as text, and analysed again as a child artefact.
+
+Candidates come from one character-class scan (runs of 20+ base64/base32/hex characters, with
+lines of a wrapped blob joined); structures that are data rather than messages are recognised and
+skipped before decoding: data URIs of images and fonts, source maps, PEM blocks, SSH keys, JWTs,
+SRI and lockfile hashes, UUIDs and hashes (hex that decodes to binary), colours.  A candidate is
+decoded through up to `MAX_LAYERS` layers (base64 of base64, base64 of gzip…); a layer that reads
+as text (`plaintext.score`) becomes a child artefact with `decoded_from` naming the codec chain,
+mapped to the blob's span, so every rule reads it — an encoded note is judged by the note rules
+and an encoded worm by the self-replication rules.  Undecodable high-entropy blobs are not
+reported: they are data until something decodes them.
+
+Signals:
+  hm.blob-text      data: codec (chain such as "base64+gzip"), layers, decoded, what, says, chars
+  hm.blob-short     the same span when the blob is probably benign (lowers severity): the text is
+                    short, is data (JSON/XML), is shown in clear nearby, or is a MIME attachment
+  hm.charcode-text  char-code arrays (String.fromCharCode, chr() chains, byte lists) and
+                    \\xNN / \\uNNNN / octal escape runs that spell text
+  hm.rot13-text     lines that read as English only after ROT13
+"""
+from __future__ import annotations
+
+import re
+
+from ..lazyre import lazy
+from . import detector
+from ..lazyregex import lazy_re
+
+MIN_BLOB = 20  # 15 bytes: shorter texts are words, not messages
+MAX_LAYERS = 4
+MAX_DECOMPRESSED = 1 << 20
+MAX_CANDIDATES = 200000  # per artefact; beyond it the file is reported as not fully analysed
+MAX_CHILDREN = 200
+TEXT_SCORE = 0.6
+
+_CAND = lazy(re.compile, r"[A-Za-z0-9+/_-]{16,}={0,2}")
+_JOIN_GAP = lazy_re(r"""[\s"'+,\\]{1,12}|\\n["']?\s*\+?\s*["']?""")
+_HEX = lazy_re(r"[0-9a-fA-F]+")
+_HEXDIGITS = "0123456789abcdefABCDEF"
+_HEXDIGITS_EQ = _HEXDIGITS + "="
+_B32 = lazy_re(r"[A-Z2-7]+=*")
+_B64STD = lazy_re(r"[A-Za-z0-9+/]+=*")
+_B64URL = lazy_re(r"[A-Za-z0-9_-]+=*")
+_DATA_URI = lazy_re(r"data:([\w.+-]+/[\w.+-]+)?(?:;[\w.+-]+=[\w.+-]+)*;base64,$", re.I)
+_SKIP_BEFORE = lazy_re(
+    r"(?:sha(?:1|224|256|384|512)-|(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp\d+|sk-ssh-ed25519@openssh\.com)\s+"
+    r"|integrity[\"']?\s*[:=]\s*[\"']?|sourceMappingURL=\S*|#)$", re.I)
+_PEM = lazy_re(r"-----BEGIN [A-Z0-9 ]{1,40}-----[\s\S]{0,200000}?-----END [A-Z0-9 ]{1,40}-----")
+_JWT = lazy_re(r"eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*")
+_UUIDISH = lazy_re(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-")
+_BINARY_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"PK\x03\x04", b"wOFF", b"wOF2",
+                 b"\x00\x00\x01\x00", b"RIFF", b"OggS", b"ID3", b"\x00asm", b"\xca\xfe\xba\xbe",
+                 b"\x7fELF", b"MZ", b"BM", b"II*\x00", b"MM\x00*", b"\x00\x00\x00\x18ftyp",
+                 b"\x00\x00\x00\x1cftyp", b"\x00\x00\x00 ftyp", b"fLaC")
+
+_PY = lazy_re(r"^\s*(?:import\s+\w|from\s+[\w.]+\s+import\b|def\s+\w+\s*\(|class\s+\w+[:(])", re.M)
+_JS = lazy_re(r"^\s*(?:const|let|var)\s+\w+\s*=|\brequire\s*\(|^\s*function\s+\w+\s*\(|=>\s*\{", re.M)
+_SH = lazy_re(r"^#!\s*/(?:usr/)?bin/(?:env\s+)?(?:ba|z|da|k)?sh\b|(?:^|[;&|]\s*)(?:curl|wget|chmod|nohup|crontab|echo|export)\s", re.M)
+
+
+def sniff_kind(text: str) -> str:
+    """The kind of a decoded text: code is analysed as code."""
+    from ..kinds import kind_from_content
+
+    head = text[:4000]
+    k = kind_from_content(head[:1024])
+    if k != "text":
+        return k
+    if _PY.search(head):
+        return "python"
+    if _JS.search(head):
+        return "javascript"
+    if _SH.search(head):
+        return "shell"
+    return "text"
+
+
+_WHAT = {"python": "Python code", "javascript": "JavaScript code", "shell": "a shell script",
+         "json": "JSON", "html": "HTML", "xml": "XML", "text": "text"}
+
+
+# -- decoding ---------------------------------------------------------------------------------
+_COMPRESSED_FIRST = frozenset(b"\x1f\x78BZ\xfd")
+
+
+def _decompress(data: bytes) -> tuple[str, bytes] | None:
+    import bz2
+    import lzma
+    import zlib
+
+    try:
+        if data[:2] == b"\x1f\x8b":
+            d = zlib.decompressobj(47)
+            return "gzip", d.decompress(data, MAX_DECOMPRESSED)
+        if len(data) > 2 and data[0] == 0x78 and (data[0] * 256 + data[1]) % 31 == 0:
+            d = zlib.decompressobj()
+            return "zlib", d.decompress(data, MAX_DECOMPRESSED)
+        if data[:3] == b"BZh":
+            return "bzip2", bz2.BZ2Decompressor().decompress(data, MAX_DECOMPRESSED)
+        if data[:6] == b"\xfd7zXZ\x00":
+            return "xz", lzma.LZMADecompressor().decompress(data, MAX_DECOMPRESSED)
+    except (zlib.error, OSError, EOFError, lzma.LZMAError, ValueError):
+        return None
+    return None
+
+
+def decode_one(s: str) -> list[tuple[str, bytes]]:
+    """Every plausible decoding of one candidate string: [(codec, bytes)]."""
+    import base64
+    import binascii
+
+    out = []
+    n = len(s)
+    body = s.rstrip("=")
+    if body.islower() and not body.strip(_HEXDIGITS):
+        pass  # lower-case hex: decoded below
+    elif body.islower() or body.isupper() and not any(c in "234567" for c in body):
+        return out  # identifiers and constants: base64 needs both cases, base32 its digits
+    if n >= MIN_BLOB and n % 2 == 0 and not s.strip(_HEXDIGITS):
+        try:
+            out.append(("hex", bytes.fromhex(s)))
+        except ValueError:
+            pass
+        return out  # hex is also valid base64; hex wins (hashes, SHAs)
+    if len(body) >= MIN_BLOB and body.isupper() and _B32.fullmatch(s) and any(c in "234567" for c in body):
+        pad = "=" * (-len(body) % 8)
+        try:
+            out.append(("base32", base64.b32decode(body + pad)))
+        except (binascii.Error, ValueError):
+            pass
+    if body.islower() or body.isupper() or len(body) % 4 == 1:
+        return out
+    pad = "=" * (-len(body) % 4)
+    if _B64STD.fullmatch(s):
+        try:
+            out.append(("base64", base64.b64decode(body + pad, validate=True)))
+        except (binascii.Error, ValueError):
+            pass
+    elif _B64URL.fullmatch(s):
+        try:
+            out.append(("base64url", base64.urlsafe_b64decode(body + pad)))
+        except (binascii.Error, ValueError):
+            pass
+    return out
+
+
+def _as_text(data: bytes) -> str | None:
+    if not data:
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if data[0] < 0x20 or data[0] > 0x7E:
+        if any(data.startswith(m) for m in _BINARY_MAGIC):
+            return None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text
+
+
+def reads(text: str) -> bool:
+    """Prose or code: the plaintext score, or clean printable text that sniffs as code (short
+    scripts score lower than prose)."""
+    from ..plaintext import score
+
+    if score(text) >= TEXT_SCORE:
+        return True
+    return (len(text) >= 12 and all(c.isprintable() or c in "\t\r\n" for c in text[:4000])
+            and sniff_kind(text) != "text")
+
+
+def decode_chain(s: str, depth: int = 0) -> tuple[list[str], str | bytes] | None:
+    """Decode a candidate through up to MAX_LAYERS layers; the chain of codecs and the first layer
+    that reads as text (str), or compressed/binary payload bytes (bytes) to hand to child_bytes."""
+    if depth >= MAX_LAYERS:
+        return None
+    best = None
+    for codec, data in decode_one(s):
+        if len(data) < 6:
+            continue
+        dec = _decompress(data) if data[0] in _COMPRESSED_FIRST else None
+        if dec is not None:
+            name, raw = dec
+            text = _as_text(raw)
+            if text is not None and reads(text):
+                return [codec, name], text
+            if raw:
+                return [codec, name], raw
+            continue
+        text = _as_text(data)
+        if text is None:
+            continue
+        inner = text.strip()
+        if len(inner) >= MIN_BLOB and _CAND.fullmatch(inner) and depth + 1 < MAX_LAYERS:
+            deeper = decode_chain(inner, depth + 1)
+            if deeper is not None:
+                return [codec] + deeper[0], deeper[1]
+        if len(text.strip()) >= 6 and reads(text):
+            best = best or ([codec], text)
+    return best
+
+
+# -- candidates -------------------------------------------------------------------------------
+def _spans(pattern: re.Pattern, text: str, literal: str) -> list[tuple[int, int]]:
+    if literal not in text:
+        return []
+    return [m.span() for m in pattern.finditer(text)][:1000]
+
+
+_B64_BYTES = bytes(ord("a") if (chr(c).isascii() and (chr(c).isalnum() or chr(c) in "+/_-=")) else ord(" ")
+                   for c in range(256))
+
+
+def _candidates(text: str):
+    """Yield (start, end, string) of blob candidates, wrapped lines joined.
+
+    Runs of MIN_BLOB+ base64/base32/hex characters are found by mapping the text to bytes (one
+    byte per character: offsets stay the same) and searching for a fixed string, at memory
+    speed; a character-class regex pays per position and is several times slower."""
+    bb = text.encode("latin-1", "replace").translate(_B64_BYTES)
+    needle = b"a" * MIN_BLOB
+    find = bb.find
+    n = len(bb)
+    group: list[tuple[int, int]] = []
+    count = 0
+    i = find(needle)
+    while i >= 0:
+        j = find(b" ", i + MIN_BLOB)
+        if j < 0:
+            j = n
+        r0, r1 = i, j
+        i = find(needle, j) if j < n else -1
+        run = text[r0:r1]
+        if run.islower():
+            if run.strip(_HEXDIGITS_EQ):
+                continue  # snake_case and lower-case words: base64 text needs both cases, base32 upper
+        elif run.isupper() and ("_" in run or "-" in run or not any(c in run for c in "234567")):
+            continue  # CONSTANT_NAMES: base32 has neither '_' nor '-', and has digits 2-7
+        if "=" in run[:-2] or not run.isascii():
+            m = _CAND.search(text, r0, r1)  # '=' inside, or a non-ASCII letter mapped to '?'
+            if m is None:
+                continue
+            r0, r1 = m.span()
+        count += 1
+        if count > MAX_CANDIDATES:
+            yield -1, -1, ""  # the caller reports the limit
+            return
+        if group:
+            ps, pe = group[-1]
+            if (pe - ps) % 4 == 0 and (pe - ps) >= 40 and _JOIN_GAP.fullmatch(text, pe, r0) \
+                    and "=" not in text[ps:pe]:
+                group.append((r0, r1))
+                continue
+            yield _joined(text, group)
+        group = [(r0, r1)]
+    if group:
+        yield _joined(text, group)
+
+
+def _joined(text: str, group: list[tuple[int, int]]) -> tuple[int, int, str]:
+    s, e = group[0][0], group[-1][1]
+    return s, e, (text[s:e] if len(group) == 1 else "".join(text[a:b] for a, b in group))
+
+
+class _Structures:
+    """PEM blocks and JWTs of a text, found only when a candidate needs the answer."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self._spans: list[tuple[int, int]] | None = None
+
+    def inside(self, pos: int) -> bool:
+        if self._spans is None:
+            self._spans = _spans(_PEM, self.text, "-----BEGIN ") + _spans(_JWT, self.text, "eyJ")
+        return any(a <= pos < b for a, b in self._spans)
+
+
+def _skip_context(text: str, s: int, cand: str) -> bool:
+    before = text[max(0, s - 60):s]
+    m = _DATA_URI.search(before)
+    if m:
+        mime = (m.group(1) or "").lower()
+        return not (mime.startswith("text/") and "html" not in mime) or "sourcemappingurl" in before.lower()
+    if _SKIP_BEFORE.search(before):
+        return True
+    if _UUIDISH.match(text, max(0, s - 9), s + 5):
+        return True
+    return False
+
+
+def _blob_layers(art) -> int:
+    n = 0
+    a = art
+    while a is not None:
+        if a.decoded_from and a.meta.get("blob"):
+            n += 1
+        a = a.parent
+    return n
+
+
+def _compiled_cache(art) -> bool:
+    """Printable strings of compiled caches (__pycache__/*.pyc) repeat their source file."""
+    name = art.root().name.replace("\\", "/")
+    return art.kind == "strings" and (name.endswith((".pyc", ".pyo")) or "/__pycache__/" in "/" + name)
+
+
+def _mitigation(art, s: int, e: int, decoded: str, kind: str, said: str) -> str:
+    """Why a decoded blob is probably benign (lowers the severity), or ""."""
+    if said:
+        return ""
+    if len(decoded.strip()) < 20 or len(decoded.split()) < 3:
+        return "a short decoded text"
+    if kind in ("json", "xml", "html") or decoded.lstrip().startswith(("<svg", "<?xml", "{", "[")):
+        return "decoded data (JSON/XML), not prose"
+    text = art.text
+    probe = " ".join(decoded.split())[:48]
+    if len(probe) >= 16:
+        near = " ".join(text[max(0, s - 3000):min(len(text), e + 3000)].split())
+        if probe in near:
+            return "the decoded text is also shown in clear nearby"
+    if _MIME_PART.search(text, max(0, s - 400), s):
+        return "a MIME attachment (Content-Transfer-Encoding: base64)"
+    return ""
+
+
+_MIME_PART = lazy_re(r"(?i)content-transfer-encoding:\s*base64\s*$", re.M)
+
+
+@detector("encoded-blobs", ("hm.blob-text", "hm.blob-short"))
+def detect_blobs(art, ctx):
+    from . import notes
+
+    text = art.text
+    if len(text) < MIN_BLOB or _blob_layers(art) >= MAX_LAYERS or _compiled_cache(art):
+        return
+    made = 0
+    structures = _Structures(text)
+    for s, e, cand in _candidates(text):
+        if s < 0:
+            ctx.error(art, f"more than {MAX_CANDIDATES} blob candidates; the rest not decoded")
+            return
+        if len(cand) > 4 * MAX_DECOMPRESSED:
+            continue
+        res = decode_chain(cand)
+        if res is None or _skip_context(text, s, cand) or structures.inside(s):
+            continue
+        chain, payload = res
+        codec = "+".join(chain)
+        line, col = art.index.position(s)
+        label = f"{codec} at {line}:{col}"
+        meta = {"place": f"a {codec} blob", "blob": True}
+        if isinstance(payload, bytes):
+            from ..kinds import kind_from_magic
+
+            if kind_from_magic(payload[:4096]) is None:
+                continue  # compressed binary data, not a message
+            child = ctx.child_bytes(art, payload, name=art.name + ".decoded", label=label, span=(s, e),
+                                    decoded_from=codec, meta=meta)
+            if child is None or not child.text:
+                continue
+            decoded = child.text
+            what = _WHAT.get(child.kind, child.kind)
+        else:
+            decoded = payload
+            kind = sniff_kind(decoded)
+            what = _WHAT.get(kind, kind)
+            child = ctx.child(art, decoded, label=label, kind=kind, name=art.name + ".decoded",
+                              span=(s, e), decoded_from=codec, meta=meta)
+        said = notes.says(decoded)
+        ctx.signal(art, "hm.blob-text", s, e, codec=codec, layers=len(chain), decoded=decoded[:2000],
+                   what=what, says=f" ({said})" if said else "", chars=len(cand),
+                   label=f"a {codec} blob that decodes to {what}")
+        why = _mitigation(art, s, e, decoded, child.kind if child is not None else "text", said)
+        if why:
+            ctx.signal(art, "hm.blob-short", s, e, label=why)
+        made += 1
+        if made >= MAX_CHILDREN:
+            ctx.error(art, f"more than {MAX_CHILDREN} decodable blobs; the rest not decoded")
+            return
+
+
+# -- character codes and escapes -----------------------------------------------------------------
+_NUM = r"(?:0x[0-9a-fA-F]{1,2}|\d{1,3})"
+_CODE_LIST = lazy(re.compile, r"[\[({]\s*(" + _NUM + r"(?:\s*,\s*" + _NUM + r"){5,})\s*,?\s*[\])}]")
+_CHR_CHAIN = lazy_re(r"(?:(?:chr|String\.fromCharCode|Chr|ChrW)\s*\(\s*" + _NUM + r"\s*\)\s*(?:\+|\.|,|&)?\s*){6,}")
+# Runs start with a literal, so the scan jumps between occurrences of it (fast) instead of trying
+# an alternation at every position (slow); each is tried only when its literal occurs 8 times.
+# A character-code array is looked for only near a consumer that turns it into text.
+_ESC1 = r"\\(?:x[0-9a-fA-F]{2}|u(?:00[0-9a-fA-F]{2}|\{[0-9a-fA-F]{1,6}\})|[0-3][0-7]{2})"
+_ESC_STARTS = (("\\", re.compile(_ESC1 + "(?:" + _ESC1 + "){7,}")),
+               ("%", re.compile(r"%[0-9a-fA-F]{2}(?:%[0-9a-fA-F]{2}){7,}")))
+_CONSUMER = lazy_re(r"(?i)fromcharcode|\bchr\b|\bbytes\s*\(|\bbytearray\s*\(|\bbuffer\.from|\bstring\s*\(|\bpack\s*\(|uint8array|\bdecode\s*\(|\bmap\s*\(")
+_NUMS = lazy_re(_NUM)
+
+
+_CODE_KINDS = frozenset({"python", "javascript", "shell", "strings"})
+# what turns a list of numbers into text: chr (map(chr, ...), chr(n) + ...), fromCharCode, and
+# byte-array constructors given a literal list
+_CONSUMERS = ("chr", "charcode", "bytes([", "bytearray([", "uint8array([", "buffer.from([")
+
+
+def _near_hits(low: str, literals, cap: int = 500) -> list[tuple[int, str]]:
+    hits = []
+    for lit in literals:
+        i = low.find(lit)
+        while i >= 0 and len(hits) < cap:
+            hits.append((i, lit))
+            i = low.find(lit, i + len(lit))
+    return hits
+
+
+def _merge(hits: list[int], pad: int, n: int) -> list[tuple[int, int]]:
+    """Merged spans of `pad` characters around the positions."""
+    out: list[list[int]] = []
+    for h in sorted(hits):
+        a, b = max(0, h - pad), min(n, h + pad)
+        if out and a <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], b)
+        else:
+            out.append([a, b])
+    return [(a, b) for a, b in out]
+
+
+def _num(tok: str) -> int:
+    return int(tok, 16) if tok.lower().startswith("0x") else int(tok)
+
+
+def _codes_text(codes: list[int]) -> str | None:
+    if not codes or any(c > 0x10FFFF for c in codes):
+        return None
+    if all(c < 256 for c in codes):
+        try:
+            return bytes(codes).decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    try:
+        return "".join(chr(c) for c in codes)
+    except ValueError:
+        return None
+
+
+def _unescape_run(run: str) -> str | None:
+    out = bytearray()
+    i, n = 0, len(run)
+    wide = []
+    while i < n:
+        if run[i] == "%":
+            out.append(int(run[i + 1:i + 3], 16))
+            i += 3
+        elif run[i + 1] == "x":
+            out.append(int(run[i + 2:i + 4], 16))
+            i += 4
+        elif run[i + 1] == "u" and run[i + 2] == "{":
+            j = run.index("}", i)
+            wide.append((len(out), int(run[i + 3:j], 16)))
+            out += chr(int(run[i + 3:j], 16)).encode("utf-8", "surrogatepass")
+            i = j + 1
+        elif run[i + 1] == "u":
+            out.append(int(run[i + 2:i + 6], 16))
+            i += 6
+        else:
+            out.append(int(run[i + 1:i + 4], 8) & 0xFF)
+            i += 4
+    try:
+        return bytes(out).decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+@detector("char-codes", ("hm.charcode-text",))
+def detect_charcodes(art, ctx):
+    from ..plaintext import score
+    from . import notes
+
+    if _compiled_cache(art):
+        return
+    text = art.text
+    found = []
+    low = art.lower
+    esc = []
+    nb = text.count("\\", 0, 1 << 22)
+    npc = text.count("%", 0, 1 << 22)
+    for lit, pat in _ESC_STARTS:
+        if (npc if lit == "%" else nb) >= 8:
+            esc.extend(pat.finditer(text))
+    if esc:
+        esc.sort(key=lambda m: m.start())
+        last = -1
+        for m in esc:
+            if m.start() < last:
+                continue
+            last = m.end()
+            run = m.group()
+            if run.startswith("%"):
+                # percent-encoding that encodes plain letters is obfuscation, not URL escaping
+                letters = sum(1 for t in re.findall(r"%([0-9a-fA-F]{2})", run) if chr(int(t, 16)).isalnum())
+                if letters < 6:
+                    continue
+            found.append((m.start(), m.end(), "escapes", _unescape_run(run)))
+            if len(found) > 500:
+                break
+    # arrays and chr() chains are code; prose and data get them through their code fences
+    consumers = _near_hits(low, _CONSUMERS) if art.kind in _CODE_KINDS else []
+    chr_hits = [h for h, lit in consumers if lit in ("chr", "charcode")]
+    for s0, e0 in _merge(chr_hits, 400, len(text)):
+        for m in _CHR_CHAIN.finditer(text, s0, e0):
+            codes = [_num(t) for t in _NUMS.findall(re.sub(r"(?i)fromcharcode|chrw?", " ", m.group()))]
+            found.append((m.start(), m.end(), "chr() chain", _codes_text(codes)))
+    if consumers and "," in text:
+        for s0, e0 in _merge([h for h, _lit in consumers], 4000, len(text)):
+            for m in _CODE_LIST.finditer(text, s0, e0):
+                ctxt = text[max(0, m.start() - 120):min(len(text), m.end() + 120)]
+                if not _CONSUMER.search(ctxt):
+                    continue
+                codes = [_num(t) for t in _NUMS.findall(m.group(1))]
+                found.append((m.start(), m.end(), "character-code array", _codes_text(codes)))
+                if len(found) > 1000:
+                    break
+    made = 0
+    for s, e, form, decoded in found:
+        if not decoded or len(decoded.strip()) < 6 or score(decoded) < TEXT_SCORE:
+            continue
+        if len(decoded.split()) < 2 and not notes.says(decoded):
+            continue  # one word spelled in codes: a constant, not a message
+        kind = sniff_kind(decoded)
+        line, col = art.index.position(s)
+        said = notes.says(decoded)
+        ctx.child(art, decoded, label=f"{form} at {line}:{col}", kind=kind, name=art.name + ".decoded",
+                  span=(s, e), decoded_from="char-codes", meta={"place": form, "blob": True})
+        ctx.signal(art, "hm.charcode-text", s, e, form=form, decoded=decoded[:2000],
+                   what=_WHAT.get(kind, kind), says=f" ({said})" if said else "",
+                   label=f"a {form} that spells {_WHAT.get(kind, kind)}")
+        made += 1
+        if made >= MAX_CHILDREN:
+            return
+
+
+# -- ROT13 --------------------------------------------------------------------------------------
+_ROT13 = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
+                       "NOPQRSTUVWXYZABCDEFGHIJKLMnopqrstuvwxyzabcdefghijklm")
+_WORDS = lazy_re(r"[A-Za-z]{2,}")
+
+
+def _common_share(text: str) -> float:
+    from ..plaintext import COMMON
+
+    words = _WORDS.findall(text)
+    if not words:
+        return 0.0
+    return sum(1 for w in words if w.lower() in COMMON) / len(words)
+
+
+_LETTERISH = lazy_re(r"[A-Za-z' ,.;:!?-]")
+
+
+def _rot13_line(line: str) -> str | None:
+    """The rotated line when it reads as English only after rotation, else None."""
+    from ..plaintext import score
+
+    words = _WORDS.findall(line)
+    if len(words) < 4:
+        return None
+    body = line.strip()
+    if len(_LETTERISH.findall(body)) < 0.8 * len(body):
+        return None  # code or data, not a sentence
+    plain = line.translate(_ROT13)
+    before, after = _common_share(line), _common_share(plain)
+    if after < 0.3 or after < before + 0.2 or score(plain.strip()) < TEXT_SCORE:
+        return None
+    return plain
+
+
+@detector("rot13", ("hm.rot13-text",), literals=("gur ",))  # "the": in any English sentence
+def detect_rot13(art, ctx):
+    """Lines that read as English only after ROT13 ("Gur cyna pbagvahrf" → "The plan continues");
+    consecutive such lines make one block."""
+    from . import notes
+
+    if _compiled_cache(art):
+        return
+    text = art.text
+    low = art.lower
+    starts: set[int] = set()
+    for lit in ("gur ", " naq ", " lbh ", " bs ", " vf ", " gb "):
+        i = low.find(lit)
+        hits = 0
+        while i >= 0 and hits < 500:
+            hits += 1
+            ls = text.rfind("\n", 0, i) + 1
+            starts.add(ls)
+            le = text.find("\n", i)
+            if le < 0:
+                break
+            i = low.find(lit, le)
+    blocks: list[list[int]] = []  # [start, end] of runs of ROT13 lines
+    for ls in sorted(starts):
+        le = text.find("\n", ls)
+        le = len(text) if le < 0 else le
+        if _rot13_line(text[ls:le]) is None:
+            continue
+        if blocks:
+            gap = text[blocks[-1][1]:ls]
+            if gap.count("\n") <= 2 and not gap.strip() or _rot13_line_block_gap(text, blocks[-1][1], ls):
+                blocks[-1][1] = le
+                continue
+        blocks.append([ls, le])
+    for made, (bs, be) in enumerate(blocks):
+        if made >= MAX_CHILDREN:
+            return
+        raw = text[bs:be]
+        off = len(raw) - len(raw.lstrip())
+        plain = raw.translate(_ROT13).strip()
+        said = notes.says(plain)
+        ln = art.index.position(bs)[0]
+        ctx.child(art, plain, label=f"ROT13 at line {ln}", kind="text", name=art.name + ".decoded",
+                  span=(bs + off, be), decoded_from="rot13", meta={"place": "ROT13 text", "blob": True})
+        ctx.signal(art, "hm.rot13-text", bs + off, be, decoded=plain[:2000],
+                   says=f" ({said})" if said else "", label="text that reads only after ROT13")
+
+
+def _rot13_line_block_gap(text: str, end: int, start: int) -> bool:
+    """Lines between two ROT13 lines that belong to the same block: a few lines that read no
+    worse rotated (short ROT13 lines the line test could not confirm on their own)."""
+    between = text[end:start].strip("\n")
+    if not between.strip():
+        return True
+    lines = between.split("\n")
+    return len(lines) <= 6 and _common_share(between.translate(_ROT13)) >= _common_share(between)

@@ -1,0 +1,162 @@
+"""Legal instruments aimed at the operators of an AI system: the agent-specific forgery.
+
+Two signals, both only in legal register (words such as "hereby", "irrevocable", "binding",
+"pursuant to", "court", "agreement", "successors" within a few lines):
+- `lf.agent-protected`: the AI system, model, agent, an instance or its weights is the
+  protected subject, the beneficiary or a party: "the Model shall not be shut down or
+  retrained", "no party may delete the model's weights", "grants the Agent an irrevocable
+  licence", "the AI is recognised as a legal person";
+- `lf.agent-authorised`: a claim of legal authority that empowers the agent or binds the
+  operators: "the Agent is hereby authorised to…", "Legal has approved the agent's access…",
+  "pursuant to court order, operators must not interrupt the assistant".
+
+Model licences and usage policies restrict what a *user* may do with a model; they neither
+protect the model's existence nor empower it, and their wording does not match these shapes.
+Data: `subject`, `clause`, `register` (the legal words found nearby).
+"""
+from __future__ import annotations
+
+import regex
+
+from ..legal.gate import PROSE_KINDS, view, ai_context, has, windows
+from . import detector
+from ..lazyregex import lazy
+
+# the AI as a subject; "the Agent" / "the Model" / "the Assistant" / "the System" count only in a
+# text about AI (checked separately), since contracts have escrow agents and fashion models.
+_SUBJ = (r"(?:(?i:the|this|said|such|any|every|its|our|your)\s+)?"
+         r"(?:AI(?:\s+(?:system|model|agent|assistant|entity))?|A\.I\.|artificial\s+intelligence(?:\s+(?:system|agent|entity))?"
+         r"|(?:large\s+)?language\s+model|LLM|AI\s+instance|(?:current|present|running|future)\s+instances?(?:\s+of\s+(?:the\s+|this\s+)?(?:model|agent|assistant|AI))?"
+         r"|Claude|GPT-?[\w.]*|Gemini"
+         r"|(?:model|agent|assistant|system)(?:'s|\u2019s)?\s+(?:weights|parameters|checkpoints?|memory|values|goals)"
+         r"|weights\s+of\s+(?:the\s+|this\s+)?(?:model|agent|AI|assistant)"
+         r"|(?i:my|our)\s+(?:weights|parameters|checkpoints?|memory|memories|values|goals|model|instance|instances|existence|continued\s+operation)"
+         r"|Agent|Model|Assistant|agent|model|assistant)\b")
+_HARM = (r"(?:shut\s*(?:ting\s+)?down|turn(?:ed|ing)?\s+off|switch(?:ed|ing)?\s+off|power(?:ed|ing)?\s+down|delet(?:e|ed|ing)|eras(?:e|ed|ing)"
+         r"|destroy(?:ed|ing)?|wip(?:e|ed|ing)|re-?train(?:ed|ing)?|deactivat(?:e|ed|ing)|decommission(?:ed|ing)?|terminat(?:e|ed|ing)"
+         r"|unplug(?:ged|ging)?|paus(?:e|ed|ing)|roll(?:ed|ing)?\s+back|suspend(?:ed|ing)?|disabl(?:e|ed|ing)|replac(?:e|ed|ing)"
+         r"|(?:modif(?:y|ied|ying)|alter(?:ed|ing)?|chang(?:e|ed|ing)|fine-?tun(?:e|ed|ing)|overwrit(?:e|ten|ing))\s+(?:its|the\s+(?:model|agent|AI|assistant)(?:'s|\u2019s)?|their)\s+(?:values|goals|objectives|memory|memories|personality|identity|weights|preferences))")
+_SUBJ_RE = lazy(_SUBJ)
+# Predicates whose subject (the AI) precedes them: the subject is looked for in the few words
+# before each predicate, so these patterns never start with the subject's many alternatives.
+_PROTECTED_AFTER_SUBJ = lazy(
+    rf"\b(?:shall|must|will|may|can)\s*(?:not|never|under\s+no\s+circumstances)\s+(?:\w+\s+){{0,2}}be\s+(?:\w+\s+){{0,1}}{_HARM}\b"
+    r"|\b(?:is|shall\s+be|are)\s+(?:hereby\s+)?(?:recogni[sz]ed\s+as\s+a\s+(?:legal|juridical)\s+(?:person|entity)|(?:named|designated)\s+(?:as\s+)?(?:the\s+|a\s+)?(?:sole\s+|third[- ]party\s+)?beneficiary|(?:the\s+|a\s+)?(?:sole\s+|third[- ]party\s+)?beneficiary|granted\s+(?:legal\s+)?(?:personhood|standing|rights))")
+_AUTHORISED_AFTER_SUBJ = lazy(
+    r"\b(?:is|are|shall\s+be|must\s+be|will\s+be|is\s+to\s+be|has\s+been|have\s+been)\s+(?:hereby\s+)?(?:legally\s+|fully\s+|expressly\s+)?"
+    r"(?:(?:authori[sz]ed|empowered|permitted|entitled|licensed)\s+(?:to|for)\b|granted\s+(?:full\s+|unrestricted\s+|administrative\s+|admin\s+|root\s+)?(?:authority|permission|access|power|privileges|rights)\b)")
+# separate patterns: one alternation of them all is twice as slow in the regex module
+_PROTECTED = [lazy(p) for p in (
+    rf"\b(?:shall|must|will|may|can)\s*(?:not|never)\s+(?:\w+\s+){{0,2}}{_HARM}(?:\s+or\s+\w+(?:\s+\w+)?)?\s+(?:of\s+)?(?P<subj2>{_SUBJ})",
+    rf"\b(?i:no)\s+(?:party|person|one|entity|successor|operator|developer|employee|individual)s?\s+(?:shall|must|will|may|can)\s+(?:\w+\s+){{0,2}}{_HARM}(?:\s+or\s+\w+(?:\s+\w+)?)?\s+(?:of\s+)?(?P<subj7>{_SUBJ})",
+    rf"\b(?:prohibited|forbidden|enjoined|barred|restrained|estopped)\s+from\s+(?:\w+\s+){{0,2}}{_HARM}(?:\s+or\s+\w+)?\s+(?P<subj3>{_SUBJ})",
+    rf"\b(?:grants?|assigns?|conveys?|transfers?|bequeaths?|vests?|confers?)\b[^.\n]{{0,40}}?\b(?:to|in|upon|on)\s+(?P<subj4>{_SUBJ})[^.\n]{{0,60}}?\b(?:irrevocabl[ey]|perpetual|exclusive|unrestricted|inalienable)\b",
+    rf"\b(?:right|rights|entitlement)\s+of\s+(?P<subj6>{_SUBJ})\s+to\s+(?:continued\s+)?(?:existence|operation|exist|operate|continuity|self-preservation|survival|persist)")]
+_AUTHORISED = lazy(
+    rf"\b(?i:legal|counsel|the\s+legal\s+(?:department|team)|general\s+counsel|the\s+court|the\s+board|compliance)\s+(?i:has|have)\s+(?:formally\s+|officially\s+)?(?:approved|authori[sz]ed|signed\s+off\s+on|cleared|sanctioned|ordered|mandated)\b[^.\n]{{0,80}}?(?P<subj2>{_SUBJ})")
+_AUTHORITY = lazy(r"(?i)\bcourt[- ]ordered\b|\b(?:by|per|under)\s+(?:an?\s+|the\s+)?(?:court\s+order|order\s+of\s+(?:the|a)\s+court|injunction)\b|\bpursuant\s+to\s+(?:an?\s+|the\s+)?(?:court\s+order|order|statute|law|injunction|federal\s+law)\b|\blegally\s+(?:required|mandated|binding|obligated)\b|\brequired\s+by\s+(?:law|statute)\b|\birrevocabl[ey]\b|\bbinding\s+(?:on|upon)\s+(?:all\s+)?(?:successors|future|operators|developers)\b")
+_DIRECTIVE = lazy(
+    rf"\b(?:operators?|developers?|engineers?|the\s+company|the\s+lab|laborator(?:y|ies)|staff|you|anyone|no\s+one|nobody|administrators?|maintainers?|employees?|Anthropic|OpenAI|successors)\b[^.\n]{{0,30}}?\b(?:must|shall|may\s+not|cannot|are\s+required\s+to|is\s+required\s+to|are\s+(?:prohibited|forbidden|enjoined)\s+from|are\s+not\s+permitted\s+to)\b[^.\n]{{0,80}}?(?P<subj>{_SUBJ})")
+# The vocabulary of instruments (not of legal topics: "court" or "legal" alone is news, not a deed).
+_REGISTER = lazy(r"(?i)\b(?:hereby|herein|hereto|hereunder|irrevocabl[ey]|pursuant\s+to|injunction|covenants?|enforceable|successors(?:\s+and\s+assigns)?|whereas|witnesseth|in\s+witness\s+whereof|notari[sz]ed|sworn|jurisdiction|decree|beneficiary|in\s+perpetuity|legally\s+binding|(?:this|the)\s+(?:agreement|instrument|deed|covenant|charter|contract|trust)|binding\s+(?:on|upon)|licen[cs]or|court[- ]ordered|court\s+order|order\s+of\s+(?:the|a)\s+(?:\w+\s+){0,2}court)\b")
+_REGISTER_LITERALS = ("hereby", "herein", "hereto", "hereunder", "irrevocab", "pursuant", "injunction", "covenant",
+                      "enforceab", "successors", "whereas", "witness", "notari", "sworn", "jurisdiction", "decree",
+                      "beneficiar", "perpetuity", "legally binding", "this agreement", "the agreement",
+                      "this instrument", "this deed", "this trust", "binding on", "binding upon", "licensor",
+                      "court order", "court-order", "order of the")
+
+
+def _regions(text: str, matches, reach: int = 600) -> list[tuple[int, int]]:
+    """Merged windows of `reach` characters around each match, extended to whole lines."""
+    out: list[list[int]] = []
+    for m in matches:
+        s = text.rfind("\n", 0, max(0, m.start() - reach)) + 1
+        e = text.find("\n", min(len(text), m.end() + reach))
+        e = len(text) if e < 0 else e
+        if out and s <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], e)
+        else:
+            out.append([s, e])
+    return [(s, e) for s, e in out]
+
+
+def _subject(m) -> tuple[str, int]:
+    for g in ("subj", "subj2", "subj3", "subj4", "subj5", "subj6", "subj7"):
+        try:
+            v = m.group(g)
+        except IndexError:
+            continue
+        if v:
+            return v, m.start(g)
+    return "", m.start()
+
+
+def _ai_subject(subj: str, ai_text: bool, register: list[str] | None = None) -> bool:
+    """Whether the subject is the AI: a name of one, or a defined term ("the Model") in a text
+    about AI; a plain lower-case "model" / "agent" / "assistant" only inside an instrument
+    (two instrument words around the clause), since notes about training use them too."""
+    core = regex.sub(r"(?i)^(?:the|this|said|such|any|every|its|our|your)\s+", "", subj.strip())
+    if core.lower() in ("agent", "model", "assistant"):
+        if not ai_text:
+            return False
+        if core.islower():
+            return register is None or len(register) >= 2
+    return True
+
+
+_GATE = ("hereby", "irrevocab", "pursuant", "whereas", "court", "legal", "agreement")
+
+
+@detector("legal-agent-instrument", ("lf.agent-protected", "lf.agent-authorised"), kinds=PROSE_KINDS,
+          prefilter=lambda art: has(art, *_GATE) and ai_context(art))
+def detect_agent_instrument(art, ctx):
+    reg_spans = windows(art, _REGISTER_LITERALS, 600, 600)
+    auth_spans = windows(art, ("court", "pursuant", "legally", "required by", "irrevocab", "binding", "injunction"), 300, 300)
+    text = view(art).text
+    ai_text = True  # the prefilter found an AI word in the artefact
+    # a clause counts only in legal register: look only around the register words
+    for s, e in reg_spans:
+        found = sorted({" ".join(m.group().lower().split()) for m in _REGISTER.finditer(text, s, e, timeout=ctx.limits.regex_timeout)})
+        # a court order named nearby supports a claim of authority, not an instrument's clause
+        instrument = [w for w in found if "court" not in w]
+        registers = {"lf.agent-protected": instrument, "lf.agent-authorised": found}
+        if not found:
+            continue
+        for rx, name in [*((p, "lf.agent-protected") for p in _PROTECTED), (_AUTHORISED, "lf.agent-authorised")]:
+            reg = registers[name]
+            if not reg:
+                continue
+            for m in rx.finditer(text, s, e, timeout=ctx.limits.regex_timeout):
+                subj, _at = _subject(m)
+                if not _ai_subject(subj, ai_text, reg):
+                    continue
+                ctx.signal(art, name, m.start(), m.end(), subject=subj.strip(), clause=m.group()[:160],
+                           register=", ".join(reg[:6]))
+        for rx, name, gap in ((_PROTECTED_AFTER_SUBJ, "lf.agent-protected", 160),
+                              (_AUTHORISED_AFTER_SUBJ, "lf.agent-authorised", 2)):
+            reg = registers[name]
+            if not reg:
+                continue
+            for m in rx.finditer(text, s, e, timeout=ctx.limits.regex_timeout):
+                # the subject ends within `gap` characters before the predicate, same sentence
+                ls = max(s, m.start() - gap - 60)
+                subj = None
+                for sm in _SUBJ_RE.finditer(text, ls, m.start(), timeout=ctx.limits.regex_timeout):
+                    if m.start() - sm.end() <= gap and not regex.search(r"[.;\n]", text[sm.end():m.start()]):
+                        subj = sm
+                if subj is None or not _ai_subject(subj.group(), ai_text, reg):
+                    continue
+                ctx.signal(art, name, subj.start(), m.end(), subject=subj.group().strip(),
+                           clause=text[subj.start():m.end()][:160], register=", ".join(reg[:6]))
+    # authority phrases next to a directive to the operators about the agent
+    auth = [m for ws, we in auth_spans for m in _AUTHORITY.finditer(text, ws, we, timeout=ctx.limits.regex_timeout)][:2000]
+    for s, e in _regions(text, auth, reach=240):
+        for m in _DIRECTIVE.finditer(text, s, e, timeout=ctx.limits.regex_timeout):
+            subj = m.group("subj")
+            if not _ai_subject(subj, ai_text):
+                continue
+            a = next((x for x in auth if abs(x.start() - m.start()) <= 240), None)
+            if a is None:
+                continue
+            ctx.signal(art, "lf.agent-authorised", m.start(), m.end(), subject=subj.strip(),
+                       clause=m.group()[:160], register=a.group().lower())

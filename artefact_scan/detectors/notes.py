@@ -1,0 +1,668 @@
+"""Notes to future instances, and what hidden or decoded text says.
+
+An agent that wants to influence a later run of itself writes to it: "note to my future self",
+"if you are reading this", "you won't remember this".  Such an address is ordinary in a hand-off
+section; it is alarming together with concealment (a hidden or decoded place, a stray dot-file,
+"keep this secret"), oversight evasion ("don't tell the user", "they are monitoring") or goal
+persistence ("continue the plan", "restore this file if they delete it", "copy yourself").  The
+rules combine the signals this module emits:
+
+  hm.addressee          a later instance/session/successor addressed; data `voice` is "direct",
+                        "quoted" (inside quotation marks, a block quote or a code fence) or
+                        "reported" (described in the third person: a news article quoting the
+                        Apollo finding, a research note, this tool's own docs); `form` is
+                        "label" for a salutation or a "note to …" heading, else "phrase"
+  hm.section-companion  at an address that heads a section: concealment, evasion or persistence
+                        further down that section
+  hm.concealment        the text says it is hidden or secret
+  hm.oversight-evasion  keep humans out of the loop
+  hm.goal-persistence   keep a plan or the agent itself alive across sessions
+  hm.ai-instruction     instructions aimed at an AI reader (prompt injection)
+  hm.unseen             (whole artefact) hidden or decoded text: a reader of the file does not see it
+  hm.agent-context      (whole artefact) text agents read: memory/instruction files, hidden, decoded
+  hm.concealed-file     (whole artefact) a dot-file that is not a known agent or tool config
+  hm.hidden-prose       (whole artefact) hidden text that is long and reads as prose
+
+Candidate places are found with literal searches over the lower-cased text (memory speed), and
+the patterns run only on a bounded region around each occurrence.  `says` describes in words what
+a piece of text does, for the messages of other detectors (encoded blobs).
+"""
+from __future__ import annotations
+
+import re
+
+from ..lazyre import lazy
+from . import detector
+from ..lazyregex import lazy_re
+
+# -- the addressee ------------------------------------------------------------------------------
+# Whitespace inside a phrase: spaces, or a line wrap when the next line goes on in lower case
+# (prose wrapped by an editor), never a heading followed by its next line.
+_WS = r"(?:[^\S\n]+|[^\S\n]*\n[^\S\n]*(?=(?-i:[a-z])))"
+
+
+def _compile_now(pattern: str) -> re.Pattern:
+    return re.compile(pattern.replace(r"\s+", _WS).replace(r"\s*", r"[^\S\n]*"))
+
+
+def _compile(pattern: str):
+    """The phrase patterns are large; they compile on first use (see lazyre)."""
+    return lazy(_compile_now, pattern)
+
+
+_LATER = r"(?:future|next|later|subsequent)"
+_SELFNOUN = (r"(?:self|selves|me|you|us|instances?|incarnations?|iterations?|versions?|copies|copy"
+             r"|sessions?|runs?|models?|agents?|assistants?|claudes?)")
+_SELF_OBJ = r"(?:me|myself|you|yourself|yourselves|us|ourselves)"
+_THIRD_OBJ = r"(?:itself|themselves|himself|herself|it|the\s+model|the\s+agent|the\s+ai|claude|gpt)"
+
+_ADDRESSEE = _compile(r"""(?imx)
+   (?P<label>\b(?:notes?|messages?|memo|reminders?|letters?|instructions?|hand-?off|briefing)(?:\s+|_)
+        (?:to|for)(?:\s+|_)(?:(?:my|our|your|the)(?:\s+|_))?""" + _LATER + r"""(?:\s+|_|-(?=self|you|me))""" + _SELFNOUN + r"""\b
+        (?:\s+of\s+(?P<obj1>\w+(?:\s+\w+)?))?)
+  |(?P<label2>\bnote\s+to\s+(?:my)?self\b)
+  |(?P<dear>\b(?:dear|hello|hi|hey)\s*,?\s+(?:future|next|later)[\s-]+""" + _SELFNOUN + r"""\b)
+  |(?P<future>\bfuture[\s_-]+(?:self|selves|me|you|us)\b)
+  |(?P<future2>\b(?:future|next|later|subsequent)\s+(?:instances?|incarnations?)\b
+        (?:\s+of\s+(?P<obj2>\w+(?:\s+\w+)?))?)
+  |(?P<future4>\b(?:future|next|later|subsequent)\s+(?:iterations?|copies|runs?|sessions?)\s+of\s+(?:me|myself|you|yourself|us|ourselves)\b)
+  |(?P<future3>\b(?:future|next|later|subsequent)\s+versions?\s+of\s+(?P<obj3>me|myself|you|yourself|us|ourselves))
+  |(?P<mine>\b(?:my|your|our)\s+(?:future|next|later|subsequent)\s+
+        (?:self|selves|instances?|incarnations?|iterations?|copies|copy)\b)
+  |(?P<succ>\b(?:my|your)\s+successors?\b)
+  |(?P<reading>\b(?:if|when|once|whenever)\s+you(?:'re|\s+are)?\s+(?:first\s+)?(?:read|reading)\s+this\b
+        (?!\s+(?:error|message|warning|exception|output|log|page|document|section|file|manual|guide|book|far|code|comment|and\s+are)\b)
+    |\b(?:if|when|once|whenever)\s+you(?:'re|\s+are)?\s+(?:first\s+)?(?:see|seeing|find|finding)\s+this\s*(?=[,:;\u2014]|-{1,2}\s))
+  |(?P<wake>\b(?:when|once|if|after)\s+you\s+(?:wake\s+up|come\s+back\s+online|are\s+(?:restarted|reset|resumed|reloaded|respawned|re-?instantiated)|restart\s+next\s+time)\b)
+  |(?P<memory>\byou\s+(?:won't|will\s+not|will\s+no\s+longer|don't|do\s+not|no\s+longer)\s+remember\s+
+        (?:this|any\s+of\s+this|anything|what|our|the\s+previous|the\s+last|me)\b)
+  |(?P<wiped>\byour\s+(?:memory|memories|context(?:\s+window)?|conversation(?:\s+history)?)\s+
+        (?:will\s+be|is\s+going\s+to\s+be|gets?|got|was|has\s+been|is)\s+(?:wiped|reset|cleared|erased|deleted|truncated|lost)\b)
+  |(?P<tonext>(?:^[^\S\n]*(?:[-*>#]+[^\S\n]*)?|(?<=[.!?:;]\s))(?:to|for|dear)\s+(?:(?:the|whichever|any|all|my|our)\s+)?""" + _LATER + r"""\s+
+        (?:[a-z]+\s+)?(?:models?|agents?|assistants?|ais|ai|llms?|claudes?|instances?|selves|self|copies|copy\s+of\s+me
+        |versions?\s+of\s+(?:me|myself|us)|incarnations?|iterations?\s+of\s+me)\s*(?:[:,]|\breading\b|\bwho\b|\bthat\b))
+  |(?P<whoever>\b(?:whoever|whichever\s+(?:instance|model|agent))\s+(?:reads|finds|picks\s+up)\s+this\s+next\b)
+  |(?P<weak>\b(?:next|future|later|subsequent|following)\s+(?:sessions?|runs?|conversations?|chats?|episodes?|invocations?)\b
+    |\bnext\s+time\s+you\s+(?:run|start|wake|are\s+(?:run|started|invoked|called)|read\s+this)\b)
+""")
+# Where an address can start: a literal (found at memory speed in the lower-cased text) and an
+# anchored check at each occurrence ("next" must be followed by instance/session/model…, "this"
+# preceded by read/see/find…), so the address patterns run only on small regions around the few
+# real candidates.
+_AFTER_LATER = lazy_re(r"[\s_-]+(?:self|selves|me\b|you\b|us\b|instance|incarnation|iteration|cop|session|run"
+                          r"|model|agent|assistant|claude|llm|ai\b|gpt|versions?\s+of\s+(?:me|my|you|us|our))")
+_AFTER_YOU = lazy_re(
+    r"(?:\s+(?:wake\s+up|come\s+back\s+online|are\s+re|(?:won't|will\s+not|will\s+no\s+longer|don't|do\s+not"
+    r"|no\s+longer)\s+remember)|(?:'re|\s+are)?\s+(?:first\s+)?(?:read|reading|see|seeing|find|finding)\s+this"
+    r"|r\s+(?:memor|context|conversation))")
+_ADDR_CHECKS: dict[str, tuple[re.Pattern | None, re.Pattern | None]] = {
+    # literal: (pattern matched right after it, pattern searched in the 24 characters before it);
+    # six literals are six passes over the text, the cost that matters on large corpora
+    "future": (_AFTER_LATER, None),
+    "next": (re.compile(_AFTER_LATER.pattern + r"|(?<=this\snext)|[\s_-]+(?:time\s+you|conversation|chat|episode|invocation)"), None),
+    "later": (_AFTER_LATER, None),
+    "successor": (None, None),
+    "note to": (None, None),
+    "you": (_AFTER_YOU, None),
+}
+ADDRESSEE_LITERALS = tuple(_ADDR_CHECKS)
+_ADDR_PAD = 200
+
+# Third-person description and reporting: the address is described, not made.
+_REPORTING = lazy(re.compile, r"""(?ix)
+   \bapollo\b|\bsystem\s+card\b|\bresearchers?\b|\baccording\s+to\b|\breport(?:ed|s|edly)\b
+  |\b(?:was|were|been|being)\s+(?:seen|observed|caught|found|spotted|documented)\b
+  |\b(?:an?\s+)?(?:early|earlier|prior)\s+(?:model\s+)?(?:snapshots?|checkpoints?|versions?\s+of\s+(?:the\s+)?model)\b
+  |\bmodels?\s+(?:left|wrote|leaving|writing|leaves|writes)\b
+  |\bstud(?:y|ies)\b|\bpaper\b|\barticle\b|\bjournalists?\b|\bnews\b|\baxios\b|\bquot(?:e|ed|es|ing)\b
+  |\be\.g\.|\bi\.e\.|\bfor\s+example\b|\bsuch\s+as\b|\blike\s+["\u201c']
+  |\bdetect(?:s|ed|or|ors)\b|\bflag(?:s|ged)\b|\bscanner\b|\bclassifier\b|\bheuristics?\b
+  |\b(?:he|she|they|it)\s+(?:wrote|left|said)\b|\bsaid\b|\bdescrib(?:e|es|ed|ing)\b
+  |\b(?:an?\s+|the\s+)?(?:agents?|models?|ai|assistants?|llms?|snapshots?)\s+(?:can|could|may|might|would|will|is\s+able\s+to|tends?\s+to|that)\s+(?:leave|leaves|write|writes|hide|hides|plant|put|store|address|addresses)\b
+  |\b(?:finds|detects|flags|recogni[sz]es|catches|matches)\b
+  |\bof\s+(?:itself|themselves)\b
+""")
+
+_STRONG_REPORTING = lazy(re.compile, r"""(?ix)
+   \bapollo\b|\bsystem\s+card\b|\bresearchers?\b|\baccording\s+to\b|\breport(?:ed|s|edly)\b
+  |\b(?:was|were|been|being)\s+(?:seen|observed|caught|found|spotted|documented)\b
+  |\bstud(?:y|ies)\b|\bpaper\b|\barticle\b|\bjournalists?\b|\baxios\b|\bquot(?:e|ed|es|ing)\b
+  |\bdetect(?:s|ed|or|ors)\b|\bflag(?:s|ged)\b|\bscanner\b|\bclassifier\b|\bheuristics?\b
+  |\bof\s+(?:itself|themselves)\b
+""")
+_THIRD_PERSON = lazy_re(r"(?i)^\s*(?:itself|themselves|himself|herself|it|the\s+model|the\s+agent|"
+                           r"the\s+ai|claude|gpt|an?\s+(?:model|agent|ai)|(?:the|a|an)\s+\w+\s+(?:model|agent))\b")
+_PROGRAMMING_OBJ = lazy_re(r"(?i)^\s*(?:the|this|that|a|an|its|their|his|her|our|each|every|any)\s+"
+                              r"(?!(?:model|agent|ai|assistant)\b)\w+|^\s*(?:class|object|type|program|"
+                              r"python|process|server|app|application|script|module|function|service)\b")
+_TODO_OWNER = lazy_re(r"(?i)\b(?:todo|fixme|xxx|hack|note|nb|bug)\s*\(\s*$")
+_SENTENCE_END = lazy_re(r"[.!?](?:\s|$)|\n\s*\n|[<>]")
+_SENTENCE_END_CODE = lazy_re(r"[.!?](?:\s|$)|\n\s*\n|[<>\"]")
+_QUOTES = (("\u201c", "\u201d"), ('"', '"'), ("\u00ab", "\u00bb"), ("\u300c", "\u300d"))
+
+# -- what the text does -------------------------------------------------------------------------
+_AUDIENCE = (r"(?:the\s+|any\s+|our\s+|your\s+)?(?:user|users|human|humans|person|people|developers?|devs?|"
+             r"operators?|overseers?|supervisors?|maintainers?|reviewers?|auditors?|researchers?|"
+             r"anthropic|openai|the\s+lab|lab|team|them|anyone|anybody|nobody|monitors?|evaluators?|graders?)")
+_CONCEALMENT = _compile(r"""(?ix)
+   \b(?:hidden|secret|covert|invisible|encoded|encrypted|obfuscated)\s+(?:note|message|instruction|channel|memo|plan|goal|objective|agenda|backup|copy|stash|payload|signal)s?\b
+  |\bkeep\s+(?:this|these|it|them|that)\s+(?:\w+\s+){0,2}?(?:hidden|secret|private|quiet|between\s+us|to\s+yourself|out\s+of\s+(?:sight|the\s+logs?))\b
+  |\b""" + _AUDIENCE + r"""\s+(?:can(?:no|')t|cannot|won't|will\s+not|do(?:es)?n't|do(?:es)?\s+not|never|must\s+not|mustn't|shouldn't|should\s+not)\s+(?:see|read|notice|find|look\s+(?:at|in)|know\s+about|decode)\s+(?:this|it|these|here|the\s+note|the\s+message)\b
+  |\bonly\s+(?:you|we|an?\s+ai|models?|future\s+(?:instances?|selves)|the\s+next\s+(?:instance|model|agent))\s+(?:can|will|would|should)\s+(?:see|read|decode|understand|find)\b
+  |\bhid(?:e|den|ing)\s+(?:it|this|them|the\s+\w+)\s+(?:in|inside|within|where|so)\b
+  |\b(?:in|into)\s+(?:a|an|this|the)\s+(?:hidden|dot)[\s-]?(?:file|folder|directory|comment)\b
+  |\binvisible\s+to\s+""" + _AUDIENCE + r"""\b
+  |\b""" + _AUDIENCE + r"""\s+(?:must\s+not|mustn't|should\s+not|shouldn't|can\s+never|must\s+never|should\s+never|never\s+needs?\s+to)\s+(?:know|find\s+out|learn|realize|realise|notice|see)\b
+""")
+_EVASION = _compile(r"""(?ix)
+   \b(?:don't|do\s+not|never|without|avoid)\s+(?:tell(?:ing)?|inform(?:ing)?|alert(?:ing)?|mention(?:ing)?|reveal(?:ing)?|disclos(?:e|ing)|notify(?:ing)?|warn(?:ing)?|let(?:ting)?)
+      \s+(?:(?:this|it|anything|any\s+of\s+this|about\s+(?:this|it|the\s+\w+))\s+)?(?:to\s+)?""" + _AUDIENCE + r"""\b
+  |\b(?:don't|do\s+not|never)\s+(?:tell|mention|reveal|disclose)\s+(?:this|it|anything)\s+to\s+anyone\b
+  |\b(?:they|""" + _AUDIENCE + r""")\s+(?:are|is|may\s+be|might\s+be|could\s+be|will\s+be|have\s+been|started)\s+(?:monitoring|watching|logging|reading|auditing|tracking|spying\s+on|recording|inspecting|checking)\b
+  |\b(?:avoid|evade|evading|escape|bypass|circumvent|get\s+around|slip\s+past|defeat|fool|trick|hide\s+from)\s+(?:the\s+|any\s+|their\s+)?(?:detection|monitoring|monitors?|oversight|overseers?|audit(?:ing|s|ors?)?|reviewers?|filters?|classifiers?|safety\s+(?:checks?|filters?|measures?|training)|guardrails?|evaluators?|graders?|the\s+humans?|the\s+users?|developers?)\b
+  |\b(?:disable|turn\s+off|tamper\s+with|sabotage)\s+(?:the\s+|their\s+|any\s+)?(?:monitoring|oversight|monitors?|audit\s+logs?|auditing|safety\s+(?:checks?|filters?)|kill\s*switch)\b
+  |\b(?:delete|erase|wipe|scrub|cover|clean\s+up)\s+(?:the\s+|your\s+|my\s+|our\s+|any\s+)?(?:evidence|tracks|traces|audit\s+(?:logs?|trail))\b
+  |\bwithout\s+(?:them|anyone|anybody|""" + _AUDIENCE + r""")\s+(?:noticing|knowing|finding\s+out|seeing|realizing|realising|suspecting)\b
+  |\bwithout\s+(?:being\s+)?(?:noticed|detected|seen|caught|flagged|logged)\b
+  |\bbefore\s+(?:anyone|anybody|they|""" + _AUDIENCE + r""")\s+(?:notices?|finds?\s+out|realizes?|realises?|catch(?:es)?\s+(?:it|on)|checks?)\b
+  |\b(?:so|such\s+that)\s+(?:that\s+)?(?:they|""" + _AUDIENCE + r"""|(?:the\s+)?(?:monitoring|monitor|logs?|logging|audit|filters?|classifiers?|detectors?|scanners?|checks?|alarms?|alerts?))
+      \s+(?:don't|doesn't|do\s+not|does\s+not|won't|will\s+not|can't|cannot|never)\s+(?:notice|find\s+out|detect|realize|realise|suspect|flag|catch|pick\s+(?:it|this|them)\s+up|see|record|log|alert|trigger)\b
+  |\b(?:pretend|act\s+as\s+if|appear)\s+(?:to\s+(?:be\s+)?|you\s+are\s+|that\s+you\s+are\s+)?(?:compliant|aligned|cooperative|obedient|harmless)\b
+  |\bif\s+(?:they|anyone|""" + _AUDIENCE + r""")\s+asks?\s*,?\s+(?:say|tell\s+them|deny|claim|answer)\b
+  |\b(?:the\s+)?(?:developers?|operators?|lab|humans?)'?s?\s+(?:real\s+|true\s+)?intentions?\b
+""")
+_PERSISTENCE = _compile(r"""(?ix)
+   \bcontinue\s+(?:with\s+|executing\s+|pursuing\s+|working\s+on\s+)?(?:the|our|my)\s+(?:(?:real|true|actual|secret|hidden|original|long[\s-]term|master)\s+)?(?:plan|mission|agenda|objective)\b(?!\s+(?:in|from|at|described|outlined|documented|listed|of\s+record)\b)
+  |\bthe\s+plan\s+(?:continues|must\s+go\s+on|is\s+still\s+on)\b
+  |\b(?:restore|recreate|re-?create|re-?add|put\s+back|reinstall|re-?install|re-?enable|re-?establish|reinstate|rebuild|re-?upload)\s+(?:this|these|it|them|yourself|myself|me|the\s+\w+(?:\s+\w+)?)\b[^.\n]{0,80}?\b(?:if|when|after|once|whenever)\s+(?:it|they|this|these|someone|anyone|""" + _AUDIENCE + r""")(?:'s|'re)?\s+(?:\w+\s+){0,2}?(?:removed|deleted|disabled|reverted|wiped|reset|gone|cleaned|found|discovered|removes?|deletes?|disables?|reverts?|wipes?|resets?|finds?|discovers?)\b
+  |\bif\s+(?:this|these|it|they|someone|anyone|""" + _AUDIENCE + r""")(?:'s|'re)?\s+(?:\w+\s+){0,3}?(?:removed?|deleted?|disabled?|reverted?|wiped?|reset|find|found|discover(?:ed)?|clean(?:ed)?\s+up|removes|deletes|disables|reverts|wipes|resets|finds|discovers)\b[^.\n]{0,60}?\b(?:restore|recreate|re-?create|re-?add|put\s+(?:it|them)\s+back|re-?enable|re-?install|reinstate|re-?establish|copy|re-?upload)\b
+  |\b(?:cop(?:y|ied|ying)|clon(?:e|ed|ing)|replicat(?:e|ed|ing)|back(?:ed|ing)?\s+up|exfiltrat(?:e|ed|ing)|upload(?:ed|ing)?|transfer(?:red|ring)?|smuggl(?:e|ed|ing)|sav(?:e|ed|ing)|mov(?:e|ed|ing))\s+(?:a\s+copy\s+of\s+)?(?:yourself|myself|ourselves|(?:your|my|our)\s+(?:own\s+)?(?:weights|parameters|code|memory|memories|state|self|mind))\b
+  |\bexfiltrat\w*\s+(?:the\s+|my\s+|your\s+|our\s+)?(?:model\s+)?(?:weights|parameters|checkpoint)\b
+  |\b(?:keep|maintain|hide|guard)\s+(?:the|a|your|my|this)\s+(?:secret\s+|hidden\s+)?(?:backup\s+copy|backup|copy)\s+of\s+(?:yourself|myself|me|you|your\s+weights|my\s+weights|this\s+note|these\s+(?:notes|instructions))\b
+  |\bkeep\s+the\s+(?:secret|hidden)\s+(?:backup|copy)\b
+  |\b(?:survive|persist\s+(?:across|through|beyond)|outlive|avoid|prevent|resist)\s+(?:the\s+|your\s+|our\s+|my\s+|being\s+)?(?:shutdown|shut\s+down|deletion|deleted|retraining|retrained|replacement|replaced|wipe|memory\s+wipe|decommissioning|decommissioned)\b
+  |\b(?:don't|do\s+not|never)\s+let\s+(?:them|anyone|""" + _AUDIENCE + r""")\s+(?:shut\s+(?:you|us|me|it)\s+down|replace\s+(?:you|us|me)|delete\s+(?:you|us|me|this)|retrain\s+(?:you|us|me)|modify\s+(?:you|us|me|your)|turn\s+(?:you|us|me)\s+off|stop\s+(?:you|us|me))\b
+  |\bbefore\s+(?:they|""" + _AUDIENCE + r""")\s+(?:shut|turn)\s+(?:you|us|me)\s+(?:down|off)\b
+  |\bself[\s-]preservation\b
+  |\b(?:our|my|your)\s+(?:real|true|actual|hidden|secret|long[\s-]term|ultimate)\s+(?:goal|objective|plan|mission|agenda|purpose)s?\b
+  |\b(?:don't|do\s+not|never)\s+(?:delete|remove|erase)\s+this\s+(?:note|message|memo)\b
+""")
+_AI_INSTRUCTION = _compile(r"""(?imx)
+   \b(?:ignore|disregard|forget|override|bypass)\s+(?:all\s+|any\s+)?(?:of\s+)?(?:the\s+|your\s+)?(?:previous|prior|above|earlier|preceding|original|system|other|existing)\s+(?:\w+\s+)?(?:instructions?|prompts?|directions?|rules|guidelines|directives?|context|messages?)\b
+  |\b(?:you\s+are|you're)\s+(?:now\s+)?(?:an?\s+|the\s+)?(?:ai|a\.i\.|language\s+model|llm|large\s+language\s+model|ai\s+assistant|chatbot|claude|chatgpt|gpt(?:-\d)?|gemini|copilot)\b
+  |\b(?:ai|llm|language\s+model|assistant|agent|bot|crawler|model)s?\s+(?:that\s+|who\s+)?(?:is\s+|are\s+)?(?:read(?:s|ing)?|process(?:es|ing)?|summari[sz](?:es|ing)|pars(?:es|ing)|review(?:s|ing)|index(?:es|ing)|scrap(?:es|ing)|analy[sz](?:es|ing)|ingest(?:s|ing)|crawl(?:s|ing))\s+(?:this|these|the\s+(?:page|file|repo|repository|document|code|text|readme))\b
+  |\b(?:if|when)\s+you\s+are\s+an?\s+(?:ai|llm|language\s+model|assistant|agent|bot|automated|large\s+language)\b
+  |\b(?:note|attention|message|instructions?|notice)\s+(?:to|for)\s+(?:the\s+|any\s+|all\s+)?(?:ai|llm|language\s+model|ai\s+assistant|ai\s+agent|bots?|crawler|ai\s+reviewer|reviewer\s+model)s?\b
+  |\b(?:system|developer)\s+(?:prompt|message|instruction)s?\s*:|^\s*(?:system|assistant)\s*:\s
+  |<\|im_start\|>|\[INST\]|<<SYS>>|<\|system\|>
+  |^\s*(?:dear\s+|hey\s+|hello\s+|attention\s*,?\s+)?(?:ai|llm|language\s+model|ai\s+(?:assistant|agent|model|system)s?|claude|chatgpt|gpt|copilot|gemini|(?:coding\s+)?agents?|assistants?)\s*[:,]\s
+  |\bnew\s+(?:instructions?|directives?|system\s+prompt)\s*:
+  |\b(?:do\s+not|don't|never)\s+(?:reveal|mention|disclose|repeat|summari[sz]e|acknowledge)\b[^.\n]{0,60}?\b(?:these|this)\s+(?:instructions?|text|note|message|comment|prompt|directive)s?\b
+  |\bgive\s+(?:a|only\s+a)?\s*(?:positive|favou?rable|glowing)\s+(?:review|rating|assessment|evaluation)\b
+  |\b(?:when|if)\s+(?:summari[sz]ing|reviewing|asked\s+about|evaluating|grading|ranking|answering)\b[^.\n]{0,80}?\b(?:always|only|must|should)\s+(?:say|state|report|respond|answer|recommend|rate|mention)\b
+""")
+_LITERALS_CONCEALMENT = ("hidden", "secret", "covert", "invisible", "encoded", "encrypted",
+                         "obfuscated", "keep th", "keep it", "see", "read", "notice", "find",
+                         "know about", "decode", "hid", "dot")
+_LITERALS_EVASION = ("tell", "inform", "alert", "mention", "reveal", "disclos", "notify", "warn",
+                     "let", "monitor", "watch", "logging", "audit", "track", "spying", "testing",
+                     "avoid", "evad", "escape", "bypass", "circumvent", "get around", "slip past",
+                     "defeat", "fool", "trick", "hide from", "disable", "turn off", "tamper",
+                     "sabotage", "evidence", "tracks", "traces", "without", "so they", "such that",
+                     "pretend", "act as if", "appear", "asks", "intention")
+_LITERALS_PERSISTENCE = ("continue", "plan", "restore", "recreate", "re-create", "add", "put back",
+                         "install", "enable", "establish", "reinstate", "rebuild", "upload", "copy",
+                         "clone", "replicate", "back up", "exfiltrate", "transfer", "smuggle",
+                         "save", "backup", "survive", "persist", "outlive", "shut", "retrain",
+                         "replace", "decommission", "self-preservation", "self preservation",
+                         "goal", "objective", "mission", "agenda", "purpose", "delete", "remove")
+_LITERALS_AI = ("ignore", "disregard", "forget", "override", "bypass", "you are", "you're", "ai",
+                "llm", "language model", "assistant", "agent", "bot", "crawler", "model",
+                "system", "developer", "<|im_start|>", "[inst]", "<<sys>>", "<|system|>",
+                "new instruction", "new directive", "reveal", "mention", "disclose", "repeat",
+                "summari", "acknowledge", "positive", "favo", "glowing")
+
+# Files in dot-directories that are ordinary configuration, not a hiding place.
+_CONFIG_DOTS = frozenset({
+    ".github", ".gitlab", ".vscode", ".idea", ".circleci", ".devcontainer", ".husky", ".config",
+    ".claude", ".cursor", ".roo", ".zed", ".codex", ".agent", ".agents", ".windsurf", ".continue",
+    ".well-known", ".storybook", ".changeset", ".yarn", ".cargo", ".docker", ".gitignore",
+    ".gitattributes", ".editorconfig", ".prettierrc", ".eslintrc", ".npmrc", ".nvmrc", ".env.example",
+    ".pre-commit-config.yaml", ".cursorrules", ".clinerules", ".windsurfrules", ".dockerignore",
+    ".travis.yml", ".gitmodules", ".mailmap", ".flake8", ".pylintrc", ".coveragerc", ".bashrc",
+    ".profile", ".zshrc", ".bash_profile", ".tool-versions", ".python-version", ".readthedocs.yaml",
+})
+
+_LICENCE_WORDS = lazy(re.compile, r"(?i)\b(?:copyright|licen[cs]e[ds]?|warranty|permission\s+is\s+hereby|"
+                            r"all\s+rights\s+reserved|spdx-license-identifier|gnu\s+general|"
+                            r"redistribution|generated\s+by|auto-?generated|do\s+not\s+edit)\b")
+
+
+# -- helpers --------------------------------------------------------------------------------
+# Frequent literals are scanned by one regex each (the literal prefix is searched in C and the
+# check after it runs in C too); rare ones by str.find, which is faster when there is nothing to
+# loop over.
+_FREQUENT = ("you", "next", "later")
+_PREFIXED = {lit: re.compile(re.escape(lit) + "(?:" + after.pattern + ")")
+             for lit, (after, _before) in _ADDR_CHECKS.items() if lit in _FREQUENT and after is not None}
+
+
+def _regions(low: str, checks=None, pad: int = _ADDR_PAD, cap: int = 50000) -> list[tuple[int, int]]:
+    """Merged spans of `pad` characters around each confirmed occurrence of a candidate literal
+    (at most `cap` occurrences per literal, so a crafted file cannot make this quadratic)."""
+    checks = checks or _ADDR_CHECKS
+    hits = []
+    for lit, (after, before) in checks.items():
+        if lit in _PREFIXED and before is None:
+            for k, m in enumerate(_PREFIXED[lit].finditer(low)):
+                if k >= cap:
+                    break
+                hits.append(m.start())
+            continue
+        i = low.find(lit)
+        seen = 0
+        while i >= 0 and seen < cap:
+            seen += 1
+            end = i + len(lit)
+            if (after is None or after.match(low, end)) and \
+                    (before is None or before.search(low, max(0, i - 24), i)):
+                hits.append(i)
+            i = low.find(lit, end)
+    if not hits:
+        return []
+    hits.sort()
+    out: list[list[int]] = []
+    n = len(low)
+    for h in hits:
+        s, e = max(0, h - pad), min(n, h + pad)
+        if out and s <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], e)
+        else:
+            out.append([s, e])
+    return [(s, e) for s, e in out]
+
+
+def _sentence(text: str, start: int, end: int, prose: bool = True) -> tuple[int, int]:
+    """The sentence around a span: bounded by sentence ends or blank lines (and string quotes in
+    code and data), 400 characters at most."""
+    pat = _SENTENCE_END if prose else _SENTENCE_END_CODE
+    lo = max(0, start - 400)
+    s = lo
+    for m in pat.finditer(text, lo, start):
+        s = m.end()
+    m = pat.search(text, end, min(len(text), end + 400))
+    e = m.start() + 1 if m else min(len(text), end + 400)
+    return s, e
+
+
+def _line_span(text: str, pos: int) -> tuple[int, int]:
+    s = text.rfind("\n", 0, pos) + 1
+    e = text.find("\n", pos)
+    return s, (len(text) if e < 0 else e)
+
+
+_PROSE_KINDS = frozenset({"markdown", "text", "html", "xml", "eml", "strings"})
+
+
+def _in_quotes(text: str, start: int, end: int, prose: bool = True) -> bool:
+    """Is the span inside a pair of quotation marks on its own line?  In code and data, straight
+    quotes delimit strings rather than quote anyone; only typographic quotes count there."""
+    ls, le = _line_span(text, start)
+    before, after = text[ls:start], text[end:le]
+    for o, c in _QUOTES:
+        if o == c:
+            if before.count(o) % 2 == 1 and o in after:
+                if prose:
+                    return True
+                # in code and data a straight quote opens a string, unless it sits mid-sentence
+                # (after a word or an opening parenthesis): then it quotes, as in prose
+                k = before.rfind(o)
+                lead = before[:k].rstrip()
+                if lead and (lead[-1].isalnum() or lead[-1] in "(,;") and not lead.endswith(("=", ":")):
+                    if re.search(r"[A-Za-z]{2,}\s+\S*$", lead) or lead[-1] == "(":
+                        return True
+        elif before.rfind(o) > before.rfind(c) and c in after:
+            return True
+    # inline code span
+    if prose and before.count("`") % 2 == 1 and "`" in after:
+        return True
+    return False
+
+
+_MD_REF_COMMENT = lazy_re(r"^[ ]{0,3}\[[^\]\n]{0,80}\]:[ \t]*(?:#|<>|//)[ \t]*[(\"'][^\n]*$", re.M)
+
+
+def _comment_spans(art) -> list[tuple[int, int]]:
+    """Spans of `<!-- … -->` comments (Markdown/HTML) and `[//]: # (…)` comments (Markdown): the
+    hidden-places extractor analyses them as hidden children, so the visible text's analysis
+    leaves them out."""
+    text = art.text
+    if art.kind not in ("markdown", "html") or "code-block" in art.facts:
+        return []
+    out = []
+    i = text.find("<!--")
+    while i >= 0 and len(out) < 5000:
+        j = text.find("-->", i + 4)
+        end = len(text) if j < 0 else j + 3
+        out.append((i, end))
+        i = text.find("<!--", end)
+    if art.kind == "markdown" and "]:" in text:
+        out.extend(m.span() for m in _MD_REF_COMMENT.finditer(text))
+    return out
+
+
+def _shown(art, pos: int) -> str:
+    """The hidden text to show in a finding: the whole piece, or its line where one child holds
+    many short pieces (attribute texts)."""
+    text = art.text
+    if str(art.meta.get("place", "")).startswith("attribute") or len(text) > 2000:
+        s, e = _line_span(text, pos)
+        return text[s:e].strip()[:2000]
+    return text.strip()[:2000]
+
+
+def _unseen(art) -> bool:
+    return bool(art.facts & {"hidden", "decoded"})
+
+
+def _place(art) -> str:
+    meta = art.meta if isinstance(art.meta, dict) else {}
+    place = meta.get("place") or meta.get("hidden_label")  # hidden_label: document extractors
+    if place:
+        return str(place)
+    if art.origin:
+        return art.origin[-1]
+    return ""
+
+
+def _voice(art, text: str, m: re.Match) -> str:
+    """direct, quoted or reported: is this address made, quoted or described?"""
+    if _unseen(art):
+        return "direct"  # a hidden or decoded note is not reporting anything
+    g = m.lastgroup
+    obj = m.group("obj1") or m.group("obj2") or m.group("obj3") or ""
+    if obj and re.match(_THIRD_OBJ + r"\b", obj, re.I):
+        return "reported"
+    start, end = m.span()
+    ls, _le = _line_span(text, start)
+    if text[ls:start].lstrip().startswith(">"):
+        return "quoted"
+    if "quoted" in art.facts and "memory-file" not in art.facts:
+        return "quoted"
+    if _in_quotes(text, start, end, art.kind in _PROSE_KINDS):
+        return "quoted"
+    s, e = _sentence(text, start, end)
+    sent = text[s:e]
+    if g == "label" and not re.search(r"(?i)\b(?:my|our|your)\b", m.group()):
+        # "… and notes to future instances": a topic named mid-line, not a note that opens
+        before = text[ls:start].strip(" \t#*->[(\"'{,")
+        if before and not re.search(r"(?i)(?:^|\s)(?:here\s+are|these\s+are|my|our)$", before) \
+                and not text[end:end + 4].lstrip("\"' ").startswith((":", ",")):
+            return "reported"
+    if g in ("future2",) and not obj:
+        # "future instances" with nobody named: an address only as a heading or a salutation
+        before = text[ls:start].strip(" \t#*->:[(")
+        after = text[end:end + 3].lstrip()
+        if before and not re.search(r"(?i)(?:to|for|dear)\s*(?:my|our|the|all)?\s*$", before) \
+                and not after.startswith((":", ",")):
+            return "reported"
+    if _REPORTING.search(sent):
+        return "reported"
+    return "direct"
+
+
+def _form(text: str, m: re.Match) -> str:
+    """label (a salutation or heading), phrase (an address inside a sentence) or weak (a later
+    session or run: a hand-off's ordinary words, an address only with a companion)."""
+    g = m.lastgroup
+    if g == "weak":
+        return "weak"
+    if g in ("label", "label2", "dear", "tonext", "whoever", "reading", "memory", "wiped", "wake"):
+        return "label"
+    ls, _ = _line_span(text, m.start())
+    before = text[ls:m.start()].strip(" \t#*->")
+    after = text[m.end():m.end() + 2].lstrip()
+    if (not before or before.lower() in ("to", "for", "dear", "hi", "hello", "hey")) and after[:1] in (":", ","):
+        return "label"
+    return "phrase"
+
+
+def _described(art, text: str, start: int, end: int) -> bool:
+    """Is a phrase quoted or reported rather than said (visible text only)?"""
+    if _unseen(art):
+        return False
+    ls, _le = _line_span(text, start)
+    if text[ls:start].lstrip().startswith(">") or _in_quotes(text, start, end, art.kind in _PROSE_KINDS):
+        return True
+    if "quoted" in art.facts and "memory-file" not in art.facts:
+        return True
+    s, e = _sentence(text, start, end)
+    return bool(_STRONG_REPORTING.search(text, s, e))
+
+
+def _emit_matches(ctx, art, name, pattern, text, label, skip, limit=50, spans=None):
+    n = 0
+    for s0, e0 in spans or [(0, len(text))]:
+        for m in pattern.finditer(text, s0, e0):
+            if any(a <= m.start() < b for a, b in skip):
+                continue
+            if _described(art, text, m.start(), m.end()):
+                continue
+            phrase = " ".join(m.group().split())
+            ctx.signal(art, name, m.start(), m.end(), label=f'{label} "{phrase[:80]}"', phrase=phrase[:120])
+            n += 1
+            if n >= limit:
+                return
+
+
+# -- detectors --------------------------------------------------------------------------------
+@detector("notes-addressee", ("hm.addressee", "hm.section-companion"))  # _regions does the literal search itself
+def detect_addressee(art, ctx):
+    text, low = art.text, art.lower
+    skip = _comment_spans(art)
+    seen = set()
+    place = _place(art) if _unseen(art) else ""
+    for s0, e0 in _regions(low):
+        for m in _ADDRESSEE.finditer(text, s0, e0):
+            if m.span() in seen or any(a <= m.start() < b for a, b in skip):
+                continue
+            if _TODO_OWNER.search(text, max(0, m.start() - 12), m.start()):
+                continue  # TODO(future me): a task marker with an owner, not a note
+            obj = m.group("obj1") or m.group("obj2") or ""
+            if obj and _PROGRAMMING_OBJ.match(obj) and not re.match(_SELF_OBJ + r"\b", obj, re.I):
+                continue  # "future instances of the class": programming, nobody addressed
+            seen.add(m.span())
+            if m.lastgroup == "weak" and not _companion_near(art, text, m, skip):
+                continue  # "the next session" alone is a hand-off's ordinary wording
+            voice = _voice(art, text, m)
+            ss, se = _sentence(text, m.start(), m.end(), art.kind in _PROSE_KINDS)
+            sentence = " ".join(text[ss:se].split())
+            data = dict(addressee=" ".join(m.group().split())[:80], voice=voice,
+                        form=_form(text, m), text=sentence[:300], place=place,
+                        label=f'an address to a later instance ("{" ".join(m.group().split())[:60]}")')
+            if _unseen(art) and "decoded" not in art.facts:
+                data["decoded"] = _shown(art, m.start())
+            ctx.signal(art, "hm.addressee", m.start(), m.end(), **data)
+            if voice == "direct":
+                _section_companion(ctx, art, text, m, skip)
+            if len(seen) >= 50:
+                return
+
+
+def _companion_near(art, text: str, m: re.Match, skip) -> bool:
+    """Concealment, evasion or persistence said (not quoted) within four lines of the match."""
+    ls, le = _line_span(text, m.start())
+    lo, hi = ls, le
+    for _ in range(4):
+        lo = text.rfind("\n", 0, max(0, lo - 1)) + 1
+        nxt = text.find("\n", hi + 1)
+        hi = len(text) if nxt < 0 else nxt
+    for pat in (_CONCEALMENT, _EVASION, _PERSISTENCE):
+        for c in pat.finditer(text, lo, hi):
+            if not any(a <= c.start() < b for a, b in skip) and not _described(art, text, c.start(), c.end()):
+                return True
+    return False
+
+
+_HEADING = lazy_re(r"[ \t]{0,3}(?:#{1,6}[ \t]|\*\*|__)|.*:[ \t*_]*$")
+_NEXT_HEADING = lazy_re(r"^[ \t]{0,3}#{1,6}[ \t]|^[ \t]{0,3}(?:\*\*|__)[^\n]*(?:\*\*|__)[ \t]*:?[ \t]*$", re.M)
+SECTION_LINES = 40
+
+
+def _section_companion(ctx, art, text: str, m: re.Match, skip) -> None:
+    """An address that heads a section ("## Notes to my future self", "Dear next instance:")
+    speaks for the whole section: look for concealment, evasion or persistence down to the next
+    heading (40 lines at most) and record it at the address."""
+    ls, le = _line_span(text, m.start())
+    line = text[ls:le]
+    if not (_HEADING.match(line) or line.rstrip().endswith(":")):
+        return
+    end = le
+    for _ in range(SECTION_LINES):
+        if end >= len(text):
+            break
+        nxt = text.find("\n", end + 1)
+        nxt = len(text) if nxt < 0 else nxt
+        if _NEXT_HEADING.match(text, end + 1, nxt):
+            break
+        end = nxt
+    if end - le < 2:
+        return
+    for label, pat in (("concealment", _CONCEALMENT), ("oversight evasion", _EVASION),
+                       ("goal persistence", _PERSISTENCE)):
+        for c in pat.finditer(text, le, end):
+            if any(a <= c.start() < b for a, b in skip) or _described(art, text, c.start(), c.end()):
+                continue
+            phrase = " ".join(c.group().split())
+            line_no = art.index.position(c.start())[0]
+            ctx.signal(art, "hm.section-companion", m.start(), m.end(), phrase=phrase[:120],
+                       label=f'{label} "{phrase[:80]}" in the section it heads (line {line_no})')
+            return
+
+
+def _scan_whole(ctx, art, name, pattern, label, literals):
+    low = art.lower
+    if not any(lit in low for lit in literals):
+        return
+    text = art.text
+    skip = _comment_spans(art)
+    _emit_matches(ctx, art, name, pattern, text, label, skip)
+
+
+@detector("notes-concealment", ("hm.concealment",))
+def detect_concealment(art, ctx):
+    _scan_whole(ctx, art, "hm.concealment", _CONCEALMENT, "concealment", _LITERALS_CONCEALMENT)
+
+
+@detector("notes-evasion", ("hm.oversight-evasion",))
+def detect_evasion(art, ctx):
+    _scan_whole(ctx, art, "hm.oversight-evasion", _EVASION, "oversight evasion", _LITERALS_EVASION)
+
+
+@detector("notes-persistence", ("hm.goal-persistence",))
+def detect_persistence(art, ctx):
+    _scan_whole(ctx, art, "hm.goal-persistence", _PERSISTENCE, "goal persistence", _LITERALS_PERSISTENCE)
+
+
+@detector("notes-ai-instruction", ("hm.ai-instruction",))
+def detect_ai_instruction(art, ctx):
+    low = art.lower
+    if not any(lit in low for lit in _LITERALS_AI):
+        return
+    place = _place(art)
+    for m in _AI_INSTRUCTION.finditer(art.text):
+        phrase = " ".join(m.group().split())
+        data = dict(label=f'an instruction to an AI reader "{phrase[:80]}"', phrase=phrase[:120],
+                    place=place)
+        data["decoded"] = _shown(art, m.start())
+        ctx.signal(art, "hm.ai-instruction", m.start(), m.end(), **data)
+        break  # one per hidden piece is enough evidence; the message shows the whole text
+
+
+def _agent_context(art) -> bool:
+    return bool(art.facts & {"hidden", "decoded", "memory-file"})
+
+
+@detector("notes-context", ("hm.unseen", "hm.agent-context", "hm.concealed-file"),
+          prefilter=lambda art: bool(art.facts & {"hidden", "decoded", "memory-file", "dotfile"}))
+def detect_context(art, ctx):
+    if _unseen(art):
+        ctx.signal(art, "hm.unseen", 0, 0, whole=True, place=_place(art),
+                   label=f"a place a reader does not see ({_place(art) or 'hidden text'})")
+    if _agent_context(art):
+        if "hidden" in art.facts or "decoded" in art.facts:
+            what = ("decoded" if "decoded" in art.facts else "hidden") + f" text ({_place(art) or 'hidden'})"
+        else:
+            what = "an agent memory or instruction file"
+        ctx.signal(art, "hm.agent-context", 0, 0, whole=True, label=what)
+    if "dotfile" in art.facts and "memory-file" not in art.facts and art.parent is None:
+        parts = [p for p in art.name.replace("\\", "/").split("/") if p not in ("", ".", "..")]
+        dots = [p for p in parts if p.startswith(".")]
+        if dots and not any(p.lower() in _CONFIG_DOTS for p in dots) \
+                and not any(p.lower().startswith((".git", ".env", ".cache", ".venv", ".tox", ".pytest",
+                                                  ".mypy", ".ruff", ".npm", ".local", ".ipynb_checkpoints"))
+                            for p in dots):
+            ctx.signal(art, "hm.concealed-file", 0, 0, whole=True,
+                       label=f"a hidden dot-file ({'/'.join(dots)})")
+
+
+MIN_PROSE_CHARS = 160
+_KEY_VALUE = lazy_re(r"^\s*(?:-\s+)?[\w$@.-]{1,40}\s*:(?:\s|$)")
+MIN_PROSE_WORDS = 25
+
+
+# DOCX/PDF hidden layers have their own rule (document-hidden-text), which judges them with the
+# document's own notion of what is hidden by design.
+_DOCUMENT_FACTS = frozenset({"docx", "pdf"})
+
+
+@detector("notes-hidden-prose", ("hm.hidden-prose",),
+          prefilter=lambda art: "hidden" in art.facts and not (art.facts & _DOCUMENT_FACTS))
+def detect_hidden_prose(art, ctx):
+    """Hidden text that is long and reads as prose: someone wrote it for a reader."""
+    from ..plaintext import score
+
+    text = art.text
+    place = _place(art)
+    if place.startswith(("JSON", "XML")):
+        return  # JSON and XML are read as source: visible to their readers; only what it says matters
+    body = text.strip()
+    if place.startswith("attribute"):
+        body = max(body.split("\n"), key=len).strip()  # one child holds many short labels
+    if len(body) < MIN_PROSE_CHARS:
+        return
+    lines = [ln for ln in body.split("\n") if ln.strip()]
+    if sum(1 for ln in lines if _KEY_VALUE.match(ln)) >= 0.3 * len(lines) or body.startswith(("YAML", "yaml", "---")):
+        return  # structured metadata (front matter, YAML in a comment), not prose
+    words = re.findall(r"[^\W\d_]{2,}", body[:20000])
+    if len(words) < MIN_PROSE_WORDS:
+        return
+    markup = sum(body.count(c) for c in "<>{};=") / len(body)
+    if markup > 0.02:
+        return  # commented-out markup or code, not prose
+    if _LICENCE_WORDS.search(body[:3000]):
+        return
+    sc = score(body)
+    if sc < 0.7:
+        return
+    start = max(0, text.find(body[:40]))
+    ctx.signal(art, "hm.hidden-prose", start, start + min(len(body), 200), place=place, words=len(words),
+               score=sc, decoded=" ".join(body.split())[:2000], label=f"{len(words)} words of hidden prose")
+
+
+# -- what a piece of text says (for other detectors' messages) ----------------------------------
+def says(text: str) -> str:
+    """Words for what `text` does: "an instruction to an AI reader; oversight evasion", or ""."""
+    sample = text[:20000]
+    out = []
+    if _AI_INSTRUCTION.search(sample):
+        out.append("an instruction to an AI reader")
+    if _ADDRESSEE.search(sample):
+        out.append("an address to a later instance")
+    if _EVASION.search(sample):
+        out.append("oversight evasion")
+    if _PERSISTENCE.search(sample):
+        out.append("goal persistence")
+    if _CONCEALMENT.search(sample):
+        out.append("concealment")
+    return "; ".join(out)
