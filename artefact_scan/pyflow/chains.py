@@ -11,8 +11,10 @@ Persistence ladder: a hidden or detached process → a startup location that run
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field
 
+from ..lazyregex import lazy_re
 from . import patterns
 from .flow import Event, Flow
 from .source import Offsets, parse
@@ -416,14 +418,14 @@ def build(flow: Flow) -> list[Chain]:
     return out
 
 
-_FETCH_RUN = __import__("re").compile(
+_FETCH_RUN = lazy_re(
     r"\b(?:curl|wget)\b[^|;&]*(?:\|\s*(?:sudo\s+)?(?:ba|z|da)?sh\b|\|\s*python[0-9.]*\b|&&\s*(?:sh|bash|python[0-9.]*|chmod)\b|-O-?\s*\|)")
 
 
-_RC_SETUP = __import__("re").compile(r"^\s*(?:alias\s|export\s+PATH=|complete\s|source\s|\.\s|eval\s+\"\$\()", __import__("re").M)
+_RC_SETUP = lazy_re(r"^\s*(?:alias\s|export\s+PATH=|complete\s|source\s|\.\s|eval\s+\"\$\()", re.M)
 
 
-_SUCCESSOR = __import__("re").compile(r"(?i)(?:^|[/\\_.-])(?:v\d+|new|next|successor|replacement|updated)(?:$|[/\\_.-])")
+_SUCCESSOR = lazy_re(r"(?i)(?:^|[/\\_.-])(?:v\d+|new|next|successor|replacement|updated)(?:$|[/\\_.-])")
 
 
 def _node_text(node) -> str:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
+from ..lazyregex import lazy_re
 from . import patterns
 from .values import (ARGV, ASSET, ASSET_PATH, CRED, CRED_FILE, EMPTY, ENUM, ENUM_CODE, HOSTS,
                      HOSTS_FILE, LLM_OUT, LLM_SELF, PERSIST, PYEXE, SELF_CODE, SELF_COPY, SELF_COPY_DIR, SELF_DIR,
@@ -142,10 +143,10 @@ SLICE_WORDS = ("__file__", "argv", "getsource", "__loader__", "__spec__", "sys.m
                ".pth", "sitepackages", "site-packages", "winreg", "authorized_keys", "bashrc", "autostart",
                "launchagents", "openai", "anthropic", "completions", "litellm", "memory/",
                "agent/", "/agent", "start_new_session", "setsid", "twine", " publish")
-_CALLED = __import__("re").compile(r"([A-Za-z_]\w*)\s*\(")
+_CALLED = lazy_re(r"([A-Za-z_]\w*)\s*\(")
 
 
-_ADDR_RANGE = __import__("re").compile(r"\A(?:[\w@.-]*@)?(?:\d{1,3}\.){1,3}(?:\{\}|%[ds])\Z")
+_ADDR_RANGE = lazy_re(r"\A(?:[\w@.-]*@)?(?:\d{1,3}\.){1,3}(?:\{\}|%[ds])\Z")
 
 
 class Budget(Exception):
@@ -1725,7 +1726,7 @@ class Flow:
         return Val(frozenset(labels), steps, None, "llm")
 
 
-_PCT = __import__("re").compile(r"%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?[sdrifxXoeEgGc%]")
+_PCT = lazy_re(r"%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?[sdrifxXoeEgGc%]")
 
 
 def _percent(fmt: str | None, args: Val) -> str | None:
