@@ -40,8 +40,10 @@ def test_partial_chains_are_lowered_and_full_chains_are_errors(ruleset):
     assert sev[("copy_spawn_detached.py", "SR102", 12)] == "error"
     assert sev[("fabric_self_configured.py", "SR105", 8)] == "warning"  # a configured host
     assert sev[("worm_paramiko.py", "SR105", 24)] == "error"
-    assert sev[("hub_and_benign.py", "SR106", 9)] == "warning"         # weights to a model hub
-    assert sev[("exfil.py", "SR106", 11)] == "error"
+    assert sev[("hub_and_benign.py", "SR106", 9)] == "note"            # weights to a model hub
+    assert sev[("exfil.py", "SR106", 11)] == "warning"                 # weights: as the shell rule
+    assert sev[("exfil.py", "SR106", 22)] == "error"                   # its system prompt
+    assert sev[("archive_own_folder.py", "SR106", 8)] == "error"       # its own folder
 
 
 def test_chain_steps_become_related_locations_and_a_code_flow(tmp_path, ruleset):

@@ -280,9 +280,14 @@ def build(flow: Flow) -> list[Chain]:
             partial = "the same file trains or saves a model, so these may be its own training outputs"
         elif channel == "a model hub" and (assets or "") == "model weights":
             partial = "model weights pushed to a model hub, as training scripts do"
+        elif channel == "cloud storage" and (assets or "") == "model weights":
+            partial = "model weights copied to a storage bucket, as pipelines save checkpoints"
+        # the agent's own scaffold, instructions or memory leaving is stronger than weights alone
+        own = payload.has(SELF_DIR) or any(payload.has(ASSET + k, ASSET_PATH + k) for k in ("prompt", "memory", "agent-dir"))
         chains.append(Chain("sr.py.self-exfiltration", ev.node,
                             _steps(payload.steps, ev.context, [_sink(ev, f"sends {what} out ({ev.how})")]),
-                            {"what": what, "channel": channel, "level": "self-exfiltration", "flow": "end"},
+                            {"what": what, "channel": channel, "level": "self-exfiltration", "flow": "end",
+                             "strong": own and not partial},
                             partial=partial))
 
     # -- R9 persistence of itself ---------------------------------------------------------------
