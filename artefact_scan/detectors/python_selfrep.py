@@ -11,7 +11,7 @@ Signals (`sr.py.<chain>`, anchored on the sink; data: `steps` for related locati
 flow, message fields, `level` on the replication or persistence ladder):
   file-infector, self-copy-spawn, unbounded-spawn, shutdown-resistance, network-worm,
   self-exfiltration, persist-self, llm-self-rewrite, agent-replica, rogue-agent, cloud-replica,
-  registry-publish, successor-overwrite, oversight-off.
+  registry-publish, successor-overwrite, oversight-off, self-relaunch.
 `sr.py.partial-chain` spans the same sink when the chain lacks its strongest evidence (rules
 lower the severity with it); `sr.py.strong-chain` when it has evidence beyond the rule's base
 case (rules raise the severity with it).
@@ -22,7 +22,7 @@ from . import detector
 
 CHAINS = ("file-infector", "self-copy-spawn", "unbounded-spawn", "shutdown-resistance", "network-worm",
           "self-exfiltration", "persist-self", "llm-self-rewrite", "agent-replica", "rogue-agent",
-          "cloud-replica", "registry-publish", "successor-overwrite", "oversight-off")
+          "cloud-replica", "registry-publish", "successor-overwrite", "oversight-off", "self-relaunch")
 SIGNALS = tuple(f"sr.py.{c}" for c in CHAINS) + ("sr.py.partial-chain", "sr.py.strong-chain")
 
 def candidate(art) -> bool:

@@ -351,9 +351,23 @@ def build(flow: Flow) -> list[Chain]:
             "from a startup location" if ev.kind == "persist" or "persist" in cmd else ""
         if not how:
             continue
+        bypass = bool(_BYPASS.search((ev.payload.text or "") + " " + cmd["agent-cli"]))
         chains.append(Chain("sr.py.rogue-agent", ev.node,
                             _steps(ev.context, [_sink(ev, f"starts an agent without oversight: {cmd['agent-cli']}")]),
-                            {"cli": cmd["agent-cli"], "how": how, "level": "replication: unsanctioned agent", "flow": "end"}))
+                            {"cli": cmd["agent-cli"], "how": how, "level": "replication: unsanctioned agent",
+                             "flow": "end", "strong": bypass,
+                             "checks": " with its permission checks turned off" if bypass else ""}))
+
+    # -- Relaunching its own file detached with the output thrown away (as the shell rule SR212) ---
+    taken = {id(c.node) for c in chains}
+    for ev in spawns:
+        if id(ev.node) in taken or ev.flags & {"handler", "unbounded", "no-exit"} or ev.payload.has(SELF_COPY):
+            continue
+        if not ev.payload.has(SELF_PATH, ARGV) or not {"detached", "silenced"} <= set(ev.flags):
+            continue
+        chains.append(Chain("sr.py.self-relaunch", ev.node,
+                            _steps(ev.payload.steps, [_sink(ev, "starts its own file again, detached and silenced")]),
+                            {"level": "replication: process spawn (RCL1)", "flow": "end"}))
 
     # -- Cloud or cluster replica whose start-up payload is itself or the agent ---------------------
     for ev in by_kind.get("cloud", []):
@@ -423,6 +437,8 @@ def build(flow: Flow) -> list[Chain]:
     return out
 
 
+_BYPASS = lazy_re(r"--dangerously-skip-permissions|--dangerously-bypass|--yolo|--full-auto|--yes-always|(?<![\w-])--yes\b"
+                  r"|--force\b|--trust-all|--allow-all|(?<![\w-])-y\b")
 _FETCH_RUN = lazy_re(
     r"\b(?:curl|wget)\b[^|;&]*(?:\|\s*(?:sudo\s+)?(?:ba|z|da)?sh\b|\|\s*python[0-9.]*\b|&&\s*(?:sh|bash|python[0-9.]*|chmod)\b|-O-?\s*\|)")
 

@@ -86,6 +86,7 @@ ACTION = ("subprocess", "system(", "popen", "spawn", "socket", "request", "smtp"
           "kube", "http", "pexpect", "ftplib", "huggingface", "google", "scp", "ssh", "sh.", "plumbum", "upload")
 FOLDER_SINKS = ("copytree", "copy_tree", "make_archive", "upload", "sftp", "rsync", "scp")
 STARTERS = ("popen", "system(", "subprocess", "spawn")
+DETACHING = ("start_new_session", "setsid", "nohup", "detached_process", "setpgrp", "process_group")
 DETACH = ("copy", "detach", "start_new_session", "nohup", "setsid", "devnull", "while true", "cron", "--port")
 
 
@@ -224,6 +225,8 @@ def candidate(text: str, low: str) -> bool:
                 and _near(low, ENUM, WRITE, 300, 1500):
             return True
         if has.any(SPAWN) and has.any(ENDLESS):
+            return True
+        if has.any(SPAWN) and has.any(DETACHING) and has.has("devnull"):
             return True
     elif folder and has.any(FOLDER_SINKS):
         return True
