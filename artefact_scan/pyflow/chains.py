@@ -303,7 +303,7 @@ def build(flow: Flow) -> list[Chain]:
     for ev in by_kind.get("persist", []):
         if not ev.payload.has(SELF_PATH, SELF_CODE, SELF_COPY, SELF_DIR, ARGV):
             continue
-        chains.append(_persist_chain(ev, ev.extra.get("persist", "startup")))
+        chains.append(_persist_chain(ev, _persist_kind_of(ev.extra.get("persist", "startup"))))
 
     # -- R13 LLM-mediated self-rewriting ---------------------------------------------------------
     for ev in by_kind.get("exec", []) + writes + spawns:
@@ -471,10 +471,23 @@ def _remote_runs(ev: Event) -> bool:
     return "remote-exec" in ev.cmd
 
 
+def _persist_kind_of(matched: str) -> str:
+    """The location a persistence command installs into, from the matched command text."""
+    m = matched.lower()
+    for word, kind in (("crontab", "cron"), ("cron", "cron"), ("systemctl", "systemd"), ("loginctl", "systemd"),
+                       ("schtasks", "scheduled-task"), ("reg add", "registry-run"), ("launchctl", "autostart"),
+                       ("update-rc.d", "systemd"), ("chkconfig", "systemd"), ("bashrc", "shell-rc"),
+                       ("profile", "shell-rc"), ("zshrc", "shell-rc")):
+        if word in m:
+            return kind
+    return m
+
+
 def _persist_chain(ev: Event, kind: str) -> Chain:
     names = {"cron": "a cron table", "systemd": "a systemd unit", "shell-rc": "a shell start-up file",
              "autostart": "an autostart entry", "python-startup": "a Python start-up hook (.pth or sitecustomize)",
              "git-hook": "a git hook", "authorized-keys": "authorized_keys", "registry-run": "the Windows Run key",
+             "scheduled-task": "a Windows scheduled task",
              "ci-workflow": "a CI workflow"}
     where = names.get(kind, kind)
     return Chain("sr.py.persist-self", ev.node,
