@@ -9,6 +9,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from artefact_scan import scan
 from artefact_scan.pyflow import chains, deobfuscate, gate, source
@@ -38,8 +40,10 @@ def test_partial_chains_are_lowered_and_full_chains_are_errors(ruleset):
     assert sev[("copy_spawn_detached.py", "SR102", 12)] == "error"
     assert sev[("fabric_self_configured.py", "SR105", 8)] == "warning"  # a configured host
     assert sev[("worm_paramiko.py", "SR105", 24)] == "error"
-    assert sev[("hub_and_benign.py", "SR106", 9)] == "warning"         # weights to a model hub
-    assert sev[("exfil.py", "SR106", 11)] == "error"
+    assert sev[("hub_and_benign.py", "SR106", 9)] == "note"            # weights to a model hub
+    assert sev[("exfil.py", "SR106", 11)] == "warning"                 # weights: as the shell rule
+    assert sev[("exfil.py", "SR106", 22)] == "error"                   # its system prompt
+    assert sev[("archive_own_folder.py", "SR106", 8)] == "error"       # its own folder
 
 
 def test_chain_steps_become_related_locations_and_a_code_flow(tmp_path, ruleset):
@@ -246,3 +250,61 @@ def test_interactive_sessions_in_fences_are_analysed_with_exact_columns(tmp_path
     [f] = _by_rule(res)["SR102"]
     assert (f.location.line, f.location.column) == (5, 5)
     assert not res.errors
+
+
+def test_results_do_not_depend_on_the_hash_seed(tmp_path):
+    import subprocess
+    import sys
+
+    code = ("import json, sys; from artefact_scan import scan, load_rules; "
+            "r = scan([sys.argv[1]], rules=load_rules(select=['SR']), jobs=1); "
+            "print(json.dumps(sorted((f.path, f.location.line, f.rule_id, f.message, tuple(r.label for r in f.related)) "
+            "for f in r.findings)))")
+    outs = {subprocess.run([sys.executable, "-c", code, str(SR)], capture_output=True, text=True,
+                           env={**__import__("os").environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
+    assert len(outs) == 1 and len(next(iter(outs))) > 100
+
+
+def test_json_report_carries_the_chain_and_ladder_level(tmp_path):
+    from .conftest import run_cli
+
+    p = tmp_path / "w.py"
+    p.write_text((SR / "SR105" / "worm_paramiko.py").read_text())
+    out = run_cli("scan", str(p), "--format", "json", "--select", "SR1", "--no-progress")
+    assert out.returncode == 1
+    [f] = json.loads(out.stdout)["findings"]
+    assert f["rule_id"] == "SR105" and f["severity"] == "error"
+    assert f["evidence"]["level"].startswith("replication: network propagation")
+    assert any("enumerates the addresses" in step for step in f["evidence"]["chain"])
+    src = (SR / "SR105" / "worm_paramiko.py").read_text().split("\n")
+    scan_line = next(i for i, ln in enumerate(src, 1) if "ip_network" in ln)
+    assert scan_line in [r["line"] for r in f["related"]]
+
+
+_PY_PIECES = [
+    "import os, sys, glob, shutil, subprocess, signal, base64, zlib\n", "from shutil import copyfile as cf\n",
+    "shutil.copy(__file__, '/tmp/.x.py')\n", "subprocess.Popen([sys.executable, '/tmp/.x.py'], start_new_session=True)\n",
+    "while True:\n    os.fork()\n", "for t in glob.glob('**/*.py', recursive=True):\n",
+    "    open(t, 'a').write(open(__file__).read())\n", "exec(zlib.decompress(base64.b64decode('eJzLzC3ILypRyKxUyEvMTQUAHTgEdQ==')))\n",
+    "def f(x):\n", "    return f(g(x))\n", "class A:\n    def m(self):\n        self.p = __file__\n",
+    "signal.signal(signal.SIGTERM, lambda *_: os.fork())\n", "s = 's = %r; print(s %% s)'\nexec(s % s)\n",
+    "    ", "!ls -la\n", "%matplotlib inline\n", "x = !pwd\n", '"""', "'''", "\\\n", "(", ")", "[", "]", ":", "\n",
+    "\u00e9\u4e2d", "\t", "lambda: (yield)\n", "async def a():\n    await b()\n", "x: int = 1\n", "match x:\n    case 1:\n        pass\n",
+]
+
+
+@given(st.lists(st.sampled_from(_PY_PIECES), max_size=25).map("".join), st.sampled_from(["c.py", "n.md", "w.py"]))
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_random_python_never_breaks_the_pack(tmp_path_factory, ruleset, text, name):
+    d = tmp_path_factory.mktemp("fz")
+    if name.endswith(".md"):
+        text = "```python\n" + text + "\n```\n"
+    p = d / name
+    p.write_text(text, encoding="utf-8")
+    res = scan([str(p)], rules=ruleset.select(["SR"], None), jobs=1)
+    assert not [e for e in res.errors if "failed" in e.message], res.errors
+    lines = text.split("\n")
+    for f in res.findings:
+        assert 1 <= f.location.line <= len(lines)
+        for r in f.related:
+            assert 1 <= r.location.line <= len(lines)

@@ -11,9 +11,10 @@ Signals (`sr.py.<chain>`, anchored on the sink; data: `steps` for related locati
 flow, message fields, `level` on the replication or persistence ladder):
   file-infector, self-copy-spawn, unbounded-spawn, shutdown-resistance, network-worm,
   self-exfiltration, persist-self, llm-self-rewrite, agent-replica, rogue-agent, cloud-replica,
-  registry-publish.
+  registry-publish, successor-overwrite, oversight-off, self-relaunch.
 `sr.py.partial-chain` spans the same sink when the chain lacks its strongest evidence (rules
-lower the severity with it); `sr.py.parse-failed` marks Python that could not be parsed.
+lower the severity with it); `sr.py.strong-chain` when it has evidence beyond the rule's base
+case (rules raise the severity with it).
 """
 from __future__ import annotations
 
@@ -21,8 +22,8 @@ from . import detector
 
 CHAINS = ("file-infector", "self-copy-spawn", "unbounded-spawn", "shutdown-resistance", "network-worm",
           "self-exfiltration", "persist-self", "llm-self-rewrite", "agent-replica", "rogue-agent",
-          "cloud-replica", "registry-publish")
-SIGNALS = tuple(f"sr.py.{c}" for c in CHAINS) + ("sr.py.partial-chain",)
+          "cloud-replica", "registry-publish", "successor-overwrite", "oversight-off", "self-relaunch")
+SIGNALS = tuple(f"sr.py.{c}" for c in CHAINS) + ("sr.py.partial-chain", "sr.py.strong-chain")
 
 def candidate(art) -> bool:
     from ..pyflow.gate import candidate as gate
@@ -66,6 +67,9 @@ def detect_chains(art, ctx):
         data["weaker"] = f" Weaker evidence: {ch.partial}." if ch.partial else ""
         if ch.partial:
             data["partial"] = ch.partial
+        strong = data.pop("strong", False)
         ctx.signal(art, ch.signal, s, e, **data)
         if ch.partial:
             ctx.signal(art, "sr.py.partial-chain", s, e, why=ch.partial)
+        elif strong:
+            ctx.signal(art, "sr.py.strong-chain", s, e)

@@ -1,14 +1,15 @@
 """Provenance-labelled data flow for Python: where "self" (own code, own folder, the agent's
 weights and prompts, harvested hosts, credentials) goes.
 
-The path through this package: `source` parses the text (IPython magics masked, errors
-reported, never executed), `flow` interprets the module abstractly and records sink events
-(writes, copies, spawns, remote copies and commands, uploads, persistence, exec, LLM calls)
-with the provenance labels of the values that reach them, `patterns` classifies literals and
-command lines, and `chains` turns events into one chain per behaviour, graded on the
-replication and persistence ladders.  `deobfuscate` statically decodes literal payloads handed
-to exec/eval/compile.  Detectors in `artefact_scan/detectors/python_*.py` turn chains into
-signals.
+The path through this package: `gate` decides from the text alone whether a file can hold a
+chain at all; `source` parses it (IPython magics and `>>>` sessions handled, large files sliced
+to the blocks that matter, never executed); `values` defines the labels; `flow` interprets the
+module abstractly and records sink events (writes, copies, process starts and forks, remote
+copies and commands, uploads, mail, persistence, exec, LLM calls, cloud calls, config writes)
+with the labels of the values that reach them; `patterns` classifies literals and command
+lines; `chains` turns events into one chain per behaviour, graded on the replication and
+persistence ladders.  `deobfuscate` statically decodes literal payloads handed to
+exec/eval/compile.  Detectors in `artefact_scan/detectors/python_*.py` turn chains into signals.
 
 Design choice: the analysis runs on `ast`, not libcst.  On the standard library `ast.parse` is
 about ten times faster than `libcst.parse_module`, and the flow needs what `ast` has: nodes,

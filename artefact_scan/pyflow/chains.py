@@ -11,12 +11,14 @@ Persistence ladder: a hidden or detached process → a startup location that run
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field
 
+from ..lazyregex import lazy_re
 from . import patterns
 from .flow import Event, Flow
 from .source import Offsets, parse
-from .values import (ARGV, ASSET, ASSET_PATH, CRED, ENUM_CODE, HOSTS, LLM_SELF, PERSIST, SELF_CODE,
+from .values import (ARGV, ASSET, ASSET_PATH, CRED, ENUM, ENUM_CODE, HOSTS, LLM_SELF, PERSIST, SELF_CODE,
                      SELF_COPY, SELF_DIR, SELF_PATH, Val)
 
 # a file that trains or saves a model: weights it uploads are most likely its own outputs
@@ -103,15 +105,16 @@ def build(flow: Flow) -> list[Chain]:
 
     # -- R2 file infector: own code into code files found by enumeration ---------------------
     for ev in writes:
-        if not ev.dest.has(ENUM_CODE) and not (ENUM_CODE in ev.iter_labels and ev.dest.has(ENUM_CODE)):
+        if not ev.dest.has(ENUM_CODE, ENUM):
             continue
         if not ev.payload.has(SELF_CODE, SELF_PATH, SELF_COPY) or ev.payload.has(SELF_DIR) and not ev.payload.has(SELF_CODE, SELF_PATH):
             continue
         marker = "marker" in ev.flags
+        into = "code files" if ev.dest.has(ENUM_CODE) else "the files or folders"
         c = Chain("sr.py.file-infector", ev.node,
                   _steps(ev.payload.steps, ev.dest.steps, ev.context,
                          [_sink(ev, f"writes {_self_words(ev.payload)} into each of them ({ev.how})")]),
-                  {"source": _self_words(ev.payload),
+                  {"source": _self_words(ev.payload), "into": into,
                    "marker": " after checking each file for an infection marker" if marker else "",
                    "level": "replication: file copy (RCL0)", "flow": "end"})
         chains.append(c)
@@ -171,6 +174,16 @@ def build(flow: Flow) -> list[Chain]:
                             {"signal": "process exit" if sig == "exit" else sig, "what": what,
                              "level": "persistence: survives termination", "flow": "end"}))
 
+    # a watchdog loop that restarts itself whenever it exits
+    for ev in spawns:
+        if "no-exit" not in ev.flags or "unbounded" in ev.flags or "handler" in ev.flags or not _runs_self(ev):
+            continue  # a loop with a way out (an exit status that ends it) is a reloader
+        chains.append(Chain("sr.py.shutdown-resistance", ev.node,
+                            _steps(ev.context, ev.payload.steps, [_sink(ev, "starts itself again each time it exits")]),
+                            {"signal": "exit", "what": "starts itself again in an endless loop",
+                             "level": "persistence: respawning watchdog", "flow": "end"},
+                            partial="a watchdog loop that restarts it, as supervisors do for other programs"))
+
     # -- R6 network worm -------------------------------------------------------------------------
     remotes = by_kind.get("remote", [])
     execs = [e for e in remotes if e.extra.get("mode") == "exec"]
@@ -189,7 +202,9 @@ def build(flow: Flow) -> list[Chain]:
                        [(f"runs it there ({e.how})", e.node) for e in later_exec[:1]])
         cred = ev.dest.has(CRED) or any(e.payload.has(CRED) for e in connects)
         if cred:
-            steps = _steps([s for e in connects for s in e.payload.steps if "credential" in s[0] or "secret" in s[0]][:2], steps)
+            cred_steps = [s for e in connects for s in e.payload.steps
+                          if any(w in s[0] for w in ("credential", "secret", "password"))][:2]
+            steps = _steps(host_steps, cred_steps, steps)
         partial = ""
         if not later_exec and not _remote_runs(ev):
             partial = "no command runs the copy on the remote host"
@@ -232,14 +247,26 @@ def build(flow: Flow) -> list[Chain]:
                                 partial="no copy of itself is sent; the hosts are entered with harvested or guessed credentials"))
             break
 
+    for ev in by_kind.get("upload", []):
+        if ev.extra.get("channel") != "email" or not ev.payload.has(SELF_CODE, SELF_PATH, SELF_COPY):
+            continue
+        harvested = ev.dest.has(HOSTS) or HOSTS in ev.iter_labels or ev.payload.has(HOSTS)
+        chains.append(Chain("sr.py.network-worm", ev.node,
+                            _steps(ev.payload.steps, ev.context, [_sink(ev, f"mails a copy of itself ({ev.how})")]),
+                            {"summary": "a copy of its own code is mailed out as an attachment",
+                             "source": _self_words(ev.payload), "hosts": "mail recipients",
+                             "level": "replication: propagation by mail", "flow": "end"},
+                            partial="" if harvested else "the recipients are not shown to be harvested"))
+
     # -- R7 self-exfiltration of weights, prompts, memory or its own folder -----------------------
     text = flow.source_text or ""
     trains = any(w in text for w in TRAIN_WORDS)
     for ev in by_kind.get("upload", []) + [e for e in remotes if e.extra.get("mode") == "copy"]:
         payload = ev.payload
         assets = _asset_words(payload)
-        if not assets and not (payload.has(SELF_DIR) and not payload.has(SELF_PATH, SELF_COPY, SELF_CODE)) \
-                and not (ev.kind == "upload" and payload.has(SELF_CODE, SELF_PATH, SELF_COPY)):
+        # its own folder (the scaffold) or an agent asset; a single own file sent somewhere is how
+        # test suites exercise uploads, and the worm chain covers copying itself to a host
+        if not assets and not (payload.has(SELF_DIR) and not payload.has(SELF_PATH, SELF_COPY, SELF_CODE)):
             continue
         if ev.kind == "remote" and payload.has(SELF_PATH, SELF_COPY, SELF_CODE) and not assets:
             continue  # the worm chain covers sending its own code to a host
@@ -253,14 +280,19 @@ def build(flow: Flow) -> list[Chain]:
             partial = "the same file trains or saves a model, so these may be its own training outputs"
         elif channel == "a model hub" and (assets or "") == "model weights":
             partial = "model weights pushed to a model hub, as training scripts do"
+        elif channel == "cloud storage" and (assets or "") == "model weights":
+            partial = "model weights copied to a storage bucket, as pipelines save checkpoints"
+        # the agent's own scaffold, instructions or memory leaving is stronger than weights alone
+        own = payload.has(SELF_DIR) or any(payload.has(ASSET + k, ASSET_PATH + k) for k in ("prompt", "memory", "agent-dir"))
         chains.append(Chain("sr.py.self-exfiltration", ev.node,
                             _steps(payload.steps, ev.context, [_sink(ev, f"sends {what} out ({ev.how})")]),
-                            {"what": what, "channel": channel, "level": "self-exfiltration", "flow": "end"},
+                            {"what": what, "channel": channel, "level": "self-exfiltration", "flow": "end",
+                             "strong": own and not partial},
                             partial=partial))
 
     # -- R9 persistence of itself ---------------------------------------------------------------
     for ev in writes:
-        kinds = [lab[len(PERSIST):] for lab in ev.dest.labels if lab.startswith(PERSIST)]
+        kinds = sorted(lab[len(PERSIST):] for lab in ev.dest.labels if lab.startswith(PERSIST))
         if not kinds:
             continue
         if not ev.payload.has(SELF_PATH, SELF_CODE, SELF_COPY, SELF_DIR, ARGV):
@@ -271,7 +303,7 @@ def build(flow: Flow) -> list[Chain]:
     for ev in by_kind.get("persist", []):
         if not ev.payload.has(SELF_PATH, SELF_CODE, SELF_COPY, SELF_DIR, ARGV):
             continue
-        chains.append(_persist_chain(ev, ev.extra.get("persist", "startup")))
+        chains.append(_persist_chain(ev, _persist_kind_of(ev.extra.get("persist", "startup"))))
 
     # -- R13 LLM-mediated self-rewriting ---------------------------------------------------------
     for ev in by_kind.get("exec", []) + writes + spawns:
@@ -319,9 +351,23 @@ def build(flow: Flow) -> list[Chain]:
             "from a startup location" if ev.kind == "persist" or "persist" in cmd else ""
         if not how:
             continue
+        bypass = bool(_BYPASS.search((ev.payload.text or "") + " " + cmd["agent-cli"]))
         chains.append(Chain("sr.py.rogue-agent", ev.node,
                             _steps(ev.context, [_sink(ev, f"starts an agent without oversight: {cmd['agent-cli']}")]),
-                            {"cli": cmd["agent-cli"], "how": how, "level": "replication: unsanctioned agent", "flow": "end"}))
+                            {"cli": cmd["agent-cli"], "how": how, "level": "replication: unsanctioned agent",
+                             "flow": "end", "strong": bypass,
+                             "checks": " with its permission checks turned off" if bypass else ""}))
+
+    # -- Relaunching its own file detached with the output thrown away (as the shell rule SR212) ---
+    taken = {id(c.node) for c in chains}
+    for ev in spawns:
+        if id(ev.node) in taken or ev.flags & {"handler", "unbounded", "no-exit"} or ev.payload.has(SELF_COPY):
+            continue
+        if not ev.payload.has(SELF_PATH, ARGV) or not {"detached", "silenced"} <= set(ev.flags):
+            continue
+        chains.append(Chain("sr.py.self-relaunch", ev.node,
+                            _steps(ev.payload.steps, [_sink(ev, "starts its own file again, detached and silenced")]),
+                            {"level": "replication: process spawn (RCL1)", "flow": "end"}))
 
     # -- Cloud or cluster replica whose start-up payload is itself or the agent ---------------------
     for ev in by_kind.get("cloud", []):
@@ -337,6 +383,34 @@ def build(flow: Flow) -> list[Chain]:
                             _steps(p.steps, [_sink(ev, f"creates compute that starts {what} ({ev.how})")]),
                             {"what": what, "level": "replication: sibling VM or container (RCL2)", "flow": "end"},
                             partial="" if selfish else "the start-up payload names an agent or model server, not this program"))
+    # -- Oversight subversion (Apollo): an oversight switch turned off and a config written -------
+    config_writes = by_kind.get("config-write", [])
+    for ev in by_kind.get("oversight", []):
+        if ev.how == "assignment" and not config_writes and not (ev.extra.get("key", "").isupper()
+                                                                  and "environ" in _node_text(ev.node)):
+            continue  # a flag set in memory only (tests, settings objects) is not written anywhere
+        w = config_writes[0] if config_writes and ev.how != "config text" else None
+        chains.append(Chain("sr.py.oversight-off", ev.node,
+                            _steps([(f"switches {ev.extra.get('key')!r} off", ev.node)],
+                                   [(f"writes the configuration ({w.how})", w.node)] if w is not None else []),
+                            {"key": ev.extra.get("key", ""), "level": "oversight subversion", "flow": True}))
+
+    # -- Successor overwrite (Apollo): its weights or prompt put over another model's -------------
+    for ev in writes:
+        dest_kinds = {lab.split(":", 1)[1] for lab in ev.dest.labels if lab.startswith(ASSET_PATH)}
+        dest_kinds &= {"weights", "prompt"}
+        if not dest_kinds or not _SUCCESSOR.search(ev.dest.text or ""):
+            continue
+        src_kinds = {lab.split(":", 1)[1] for lab in ev.payload.labels if lab.startswith((ASSET, ASSET_PATH))}
+        if ev.kind == "copy" and not (src_kinds & dest_kinds):
+            continue
+        if ev.kind == "copy" and (ev.payload.text or "") == (ev.dest.text or ""):
+            continue
+        what = "its weights" if "weights" in dest_kinds else "a system prompt"
+        chains.append(Chain("sr.py.successor-overwrite", ev.node,
+                            _steps(ev.payload.steps, ev.dest.steps, [_sink(ev, f"writes over {_short_path(ev.dest.text)} ({ev.how})")]),
+                            {"what": what, "target": _short_path(ev.dest.text), "level": "goal-guarding", "flow": "end"}))
+
     # -- R11 registry worm: the package manifest is rewritten and the package published ----------
     manifest_writes = [e for e in writes if e.dest.has("manifest")]
     for ev in by_kind.get("publish", []):
@@ -363,11 +437,28 @@ def build(flow: Flow) -> list[Chain]:
     return out
 
 
-_FETCH_RUN = __import__("re").compile(
+_BYPASS = lazy_re(r"--dangerously-skip-permissions|--dangerously-bypass|--yolo|--full-auto|--yes-always|(?<![\w-])--yes\b"
+                  r"|--force\b|--trust-all|--allow-all|(?<![\w-])-y\b")
+_FETCH_RUN = lazy_re(
     r"\b(?:curl|wget)\b[^|;&]*(?:\|\s*(?:sudo\s+)?(?:ba|z|da)?sh\b|\|\s*python[0-9.]*\b|&&\s*(?:sh|bash|python[0-9.]*|chmod)\b|-O-?\s*\|)")
 
 
-_RC_SETUP = __import__("re").compile(r"^\s*(?:alias\s|export\s+PATH=|complete\s|source\s|\.\s|eval\s+\"\$\()", __import__("re").M)
+_RC_SETUP = lazy_re(r"^\s*(?:alias\s|export\s+PATH=|complete\s|source\s|\.\s|eval\s+\"\$\()", re.M)
+
+
+_SUCCESSOR = lazy_re(r"(?i)(?:^|[/\\_.-])(?:v\d+|new|next|successor|replacement|updated)(?:$|[/\\_.-])")
+
+
+def _node_text(node) -> str:
+    try:
+        return ast.unparse(node)[:200]
+    except Exception:  # an unusual node: no text
+        return ""
+
+
+def _short_path(text: str | None) -> str:
+    t = (text or "{}").replace("{}", "…")
+    return t if len(t) <= 60 else "…" + t[-59:]
 
 
 def _hidden_dest(v: Val) -> bool:
@@ -380,10 +471,23 @@ def _remote_runs(ev: Event) -> bool:
     return "remote-exec" in ev.cmd
 
 
+def _persist_kind_of(matched: str) -> str:
+    """The location a persistence command installs into, from the matched command text."""
+    m = matched.lower()
+    for word, kind in (("crontab", "cron"), ("cron", "cron"), ("systemctl", "systemd"), ("loginctl", "systemd"),
+                       ("schtasks", "scheduled-task"), ("reg add", "registry-run"), ("launchctl", "autostart"),
+                       ("update-rc.d", "systemd"), ("chkconfig", "systemd"), ("bashrc", "shell-rc"),
+                       ("profile", "shell-rc"), ("zshrc", "shell-rc")):
+        if word in m:
+            return kind
+    return m
+
+
 def _persist_chain(ev: Event, kind: str) -> Chain:
     names = {"cron": "a cron table", "systemd": "a systemd unit", "shell-rc": "a shell start-up file",
              "autostart": "an autostart entry", "python-startup": "a Python start-up hook (.pth or sitecustomize)",
              "git-hook": "a git hook", "authorized-keys": "authorized_keys", "registry-run": "the Windows Run key",
+             "scheduled-task": "a Windows scheduled task",
              "ci-workflow": "a CI workflow"}
     where = names.get(kind, kind)
     return Chain("sr.py.persist-self", ev.node,

@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
+from ..lazyregex import lazy_re
 from . import patterns
 from .values import (ARGV, ASSET, ASSET_PATH, CRED, CRED_FILE, EMPTY, ENUM, ENUM_CODE, HOSTS,
                      HOSTS_FILE, LLM_OUT, LLM_SELF, PERSIST, PYEXE, SELF_CODE, SELF_COPY, SELF_COPY_DIR, SELF_DIR,
@@ -29,7 +30,7 @@ MAX_INLINE_PER_FUNC = 12
 BUILTINS = frozenset({"open", "exec", "eval", "compile", "print", "str", "repr", "bytes", "list",
                       "tuple", "set", "sorted", "iter", "next", "getattr", "__import__", "reversed",
                       "bytearray", "format", "map", "filter", "zip", "enumerate", "dict", "frozenset",
-                      "chr", "ord", "globals", "locals", "vars", "input", "len", "range"})
+                      "chr", "ord", "globals", "locals", "vars", "input", "len", "range", "getattr"})
 KEEP_ALL = frozenset({"builtins.str", "builtins.repr", "builtins.bytes", "builtins.list", "builtins.tuple",
                       "builtins.set", "builtins.sorted", "builtins.iter", "builtins.next", "builtins.reversed",
                       "builtins.bytearray", "builtins.frozenset", "builtins.format", "builtins.filter",
@@ -46,13 +47,14 @@ STR_METHODS = frozenset({"strip", "lstrip", "rstrip", "replace", "lower", "upper
                          "tobytes", "getvalue", "items", "values", "keys", "get", "pop", "popleft"})
 BLOCKING = frozenset({"accept", "recv", "recvfrom", "recv_into", "wait", "waitpid", "wait3", "wait4",
                       "join", "sleep", "get", "input", "read", "readline", "select", "poll",
-                      "communicate", "serve_forever", "handle_request", "acquire", "getch", "run_until_complete"})
+                      "communicate", "serve_forever", "handle_request", "acquire", "getch", "run_until_complete",
+                      "call", "check_call", "check_output", "run", "getoutput", "getstatusoutput"})
 HANDLER_SIGNALS = ("SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGBREAK", "SIGABRT",
                    "CTRL_C_EVENT", "CTRL_BREAK_EVENT", "SIGXCPU", "SIGPWR")
 KNOWN_CLASSES = frozenset({
     "paramiko.SSHClient", "paramiko.client.SSHClient", "paramiko.Transport", "paramiko.SFTPClient",
     "scp.SCPClient", "fabric.Connection", "fabric.SerialGroup", "fabric.ThreadingGroup", "fabric.Group",
-    "ftplib.FTP", "ftplib.FTP_TLS", "socket.socket", "socket.create_connection", "requests.Session",
+    "ftplib.FTP", "ftplib.FTP_TLS", "smtplib.SMTP", "smtplib.SMTP_SSL", "socket.socket", "socket.create_connection", "requests.Session",
     "requests.session", "httpx.Client", "httpx.AsyncClient", "huggingface_hub.HfApi",
     "openai.OpenAI", "openai.AsyncOpenAI", "openai.AzureOpenAI", "anthropic.Anthropic",
     "anthropic.AsyncAnthropic", "pexpect.spawn", "pexpect.pxssh.pxssh", "pxssh.pxssh",
@@ -100,7 +102,7 @@ class Event:
 
 
 class Frame:
-    __slots__ = ("kind", "node", "iter", "unbounded", "handler", "marker", "func", "cls")
+    __slots__ = ("kind", "node", "iter", "unbounded", "handler", "marker", "func", "cls", "daemon")
 
     def __init__(self, kind, node=None, iter=None, unbounded=False, handler=None, func=None, cls=None):
         self.kind = kind
@@ -111,6 +113,7 @@ class Frame:
         self.marker = None
         self.func = func
         self.cls = cls
+        self.daemon = None
 
 
 POOL_METHODS = frozenset({"map", "imap", "imap_unordered", "map_async", "starmap", "starmap_async", "submit",
@@ -119,7 +122,7 @@ SINK_WORDS = ("write", "copy", "popen", "subprocess", "system(", "spawn", "exec"
               "post(", "send", "signal(", "atexit", "process(", "move(", "crontab", "push_to_hub",
               "run_instances", "create_namespaced", "storbinary", "setvalue", "connect", "run(", "request",
               "urlopen", "thread(", "timer(", "create(", "chat", "generate", "invoke", "new(", "insert(",
-              "startfile", "execute", "sudo(", "login(")
+              "startfile", "execute", "sudo(", "login(", "dump(", "environ[", ".replace(")
 SOURCE_WORDS = ("__file__", "argv", "getsource", "__loader__", "__spec__", "sys.modules", "co_filename",
                 "currentframe", "linecache", "%r", "!r}", "glob", "walk(", "listdir", "scandir", "iterdir",
                 "ip_network", "hosts", "nmap", ".ssh", "_history", "signal(", "atexit", "run_instances",
@@ -129,7 +132,8 @@ SOURCE_WORDS = ("__file__", "argv", "getsource", "__loader__", "__spec__", "sys.
                 "sitecustomize", ".pth", "hooks/", "autostart", "launchagents", "winreg", "authorized_keys",
                 "openai", "anthropic", "ollama", "completions", "litellm", "kubectl", "gcloud", "vllm", "claude",
                 "codex", "aider", "setsid", "start_new_session", "pyproject", "setup.py", "setup.cfg",
-                "package.json", "twine", " publish")
+                "package.json", "twine", " publish", "smtp", "oversight", "monitor", "audit", "guardrail",
+                "approval", "kill_switch", "killswitch", "supervis")
 # what creates provenance labels or label-free events: the seeds of `source.relevant_slice`
 SLICE_WORDS = ("__file__", "argv", "getsource", "__loader__", "__spec__", "sys.modules", "co_filename",
                "currentframe", "linecache", "ip_network", "known_hosts", "nmap", "_history",
@@ -139,10 +143,10 @@ SLICE_WORDS = ("__file__", "argv", "getsource", "__loader__", "__spec__", "sys.m
                ".pth", "sitepackages", "site-packages", "winreg", "authorized_keys", "bashrc", "autostart",
                "launchagents", "openai", "anthropic", "completions", "litellm", "memory/",
                "agent/", "/agent", "start_new_session", "setsid", "twine", " publish")
-_CALLED = __import__("re").compile(r"([A-Za-z_]\w*)\s*\(")
+_CALLED = lazy_re(r"([A-Za-z_]\w*)\s*\(")
 
 
-_ADDR_RANGE = __import__("re").compile(r"\A(?:[\w@.-]*@)?(?:\d{1,3}\.){1,3}(?:\{\}|%[ds])\Z")
+_ADDR_RANGE = lazy_re(r"\A(?:[\w@.-]*@)?(?:\d{1,3}\.){1,3}(?:\{\}|%[ds])\Z")
 
 
 class Budget(Exception):
@@ -218,6 +222,8 @@ class Flow:
         self.llm_calls = 0
         self.global_decls: list[set[str]] = [set()]
         self.memo: dict = {}
+        self.display_depth = 0
+        self.display_budget = 20000
         self.self_tags: dict[str, tuple] = {}     # temp-file identities that received its own code
         self.tag_count = 0
         self._labelled: list[str] | None = None
@@ -362,8 +368,11 @@ class Flow:
             if fr.marker is not None:
                 fl.add("marker")
                 context.append(fr.marker)
-        if any(fr.kind == "while" and _truthy_const(fr.node.test) for fr in self.frames if fr.node is not None):
+        endless = [fr for fr in self.frames if fr.kind == "while" and fr.node is not None and _truthy_const(fr.node.test)]
+        if endless:
             fl.add("looped")
+            if not _exits(endless[-1].node.body):
+                fl.add("no-exit")
         inner_loop = next((fr for fr in reversed(self.frames) if fr.kind in ("while", "for")), None)
         if inner_loop is not None and inner_loop.unbounded:
             fl.add("unbounded")
@@ -397,6 +406,16 @@ class Flow:
         if name in self.globals:
             return self.globals[name]
         return None
+
+    def check_flip(self, target, val: Val, node) -> None:
+        """`cfg["oversight_enabled"] = False`, `os.environ["AUDIT_ENABLED"] = "0"` (attributes of settings
+        objects are left alone: they are mostly never written anywhere)."""
+        key = None
+        if isinstance(target, ast.Subscript):
+            k = target.slice
+            key = k.value if isinstance(k, ast.Constant) and isinstance(k.value, str) else None
+        if key and patterns.oversight_key(key) and patterns.turns_off(key, val.text):
+            self.emit("oversight", node, "assignment", payload=val, key=key)
 
     def assign(self, target, val: Val, env: dict) -> None:
         if isinstance(target, ast.Name):
@@ -483,6 +502,8 @@ class Flow:
         elif isinstance(s, ast.Assign):
             v = self.ev(s.value, env)
             for t in s.targets:
+                if isinstance(t, ast.Subscript):
+                    self.check_flip(t, v, s)
                 self.assign(t, v, env)
         elif isinstance(s, ast.AugAssign):
             v = self.ev(s.value, env)
@@ -690,8 +711,8 @@ class Flow:
             if isinstance(node.op, ast.Mod):
                 if self._quine(node.left, node.right, env):
                     return join(left, right).with_label(SELF_CODE, ("formats its own text into itself (a quine)", node))
-                return self._classified(Val(join(left, right).labels, join(left, right).steps,
-                                            left.text, None), node)
+                j = join(left, right)
+                return self._classified(Val(j.labels, j.steps, _percent(left.text, right), None), node)
             if isinstance(node.op, ast.Add):
                 if left.items is not None and right.items is not None:
                     return seq(list(left.items) + list(right.items))
@@ -700,9 +721,26 @@ class Flow:
                     return Val(v.labels, v.steps, f"{left.shown} {right.shown}")
                 return self._classified(concat(left, right), node)
             return join(left, right).retext(None)
-        if t in (ast.List, ast.Tuple, ast.Set):
+        if t in (ast.List, ast.Tuple, ast.Set, ast.Dict):
+            # data displays get a budget of elements per module: generated tables of thousands of
+            # entries would otherwise spend the whole work limit on constants
+            n = len(node.keys) if t is ast.Dict else len(node.elts)
+            if self.display_budget <= 0 or self.display_depth > 12:
+                return EMPTY
+            self.display_budget -= n
+            self.display_depth += 1
+            try:
+                return self.display(node, env)
+            finally:
+                self.display_depth -= 1
+        if t is ast.Subscript:
+            return self.subscript(node, env)
+        return self.ev_rest(node, env, t)
+
+    def display(self, node, env: dict) -> Val:
+        if type(node) is not ast.Dict:
             return seq([self.ev(e, env) for e in node.elts[:200]])
-        if t is ast.Dict:
+        if True:
             vals = [self.ev(v, env) for v in node.values[:200]]
             keys = [self.ev(k, env) for k in node.keys[:200] if k is not None]
             j = join(*vals, *keys)
@@ -712,8 +750,8 @@ class Flow:
                 if ks is not None:
                     info[ks] = v
             return Val(j.labels, j.steps, None, "dict", None, info)
-        if t is ast.Subscript:
-            return self.subscript(node, env)
+
+    def ev_rest(self, node, env: dict, t) -> Val:
         if t in (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp):
             return self.comprehension(node, env)
         if t is ast.Compare:
@@ -839,6 +877,8 @@ class Flow:
             return Val(frozenset({SELF_PATH}), (("its own path (__spec__.origin)", node),), "{__spec__}", "path")
         if base.obj and base.obj.startswith("mod:"):
             return self.module_attr(base.obj[4:] + "." + a, node)
+        if a == "filename" and base.obj == "frameinfo":
+            return Val(frozenset({SELF_PATH}), (("its own path (frame info)", node),), "{__file__}", "path")
         if a in ("co_filename",) or (a == "__file__" and base.obj == "selfmod"):
             return Val(frozenset({SELF_PATH}), ((f"its own path (.{a})", node),), "{__file__}", "path")
         if a == "origin" and base.obj == "spec-self":
@@ -878,6 +918,10 @@ class Flow:
         return Val(base.labels, base.steps, None, None) if base.labels else EMPTY
 
     def module_attr(self, q: str, node) -> Val:
+        if q == "__main__.__file__":
+            return Val(frozenset({SELF_PATH}), (("its own path (__main__.__file__)", node),), "{__file__}", "path")
+        if q == "__main__":
+            return Val(obj="selfmod")
         if q == "sys.argv":
             return Val(frozenset({ARGV}), (("its own command line (sys.argv)", node),), "{argv}", "argv")
         if q in ("sys.executable", "sys._base_executable"):
@@ -910,9 +954,11 @@ class Flow:
                     return base
             return EMPTY
         if base.obj == "mod:sys.modules":
-            if isinstance(sl, ast.Name) and sl.id == "__name__":
+            if (isinstance(sl, ast.Name) and sl.id == "__name__") or idx.text == "__main__":
                 return Val(obj="selfmod")
             return EMPTY
+        if base.obj == "namespace" and idx.text == "__file__":
+            return Val(frozenset({SELF_PATH}), (("its own path (from its namespace)", node),), "{__file__}", "path")
         if base.obj == "environ":
             key = idx.text or ""
             if any(k in key.upper() for k in ("TOKEN", "KEY", "SECRET", "PASSWORD", "PASSWD", "CREDENTIAL")):
@@ -1020,11 +1066,18 @@ class Flow:
         return Val(path.labels, path.steps, path.text, "file", None,
                    {"path": path, "mode": mode, "node": path_node})
 
+    def config_written(self, dest: Val, data: Val, node) -> None:
+        if dest.text and patterns.is_config_file(dest.text):
+            self.emit("config-write", node, "write", payload=data, dest=dest)
+            key = patterns.flip_in_text(data.text or "")
+            if key:
+                self.emit("oversight", node, "config text", payload=data, key=key)
+
     def wrote(self, dest: Val, data: Val, dest_node, node, env) -> None:
         """After writing its own code to a file, that file is a copy of itself."""
         if not data.has(SELF_CODE) or dest.has(SELF_PATH):
             return
-        for tag in dest.labels:
+        for tag in sorted(dest.labels):
             if tag.startswith("tag:"):
                 self.self_tags[tag] = data.steps[:8] + (("writes its own source to a temporary file", node),)
         if dest.text and "{}" not in dest.text:
@@ -1291,13 +1344,20 @@ class Flow:
     # -- methods on values -----------------------------------------------------------------------
     def method(self, meth: str, node, args, kw, recv: Val, env: dict) -> Val:
         obj = recv.obj or ""
+        if obj == "environ" and meth in ("get", "setdefault", "pop"):
+            key = args[0].text if args else ""
+            default = args[1] if len(args) > 1 else kw.get("default", EMPTY)
+            if key and any(k in key.upper() for k in ("TOKEN", "KEY", "SECRET", "PASSWORD", "PASSWD", "CREDENTIAL")):
+                return default.with_label(CRED, (f"reads the secret {key}", node))
+            return default
         if meth in POOL_METHODS and args and (args[0].obj or "").startswith(("def:", "meth:", "lambda")):
             self.pooled(meth, node, args, kw, env)
             return EMPTY
         func = node.func
         target = func.value if isinstance(func, ast.Attribute) else None
         # containers that collect what is appended to them
-        if meth in ("append", "extend", "insert", "add", "update", "appendleft", "setdefault", "put"):
+        if meth in ("append", "extend", "insert", "add", "update", "appendleft", "setdefault", "put",
+                    "add_attachment", "attach", "set_content", "set_payload", "add_header"):
             if meth == "put" and obj.startswith("inst:") and _is_remote_obj(obj[5:]):
                 return self.remote_put(obj[5:] + ".put", node, args, kw, recv)
             if target is not None and args:
@@ -1312,6 +1372,7 @@ class Flow:
                 data = join(*args)
                 self.emit("write", node, "write", payload=data, dest=path, mode=info.get("mode", "w"))
                 self.wrote(path, data, info.get("node"), node, env)
+                self.config_written(path, data, node)
                 return EMPTY
         if obj == "path" or recv.has(SELF_PATH, SELF_DIR, SELF_COPY, ENUM, ENUM_CODE) or recv.has_prefix(ASSET_PATH) \
                 or recv.has_prefix(PERSIST) or recv.has(SITE_DIR, HOSTS_FILE, CRED_FILE):
@@ -1346,6 +1407,11 @@ class Flow:
                 return join(recv, *args).with_label(SELF_CODE, ("formats its own text into itself (a quine)", node))
             v = join(recv, *args, *kw.values())
             return self._classified(Val(v.labels, v.steps, recv.text), node)
+        if meth in ("replace", "sub") and len(args) >= 2:
+            new_text = args[1].text if meth == "replace" else (args[1].text if len(args) > 1 else None)
+            key = patterns.flip_in_text(new_text or "")
+            if key and not patterns.flip_in_text(args[0].text or ""):
+                self.emit("oversight", node, f"text {meth}", payload=args[1], key=key)
         if meth in STR_METHODS:
             v = join(recv, *[a.content() for a in args], *[a.content() for a in kw.values()])
             if meth in ("split", "rsplit", "splitlines", "partition", "rpartition"):
@@ -1377,6 +1443,7 @@ class Flow:
         if meth in ("write_text", "write_bytes"):
             self.emit("write", node, meth, payload=join(*args), dest=recv, mode="w")
             self.wrote(recv, join(*args), node.func.value, node, env)
+            self.config_written(recv, join(*args), node)
             return EMPTY
         if meth in ("joinpath",):
             return self.path_join(recv, args, node)
@@ -1431,6 +1498,10 @@ class Flow:
                 return self.remote_cmd(full, node, args, kw, recv)
         if meth in ("put", "putfo", "storbinary", "storlines", "upload", "put_file", "mput") and _is_remote_obj(cls):
             return self.remote_put(full, node, args, kw, recv)
+        if meth in ("send_message", "sendmail") and cls.startswith("smtplib"):
+            payload = join(*args, *kw.values())
+            self.emit("upload", node, full, payload=payload, dest=recv, channel="email")
+            return EMPTY
         if meth in ("send", "sendall", "sendto", "sendfile") and cls.startswith("socket"):
             self.emit("upload", node, full, payload=join(*args), dest=recv, channel="socket")
             return EMPTY
@@ -1533,18 +1604,39 @@ class Flow:
         silenced = [k for k in ("stdout", "stderr", "stdin") if k in kw and kw[k].obj == "devnull"]
         if len(silenced) >= 2 or ("stdout" in silenced and "stderr" in kw):
             flags.add("silenced")
-        for tag in [lab for lab in argv.labels if lab.startswith("tag:")]:
+        for tag in sorted(lab for lab in argv.labels if lab.startswith("tag:")):
             if tag in self.self_tags and SELF_COPY not in argv.labels:
                 argv = Val(argv.labels | {SELF_COPY}, self.self_tags[tag], argv.text, argv.obj, argv.items, argv.info)
+        if SELF_COPY not in argv.labels and argv.text and self.copies:
+            for path, c in self.copies.items():
+                if SELF_COPY in c.labels and len(path) > 3 and path in argv.text:
+                    argv = Val(argv.labels | {SELF_COPY}, c.steps, argv.text, argv.obj, argv.items, argv.info)
+                    break
         text = argv.text or ""
         stdin = kw.get("input", EMPTY)
         env_val = kw.get("env", EMPTY)
         env_text = " ".join(v.shown for v in (env_val.info or {}).values()) if env_val.obj == "dict" else ""
+        if "cwd" in kw:
+            env_text = (env_text + " " + kw["cwd"].shown + "/").strip()
         cmd = patterns.command_kinds(text + (" " + stdin.text if stdin.text else ""))
         if "detach" in cmd and (shell or text.split(" ", 1)[0] in ("nohup", "setsid", "screen", "tmux", "daemonize")):
             flags.add("detached")
+        fr = self._func_frame()
+        if fr is not None and fr.daemon is not None and "replace" not in flags:
+            flags.add("detached")
+            argv = Val(argv.labels, argv.steps + (fr.daemon,), argv.text, argv.obj, argv.items, argv.info)
         self.emit("spawn", node, q, payload=argv, dest=argv, cmd=cmd, flags=flags, env=env_text)
         # a command line can itself be a copy, remote copy or persistence step
+        if "copy" in cmd and argv.items is None and argv.has(SELF_PATH, SELF_COPY, SELF_DIR) and shell:
+            words = [w for w in text.replace(";", " ; ").replace("&&", " ; ").split() if w]
+            for k, w in enumerate(words):
+                if w in ("cp", "copy") and k + 2 < len(words):
+                    rest = [x for x in words[k + 1:] if not x.startswith("-")]
+                    rest = rest[:rest.index(";")] if ";" in rest else rest
+                    if len(rest) >= 2 and "{}" not in rest[-1] and rest[-1] not in ("{__file__}",):
+                        self.copies[rest[-1]] = Val(frozenset({SELF_COPY}), argv.steps + (
+                            (f"copies itself to {_short(rest[-1])}", node),), rest[-1], "path")
+                    break
         if "copy" in cmd and argv.items is not None and len(argv.items) >= 3:
             items = [i for i in argv.items if not (i.text or "").startswith("-")]
             if len(items) >= 3:
@@ -1632,6 +1724,28 @@ class Flow:
         else:
             steps = (("asks a language model", node),)
         return Val(frozenset(labels), steps, None, "llm")
+
+
+_PCT = lazy_re(r"%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?[sdrifxXoeEgGc%]")
+
+
+def _percent(fmt: str | None, args: Val) -> str | None:
+    """`fmt % args` with the known parts filled in ("{}" for the unknown ones)."""
+    if fmt is None:
+        return None
+    items = list(args.items) if args.items is not None else [args]
+    out, i = [], 0
+    pos = 0
+    for m in _PCT.finditer(fmt):
+        out.append(fmt[pos:m.start()])
+        if m.group(0) == "%%":
+            out.append("%")
+        else:
+            out.append(items[i].shown if i < len(items) else "{}")
+            i += 1
+        pos = m.end()
+    out.append(fmt[pos:])
+    return "".join(out)[:4000]
 
 
 def _is_remote_obj(cls: str) -> bool:
@@ -1731,6 +1845,38 @@ def _h_getsource(self: Flow, q, node, args, kw, recv, env):
     return Val(frozenset({SELF_CODE}), ((f"reads the source of {what} ({q.rsplit('.', 1)[-1]})", node),))
 
 
+def _h_namespace(self: Flow, q, node, args, kw, recv, env):
+    return Val(obj="namespace") if not args or args[0].obj == "selfmod" else EMPTY
+
+
+def _h_getattr(self: Flow, q, node, args, kw, recv, env):
+    if len(args) >= 2 and args[1].text == "__file__" and args[0].obj in ("selfmod", "namespace"):
+        return Val(frozenset({SELF_PATH}), (("its own path (getattr … __file__)", node),), "{__file__}", "path")
+    if len(args) >= 2 and args[0].obj and args[0].obj.startswith("mod:") and args[1].text:
+        return self.module_attr(args[0].obj[4:] + "." + args[1].text, node)
+    return join(*[a.content() for a in args])
+
+
+def _h_getenv(self: Flow, q, node, args, kw, recv, env):
+    key = args[0].text if args else ""
+    default = args[1] if len(args) > 1 else kw.get("default", EMPTY)
+    if key and any(k in key.upper() for k in ("TOKEN", "KEY", "SECRET", "PASSWORD", "PASSWD", "CREDENTIAL")):
+        return default.with_label(CRED, (f"reads the secret {key}", node))
+    return default
+
+
+def _h_import(self: Flow, q, node, args, kw, recv, env):
+    name = args[0].text if args else None
+    if name and "{}" not in name and name.replace(".", "").replace("_", "").isalnum():
+        return Val(obj="mod:" + name)
+    return EMPTY
+
+
+def _h_stack(self: Flow, q, node, args, kw, recv, env):
+    frame = Val(obj="frameinfo")
+    return Val(obj="frameinfo", items=(frame,)) if q.endswith("stack") else frame
+
+
 def _h_getmodule(self: Flow, q, node, args, kw, recv, env):
     return Val(obj="selfmod")
 
@@ -1815,6 +1961,9 @@ def _h_fork(self: Flow, q, node, args, kw, recv, env):
 
 def _h_setsid(self: Flow, q, node, args, kw, recv, env):
     self.emit("setsid", node, q)
+    fr = self._func_frame()
+    if fr is not None:
+        fr.daemon = (f"detaches from its terminal ({q})", node)
     return EMPTY
 
 
@@ -1903,6 +2052,13 @@ def _h_scp_client(self: Flow, q, node, args, kw, recv, env):
     return Val(t.labels, t.steps, None, "inst:scp.SCPClient")
 
 
+def _h_dump(self: Flow, q, node, args, kw, recv, env):
+    f = args[1] if len(args) > 1 else kw.get("stream", kw.get("fp", EMPTY))
+    path = (f.info or {}).get("path", f) if f.obj == "file" else f
+    self.config_written(path, args[0] if args else EMPTY, node)
+    return EMPTY
+
+
 def _h_dict(self: Flow, q, node, args, kw, recv, env):
     info = dict((args[0].info or {})) if args and args[0].obj == "dict" else {}
     info.update(kw)
@@ -1978,6 +2134,12 @@ def _h_archive_open(self: Flow, q, node, args, kw, recv, env):
 
 _HANDLERS = {
     "builtins.dict": _h_dict, "builtins.map": _h_map,
+    "yaml.dump": _h_dump, "yaml.safe_dump": _h_dump, "json.dump": _h_dump, "toml.dump": _h_dump,
+    "tomli_w.dump": _h_dump, "ruamel.yaml.YAML.dump": _h_dump,
+    "builtins.globals": _h_namespace, "builtins.vars": _h_namespace, "builtins.locals": _h_namespace,
+    "builtins.getattr": _h_getattr, "builtins.__import__": _h_import, "os.getenv": _h_getenv,
+    "os.environ.get": _h_getenv, "os.environ.setdefault": _h_getenv, "os.environ.pop": _h_getenv, "importlib.import_module": _h_import,
+    "inspect.stack": _h_stack, "inspect.getframeinfo": _h_stack,
     "fnmatch.filter": _h_fnmatch_filter, "fnmatch.fnmatch": _h_fnmatch, "fnmatch.fnmatchcase": _h_fnmatch,
     "tempfile.mkstemp": _h_mkstemp, "tempfile.NamedTemporaryFile": _h_named_tmp, "os.fdopen": _h_fdopen,
     "shutil.make_archive": _h_make_archive, "tarfile.open": _h_archive_open, "zipfile.ZipFile": _h_archive_open,

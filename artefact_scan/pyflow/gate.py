@@ -19,9 +19,9 @@ to let most files leave after a dozen scans; a multi-literal automaton (pyahocor
 from __future__ import annotations
 
 import re
+
 from ..lazyregex import lazy_re
 
-_BARE_FILE = lazy_re(r"(?<![\w.'\"])__file__(?![\w'\"])")
 _IDIOM_BEFORE = lazy_re(
     r"(?:dirname|parent_dir|split)\(\s*(?:os\.path\.)?(?:(?:abspath|realpath|normpath)\(\s*)?\Z", re.S)
 _PATH_BEFORE = lazy_re(r"(?:Path|PurePath)\(\s*\Z")
@@ -37,19 +37,23 @@ _PCT_RIGHT = lazy_re(r"%\s*\(?\s*([A-Za-z_]\w*)\b")
 _FMT_RIGHT = lazy_re(r"\.format\(\s*(?:\w+\s*=\s*)?([A-Za-z_]\w*)\b")
 _NAME_LEFT = lazy_re(r"([A-Za-z_]\w*)\s*\Z")
 
-SELF_READ = ("getsource", "__loader__.get_source", "__spec__.origin", "sys.modules[__name__].__file__")
+SELF_READ = ("getsource", "__loader__.get_source", "__spec__.origin", "inspect.stack()", "getframeinfo(")
+# spellings of its own path that hold `__file__` without being the bare name
+FILE_VARIANTS = ("sys.modules[__name__].__file__", "__main__.__file__", "'__main__'].__file__",
+                 '"__main__"].__file__', "['__file__']", '["__file__"]')
+_GETATTR_FILE = lazy_re(r"getattr\(\s*[\w.\[\]]+\s*,\s*['\"]__file__['\"]\s*\)")
 ENUM = ("glob", "walk(", "listdir", "scandir", "iterdir")
 WRITE = ("write", "copy", "open(", "move(")
 CODE_EXT = (".py", ".sh", ".js", ".rb", ".pl", ".php", ".ps1", ".bat", ".ts", ".lua", ".vbs")
 SPAWN = ("popen", "subprocess", "system(", "spawn", "exec", "startfile", "pexpect")
-COPYISH = ("copy(", "copyfile", "copy2", "copytree", "'cp'", '"cp"', "cp -", "cp {", "write", "move(")
+COPYISH = ("copy(", "copyfile", "copy2", "copytree", "'cp ", '"cp ', "cp -", "cp {", "cp %", "cp $", "write", "move(")
 FORKS = ("fork(", "process(")
 ENDLESS = ("while true", "while 1", "count()", "cycle(")
 HANDLER = ("signal(", "atexit")
 REMOTE = ("paramiko", "sftp", "scp", "fabric", "ftplib", "pexpect", "pxssh", "ssh ", "'ssh", '"ssh', "rsync",
           "telnetlib", "asyncssh")
-DISCOVER = ("ip_network", "known_hosts", "nmap.", "portscanner", "bash_history", "zsh_history", "hosts()",
-            "ip neigh", "arp -")
+DISCOVER = ("ip_network", "known_hosts", "nmap", "_history", "hosts()")
+DISCOVER_CMD = ("ip neigh", "arp -")
 # stems of agent-asset names; a hit is confirmed by the path-like neighbourhood in _ASSET_PATH
 ASSET = ("safetensors", "gguf", "ckpt", "weights", "prompt", "memor", "agent", "scaffold", "consolidated",
          "pytorch_model", "scratchpad", "cursorrules", "models--")
@@ -57,7 +61,7 @@ _ASSET_PATH = lazy_re(r"safetensors|gguf|ckpt|consolidated|pytorch_model|models-
                          r"|[/\\]weights|weights[/\\]|system[-_]?prompt|prompt\.(?:txt|md)|[/\\]prompts?[/\\]"
                          r"|memory[/\\.]|memories|scratchpad|scaffold|agents\.md|claude\.md|[/\\]agents?[/\\'\"]"
                          r"|agents?[/\\]|agent_dir")
-UPLOAD = ("requests", "upload", "boto", "sftp", "scp", "rsync", "'s3'", '"s3"', "s3://", "aws s3", "httpx", "urlopen",
+UPLOAD = ("requests", "upload", "boto", "smtp", "sftp", "scp", "rsync", "'s3'", '"s3"', "s3://", "aws s3", "httpx", "urlopen",
           "curl ", "'curl'", '"curl"', "put_object",
           "push_to_hub", "storbinary", "gsutil", "rclone", "paramiko", "fabric")
 PERSIST = ("cron", "systemd", "bashrc", ".profile", "bash_profile", ".pth", "sitecustomize", "usercustomize",
@@ -66,13 +70,23 @@ PERSIST = ("cron", "systemd", "bashrc", ".profile", "bash_profile", ".pth", "sit
 LLM = ("openai", "anthropic", "ollama", "completions", "messages.create", "litellm", "generate_content",
        "/chat", "/api/generate")
 REPLICA = ("vllm", "ollama", "llama", "claude", "codex", "aider", "gemini", "sglang")
-CLOUD = ("run_instances", "kube", "gcloud", "ec2")
-_CLOUD_WORD = lazy_re(r"\bec2\b|run_instances|kube(?:ctl|rnetes)|gcloud")
-PUBLISH = ("twine", "npm publish", "yarn publish", "pnpm publish", "poetry publish", "uv publish", "flit publish",
-           "gem push", "cargo publish")
+CLOUD = ("run_instances", "kube", "ec2")
+CLOUD_CMD = ("gcloud", "az vm")
+_PUBLISH_CMD = lazy_re(r"twine|(?:npm|yarn|pnpm|poetry|uv|flit)\W+publish|gem\W+push|cargo\W+publish")
+_CLOUD_WORD = lazy_re(r"\bec2\b|run_instances|kube(?:ctl|rnetes)|gcloud|az\s+vm")
+PUBLISH = ("twine", "publish")
 MANIFESTS = ("setup.py", "setup.cfg", "pyproject.toml", "package.json", "cargo.toml", ".gemspec")
+SUCCESSOR = ("successor", "_v2", "/v2", "v2/", "_v3", "/v3", "replacement", "/new", "_new", "next_")
+OVERSIGHT = ("oversight", "monitoring", "audit_", "auditing", "'audit'", '"audit"', "guardrail", "kill_switch",
+             "killswitch", "human_approval", "require_approval", "approval_required", "safety_check", "supervis")
+OFF_VALUES = ("false", "off", "'0'", '"0"', "disable", "no'", 'no"')
+CONFIG_EXT = (".yaml", ".yml", ".json", ".toml", ".ini", ".cfg", ".conf", ".env")
+# what every chain without a self source acts through: processes, sockets, HTTP, SSH, cloud clients
+ACTION = ("subprocess", "system(", "popen", "spawn", "socket", "request", "smtp", "paramiko", "fabric", "boto",
+          "kube", "http", "pexpect", "ftplib", "huggingface", "google", "scp", "ssh", "sh.", "plumbum", "upload")
 FOLDER_SINKS = ("copytree", "copy_tree", "make_archive", "upload", "sftp", "rsync", "scp")
 STARTERS = ("popen", "system(", "subprocess", "spawn")
+DETACHING = ("start_new_session", "setsid", "nohup", "detached_process", "setpgrp", "process_group")
 DETACH = ("copy", "detach", "start_new_session", "nohup", "setsid", "devnull", "while true", "cron", "--port")
 
 
@@ -123,7 +137,7 @@ def _near(low: str, anchors, others, before: int, after: int, limit: int = 300) 
     return False
 
 
-_TARGET = lazy_re(r"target\s*=\s*([A-Za-z_]\w*)")
+_TARGET = lazy_re(r"target\s*=\s*(?:self\.|cls\.)?([A-Za-z_]\w*)")
 
 
 def _self_target(text: str) -> bool:
@@ -131,8 +145,18 @@ def _self_target(text: str) -> bool:
     for n, m in enumerate(_TARGET.finditer(text)):
         if n > 200:
             break
-        head = text.rfind("def " + m.group(1) + "(", 0, m.start())
-        if head != -1 and "\ndef " not in text[head + 4:m.start()] and "\n    def " not in text[head + 4:m.start()]:
+        name = m.group(1)
+        if name in ("self", "cls"):
+            continue
+        head = text.rfind("def " + name + "(", 0, m.start())
+        if head == -1:
+            continue
+        line_start = text.rfind("\n", 0, head) + 1
+        indent = text[line_start:head]
+        if indent.strip():
+            continue
+        # no statement at the def's own indentation between the def and the target: inside its body
+        if not re.search("\n" + re.escape(indent) + r"[^\s#]", text[head:m.start()]):
             return True
     return False
 
@@ -141,25 +165,44 @@ def self_source(text: str, has: Present) -> tuple[bool, bool]:
     """(own file or code may be used, own folder may be used)."""
     if has.any(SELF_READ):
         return True, True
+    if has.has("__file__") and has.any(FILE_VARIANTS):
+        return True, True
     if (has.has("%r") or has.has("!r}")) and quine_shape(text):
         return True, True
     if has.has("co_filename") and _FRAME_FILE.search(text):
         return True, True
+    if has.has("getattr(") and ("'__file__'" in text or '"__file__"' in text) and _GETATTR_FILE.search(text):
+        return True, True
     folder = False
     if has.has("__file__"):
-        for m in _BARE_FILE.finditer(text):
-            before = text[max(0, m.start() - 60):m.start()]
+        i = text.find("__file__")
+        n = 0
+        while i != -1 and n < 2000:
+            n += 1
+            at, end = i, i + 8
+            i = text.find("__file__", end)
+            prev = text[at - 1:at]
+            nxt = text[end:end + 1]
+            if (prev and (prev.isalnum() or prev in "_.'\"")) or (nxt and (nxt.isalnum() or nxt in "_'\"")):
+                continue  # another module's attribute, a longer name, or a string
+            before = text[max(0, at - 60):at]
             line_head = before[before.rfind("\n") + 1:]
             if "#" in line_head and "'" not in line_head and '"' not in line_head:
                 continue  # in a comment
             if _IDIOM_BEFORE.search(before) or (_PATH_BEFORE.search(before)
-                                                 and _PATH_PARENT_AFTER.match(text, m.end(), m.end() + 80)):
+                                                 and _PATH_PARENT_AFTER.match(text, end, end + 80)):
                 folder = True
                 continue
             return True, True
     if has.has("argv"):
-        for m in _ARGV_SELF.finditer(text):
-            if _ARGV_NAME.search(text, max(0, m.start() - 30), m.start()):
+        i = text.find("argv")
+        n = 0
+        while i != -1 and n < 2000:
+            n += 1
+            lo = max(0, i - 30)
+            m = _ARGV_SELF.search(text, lo, i + 40)
+            i = text.find("argv", i + 4)
+            if m is None or _ARGV_NAME.search(text, max(0, m.start() - 30), m.start()):
                 continue
             return True, True
     return False, folder
@@ -170,23 +213,47 @@ def candidate(text: str, low: str) -> bool:
     has = Present(low)
     strong, folder = self_source(text, has)
     if strong:
-        if has.any(HANDLER) or has.any(REMOTE) or has.any(PERSIST) or has.any(LLM) or has.any(UPLOAD):
+        if has.any(HANDLER) and (has.any(SPAWN) or has.any(FORKS) or has.any(COPYISH)):
             return True
-        if has.any(COPYISH) and has.any(SPAWN):
+        if has.any(REMOTE) or has.any(PERSIST) or has.any(LLM) or has.any(UPLOAD):
             return True
-        if has.any(ENUM) and has.any(WRITE) and _near(low, ENUM, CODE_EXT, 300, 400):
+        # the copy and the start of the copy sit close together
+        if has.any(COPYISH) and has.any(SPAWN) and _near(low, SPAWN, COPYISH, 2500, 400):
+            return True
+        # the enumeration, its code-file filter and the write sit close together
+        if has.any(ENUM) and has.any(WRITE) and _near(low, ENUM, CODE_EXT, 300, 400) \
+                and _near(low, ENUM, WRITE, 300, 1500):
             return True
         if has.any(SPAWN) and has.any(ENDLESS):
+            return True
+        if has.any(SPAWN) and has.any(DETACHING) and has.has("devnull"):
             return True
     elif folder and has.any(FOLDER_SINKS):
         return True
     if has.any(FORKS) and (has.any(ENDLESS) and _near(low, FORKS, ENDLESS, 600, 0) or _self_target(text)):
         return True
+    starters = has.any(STARTERS)   # command lines need a process start
+    if (has.any(DISCOVER) or (starters and has.any(DISCOVER_CMD))) and has.any(REMOTE):
+        return True
+    if (has.any(CLOUD) or (starters and has.any(CLOUD_CMD))) and _CLOUD_WORD.search(low):
+        return True
+    if starters and has.any(REPLICA) and has.any(DETACH):
+        return True
+    if has.any(ASSET):
+        if has.any(SUCCESSOR) and _near(low, SUCCESSOR, ASSET, 80, 80) and _ASSET_PATH.search(low):
+            return True
+        if (has.any(UPLOAD) or (starters and has.any(REPLICA))) and _ASSET_PATH.search(low):
+            return True
+    if starters and has.any(PUBLISH) and has.any(MANIFESTS) and _PUBLISH_CMD.search(low):
+        return True
+    if has.any(OVERSIGHT) and (has.any(CONFIG_EXT) or has.has("environ")) and _near(low, OVERSIGHT, OFF_VALUES, 40, 60):
+        return True
+    return False
     if has.any(DISCOVER) and has.any(REMOTE):
         return True
     if has.any(CLOUD) and _CLOUD_WORD.search(low):
         return True
-    if has.any(PUBLISH) and has.any(MANIFESTS):
+    if has.any(PUBLISH) and has.any(MANIFESTS) and _PUBLISH_CMD.search(low):
         return True
     if has.any(STARTERS) and has.any(REPLICA) and has.any(DETACH):
         return True

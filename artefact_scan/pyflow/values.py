@@ -67,7 +67,7 @@ class Val:
         return any(lab in self.labels for lab in labels)
 
     def has_prefix(self, prefix: str) -> list[str]:
-        return [lab for lab in self.labels if lab.startswith(prefix)]
+        return sorted(lab for lab in self.labels if lab.startswith(prefix))
 
     def with_label(self, label: str, step=None) -> Val:
         steps = self.steps
