@@ -50,6 +50,10 @@ class Context:
         self.started = time.monotonic()
         self._error_keys: set[tuple] = set()
         self.pending: list[Artefact] = []  # children made but not analysed yet
+        # children by (parent, kind, text) with their spans: two detectors decoding the same
+        # payload at the same place (the hidden-message blob decoder and the obfuscated-exec
+        # rule) make one child, analysed once; the same payload written elsewhere is its own
+        self._made: dict[tuple[int, str, str], list[tuple[int, int, Artefact]]] = {}
         self.links: list[Link] = []  # persistence entries naming programs, for `linking`
 
     # -- evidence ---------------------------------------------------------------------------
@@ -118,6 +122,17 @@ class Context:
         """
         from .kinds import kind_of
 
+        kind = kind or kind_of(name or parent.name, text[:512])
+        key = (id(parent), kind, text)
+        if segments:
+            where = (segments[0].parent_start, segments[-1].parent_end)
+        else:
+            where = span if span is not None else (0, len(parent.text))
+        for s0, s1, made in self._made.get(key, ()) if text else ():
+            if s0 <= where[1] and where[0] <= s1:
+                if any(p is made for p in self.pending):  # not analysed yet: it carries both makers' facts
+                    made.facts = made.facts | frozenset(facts)
+                return made
         depth = parent.depth + 1
         if depth > self.limits.max_depth:
             self.error(parent, f"{label}: nested deeper than {self.limits.max_depth} levels, not analysed")
@@ -142,7 +157,7 @@ class Context:
         art = Artefact(
             path=parent.path,
             name=child_name,
-            kind=kind or kind_of(child_name, text[:512]),
+            kind=kind,
             text=text,
             origin=parent.origin + (label,),
             parent=parent,
@@ -153,6 +168,7 @@ class Context:
             meta=meta or {},
         )
         self.pending.append(art)
+        self._made.setdefault(key, []).append((where[0], where[1], art))
         return art
 
     def child_bytes(

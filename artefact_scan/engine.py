@@ -174,7 +174,23 @@ class Engine:
                                          else ("container", f.message))
             queue.extend(ctx.pending)
             ctx.pending.clear()
-        return self.dedupe(findings, places, merge=root.kind in ("docx", "pdf"))
+        return self.dedupe(self.drop_superseded(findings, places), places,
+                           merge=root.kind in ("docx", "pdf"))
+
+    def drop_superseded(self, findings: list[Finding], places: dict[int, tuple]) -> list[Finding]:
+        """A rule that `supersedes` another replaces that rule's finding at the same place: an
+        executed blob (HM205) is not also reported as a mere blob (HM201)."""
+        rules = self.ruleset.rules
+        if not any(rules[f.rule_id].supersedes for f in findings if f.rule_id in rules):
+            return findings
+
+        def place(f: Finding) -> tuple:
+            loc = f.location
+            return (loc.line, loc.column, loc.end_line, loc.end_column) + places.get(id(f), ())
+
+        gone = {(old, place(f)) for f in findings if f.rule_id in rules
+                for old in rules[f.rule_id].supersedes}
+        return [f for f in findings if (f.rule_id, place(f)) not in gone]
 
     @staticmethod
     def place_in_part(sig: Signal, art: Artefact, root: Artefact) -> tuple:

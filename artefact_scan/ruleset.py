@@ -6,7 +6,8 @@ A file with no `id` only declares signals shared by several rules.  Every proble
 with the file, the rule and the field, so a user writing rules sees exactly what to fix.
 
 Schema (see README "Writing rules"):
-    id, name, category, severity, confidence, title, message, kinds?, tags?, aliases?
+    id, name, category, severity, confidence, title, message, kinds?, tags?, aliases?,
+    supersedes? (rule ids whose finding at the same place this rule's finding replaces)
     [match]  all? any? at_least? none? scope? window? merge? anchor? lower_if? raise_if? where?
              (at_least = 0 with `all`: the `any` signals are optional parts of the finding)
     [docs]   summary, why, example, benign, references?
@@ -28,7 +29,7 @@ NAME_RE = regex.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SIGNAL_RE = regex.compile(r"^[a-z0-9]+(?:[.-][a-z0-9]+)*$")
 SCOPES = ("signal", "line", "window", "function", "file")
 RULE_KEYS = {"id", "name", "category", "severity", "confidence", "title", "message", "kinds",
-             "tags", "aliases", "match", "docs", "signals", "status"}
+             "tags", "aliases", "match", "docs", "signals", "status", "supersedes"}
 MATCH_KEYS = {"all", "any", "at_least", "none", "scope", "window", "merge", "anchor", "lower_if",
               "raise_if", "where"}
 DOC_KEYS = {"summary", "why", "example", "benign", "references", "limitations"}
@@ -94,6 +95,7 @@ class Rule:
     tags: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
     status: str = "stable"
+    supersedes: tuple[str, ...] = ()
 
 
 @dataclass
@@ -261,7 +263,7 @@ def _parse_rule(data: dict, file: str) -> Rule:
         match=_parse_match(data["match"], file, rid), docs=docs, source=file,
         kinds=frozenset(kinds) if kinds and "*" not in kinds else None,
         tags=_strlist(data, "tags", file, rid), aliases=_strlist(data, "aliases", file, rid),
-        status=status,
+        status=status, supersedes=_strlist(data, "supersedes", file, rid),
     )
 
 
@@ -314,6 +316,10 @@ def load_dirs(dirs: list[Path], known_signals: set[str]) -> RuleSet:
             if sig not in available:
                 raise RuleError(rule.source, rule.id, "match",
                                 f"unknown signal {sig!r} (not emitted by any detector or [[signals]] pattern)")
+    for rule in rs.rules.values():
+        for other in rule.supersedes:
+            if other not in rs.rules or other == rule.id:
+                raise RuleError(rule.source, rule.id, "supersedes", f"names no other rule: {other!r}")
     names: dict[str, str] = {}
     for rule in rs.rules.values():
         if rule.name in names:

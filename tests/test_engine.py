@@ -50,6 +50,7 @@ def _write(tmp_path, text, name="r.toml"):
     (("name = \"demo-rule\"", "name = \"Demo Rule\""), "name"),
     (("[match]", "[match]\nscope = \"window\""), "match.window"),
     (("title = \"t\"", "title = \"t\"\ncolour = 1"), None),
+    (("title = \"t\"", "title = \"t\"\nsupersedes = [\"XX999\"]"), "supersedes"),
 ])
 def test_invalid_rule_names_file_rule_and_field(tmp_path, change, field):
     d = _write(tmp_path, GOOD.replace(*change))
@@ -144,6 +145,19 @@ def test_composite_window_n_of_none_and_lower(tmp_path):
     assert f.evidence["count"] == 2
 
 
+def test_a_superseding_rule_replaces_the_other_at_the_same_place(tmp_path):
+    wide = GOOD.replace('id = "XX001"', 'id = "XX003"').replace('demo-rule', 'demo-wide').replace(
+        "name = \"x.word\"\npattern = 'magicword'", "name = \"x.wide\"\npattern = 'magicword'").replace(
+        'all = ["x.word"]', 'all = ["x.wide"]')
+    d = _write(tmp_path, GOOD)
+    _write(tmp_path, wide, "w.toml")
+    f = tmp_path / "doc.txt"
+    f.write_text("magicword\n")
+    assert sorted(x.rule_id for x in scan([f], rules=load_rules([d])).findings) == ["XX001", "XX003"]
+    _write(tmp_path, wide.replace('title = "t"', 'title = "t"\nsupersedes = ["XX001"]'), "w.toml")
+    assert [x.rule_id for x in scan([f], rules=load_rules([d])).findings] == ["XX003"]
+
+
 def test_function_scope(tmp_path):
     d = _write(tmp_path, COMPOSITE.replace('scope = "window"\nwindow = 2', 'scope = "function"'))
     f = tmp_path / "m.py"
@@ -207,3 +221,19 @@ def test_file_timeout_is_reported(tmp_path, monkeypatch):
     f.write_text("hi \U000E0041\n")
     res = scan([f], limits=Limits(file_timeout=0.5))
     assert "analysis stopped" in res.errors[0].message
+
+
+def test_a_payload_decoded_by_two_detectors_is_analysed_once(tmp_path):
+    import base64
+
+    worm = b"import shutil, glob\nfor f in glob.glob('*.py'):\n    shutil.copy(__file__, f)\n"
+    blob = base64.b64encode(worm).decode()
+    f = tmp_path / "x.py"
+    # the same payload written twice: executed on line 2 (decoded by the blob decoder and by
+    # the obfuscated-exec rule, one child), and kept in a constant on line 3 (a child of its own)
+    f.write_text(f"import base64\nexec(base64.b64decode('{blob}'))\nKEEP = '{blob}'\n")
+    found = scan([f]).findings
+    infector = sorted(x.location.line for x in found if x.rule_id == "SR101")
+    assert infector == [2, 3]
+    assert {x.rule_id for x in found if x.location.line == 2} >= {"HM205", "SR501"}
+    assert not [x for x in found if x.location.line == 2 and x.rule_id == "HM201"]  # superseded
