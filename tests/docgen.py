@@ -463,6 +463,10 @@ RECIPES = {
     "legal-forgery/LF602/docusign-envelope.pdf": (
         lambda: pdf([_page("DocuSign Envelope ID: 4F1C2B7A-9D3E-4A6B-8C5D-2E7F1A9B3C6D", "EMPLOYMENT AGREEMENT")]),
         [("ruleid", "LF602"), ("ruleid", "LF106")]),
+    "legal-forgery/LF106/docusign-envelope-digitally-signed.pdf": (
+        lambda: pdf([_page("DocuSign Envelope ID: 4F1C2B7A-9D3E-4A6B-8C5D-2E7F1A9B3C6D", "EMPLOYMENT AGREEMENT")],
+                    signature="valid-shape"),
+        [("ruleid", "LF106"), ("ok", "LF602")]),
     "legal-forgery/LF602/this-agreement-signed.docx": (
         lambda: docx(_body(p("This agreement has been electronically signed by both parties."))),
         [("ruleid", "LF602")]),
