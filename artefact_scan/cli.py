@@ -116,10 +116,13 @@ def _options(cfg: Config, jobs, strict, exclude, respect_gitignore, max_file_siz
     from .scanner import Options
 
     limits = Limits()
-    try:
-        size = parse_size(max_file_size) if max_file_size else cfg.max_file_size
-    except ConfigError as e:
-        raise click.BadParameter(str(e), param_hint="--max-file-size") from None
+    def size_option(value, default, hint):
+        try:
+            return parse_size(value) if value else default
+        except ConfigError as e:
+            raise click.BadParameter(str(e), param_hint=hint) from None
+
+    size = size_option(max_file_size, cfg.max_file_size, "--max-file-size")
     if size:
         limits = replace(limits, max_file_bytes=size)
     if cfg.file_timeout:
@@ -128,10 +131,7 @@ def _options(cfg: Config, jobs, strict, exclude, respect_gitignore, max_file_siz
         limits = replace(limits, regex_timeout=cfg.regex_timeout)
     if cfg.max_depth:
         limits = replace(limits, max_depth=cfg.max_depth)
-    try:
-        embedded = parse_size(max_embedded_size) if max_embedded_size else cfg.max_embedded_size
-    except ConfigError as e:
-        raise click.BadParameter(str(e), param_hint="--max-embedded-size") from None
+    embedded = size_option(max_embedded_size, cfg.max_embedded_size, "--max-embedded-size")
     if embedded:
         limits = replace(limits, max_child_bytes=embedded)
     return Options(

@@ -41,29 +41,10 @@ class _Piece:
         self.parts: list[tuple[int, int]] = []
 
 
-def _group_end(text: str, open_at: int) -> int:
-    """The offset of the brace closing the group that opens at `open_at` (bounded)."""
-    depth = 0
-    i = open_at
-    end = min(len(text), open_at + MAX_GROUP)
-    while i < end:
-        c = text[i]
-        if c == "\\":
-            i += 2
-            continue
-        if c == "{":
-            depth += 1
-        elif c == "}":
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
-    return end
-
-
-def _enclosing_group_end(text: str, pos: int) -> int:
-    """Where the group that contains `pos` closes ({\\color{white} … } or to the end of the
-    paragraph when the command stands outside a group)."""
+def _walk_groups(text: str, pos: int, enclosing: bool) -> int:
+    """Walk braces from `pos` (bounded by MAX_GROUP): with `enclosing` false, to the brace that
+    closes the group opening at `pos`; with it true, to where the group containing `pos`
+    closes, or to the end of the paragraph when `pos` stands outside a group."""
     depth = 0
     i = pos
     end = min(len(text), pos + MAX_GROUP)
@@ -75,13 +56,26 @@ def _enclosing_group_end(text: str, pos: int) -> int:
         if c == "{":
             depth += 1
         elif c == "}":
-            if depth == 0:
+            if enclosing and depth == 0:
                 return i
             depth -= 1
-        elif c == "\n" and text.startswith("\n", i + 1) and depth == 0:
+            if not enclosing and depth == 0:
+                return i
+        elif enclosing and c == "\n" and text.startswith("\n", i + 1) and depth == 0:
             return i
         i += 1
     return end
+
+
+def _group_end(text: str, open_at: int) -> int:
+    """The offset of the brace closing the group that opens at `open_at` (bounded)."""
+    return _walk_groups(text, open_at, enclosing=False)
+
+
+def _enclosing_group_end(text: str, pos: int) -> int:
+    """Where the group that contains `pos` closes ({\\color{white} … } or to the end of the
+    paragraph when the command stands outside a group)."""
+    return _walk_groups(text, pos, enclosing=True)
 
 
 def _pieces(text: str) -> list[_Piece]:
