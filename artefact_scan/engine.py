@@ -61,7 +61,10 @@ def format_message(template: str, data: dict) -> str:
             val = data[key]
             if isinstance(val, float):
                 return f"{val:.2f}".rstrip("0").rstrip(".")
-            return one_line(str(val), 160)
+            val = str(val)
+            # a field inside a sentence is cut short with an ellipsis; the signals' own data
+            # stay whole in the finding's evidence (and a decoded payload in `decoded`)
+            return one_line(val) if len(val) <= 200 else one_line(val[:200]) + "\u2026"
         return m.group(0)
 
     return re.sub(r"\{([A-Za-z_][A-Za-z0-9_]*)\}", sub, template)

@@ -50,8 +50,8 @@ def visible(text: str | None, limit: int | None = None, compress: bool = False) 
     if text is None:
         return ""
     if limit is not None and len(text) > limit:
+        suffix = f"\u2026 [{len(text)} characters, first {limit} shown]"
         text = text[:limit]
-        suffix = f"\u2026 [{len(text)}+ characters, truncated]"
     else:
         suffix = ""
     if text.isascii():
