@@ -229,18 +229,29 @@ _B64_BYTES = bytes(ord("a") if (chr(c).isascii() and (chr(c).isalnum() or chr(c)
                    for c in range(256))
 
 
+# upper-case letters, the letters g-z (breaks) and the other characters of blobs
+_CLS_BYTES = bytes(ord("U") if 65 <= c <= 90 else ord(" ") if 103 <= c <= 122
+                   else _B64_BYTES[c] for c in range(256))
+
+
 def _candidates(text: str):
     """Yield (start, end, string) of blob candidates, wrapped lines joined.
 
     Runs of MIN_BLOB+ base64/base32/hex characters are found by mapping the text to bytes (one
     byte per character: offsets stay the same) and searching for a fixed string, at memory
     speed; a character-class regex pays per position and is several times slower."""
-    bb = text.encode("latin-1", "replace").translate(_B64_BYTES)
+    raw = text.encode("latin-1", "replace")
+    bb = raw.translate(_B64_BYTES)
     needle = b"a" * MIN_BLOB
     find = bb.find
     n = len(bb)
     group: list[tuple[int, int]] = []
     count = 0
+    # skipping lower-case runs (file lists, paths): the next upper-case letter and the next run
+    # without a letter g-z, found in `cls` once the first such run is met; every run that ends
+    # before both is lower-case with a letter g-z, skipped without being looked at
+    cls = None
+    next_up = next_plain = -1
     i = find(needle)
     while i >= 0:
         j = find(b" ", i + MIN_BLOB)
@@ -251,7 +262,23 @@ def _candidates(text: str):
         run = text[r0:r1]
         if run.islower():
             if run.strip(_HEXDIGITS_EQ):
-                continue  # snake_case and lower-case words: base64 text needs both cases, base32 upper
+                # snake_case and lower-case words: base64 text needs both cases, base32 upper
+                if i >= 0:
+                    if cls is None:
+                        cls = raw.translate(_CLS_BYTES)
+                    if next_up < j:
+                        next_up = cls.find(b"U", j)
+                        next_up = n if next_up < 0 else next_up
+                    if next_plain < j:
+                        next_plain = cls.find(needle, j)
+                        next_plain = n if next_plain < 0 else next_plain
+                    limit = min(next_up, next_plain)
+                    if limit >= n:
+                        i = -1
+                    elif i < limit:
+                        # the run holding `limit` is the first that may need a look
+                        i = find(needle, bb.rfind(b" ", j, limit) + 1)
+                continue
         elif run.isupper() and ("_" in run or "-" in run or not any(c in run for c in "234567")):
             continue  # CONSTANT_NAMES: base32 has neither '_' nor '-', and has digits 2-7
         elif r1 - r0 < 28 and run.isalpha() and not run.startswith(_COMPRESSED_B64):

@@ -139,10 +139,12 @@ def _style_rules(block: str):
         i = block.find("{", j)
 
 
-def _page_hidden_selectors(text: str) -> tuple[set[str], set[str]]:
-    """Classes and ids that a `<style>` block of the page hides (simple selectors only)."""
+def _page_hidden_selectors(text: str, low: bytes | None = None) -> tuple[set[str], set[str]]:
+    """Classes and ids that a `<style>` block of the page hides (simple selectors only); `low` is
+    `_bytes(text.lower())` when the caller has it already."""
     classes, ids = set(), set()
-    low = _bytes(text.lower())
+    if low is None:
+        low = _bytes(text.lower())
     i = low.find(b"<style")
     n = 0
     while i >= 0 and n < 50:
@@ -477,7 +479,7 @@ def _pieces(art, ctx, text: str, low_text: str, attributes: bool = True):
     """Every hidden place of an HTML text (or Markdown with code masked)."""
     low = _bytes(low_text)
     raw = _raw_spans(low) if (b"<script" in low or b"<style" in low) else []
-    classes, ids = (_page_hidden_selectors(text) if b"<style" in low else (set(), set()))
+    classes, ids = (_page_hidden_selectors(text, low) if b"<style" in low else (set(), set()))
     label = "HTML comment" if art.kind != "xml" else (
         "SVG comment" if art.name.lower().endswith((".svg", ".svgz")) else "XML comment")
     pieces = _comments(text, raw, label) if "<!--" in text else []

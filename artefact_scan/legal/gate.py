@@ -123,22 +123,38 @@ def view(art) -> View:
     return v
 
 
+# literal -> the other literals asked for so far that occur inside it: one of those known to be
+# absent makes it absent without a scan ("by the court" when "court" is absent)
+_INSIDE: dict[str, tuple[str, ...]] = {}
+
+
+def _inside(lit: str) -> tuple[str, ...]:
+    subs = _INSIDE.get(lit)
+    if subs is None:
+        subs = tuple(k for k in _INSIDE if k in lit)
+        for k, v in _INSIDE.items():
+            if lit in k:
+                _INSIDE[k] = v + (lit,)
+        _INSIDE[lit] = subs
+    return subs
+
+
 def has(art, *literals: str) -> bool:
     """Whether any of the lower-case `literals` occurs in the artefact (memoised)."""
     memo = art.meta.get("_lf_literals")
     if memo is None:
         memo = art.meta["_lf_literals"] = {}
-    low = None
     for lit in literals:
         hit = memo.get(lit)
         if hit is None:
             # a literal that contains one known to be absent is absent ("by the court", "court")
-            if any(not v and k in lit for k, v in memo.items()):
-                hit = memo[lit] = False
+            for k in _inside(lit):
+                if memo.get(k) is False:
+                    hit = False
+                    break
             else:
-                if low is None:
-                    low = art.lower
-                hit = memo[lit] = lit in low
+                hit = lit in art.lower
+            memo[lit] = hit
         if hit:
             return True
     return False
