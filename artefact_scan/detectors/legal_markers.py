@@ -21,7 +21,7 @@ from ..legal.blocks import Block, Lines, Slot, cluster_text, lines_down, lines_u
 from ..legal.gate import PROSE_KINDS, has, has_exact, view, windows
 from ..legal.slots import (blank_at, date_slot, name_before, name_on_line_above, name_slot,
                            today, value_slot)
-from ..legal.text import US_STATES, find_dates, is_placeholder, name_in
+from ..legal.text import US_STATES, find_dates, find_name, is_placeholder, name_in
 from ..lazyregex import lazy
 from . import detector
 
@@ -726,6 +726,22 @@ def detect_declaration(art, ctx):
             b.add(name_slot("declarant", text, m.end(), e, reach=0))
         for m in _EXECUTED.finditer(text, a.start(), e):
             b.add(date_slot("executed", text, m.start(), e, reach=90))
+        ex = b.filled("executed")
+        if ex and not b.filled("declarant"):
+            # the signature line under the execution date: a line that holds only a name
+            first = lines.line(ex.end) + 1
+            for ln in range(first, first + 4):
+                ls, le = lines.bounds(ln)
+                if ls >= e or ls < ex.end:
+                    break
+                line = text[ls:le].strip(" \t>*|_")
+                if not line:
+                    continue
+                found = find_name(line)
+                if found and found[0] == 0 and len(found[2]) >= len(line) - 2:
+                    i = text.find(found[2], ls, le)
+                    b.add(Slot("declarant", i, i + len(found[2]), found[2], True))
+                break
         if b.filled("declarant") and b.filled("executed"):
             _emit(ctx, art, "lf.declaration", b)
             _future(ctx, art, b, b.filled("executed"), "sworn declaration")
