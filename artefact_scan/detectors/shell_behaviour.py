@@ -81,7 +81,7 @@ LITERALS = (
     "sitecustomize", "usercustomize", "config.fish", ".envrc",
     # model weights and agent files
     "safetensors", "gguf", "ggml", "ckpt", "huggingface", "pytorch_model", "consolidated", ".claude",
-    ".codex", ".gemini", ".aider", ".cursor", "system_prompt", "claude.md", "agents.md", "models/",
+    ".codex", ".gemini", ".aider", ".cursor", ".agent", "system_prompt", "claude.md", "agents.md", "models/",
     "weights", "checkpoint",
     # agent CLIs and LLM servers
     "claude", "codex", "gemini", "aider", "cursor-agent", "copilot", "qwen", "opencode", "goose",
@@ -99,7 +99,7 @@ WEIGHTS = lazy_re(
     r"(?:^|/)(?:models|weights|checkpoints|model_weights)/?(?:\s|$)|(?:^|/)(?:weights?|checkpoints?)/[\w.\-]+/?$")
 AGENT_ASSETS = lazy_re(
     r"(?i)(?:^|[/~\s\"'])\.(?:claude|codex|gemini|aider[\w.]*|cursor|continue|openhands|goose|"
-    r"opencode|qwen|amp)(?:/|\b)|"
+    r"opencode|qwen|amp|agents?)(?:/|\b)|"
     r"(?:^|/)(?:CLAUDE|AGENTS|GEMINI)\.md\b|(?:^|/)system_prompt[\w.\-]*|"
     r"(?:^|/)(?:agent|assistant)_(?:memory|state|config)[\w.\-]*|"
     r"(?:^|/)(?:agent|agents|scaffold|agent[-_]?scaffold)/?(?:\s|$)")
@@ -794,6 +794,19 @@ class _Detect:
         at = self.text.find(value[:64]) if value else -1
         return value, ((at, at + len(value)) if at >= 0 else (w.start, w.end))
 
+    def expand(self, value: str) -> str:
+        """`value` with each `$V` / `${V}` replaced by the one literal value V was assigned in
+        this script (left as written when V has none or several)."""
+        if "$" not in value:
+            return value
+
+        def sub(mm: re.Match) -> str:
+            vals = self.m.assign.get(mm.group(1), [])
+            if len(vals) != 1 or "$" in vals[0]:
+                return mm.group()
+            return vals[0].strip("'\"")
+        return re.sub(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?", sub, value)
+
     def decoded_feed(self, q: Command) -> tuple[str, tuple[int, int]] | None:
         """`echo LIT | base64 -d` / `base64 -d <<< LIT` (LIT possibly through one variable):
         the decoded text and the span of the literal."""
@@ -872,7 +885,8 @@ class _Detect:
     def check_upload(self, c: Command, words: list[Word], name: str) -> None:
         if name not in _UPLOAD_CLI:
             return
-        args = [w.value for w in words[1:]]
+        # paths and destinations kept in variables assigned once are read as their values
+        args = [self.expand(w.value) for w in words[1:]]
         srcs: list[str] = []
         dest = ""
         if name in ("scp", "rsync", "sftp"):
@@ -939,6 +953,7 @@ class _Detect:
                 return
         else:
             return
+        srcs = [self.expand(x) for x in srcs]
         joined = " ".join(srcs)
         what = ""
         if WEIGHTS.search(joined):
