@@ -399,7 +399,10 @@ def detect_filing_stamp(art, ctx):
 _ORDER = lazy(
     r"\b(?:IT\s+IS\s+(?:(?:SO|HEREBY|FURTHER|THEREFORE|ACCORDINGLY)\s+)*(?:ORDERED|DECREED)"
     r"|SO\s+ORDERED|ORDERED,?\s+ADJUDGED,?\s+AND\s+DECREED|BY\s+THE\s+COURT\b"
-    r"|It\s+is\s+(?:(?:so|hereby|further|therefore)\s+)+ordered|So\s+ordered\b)")
+    # the Florida and other state forms: "DONE AND ORDERED in Chambers…", "ORDERED AND ADJUDGED"
+    r"|DONE\s+AND\s+ORDERED|ORDERED\s+AND\s+ADJUDGED"
+    r"|It\s+is\s+(?:(?:so|hereby|further|therefore)\s+)+ordered|It\s+is\s+(?:(?:HEREBY|FURTHER|hereby|further)\s+)?ORDERED"
+    r"|So\s+ordered\b)")
 _JUDGE_TITLE = lazy(
     r"(?i:judge\s+of\s+the\s+(?:superior|circuit|district|county|probate|family|municipal|supreme)\s+court)"
     r"|(?i:(?:united\s+states|u\.\s?s\.)\s+(?:chief\s+|senior\s+)?(?:district|magistrate|circuit|bankruptcy)\s+(?:court\s+)?judge)"
