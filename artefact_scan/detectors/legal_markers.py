@@ -711,7 +711,8 @@ _PERJURY = lazy(
     r"|\bunder\s+(?:the\s+)?penalty\s+of\s+perjury\b(?:[^.\n]|\n(?![ \t]*\n)){0,80}?\b(?:declare|certify|verify|state|swear|affirm)s?\b"
     r"|\bI\s+believe\s+that\s+the\s+facts\s+stated\s+in\s+this\b|\bsolemnly\s+and\s+sincerely\s+declare\b")
 _DECLARANT = lazy(r"(?m)(?:^|[.:]\s+)[ \t>*]*I,\s*")
-_EXECUTED = lazy(r"(?i)\b(?:executed|signed|dated|declared|sworn)\b(?:\s+(?:on|this|at))?[^\n]{0,60}?(?=\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|_{2,}|\[)")
+_SIGNED_LABEL = lazy(r"(?im)^[ \t>*|_-]*(?:signed(?:\s+by)?|signature|declarant|signed\s+and\s+dated\s+by)\s*:[ \t]*")
+_EXECUTED = lazy(r"(?i)\b(?:executed|signed|dated|declared|sworn|date(?=\s*:))\b(?:\s+(?:on|this|at))?[^\n]{0,60}?(?=\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|_{2,}|\[)")
 
 
 @detector("legal-declaration", ("lf.declaration", "lf.future-dated-act"),
@@ -726,6 +727,8 @@ def detect_declaration(art, ctx):
         for m in _DECLARANT.finditer(text, s, e):
             b.add(name_slot("declarant", text, m.end(), e, reach=0))
         for m in _CONFORMED.finditer(text, a.start(), e):
+            b.add(name_slot("declarant", text, m.end(), e, reach=0))
+        for m in _SIGNED_LABEL.finditer(text, a.start(), e):
             b.add(name_slot("declarant", text, m.end(), e, reach=0))
         for m in _EXECUTED.finditer(text, a.start(), e):
             b.add(date_slot("executed", text, m.start(), e, reach=90))
