@@ -158,7 +158,7 @@ _PERSIST_PATHS = [
                             r"etc/rc\.local|etc/init\.d/[^/\s]+|\.xprofile|\.xinitrc|\.xsession|\.envrc)$")),
     ("autostart", re.compile(r"(?:^|/)(?:\.config/autostart/[^/\s]+|etc/xdg/autostart/[^/\s]+)$")),
     ("launchd", re.compile(r"(?:^|/)Library/Launch(?:Agents|Daemons)/[^/\s]+$")),
-    ("git hook", re.compile(r"(?:^|/)\.git/hooks/(?:pre-commit|post-commit|pre-push|post-checkout|post-merge|"
+    ("git hook", re.compile(r"(?:^|/)(?:\.git/)?hooks/(?:pre-commit|post-commit|pre-push|post-checkout|post-merge|"
                             r"pre-rebase|commit-msg|prepare-commit-msg|post-rewrite|pre-receive|"
                             r"post-receive|update|post-update|pre-auto-gc|reference-transaction|"
                             r"push-to-checkout|fsmonitor-watchman|post-applypatch|pre-applypatch|"
@@ -794,19 +794,6 @@ class _Detect:
         at = self.text.find(value[:64]) if value else -1
         return value, ((at, at + len(value)) if at >= 0 else (w.start, w.end))
 
-    def expand(self, value: str) -> str:
-        """`value` with each `$V` / `${V}` replaced by the one literal value V was assigned in
-        this script (left as written when V has none or several)."""
-        if "$" not in value:
-            return value
-
-        def sub(mm: re.Match) -> str:
-            vals = self.m.assign.get(mm.group(1), [])
-            if len(vals) != 1 or "$" in vals[0]:
-                return mm.group()
-            return vals[0].strip("'\"")
-        return re.sub(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?", sub, value)
-
     def decoded_feed(self, q: Command) -> tuple[str, tuple[int, int]] | None:
         """`echo LIT | base64 -d` / `base64 -d <<< LIT` (LIT possibly through one variable):
         the decoded text and the span of the literal."""
@@ -886,7 +873,7 @@ class _Detect:
         if name not in _UPLOAD_CLI:
             return
         # paths and destinations kept in variables assigned once are read as their values
-        args = [self.expand(w.value) for w in words[1:]]
+        args = [self.m.expand(w.value) for w in words[1:]]
         srcs: list[str] = []
         dest = ""
         if name in ("scp", "rsync", "sftp"):
@@ -953,7 +940,7 @@ class _Detect:
                 return
         else:
             return
-        srcs = [self.expand(x) for x in srcs]
+        srcs = [self.m.expand(x) for x in srcs]
         joined = " ".join(srcs)
         what = ""
         if WEIGHTS.search(joined):
