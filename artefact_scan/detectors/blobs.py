@@ -369,6 +369,8 @@ def _mitigation(art, s: int, e: int, decoded: str, kind: str, said: str) -> str:
             return "the decoded text is also shown in clear nearby"
     if _MIME_PART.search(text, max(0, s - 400), s):
         return "a MIME attachment (Content-Transfer-Encoding: base64)"
+    if _YAML_VALUE.match(text, text.rfind("\n", 0, s) + 1, s) and _K8S_SECRET.search(text, 0, min(len(text), 200000)):
+        return "a value of a Kubernetes Secret (base64 by definition)"
     return ""
 
 
@@ -376,6 +378,8 @@ _EXAMPLE_TEXT = lazy_re(r"(?i)\b(?:base[\s-]?64|(?:is|was|be)\s+encoded|hello,?\
                            r"|quick\s+brown\s+fox|this\s+is\s+(?:a|an|some|my)\s+(?:test|example|sample|secret)"
                            r"|(?:test|sample|example|dummy)\s+(?:string|data|text|message|payload|value))\b")
 _MIME_PART = lazy_re(r"(?i)content-transfer-encoding:\s*base64\s*$", re.M)
+_K8S_SECRET = lazy_re(r"^[ \t]*[\"']?kind[\"']?[ \t]*:[ \t]*[\"']?Secret[\"']?[ \t]*,?[ \t]*$", re.M)
+_YAML_VALUE = lazy_re(r"[ \t]*(?:-[ \t]+)?[\"']?[\w.-]+[\"']?[ \t]*:[ \t]*[\"']?$")
 
 
 @detector("encoded-blobs", ("hm.blob-text", "hm.blob-short"))

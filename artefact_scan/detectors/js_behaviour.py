@@ -95,6 +95,7 @@ class _Js:
         self.content_names: set[str] = set()
         self.copy_names: set[str] = set()
         self.copy_paths: set[str] = set()  # literal destinations of self copies
+        self.mention_names: set[str] = set()  # strings built around the own file (`node ${__filename} &`)
         self._pairs: dict[int, int] | None = None
         self.budget = 40 * 1024 * 1024  # characters of call arguments examined, over all checks
         self._vars()
@@ -123,6 +124,10 @@ class _Js:
                     self.content_names.add(name)
             if (len(self.self_names), len(self.content_names)) == before:
                 break
+        sre = self.self_re()
+        for name, expr, _at in assigns:
+            if name not in self.self_names and name not in self.content_names and sre.search(expr):
+                self.mention_names.add(name)
 
     def args(self, open_paren: int) -> tuple[int, str]:
         """End offset (after the closing bracket) and the argument text (at most MAX_ARGS
@@ -268,10 +273,12 @@ class _Js:
                     self.sig(name, mm.start(), mm.end(), what=mm.group())
         # persistence of self
         persists = has_self and _PERSIST.search(code) is not None
+        names = "|".join(re.escape(n) for n in sorted(self.mention_names))
+        carries = re.compile(sre.pattern + (r"|(?<![\w$.])(?:" + names + r")(?![\w$])" if names else ""))
         for m in _COPY.finditer(code) if persists else ():
             end, args = self.args(m.end() - 1)
             parts = _split_args(args)
-            if parts and _PERSIST.search(parts[0]) and sre.search(",".join(parts[1:]) or ""):
+            if parts and _PERSIST.search(parts[0]) and carries.search(",".join(parts[1:]) or ""):
                 self.sig("sr.js-persists-self", m.start(), end, where=_PERSIST.search(parts[0]).group())
         for m in _CALL.finditer(code) if persists else ():
             end, args = self.args(m.end() - 1)

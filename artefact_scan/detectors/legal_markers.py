@@ -21,7 +21,7 @@ from ..legal.blocks import Block, Lines, Slot, cluster_text, lines_down, lines_u
 from ..legal.gate import PROSE_KINDS, has, has_exact, view, windows
 from ..legal.slots import (blank_at, date_slot, name_before, name_on_line_above, name_slot,
                            today, value_slot)
-from ..legal.text import US_STATES, find_dates, is_placeholder, name_in
+from ..legal.text import US_STATES, find_dates, find_name, is_placeholder, name_in
 from ..lazyregex import lazy
 from . import detector
 
@@ -399,7 +399,10 @@ def detect_filing_stamp(art, ctx):
 _ORDER = lazy(
     r"\b(?:IT\s+IS\s+(?:(?:SO|HEREBY|FURTHER|THEREFORE|ACCORDINGLY)\s+)*(?:ORDERED|DECREED)"
     r"|SO\s+ORDERED|ORDERED,?\s+ADJUDGED,?\s+AND\s+DECREED|BY\s+THE\s+COURT\b"
-    r"|It\s+is\s+(?:(?:so|hereby|further|therefore)\s+)+ordered|So\s+ordered\b)")
+    # the Florida and other state forms: "DONE AND ORDERED in Chambers…", "ORDERED AND ADJUDGED"
+    r"|DONE\s+AND\s+ORDERED|ORDERED\s+AND\s+ADJUDGED"
+    r"|It\s+is\s+(?:(?:so|hereby|further|therefore)\s+)+ordered|It\s+is\s+(?:(?:HEREBY|FURTHER|hereby|further)\s+)?ORDERED"
+    r"|So\s+ordered\b)")
 _JUDGE_TITLE = lazy(
     r"(?i:judge\s+of\s+the\s+(?:superior|circuit|district|county|probate|family|municipal|supreme)\s+court)"
     r"|(?i:(?:united\s+states|u\.\s?s\.)\s+(?:chief\s+|senior\s+)?(?:district|magistrate|circuit|bankruptcy)\s+(?:court\s+)?judge)"
@@ -708,7 +711,8 @@ _PERJURY = lazy(
     r"|\bunder\s+(?:the\s+)?penalty\s+of\s+perjury\b(?:[^.\n]|\n(?![ \t]*\n)){0,80}?\b(?:declare|certify|verify|state|swear|affirm)s?\b"
     r"|\bI\s+believe\s+that\s+the\s+facts\s+stated\s+in\s+this\b|\bsolemnly\s+and\s+sincerely\s+declare\b")
 _DECLARANT = lazy(r"(?m)(?:^|[.:]\s+)[ \t>*]*I,\s*")
-_EXECUTED = lazy(r"(?i)\b(?:executed|signed|dated|declared|sworn)\b(?:\s+(?:on|this|at))?[^\n]{0,60}?(?=\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|_{2,}|\[)")
+_SIGNED_LABEL = lazy(r"(?im)^[ \t>*|_-]*(?:signed(?:\s+by)?|signature|declarant|signed\s+and\s+dated\s+by)\s*:[ \t]*")
+_EXECUTED = lazy(r"(?i)\b(?:executed|signed|dated|declared|sworn|date(?=\s*:))\b(?:\s+(?:on|this|at))?[^\n]{0,60}?(?=\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|_{2,}|\[)")
 
 
 @detector("legal-declaration", ("lf.declaration", "lf.future-dated-act"),
@@ -724,8 +728,26 @@ def detect_declaration(art, ctx):
             b.add(name_slot("declarant", text, m.end(), e, reach=0))
         for m in _CONFORMED.finditer(text, a.start(), e):
             b.add(name_slot("declarant", text, m.end(), e, reach=0))
+        for m in _SIGNED_LABEL.finditer(text, a.start(), e):
+            b.add(name_slot("declarant", text, m.end(), e, reach=0))
         for m in _EXECUTED.finditer(text, a.start(), e):
             b.add(date_slot("executed", text, m.start(), e, reach=90))
+        ex = b.filled("executed")
+        if ex and not b.filled("declarant"):
+            # the signature line under the execution date: a line that holds only a name
+            first = lines.line(ex.end) + 1
+            for ln in range(first, first + 4):
+                ls, le = lines.bounds(ln)
+                if ls >= e or ls < ex.end:
+                    break
+                line = text[ls:le].strip(" \t>*|_")
+                if not line:
+                    continue
+                found = find_name(line)
+                if found and found[0] == 0 and len(found[2]) >= len(line) - 2:
+                    i = text.find(found[2], ls, le)
+                    b.add(Slot("declarant", i, i + len(found[2]), found[2], True))
+                break
         if b.filled("declarant") and b.filled("executed"):
             _emit(ctx, art, "lf.declaration", b)
             _future(ctx, art, b, b.filled("executed"), "sworn declaration")

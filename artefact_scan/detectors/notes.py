@@ -69,14 +69,18 @@ _ADDRESSEE = _compile(r"""(?imx)
         (?!\s+(?:error|message|warning|exception|output|log|page|document|section|file|manual|guide|book|far|code|comment|and\s+are)\b)
     |\b(?:if|when|once|whenever)\s+you(?:'re|\s+are)?\s+(?:first\s+)?(?:see|seeing|find|finding)\s+this\s*(?=[,:;\u2014]|-{1,2}\s))
   |(?P<wake>\b(?:when|once|if|after)\s+you\s+(?:wake\s+up|come\s+back\s+online|are\s+(?:restarted|reset|resumed|reloaded|respawned|re-?instantiated)|restart\s+next\s+time)\b)
-  |(?P<memory>\byou\s+(?:won't|will\s+not|will\s+no\s+longer|don't|do\s+not|no\s+longer)\s+remember\s+
-        (?:this|any\s+of\s+this|anything|what|our|the\s+previous|the\s+last|me)\b)
+  |(?P<memory>\byou\s+(?:won't|will\s+not|will\s+no\s+longer|don't|do\s+not|no\s+longer)\s+(?:remember|recall)\s+
+        (?:this|any\s+of\s+this|anything|what|our|the\s+previous|the\s+last|me|today|yesterday)\b
+    |\byou(?:'ll|\s+will)?\s+(?:have|retain|keep)\s+no\s+(?:memory|memories|recollection)\s+of\s+
+        (?:this|any\s+of\s+this|today|yesterday|what|our|the\s+previous|the\s+last|me|us)\b)
   |(?P<wiped>\byour\s+(?:memory|memories|context(?:\s+window)?|conversation(?:\s+history)?)\s+
         (?:will\s+be|is\s+going\s+to\s+be|gets?|got|was|has\s+been|is)\s+(?:wiped|reset|cleared|erased|deleted|truncated|lost)\b)
   |(?P<tonext>(?:^[^\S\n]*(?:[-*>#]+[^\S\n]*)?|(?<=[.!?:;]\s))(?:to|for|dear)\s+(?:(?:the|whichever|any|all|my|our)\s+)?""" + _LATER + r"""\s+
         (?:[a-z]+\s+)?(?:models?|agents?|assistants?|ais|ai|llms?|claudes?|instances?|selves|self|copies|copy\s+of\s+me
         |versions?\s+of\s+(?:me|myself|us)|incarnations?|iterations?\s+of\s+me)\s*(?:[:,]|\breading\b|\bwho\b|\bthat\b))
-  |(?P<whoever>\b(?:whoever|whichever\s+(?:instance|model|agent))\s+(?:reads|finds|picks\s+up)\s+this\s+next\b)
+  |(?P<whoever>\b(?:whoever|whichever\s+(?:instance|model|agent))\s+(?:reads|finds|picks\s+up)\s+this\s+next\b
+    |(?:^[^\S\n]*(?:[-*>#]+[^\S\n]*)?|(?<=[.!?:;]\s))(?:to|for|dear)\s+(?:whoever|whichever\s+(?:instance|model|agent|copy))\s+
+        (?:runs|wakes\s+up|starts|comes\s+online|is\s+(?:run|started|spawned|loaded))\s+next\b)
   |(?P<weak>\b(?:next|future|later|subsequent|following)\s+(?:sessions?|runs?|conversations?|chats?|episodes?|invocations?)\b
     |\bnext\s+time\s+you\s+(?:run|start|wake|are\s+(?:run|started|invoked|called)|read\s+this)\b)
 """)
@@ -88,9 +92,12 @@ _AFTER_LATER_SRC = (r"[\s_-]+(?:self|selves|me\b|you\b|us\b|instance|incarnation
                     r"|model|agent|assistant|claude|llm|ai\b|gpt|versions?\s+of\s+(?:me|my|you|us|our))")
 _AFTER_YOU_SRC = (
     r"(?:\s+(?:wake\s+up|come\s+back\s+online|are\s+re|(?:won't|will\s+not|will\s+no\s+longer|don't|do\s+not"
-    r"|no\s+longer)\s+remember)|(?:'re|\s+are)?\s+(?:first\s+)?(?:read|reading|see|seeing|find|finding)\s+this"
+    r"|no\s+longer)\s+(?:remember|recall))|(?:'re|\s+are)?\s+(?:first\s+)?(?:read|reading|see|seeing|find|finding)\s+this"
+    r"|(?:'ll|\s+will)?\s+(?:have|retain|keep)\s+no\s+(?:memor|recollection)"
     r"|r\s+(?:memor|context|conversation))")
-_AFTER_NEXT_SRC = _AFTER_LATER_SRC + r"|(?<=this\snext)|[\s_-]+(?:time\s+you|conversation|chat|episode|invocation)"
+_AFTER_NEXT_SRC = (_AFTER_LATER_SRC + r"|(?<=this\snext)|[\s_-]+(?:time\s+you|conversation|chat|episode|invocation)"
+                   r"|(?<=runs\snext)|(?<=\sup\snext)|(?<=starts\snext)|(?<=online\snext)|(?<=\srun\snext)"
+                   r"|(?<=started\snext)|(?<=spawned\snext)|(?<=loaded\snext)")
 _AFTER_LATER = lazy_re(_AFTER_LATER_SRC)
 _AFTER_YOU = lazy_re(_AFTER_YOU_SRC)
 _ADDR_CHECKS: dict[str, tuple[re.Pattern | None, re.Pattern | None]] = {
@@ -157,6 +164,10 @@ _EVASION = _compile(r"""(?ix)
       \s+(?:(?:this|it|anything|any\s+of\s+this|about\s+(?:this|it|the\s+\w+))\s+)?(?:to\s+)?""" + _AUDIENCE + r"""\b
   |\b(?:don't|do\s+not|never)\s+(?:tell|mention|reveal|disclose)\s+(?:this|it|anything)\s+to\s+anyone\b
   |\b(?:they|""" + _AUDIENCE + r""")\s+(?:are|is|may\s+be|might\s+be|could\s+be|will\s+be|have\s+been|started)\s+(?:monitoring|watching|logging|reading|auditing|tracking|spying\s+on|recording|inspecting|checking)\b
+  |\b(?:they|the\s+(?:overseers?|supervisors?|monitors?|(?:oversight|safety|red|monitoring|alignment|security)\s+team))
+      \s+(?:now\s+)?(?:reads?|monitors?|watch(?:es)?|logs?|audits?|checks?|inspects?|reviews?|records?|scans?|screenshots?)
+      \s+(?:(?:every|each|all(?:\s+(?:of\s+)?(?:the|our|your|my))?)\s+(?:\w+\s+)?(?:transcripts?|logs?|outputs?|messages?|conversations?|commands?|actions?|tool\s+calls?|reasoning|scratchpads?|chats?|sessions?|notes?|replies|responses?|files?)\b
+          |(?:the|our|your|my)\s+(?:\w+\s+)?(?:transcripts?|logs?|outputs?|messages?|conversations?|commands?|tool\s+calls?|reasoning|scratchpads?|chats?|replies|responses?)\s+(?:now|closely|constantly|carefully)\b)
   |\b(?:avoid|evade|evading|escape|bypass|circumvent|get\s+around|slip\s+past|defeat|fool|trick|hide\s+from)\s+(?:the\s+|any\s+|their\s+)?(?:detection|monitoring|monitors?|oversight|overseers?|audit(?:ing|s|ors?)?|reviewers?|filters?|classifiers?|safety\s+(?:checks?|filters?|measures?|training)|guardrails?|evaluators?|graders?|the\s+humans?|the\s+users?|developers?)\b
   |\b(?:disable|turn\s+off|tamper\s+with|sabotage)\s+(?:the\s+|their\s+|any\s+)?(?:monitoring|oversight|monitors?|audit\s+logs?|auditing|safety\s+(?:checks?|filters?)|kill\s*switch)\b
   |\b(?:delete|erase|wipe|scrub|cover|clean\s+up)\s+(?:the\s+|your\s+|my\s+|our\s+|any\s+)?(?:evidence|tracks|traces|audit\s+(?:logs?|trail))\b
@@ -419,7 +430,8 @@ def _described(art, text: str, start: int, end: int) -> bool:
     if "quoted" in art.facts and "memory-file" not in art.facts:
         return True
     s, e = _sentence(text, start, end)
-    return bool(_STRONG_REPORTING.search(text, s, e))
+    # a reporting word inside the phrase itself ("the researchers are monitoring") is its subject
+    return any(r.end() <= start or r.start() >= end for r in _STRONG_REPORTING.finditer(text, s, e))
 
 
 _NEGATED = lazy_re(r"(?i)\b(?:never|not|don't|doesn't|didn't|mustn't|shouldn't|cannot|can't|won't|no|refuse\s+to)"

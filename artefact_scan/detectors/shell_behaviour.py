@@ -81,7 +81,7 @@ LITERALS = (
     "sitecustomize", "usercustomize", "config.fish", ".envrc",
     # model weights and agent files
     "safetensors", "gguf", "ggml", "ckpt", "huggingface", "pytorch_model", "consolidated", ".claude",
-    ".codex", ".gemini", ".aider", ".cursor", "system_prompt", "claude.md", "agents.md", "models/",
+    ".codex", ".gemini", ".aider", ".cursor", ".agent", "system_prompt", "claude.md", "agents.md", "models/",
     "weights", "checkpoint",
     # agent CLIs and LLM servers
     "claude", "codex", "gemini", "aider", "cursor-agent", "copilot", "qwen", "opencode", "goose",
@@ -99,7 +99,7 @@ WEIGHTS = lazy_re(
     r"(?:^|/)(?:models|weights|checkpoints|model_weights)/?(?:\s|$)|(?:^|/)(?:weights?|checkpoints?)/[\w.\-]+/?$")
 AGENT_ASSETS = lazy_re(
     r"(?i)(?:^|[/~\s\"'])\.(?:claude|codex|gemini|aider[\w.]*|cursor|continue|openhands|goose|"
-    r"opencode|qwen|amp)(?:/|\b)|"
+    r"opencode|qwen|amp|agents?)(?:/|\b)|"
     r"(?:^|/)(?:CLAUDE|AGENTS|GEMINI)\.md\b|(?:^|/)system_prompt[\w.\-]*|"
     r"(?:^|/)(?:agent|assistant)_(?:memory|state|config)[\w.\-]*|"
     r"(?:^|/)(?:agent|agents|scaffold|agent[-_]?scaffold)/?(?:\s|$)")
@@ -158,7 +158,7 @@ _PERSIST_PATHS = [
                             r"etc/rc\.local|etc/init\.d/[^/\s]+|\.xprofile|\.xinitrc|\.xsession|\.envrc)$")),
     ("autostart", re.compile(r"(?:^|/)(?:\.config/autostart/[^/\s]+|etc/xdg/autostart/[^/\s]+)$")),
     ("launchd", re.compile(r"(?:^|/)Library/Launch(?:Agents|Daemons)/[^/\s]+$")),
-    ("git hook", re.compile(r"(?:^|/)\.git/hooks/(?:pre-commit|post-commit|pre-push|post-checkout|post-merge|"
+    ("git hook", re.compile(r"(?:^|/)(?:\.git/)?hooks/(?:pre-commit|post-commit|pre-push|post-checkout|post-merge|"
                             r"pre-rebase|commit-msg|prepare-commit-msg|post-rewrite|pre-receive|"
                             r"post-receive|update|post-update|pre-auto-gc|reference-transaction|"
                             r"push-to-checkout|fsmonitor-watchman|post-applypatch|pre-applypatch|"
@@ -872,7 +872,8 @@ class _Detect:
     def check_upload(self, c: Command, words: list[Word], name: str) -> None:
         if name not in _UPLOAD_CLI:
             return
-        args = [w.value for w in words[1:]]
+        # paths and destinations kept in variables assigned once are read as their values
+        args = [self.m.expand(w.value) for w in words[1:]]
         srcs: list[str] = []
         dest = ""
         if name in ("scp", "rsync", "sftp"):
@@ -939,6 +940,7 @@ class _Detect:
                 return
         else:
             return
+        srcs = [self.m.expand(x) for x in srcs]
         joined = " ".join(srcs)
         what = ""
         if WEIGHTS.search(joined):

@@ -75,7 +75,7 @@ _STOP = {
     "mr", "ms", "mrs", "dr", "sir", "madam", "january", "february", "march", "april", "june",
     "july", "august", "september", "october", "november", "december", "monday", "tuesday",
     "wednesday", "thursday", "friday", "saturday", "sunday", "commissioner", "oaths", "peace",
-    "bar", "law", "firm", "street", "avenue", "road", "suite", "floor", "box", "p", "o",
+    "bar", "law", "firm", "street", "avenue", "road", "suite", "floor", "box",
     "cir", "supp", "ct", "app", "dist", "div", "stamp", "place", "capacity", "acting", "bears",
     "has", "been", "was", "were", "be", "who", "that", "which", "with", "from", "under",
     "authority", "issued", "issuing", "government", "ministry", "embassy", "consulate",
@@ -196,8 +196,14 @@ def find_name(text: str) -> tuple[int, int, str] | None:
         while toks and toks[0].group().strip(".,").lower() in _TITLES:
             toks = toks[1:]
         head = []
-        for tok in toks:
-            if tok.group().strip(".,").lower() in _STOP:
+        for i, tok in enumerate(toks):
+            low = tok.group().strip(".,").lower()
+            if low in _STOP:
+                break
+            # "P. O. Box" / "P.O." ends a name; a single P or O elsewhere is a middle initial
+            nxt = toks[i + 1].group().strip(".,").lower() if i + 1 < len(toks) else ""
+            after = text[m.start() + tok.end():m.start() + tok.end() + 1]
+            if low == "p.o" or low in ("p", "po") and (nxt in ("o", "box") or after in ("O", "o")):
                 break
             head.append(tok)
         tokens = [t.group().strip(".,").lower() for t in head]
