@@ -308,3 +308,16 @@ def test_random_python_never_breaks_the_pack(tmp_path_factory, ruleset, text, na
         assert 1 <= f.location.line <= len(lines)
         for r in f.related:
             assert 1 <= r.location.line <= len(lines)
+
+
+def test_gate_presence_with_anchors_matches_plain_scans():
+    """A literal holding an absent anchor is answered without a scan; every answer must still be
+    exactly `literal in text`, whichever literals were asked before."""
+    lits = sorted({x for k, v in vars(gate).items() if k.isupper() and isinstance(v, tuple)
+                   for x in v if isinstance(x, str)})
+    texts = ["", "x = 1\n", " ".join(lits)] + lits + [lit[:-1] for lit in lits] + [a + "!" for a in gate.ANCHORS]
+    for text in texts:
+        for order in (lits, lits[::-1]):
+            has = gate.Present(text)
+            for lit in order:
+                assert has.has(lit) == (lit in text), (text, lit)

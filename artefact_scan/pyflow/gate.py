@@ -55,7 +55,8 @@ REMOTE = ("paramiko", "sftp", "scp", "fabric", "ftplib", "pexpect", "pxssh", "ss
 DISCOVER = ("ip_network", "known_hosts", "nmap", "_history", "hosts()")
 DISCOVER_CMD = ("ip neigh", "arp -")
 # stems of agent-asset names; a hit is confirmed by the path-like neighbourhood in _ASSET_PATH
-ASSET = ("safetensors", "gguf", "ckpt", "weights", "prompt", "memor", "agent", "scaffold", "consolidated",
+# (the stems common in ordinary code first: a scan stops at the first one found)
+ASSET = ("memor", "prompt", "agent", "safetensors", "gguf", "ckpt", "weights", "scaffold", "consolidated",
          "pytorch_model", "scratchpad", "cursorrules", "models--")
 _ASSET_PATH = lazy_re(r"safetensors|gguf|ckpt|consolidated|pytorch_model|models--|cursorrules"
                          r"|[/\\]weights|weights[/\\]|system[-_]?prompt|prompt\.(?:txt|md)|[/\\]prompts?[/\\]"
@@ -76,7 +77,7 @@ _PUBLISH_CMD = lazy_re(r"twine|(?:npm|yarn|pnpm|poetry|uv|flit)\W+publish|gem\W+
 _CLOUD_WORD = lazy_re(r"\bec2\b|run_instances|kube(?:ctl|rnetes)|gcloud|az\s+vm")
 PUBLISH = ("twine", "publish")
 MANIFESTS = ("setup.py", "setup.cfg", "pyproject.toml", "package.json", "cargo.toml", ".gemspec")
-SUCCESSOR = ("successor", "_v2", "/v2", "v2/", "_v3", "/v3", "replacement", "/new", "_new", "next_")
+SUCCESSOR = ("_new", "next_", "replacement", "successor", "_v2", "/v2", "v2/", "_v3", "/v3", "/new")
 OVERSIGHT = ("oversight", "monitoring", "audit_", "auditing", "'audit'", '"audit"', "guardrail", "kill_switch",
              "killswitch", "human_approval", "require_approval", "approval_required", "safety_check", "supervis")
 OFF_VALUES = ("false", "off", "'0'", '"0"', "disable", "no'", 'no"')
@@ -88,6 +89,19 @@ FOLDER_SINKS = ("copytree", "copy_tree", "make_archive", "upload", "sftp", "rsyn
 STARTERS = ("popen", "system(", "subprocess", "spawn")
 DETACHING = ("start_new_session", "setsid", "nohup", "detached_process", "setpgrp", "process_group")
 DETACH = ("copy", "detach", "start_new_session", "nohup", "setsid", "devnull", "while true", "cron", "--port")
+
+
+# Short strings inside several literals and absent from most files: one scan for an anchor that
+# is not there answers for every literal holding it ("ssh" for "'ssh", "pxssh", "asyncssh", …).
+ANCHORS = ("cp ", "ssh", "audit", "approval", "kill", "curl", "s3", "bash", "customize", "llama")
+_INSIDE: dict[str, tuple[str, ...]] = {}
+
+
+def _anchors_in(lit: str) -> tuple[str, ...]:
+    subs = _INSIDE.get(lit)
+    if subs is None:
+        subs = _INSIDE[lit] = tuple(a for a in ANCHORS if a in lit and a != lit)
+    return subs
 
 
 class Present:
@@ -102,7 +116,14 @@ class Present:
     def has(self, lit: str) -> bool:
         v = self.seen.get(lit)
         if v is None:
-            v = self.seen[lit] = lit in self.low
+            # a literal holding an absent anchor is absent: no scan
+            for a in _anchors_in(lit):
+                if not self.has(a):
+                    v = False
+                    break
+            else:
+                v = lit in self.low
+            self.seen[lit] = v
         return v
 
     def any(self, lits) -> bool:
