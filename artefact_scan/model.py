@@ -86,6 +86,18 @@ class Artefact:
     _index: LineIndex | None = field(default=None, repr=False)
     _lower: str | None = field(default=None, repr=False)
     _ascii: bool | None = field(default=None, repr=False)
+    _literals: dict[str, bool] | None = field(default=None, repr=False)
+
+    def has_literal(self, lit: str) -> bool:
+        """Whether the lower-cased `lit` occurs in the lower-cased text; answered once per
+        artefact, since many detectors' prefilters ask for the same words."""
+        memo = self._literals
+        if memo is None:
+            memo = self._literals = {}
+        hit = memo.get(lit)
+        if hit is None:
+            hit = memo[lit] = lit in self.lower
+        return hit
 
     @property
     def index(self) -> LineIndex:

@@ -34,8 +34,7 @@ class Detector:
         if self.non_ascii and art.isascii:
             return False
         if self.literals:
-            low = art.lower
-            if not any(lit in low for lit in self.literals):
+            if not any(map(art.has_literal, self.literals)):
                 return False
         if self.prefilter is not None and not self.prefilter(art):
             return False
