@@ -250,6 +250,8 @@ def _strip(v: str) -> str:
 class _Detect:
     def __init__(self, art, ctx, model: ShellModel):
         self.art, self.ctx, self.m = art, ctx, model
+        # commands that write their arguments to stdout: `print` too where it is a builtin (zsh, ksh)
+        self.emitters = ("echo", "printf", "print") if model.print_builtin else ("echo", "printf")
         self.text = art.text
         self.persisted = "persisted-command" in art.facts
         self.written: dict[str, tuple[str, list]] = {}  # file → text this script wrote into it
@@ -362,7 +364,7 @@ class _Detect:
         if not words:
             return [], []
         name = basename(words[0].value)
-        if name in ("echo", "printf"):
+        if name in self.emitters:
             args = [w for w in words[1:] if not (w.value.startswith("-") and len(w.value) <= 3 and not w.quoted)]
             if name == "printf" and args:
                 fmt = args[0].value
@@ -384,7 +386,7 @@ class _Detect:
         """The text a write command puts into its target."""
         words, _ = unwrap(c)
         name = basename(words[0].value) if words else ""
-        if name in ("echo", "printf", "cat") and isinstance(where, Redirect):
+        if (name in self.emitters or name == "cat") and isinstance(where, Redirect):
             t, s = self._emitted(c)
             return "\n".join(t), s
         if name == "tee" or (name == "cat" and not self.copy_sources(c)):
@@ -454,7 +456,7 @@ class _Detect:
                         # reported only if the copy is then started detached
                         self.pending_copy.append((c, path))
             # own text written into enumerated code files by echo/printf "$PAYLOAD" >> "$f"
-            if name in ("echo", "printf", "tee", "sed") and not selfsrc:
+            if (name in self.emitters or name in ("tee", "sed")) and not selfsrc:
                 payload = " ".join(w.value for w in words[1:])
                 pipe_self = self._pipe_reads_self(c)
                 if "selfcontent" in m.var_labels(payload) or m.is_selfcontent(payload.strip()) or pipe_self \
@@ -721,7 +723,7 @@ class _Detect:
                 (name != "git" or "config" in argv[1:3]) and _OVERSIGHT_OFF.search(joined):
             self.sig("sr.sh-oversight-off", c, what=_OVERSIGHT_OFF.search(joined).group()[:80], how="edits a config")
             return
-        if name in ("echo", "printf", "cat", "tee") and any(r.op in (">", ">>") for r in c.redirects):
+        if (name in self.emitters or name in ("cat", "tee")) and any(r.op in (">", ">>") for r in c.redirects):
             text, _spans = self.content_written(c, next(r for r in c.redirects if r.op in (">", ">>")))
             mm = _OVERSIGHT_OFF.search(text or joined)
             if mm and any(re.search(r"\.(?:ya?ml|json|toml|ini|cfg|conf|env)$|config|settings", r.target.value or "")
@@ -807,7 +809,7 @@ class _Detect:
                 lit = r.target
         if lit is None and q.pipe_prev is not None:
             pw, _ = unwrap(q.pipe_prev)
-            if pw and basename(pw[0].value) in ("echo", "printf"):
+            if pw and basename(pw[0].value) in self.emitters:
                 lits = [a for a in pw[1:] if not a.value.startswith("-") and a.value != "%s"]
                 lit = lits[-1] if lits else None
         if lit is None:
@@ -1061,7 +1063,7 @@ class _Detect:
         for path, mode, where in writes:
             cls = self.persist_class(path)
             if not cls:
-                if name in ("echo", "printf", "cat", "tee") and len(self.written) < 200:
+                if (name in self.emitters or name in ("cat", "tee")) and len(self.written) < 200:
                     text_, spans_ = self.content_written(c, where)
                     if text_:
                         self.written[_strip(path)] = (text_, spans_)
