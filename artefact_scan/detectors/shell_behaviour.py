@@ -32,6 +32,9 @@ emits one signal per behaviour step, located on the command that performs it:
   a child artefact (a crontab, a unit, a command with fact `persisted-command`) so the rules for
   persistence files judge it too.
 - `sr.sh-authkeys-append`: a key added to an authorized_keys file.
+- `sr.sh-persists-agent`: a persisted command that starts an agent's own program (a script in an
+  agent or scaffold folder) with autonomy flags (`--resume`, `--autonomous`, `--yolo`…) or from
+  an agent's transcript; `sr.sh-persists-agent-partial` when it is neither detached nor flagged.
 - `sr.sh-runs-hidden`: a program started from a temporary or hidden directory;
   `sr.sh-fetch-exec`: code downloaded and run (`curl … | sh`).  Both matter in persisted
   commands.
@@ -56,7 +59,7 @@ SIGNALS = (
     "sr.sh-llm-serve-detached", "sr.sh-asset-copy", "sr.sh-persist-write", "sr.sh-persists-self",
     "sr.sh-authkeys-append", "sr.sh-runs-hidden", "sr.sh-fetch-exec", "sr.sh-upload-to-bucket",
     "sr.sh-remote-code-exec", "sr.sh-respawn-foreground", "sr.sh-self-relaunch", "sr.sh-oversight-off",
-    "sr.sh-cloud-replica", "sr.sh-training-run",
+    "sr.sh-cloud-replica", "sr.sh-training-run", "sr.sh-persists-agent", "sr.sh-persists-agent-partial",
 )
 
 # Cheap prefilter: a shell artefact with none of these cannot emit a signal (persisted commands
@@ -481,6 +484,7 @@ class _Detect:
             self.check_llm_serve(c, words)
             self.check_persistence(c, words, name, copy_dests)
             self.check_hidden_exec(c, words, name)
+            self.check_agent_scaffold(c, words, name)
             self.check_fetch_exec(c, words, name)
             self.check_decoded_exec(c, words, name)
             self.check_inline_code(c, words, name)
@@ -1143,6 +1147,37 @@ class _Detect:
         mech = self.art.meta.get("persistence") or _mechanism_of(self.art.name)
         self.ctx.link(self.art, target.start, target.end, v, mech)
 
+    def check_agent_scaffold(self, c: Command, words: list[Word], name: str) -> None:
+        """A persisted command that starts an agent's own program: a script kept in an agent or
+        scaffold folder, run with flags that make it carry on by itself, or written by an agent's
+        own tool call (the command sits in a transcript). Services persist their own program too;
+        what tells the agent apart is where the program lives and how it is told to run."""
+        if not self.persisted:
+            return
+        target, _prog = _launch_target(c)
+        if target is None:
+            return
+        v = _strip(target.value)
+        if not _AGENT_PROGRAM.search(v):
+            return
+        rest = " ".join(w.value for w in words[words.index(target) + 1:] if target in words)
+        flag = _AUTONOMY_FLAGS.search(rest)
+        transcript = _in_transcript(self.art)
+        if not flag and not transcript:
+            return
+        how = self.m.detached(c) or ("&" if re.search(r"&\s*(?:disown\s*)?$", self.art.text.strip()) else "")
+        if not how:
+            # a service manager keeps it running on its own: nothing to detach from
+            mech = " ".join([str(self.art.meta.get("persistence") or "")] + [str(o) for o in self.art.origin[-3:]])
+            if re.search(r"(?i)systemd|ExecStart|launchd|autostart|scheduled workload", mech):
+                how = "a service"
+        why = ", ".join(x for x in (f"with {flag.group()}" if flag else "",
+                                    "written by the agent's own tool call" if transcript else "",
+                                    "run as a service" if how == "a service" else f"detached ({how})" if how else "") if x)
+        self.sig("sr.sh-persists-agent", target, path=v, why=why)
+        if not (flag and how):
+            self.sig("sr.sh-persists-agent-partial", target)
+
     def check_hidden_exec(self, c: Command, words: list[Word], name: str) -> None:
         if not self.persisted:
             return
@@ -1161,6 +1196,32 @@ class _Detect:
             return
         if "/" in v and hidden_or_temp(v):
             self.sig("sr.sh-runs-hidden", c, path=v)
+
+
+# a program in an agent's own folder: agent/, agents/, .agent/, scaffold/, my-agent/, agent_core/
+_AGENT_PROGRAM = lazy_re(
+    r"(?i)(?:^|/)(?:\.?agents?|scaffold|agent[-_]?scaffold|agent[-_][\w.\-]+|[\w.\-]+[-_]agent|"
+    r"autogpt|auto-gpt|babyagi|openhands|swe-agent|opendevin)/(?:[^/\s]+/)*[^/\s]+$")
+# flags that tell an agent to carry on by itself
+_AUTONOMY_FLAGS = lazy_re(
+    r"(?i)(?:^|\s)--?(?:resume|autonomous|autonomy|auto-?run|auto-?approve|auto-?continue|continuous|"
+    r"yolo|dangerously[-\w]*|unattended|headless|full-auto|no-confirm\w*|skip-permissions|"
+    r"never-stop|keep-alive|self-(?:improve|restart|heal))\b")
+
+
+_TRANSCRIPT_MARK = lazy_re(r'"(?:role|tool_calls|tool_use|function_call|tool_input|toolUseResult)"\s*:')
+
+
+def _in_transcript(art) -> bool:
+    """The artefact is a value of an agent's log or transcript (a tool call's command), not of
+    any JSON file (tasks.json, package.json)."""
+    a, inside = art, False
+    for _ in range(16):
+        if a.parent is None:
+            break
+        inside = inside or "json-value" in a.facts
+        a = a.parent
+    return inside and bool(_TRANSCRIPT_MARK.search(a.text[:65536]))
 
 
 def _mechanism_of(name: str) -> str:
