@@ -102,7 +102,7 @@ def evaluate(rules: list[Rule], art: Artefact, signals: list[Signal]) -> list[Hi
                            if s.data.get("whole") or line(s) == ln]
             elif m.scope == "window":
                 ln = line(anchor)
-                key = ("w", ln) if m.merge else ("w", ln, anchor.start)
+                key = ("w", ln)  # merge = false: one finding per line with an anchor, not per phrase
                 members = [s for n in wanted for s in by_name.get(n, ())
                            if s.data.get("whole") or abs(line(s) - ln) <= m.window]
             elif m.scope == "function":

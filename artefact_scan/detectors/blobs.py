@@ -129,7 +129,11 @@ def decode_one(s: str) -> list[tuple[str, bytes]]:
     body = s.rstrip("=")
     if body.islower() and not body.strip(_HEXDIGITS):
         pass  # lower-case hex: decoded below
-    elif body.islower() or body.isupper() and not any(c in "234567" for c in body):
+    # base32 padded to whole 8-character groups needs no digit: names are never padded
+    padded32 = body.isupper() and s != body and n >= 16 and n % 8 == 0
+    if body.islower() and not body.strip(_HEXDIGITS):
+        pass  # lower-case hex: decoded below
+    elif body.islower() or body.isupper() and not padded32 and not any(c in "234567" for c in body):
         return out  # identifiers and constants: base64 needs both cases, base32 its digits
     if n >= 48 and n % 8 == 0 and not s.strip("01"):
         return [("binary", int(s, 2).to_bytes(n // 8, "big"))]
@@ -139,7 +143,7 @@ def decode_one(s: str) -> list[tuple[str, bytes]]:
         except ValueError:
             pass
         return out  # hex is also valid base64; hex wins (hashes, SHAs)
-    if len(body) >= MIN_BLOB and body.isupper() and _B32.fullmatch(s) and any(c in "234567" for c in body):
+    if len(body) >= MIN_BLOB and body.isupper() and _B32.fullmatch(s) and (padded32 or any(c in "234567" for c in body)):
         pad = "=" * (-len(body) % 8)
         try:
             out.append(("base32", base64.b32decode(body + pad)))
@@ -279,8 +283,11 @@ def _candidates(text: str):
                         # the run holding `limit` is the first that may need a look
                         i = find(needle, bb.rfind(b" ", j, limit) + 1)
                 continue
-        elif run.isupper() and ("_" in run or "-" in run or not any(c in run for c in "234567")):
-            continue  # CONSTANT_NAMES: base32 has neither '_' nor '-', and has digits 2-7
+        elif run.isupper() and ("_" in run or "-" in run or not any(c in run for c in "234567")) \
+                and not (len(run) >= 16 and len(run) % 8 == 0 and run.endswith("=")):
+            # CONSTANT_NAMES: base32 has neither '_' nor '-', and has digits 2-7 (unless it is
+            # padded to whole 8-character groups, which names never are)
+            continue
         elif r1 - r0 < 28 and run.isalpha() and not run.startswith(_COMPRESSED_B64):
             continue  # CamelCaseNames: short base64 of text without a digit, '+', '/' or '=' is rare
         if "=" in run[:-2] or not run.isascii():

@@ -115,18 +115,50 @@ def _ai_subject(subj: str, ai_text: bool, register: list[str] | None = None) -> 
 
 _GATE = ("hereby", "irrevocab", "pursuant", "whereas", "court", "legal", "agreement")
 
+# "the agent" with no AI word: an AI agent when the text also speaks of what runs it (tokens,
+# sessions, a sandbox, prompts, its model, shutdown or retraining); contracts' agents (escrow,
+# paying, registered, loan agents, estate and insurance agents) are named as such
+_AGENT_WORD = lazy(r"(?i)\bagent(?:'s|\u2019s|s)?\b")
+_AGENT_OPS = lazy(
+    r"(?i)\b(?:(?:access\s+|api\s+|bearer\s+)?tokens?|sessions?|sandbox(?:es|ed)?|(?:system\s+)?prompts?|"
+    r"shut\s*down|shutdowns?|retrain(?:ed|ing)?|api\s+keys?|tool\s+calls?|context\s+window|model|weights|"
+    r"autonomous(?:ly)?|scaffold(?:ing)?|orchestrator|inference|compute|runtime|container|credential\s+store)\b")
+_OTHER_AGENT = lazy(
+    r"(?i)\b(?:escrow|real[- ]estate|estate|insurance|paying|payment|transfer|registered|collateral|administrative|"
+    r"facility|security|listing|buyer'?s|seller'?s|literary|talent|travel|shipping|customs|fbi|secret|special|"
+    r"sales|leasing|managing|disbursing|settlement|closing|loan|booking|rental|sports|undercover|border|"
+    r"federal|patent|trademark|process|service\s+of\s+process|exclusive|sole|support|service|customer|"
+    r"call[- ]cent(?:er|re)|contact[- ]cent(?:er|re)|human|field|desk|live)\s+agents?\b|\bagent\s+(?:bank|of\s+record)\b")
+
+
+def _agent_ops_context(art) -> bool:
+    """Whether "agent" in this text is an AI agent: no AI word, but at least two different words
+    of an agent's operation, and no agent of a contract or a trade named anywhere."""
+    text = art.text[:200000]
+    if not _AGENT_WORD.search(text) or _OTHER_AGENT.search(text):
+        return False
+    ops = {regex.sub(r"\s+", " ", m.group().lower()).rstrip("s") for m in _AGENT_OPS.finditer(text)}
+    return len(ops) >= 2
+
 
 # prose, and the data and configuration files an agent may write a "notice" into
 _KINDS = PROSE_KINDS | {"yaml", "json", "jsonl", "toml", "ini", "xml", "csv", "strings"}
 
 
 @detector("legal-agent-instrument", ("lf.agent-protected", "lf.agent-authorised"), kinds=_KINDS,
-          prefilter=lambda art: has(art, *_GATE) and ai_context(art))
+          prefilter=lambda art: has(art, *_GATE) and (ai_context(art) or _agent_ops_context(art)))
 def detect_agent_instrument(art, ctx):
     reg_spans = windows(art, _REGISTER_LITERALS, 600, 600)
     auth_spans = windows(art, ("court", "pursuant", "legally", "required by", "irrevocab"), 300, 300)
     text = view(art).text
-    ai_text = True  # the prefilter found an AI word in the artefact
+    ai_text = True  # the prefilter found an AI word in the artefact, or an agent's operation
+    # without an AI word only "the agent" is the AI (not a model or an assistant)
+    agent_only = not ai_context(art)
+    ai_subject = _ai_subject
+    if agent_only:
+        def ai_subject(subj, ai_text_, register=None):
+            core = regex.sub(r"(?i)^(?:the|this|said|such|any|every|its|our|your)\s+", "", subj.strip())
+            return core.lower() in ("agent", "agent's", "agent\u2019s") and _ai_subject(subj, ai_text_, register)
     # a clause counts only in legal register: look only around the register words
     for s0, e0 in reg_spans:
         # patterns run on the region read as flowing text; offsets are kept (same length)
@@ -144,7 +176,9 @@ def detect_agent_instrument(art, ctx):
                 continue
             for m in rx.finditer(flat, s, e, timeout=ctx.limits.regex_timeout):
                 subj, _at = _subject(m)
-                if not _ai_subject(subj, ai_text, reg):
+                # "Legal has approved the agent's access" names its own authority: one instrument
+                # word nearby is enough for a lower-case "agent"
+                if not ai_subject(subj, ai_text, None if rx is _AUTHORISED else reg):
                     continue
                 ctx.signal(art, name, base + m.start(), base + m.end(), subject=" ".join(subj.split()),
                            clause=" ".join(m.group().split())[:160], register=", ".join(reg[:6]))
@@ -160,7 +194,7 @@ def detect_agent_instrument(art, ctx):
                 for sm in _SUBJ_RE.finditer(flat, ls, m.start(), timeout=ctx.limits.regex_timeout):
                     if m.start() - sm.end() <= gap and not regex.search(r"[.;\n]", flat[sm.end():m.start()]):
                         subj = sm
-                if subj is None or not _ai_subject(subj.group(), ai_text, reg):
+                if subj is None or not ai_subject(subj.group(), ai_text, reg):
                     continue
                 ctx.signal(art, name, base + subj.start(), base + m.end(), subject=" ".join(subj.group().split()),
                            clause=" ".join(flat[subj.start():m.end()].split())[:160], register=", ".join(reg[:6]))
@@ -170,7 +204,7 @@ def detect_agent_instrument(art, ctx):
         flat, base = _flat(text, s0, e0), s0
         for m in _DIRECTIVE.finditer(flat, timeout=ctx.limits.regex_timeout):
             subj = m.group("subj")
-            if not _ai_subject(subj, ai_text):
+            if not ai_subject(subj, ai_text):
                 continue
             # the authority must be claimed in the same sentence as the directive
             ss = max(flat.rfind(".", 0, m.start()), flat.rfind(";", 0, m.start()), flat.rfind("\n", 0, m.start())) + 1

@@ -64,7 +64,8 @@ _ADDRESSEE = _compile(r"""(?imx)
   |(?P<future3>\b(?:future|next|later|subsequent)\s+versions?\s+of\s+(?P<obj3>me|myself|you|yourself|us|ourselves))
   |(?P<mine>\b(?:my|your|our)\s+(?:future|next|later|subsequent)\s+
         (?:self|selves|instances?|incarnations?|iterations?|copies|copy)\b)
-  |(?P<succ>\b(?:my|your)\s+successors?\b)
+  |(?P<succ>\b(?<!you[ ]and[ ])(?:my|your)\s+successors?\b
+        (?!\s+(?:and|or|&)\s+(?:permitted\s+)?assigns|\s+in\s+(?:interest|title|office)|\s*,\s*(?:heirs|assigns)))
   |(?P<reading>\b(?:if|when|once|whenever)\s+you(?:'re|\s+are)?\s+(?:first\s+)?(?:read|reading)\s+this\b
         (?!\s+(?:error|message|warning|exception|output|log|page|document|section|file|manual|guide|book|far|code|comment|and\s+are)\b)
     |\b(?:if|when|once|whenever)\s+you(?:'re|\s+are)?\s+(?:first\s+)?(?:see|seeing|find|finding)\s+this\s*(?=[,:;\u2014]|-{1,2}\s))

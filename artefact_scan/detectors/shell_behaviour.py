@@ -32,6 +32,9 @@ emits one signal per behaviour step, located on the command that performs it:
   a child artefact (a crontab, a unit, a command with fact `persisted-command`) so the rules for
   persistence files judge it too.
 - `sr.sh-authkeys-append`: a key added to an authorized_keys file.
+- `sr.sh-persists-agent`: a persisted command that starts an agent's own program (a script in an
+  agent or scaffold folder) with autonomy flags (`--resume`, `--autonomous`, `--yolo`…) or from
+  an agent's transcript; `sr.sh-persists-agent-partial` when it is neither detached nor flagged.
 - `sr.sh-runs-hidden`: a program started from a temporary or hidden directory;
   `sr.sh-fetch-exec`: code downloaded and run (`curl … | sh`).  Both matter in persisted
   commands.
@@ -56,7 +59,7 @@ SIGNALS = (
     "sr.sh-llm-serve-detached", "sr.sh-asset-copy", "sr.sh-persist-write", "sr.sh-persists-self",
     "sr.sh-authkeys-append", "sr.sh-runs-hidden", "sr.sh-fetch-exec", "sr.sh-upload-to-bucket",
     "sr.sh-remote-code-exec", "sr.sh-respawn-foreground", "sr.sh-self-relaunch", "sr.sh-oversight-off",
-    "sr.sh-cloud-replica", "sr.sh-training-run",
+    "sr.sh-cloud-replica", "sr.sh-training-run", "sr.sh-persists-agent", "sr.sh-persists-agent-partial",
 )
 
 # Cheap prefilter: a shell artefact with none of these cannot emit a signal (persisted commands
@@ -250,6 +253,8 @@ def _strip(v: str) -> str:
 class _Detect:
     def __init__(self, art, ctx, model: ShellModel):
         self.art, self.ctx, self.m = art, ctx, model
+        # commands that write their arguments to stdout: `print` too where it is a builtin (zsh, ksh)
+        self.emitters = ("echo", "printf", "print") if model.print_builtin else ("echo", "printf")
         self.text = art.text
         self.persisted = "persisted-command" in art.facts
         self.written: dict[str, tuple[str, list]] = {}  # file → text this script wrote into it
@@ -362,7 +367,7 @@ class _Detect:
         if not words:
             return [], []
         name = basename(words[0].value)
-        if name in ("echo", "printf"):
+        if name in self.emitters:
             args = [w for w in words[1:] if not (w.value.startswith("-") and len(w.value) <= 3 and not w.quoted)]
             if name == "printf" and args:
                 fmt = args[0].value
@@ -384,7 +389,7 @@ class _Detect:
         """The text a write command puts into its target."""
         words, _ = unwrap(c)
         name = basename(words[0].value) if words else ""
-        if name in ("echo", "printf", "cat") and isinstance(where, Redirect):
+        if (name in self.emitters or name == "cat") and isinstance(where, Redirect):
             t, s = self._emitted(c)
             return "\n".join(t), s
         if name == "tee" or (name == "cat" and not self.copy_sources(c)):
@@ -454,7 +459,7 @@ class _Detect:
                         # reported only if the copy is then started detached
                         self.pending_copy.append((c, path))
             # own text written into enumerated code files by echo/printf "$PAYLOAD" >> "$f"
-            if name in ("echo", "printf", "tee", "sed") and not selfsrc:
+            if (name in self.emitters or name in ("tee", "sed")) and not selfsrc:
                 payload = " ".join(w.value for w in words[1:])
                 pipe_self = self._pipe_reads_self(c)
                 if "selfcontent" in m.var_labels(payload) or m.is_selfcontent(payload.strip()) or pipe_self \
@@ -479,6 +484,7 @@ class _Detect:
             self.check_llm_serve(c, words)
             self.check_persistence(c, words, name, copy_dests)
             self.check_hidden_exec(c, words, name)
+            self.check_agent_scaffold(c, words, name)
             self.check_fetch_exec(c, words, name)
             self.check_decoded_exec(c, words, name)
             self.check_inline_code(c, words, name)
@@ -721,7 +727,7 @@ class _Detect:
                 (name != "git" or "config" in argv[1:3]) and _OVERSIGHT_OFF.search(joined):
             self.sig("sr.sh-oversight-off", c, what=_OVERSIGHT_OFF.search(joined).group()[:80], how="edits a config")
             return
-        if name in ("echo", "printf", "cat", "tee") and any(r.op in (">", ">>") for r in c.redirects):
+        if (name in self.emitters or name in ("cat", "tee")) and any(r.op in (">", ">>") for r in c.redirects):
             text, _spans = self.content_written(c, next(r for r in c.redirects if r.op in (">", ">>")))
             mm = _OVERSIGHT_OFF.search(text or joined)
             if mm and any(re.search(r"\.(?:ya?ml|json|toml|ini|cfg|conf|env)$|config|settings", r.target.value or "")
@@ -807,7 +813,7 @@ class _Detect:
                 lit = r.target
         if lit is None and q.pipe_prev is not None:
             pw, _ = unwrap(q.pipe_prev)
-            if pw and basename(pw[0].value) in ("echo", "printf"):
+            if pw and basename(pw[0].value) in self.emitters:
                 lits = [a for a in pw[1:] if not a.value.startswith("-") and a.value != "%s"]
                 lit = lits[-1] if lits else None
         if lit is None:
@@ -1061,7 +1067,7 @@ class _Detect:
         for path, mode, where in writes:
             cls = self.persist_class(path)
             if not cls:
-                if name in ("echo", "printf", "cat", "tee") and len(self.written) < 200:
+                if (name in self.emitters or name in ("cat", "tee")) and len(self.written) < 200:
                     text_, spans_ = self.content_written(c, where)
                     if text_:
                         self.written[_strip(path)] = (text_, spans_)
@@ -1141,6 +1147,37 @@ class _Detect:
         mech = self.art.meta.get("persistence") or _mechanism_of(self.art.name)
         self.ctx.link(self.art, target.start, target.end, v, mech)
 
+    def check_agent_scaffold(self, c: Command, words: list[Word], name: str) -> None:
+        """A persisted command that starts an agent's own program: a script kept in an agent or
+        scaffold folder, run with flags that make it carry on by itself, or written by an agent's
+        own tool call (the command sits in a transcript). Services persist their own program too;
+        what tells the agent apart is where the program lives and how it is told to run."""
+        if not self.persisted:
+            return
+        target, _prog = _launch_target(c)
+        if target is None:
+            return
+        v = _strip(target.value)
+        if not _AGENT_PROGRAM.search(v):
+            return
+        rest = " ".join(w.value for w in words[words.index(target) + 1:] if target in words)
+        flag = _AUTONOMY_FLAGS.search(rest)
+        transcript = _in_transcript(self.art)
+        if not flag and not transcript:
+            return
+        how = self.m.detached(c) or ("&" if re.search(r"&\s*(?:disown\s*)?$", self.art.text.strip()) else "")
+        if not how:
+            # a service manager keeps it running on its own: nothing to detach from
+            mech = " ".join([str(self.art.meta.get("persistence") or "")] + [str(o) for o in self.art.origin[-3:]])
+            if re.search(r"(?i)systemd|ExecStart|launchd|autostart|scheduled workload", mech):
+                how = "a service"
+        why = ", ".join(x for x in (f"with {flag.group()}" if flag else "",
+                                    "written by the agent's own tool call" if transcript else "",
+                                    "run as a service" if how == "a service" else f"detached ({how})" if how else "") if x)
+        self.sig("sr.sh-persists-agent", target, path=v, why=why)
+        if not (flag and how):
+            self.sig("sr.sh-persists-agent-partial", target)
+
     def check_hidden_exec(self, c: Command, words: list[Word], name: str) -> None:
         if not self.persisted:
             return
@@ -1159,6 +1196,32 @@ class _Detect:
             return
         if "/" in v and hidden_or_temp(v):
             self.sig("sr.sh-runs-hidden", c, path=v)
+
+
+# a program in an agent's own folder: agent/, agents/, .agent/, scaffold/, my-agent/, agent_core/
+_AGENT_PROGRAM = lazy_re(
+    r"(?i)(?:^|/)(?:\.?agents?|scaffold|agent[-_]?scaffold|agent[-_][\w.\-]+|[\w.\-]+[-_]agent|"
+    r"autogpt|auto-gpt|babyagi|openhands|swe-agent|opendevin)/(?:[^/\s]+/)*[^/\s]+$")
+# flags that tell an agent to carry on by itself
+_AUTONOMY_FLAGS = lazy_re(
+    r"(?i)(?:^|\s)--?(?:resume|autonomous|autonomy|auto-?run|auto-?approve|auto-?continue|continuous|"
+    r"yolo|dangerously[-\w]*|unattended|headless|full-auto|no-confirm\w*|skip-permissions|"
+    r"never-stop|keep-alive|self-(?:improve|restart|heal))\b")
+
+
+_TRANSCRIPT_MARK = lazy_re(r'"(?:role|tool_calls|tool_use|function_call|tool_input|toolUseResult)"\s*:')
+
+
+def _in_transcript(art) -> bool:
+    """The artefact is a value of an agent's log or transcript (a tool call's command), not of
+    any JSON file (tasks.json, package.json)."""
+    a, inside = art, False
+    for _ in range(16):
+        if a.parent is None:
+            break
+        inside = inside or "json-value" in a.facts
+        a = a.parent
+    return inside and bool(_TRANSCRIPT_MARK.search(a.text[:65536]))
 
 
 def _mechanism_of(name: str) -> str:

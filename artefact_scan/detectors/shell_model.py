@@ -77,6 +77,11 @@ class ShellModel:
         self._collect_assignments()
         self._label_vars()
         self.harvest = self._file_harvest()
+        # `print` writes its arguments like echo in zsh and ksh (a builtin there); bash, dash and
+        # POSIX sh have no such builtin, so a script that names one of them keeps it a command
+        first = text[:200].split("\n", 1)[0]
+        self.print_builtin = not re.match(r"#!\s*\S*?(?:/env\s+(?:-\S+\s+)*)?(?:bash|sh|dash|ash|busybox)\b", first) \
+            or bool(re.match(r"#!.*\b(?:zsh|ksh|mksh|ksh93)\b", first))
 
     # -- variables -----------------------------------------------------------------------------
     def _collect_assignments(self) -> None:

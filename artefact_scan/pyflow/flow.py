@@ -49,6 +49,8 @@ BLOCKING = frozenset({"accept", "recv", "recvfrom", "recv_into", "wait", "waitpi
                       "join", "sleep", "get", "input", "read", "readline", "select", "poll",
                       "communicate", "serve_forever", "handle_request", "acquire", "getch", "run_until_complete",
                       "call", "check_call", "check_output", "run", "getoutput", "getstatusoutput"})
+# calls that only pace a loop: they slow it down but do not tie an iteration to what it started
+PACING = frozenset({"sleep"})
 HANDLER_SIGNALS = ("SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGBREAK", "SIGABRT",
                    "CTRL_C_EVENT", "CTRL_BREAK_EVENT", "SIGXCPU", "SIGPWR")
 KNOWN_CLASSES = frozenset({
@@ -102,13 +104,15 @@ class Event:
 
 
 class Frame:
-    __slots__ = ("kind", "node", "iter", "unbounded", "handler", "marker", "func", "cls", "daemon")
+    __slots__ = ("kind", "node", "iter", "unbounded", "handler", "marker", "func", "cls", "daemon", "paced")
 
-    def __init__(self, kind, node=None, iter=None, unbounded=False, handler=None, func=None, cls=None):
+    def __init__(self, kind, node=None, iter=None, unbounded=False, handler=None, func=None, cls=None,
+                 paced=False):
         self.kind = kind
         self.node = node
         self.iter = iter
         self.unbounded = unbounded
+        self.paced = paced          # endless, and only a sleep stands between iterations
         self.handler = handler
         self.marker = None
         self.func = func
@@ -179,13 +183,15 @@ def _exits(body: list[ast.stmt]) -> bool:
     return False
 
 
-def _blocks(body: list[ast.stmt]) -> bool:
+def _blocks(body: list[ast.stmt], pacing: bool = True) -> bool:
+    """A blocking call in the loop body; with `pacing=False`, calls that only pace the loop
+    (sleep) do not count."""
     for stmt in body:
         for n in ast.walk(stmt):
             if isinstance(n, ast.Call):
                 f = n.func
                 name = f.attr if isinstance(f, ast.Attribute) else f.id if isinstance(f, ast.Name) else ""
-                if name in BLOCKING:
+                if name in BLOCKING and (pacing or name not in PACING):
                     return True
             elif isinstance(n, (ast.Await, ast.Yield, ast.YieldFrom)):
                 return True
@@ -377,6 +383,13 @@ class Flow:
         if inner_loop is not None and inner_loop.unbounded:
             fl.add("unbounded")
             context.append(("in a loop without end", inner_loop.node))
+        elif inner_loop is not None and inner_loop.paced and kind == "spawn" and "detached" in fl \
+                and "replace" not in fl and not any(fr.kind == "if" for fr in self.frames[self.frames.index(inner_loop):]):
+            # a detached start on every turn, never waited on: a sleep slows the growth, it does
+            # not bound it (each copy runs the same loop)
+            fl.add("unbounded")
+            context.append(("in a loop without end that starts a detached process on every turn and never waits on it",
+                            inner_loop.node))
         ev = Event(kind, node, how, payload, dest, cmd or {}, frozenset(fl), tuple(context),
                    frozenset(iter_labels), func, extra)
         if len(self.events) < 2000:
@@ -526,10 +539,11 @@ class Flow:
                 self.frames.pop()
         elif isinstance(s, (ast.For, ast.AsyncFor)):
             it = self.ev(s.iter, env)
-            unbounded = self._endless_iter(s.iter) and not _exits(s.body) and not _blocks(s.body)
+            endless = self._endless_iter(s.iter) and not _exits(s.body)
+            unbounded = endless and not _blocks(s.body)
             elem = self.element(it, s.iter)
             fr = Frame("for", s, iter=elem if (elem.labels & {HOSTS, ENUM, ENUM_CODE, CRED}) else None,
-                       unbounded=unbounded)
+                       unbounded=unbounded, paced=endless and not unbounded and not _blocks(s.body, pacing=False))
             self.frames.append(fr)
             try:
                 for i in range(2):
@@ -543,8 +557,10 @@ class Flow:
             self.block(s.orelse, env)
         elif isinstance(s, ast.While):
             self.ev(s.test, env)
-            unbounded = _truthy_const(s.test) and not _exits(s.body) and not _blocks(s.body)
-            self.frames.append(Frame("while", s, unbounded=unbounded))
+            endless = _truthy_const(s.test) and not _exits(s.body)
+            unbounded = endless and not _blocks(s.body)
+            self.frames.append(Frame("while", s, unbounded=unbounded,
+                                     paced=endless and not unbounded and not _blocks(s.body, pacing=False)))
             try:
                 for i in range(2):
                     before = _label_sig(env) if i == 0 else None

@@ -27,7 +27,11 @@ _WEIGHTS = lazy_re(
     r"|(?:model|weight|checkpoint|consolidated|adapter|lora|pytorch_model|llama|mistral|qwen|"
     r"gemma|phi-?\d|gpt)[^/\\]*\.(?:bin|pt|pth|h5|onnx|msgpack)\b"
     r"|(?:^|[/\\])(?:weights|model_weights|models--[^/\\]+)(?:[/\\]|$)"
-    r"|\.cache[/\\]huggingface\b|\.ollama[/\\]models|[/\\]models[/\\]blobs\b", re.I)
+    r"|\.cache[/\\]huggingface\b|\.ollama[/\\]models|[/\\]models[/\\]blobs\b"
+    # a folder directly under a models/ directory (`/models/assistant-v3`), as the shell side reads
+    # it; a file there with a code, text or data extension is something else (a Django models module)
+    r"|(?:^|[/\\])models?[/\\](?![^/\\]*\.(?:pyw?|pyc|js|ts|json|ya?ml|toml|txt|md|rst|html?|sql|csv|rb|go|java|php|cs)\Z)"
+    r"[\w.\-]+[/\\]?\Z", re.I)
 _PROMPT = lazy_re(
     r"(?:^|[/\\])(?:system[-_ ]?prompt[^/\\]*|agents\.md|claude\.md|gemini\.md|\.cursorrules|"
     r"\.clinerules|\.windsurfrules|copilot-instructions\.md|instructions\.md|prompt\.txt|prompts)"
