@@ -5,7 +5,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+import os
+
 import pytest
+from hypothesis import settings
+
+# Property tests run a fixed sequence of examples by default, so a test run (and CI) cannot
+# fail on a draw it never saw before; HYPOTHESIS_PROFILE=explore draws new examples.
+settings.register_profile("repeatable", derandomize=True, database=None)
+settings.register_profile("explore")
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
