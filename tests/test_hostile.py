@@ -26,3 +26,22 @@ def test_many_identical_parts_cost_linear_time_and_still_merge_at_one_place():
                      facts={"hidden"})
     assert late is made[7] and "hidden" not in late.facts
 
+
+def test_json_and_sarif_read_as_text_show_invisible_characters(tmp_path):
+    import json
+
+    from artefact_scan import scan
+    from artefact_scan.reports import render
+
+    name = "bidi\u202egnp.md\u200b\x7f"
+    (tmp_path / name).write_text("a note \U000E0041\U000E0042\U000E0043 \u202eevil\u202c \x1b]0;t\x07\n")
+    result = scan([tmp_path])
+    assert result.findings
+    for fmt in ("json", "sarif"):
+        out = render(fmt, result)
+        raw = [c for c in out if ord(c) in (0x7F, 0x1B, 0x07, 0x202E, 0x202C, 0x200B) or ord(c) >= 0xE0000]
+        assert raw == [], fmt
+        text = json.dumps(json.loads(out))  # still the same data once parsed
+        assert "\\u202e" in text
+    doc = json.loads(render("json", result))
+    assert any(f["path"].endswith(name) for f in doc["findings"])
