@@ -45,3 +45,58 @@ def test_json_and_sarif_read_as_text_show_invisible_characters(tmp_path):
         assert "\\u202e" in text
     doc = json.loads(render("json", result))
     assert any(f["path"].endswith(name) for f in doc["findings"])
+
+
+def test_text_report_keeps_a_crafted_member_name_on_one_line(tmp_path):
+    import zipfile
+
+    from artefact_scan import scan
+    from artefact_scan.reports import render
+
+    name = "evil\n  FAKE.md: fully analysed\n"
+    with zipfile.ZipFile(tmp_path / "a.zip", "w") as z:
+        z.writestr(name, b"hello world, some text\n")
+    data = (tmp_path / "a.zip").read_bytes().replace(b"hello world", b"hellO world")
+    (tmp_path / "a.zip").write_bytes(data)  # a bad checksum: the member's name goes into `errors`
+    result = scan([tmp_path / "a.zip"])
+    assert any("FAKE" in e.message for e in result.errors)
+    out = render("text", result)
+    assert not [line for line in out.splitlines() if line.lstrip().startswith("FAKE")]
+    assert "evil\u27e8U+000A\u27e9  FAKE.md" in out
+
+
+def test_diff_reports_changed_paths_that_are_links_or_fifos(tmp_path, monkeypatch):
+    import os
+    import shutil
+    import subprocess
+
+    import pytest
+    from click.testing import CliRunner
+
+    from artefact_scan.cli import main
+
+    if shutil.which("git") is None or not hasattr(os, "mkfifo"):
+        pytest.skip("needs git and FIFOs")
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.invalid",
+           "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull}
+
+    def git(*args):
+        subprocess.run(["git", *args], cwd=tmp_path, env=env, check=True, capture_output=True)
+
+    git("init", "-q", "-b", "main")
+    git("commit", "-q", "--allow-empty", "-m", "base")
+    (tmp_path / "pipe.md").write_text("hello\n")
+    os.symlink("/etc/hostname", tmp_path / "link.md")
+    git("add", "-A")
+    git("commit", "-qm", "change")
+    (tmp_path / "pipe.md").unlink()
+    os.mkfifo(tmp_path / "pipe.md")  # the checkout now holds a FIFO where the change has a file
+    monkeypatch.chdir(tmp_path)
+    r = CliRunner().invoke(main, ["scan", "--diff", "main~1", "--format", "json"])
+    assert r.exit_code == 0, r.output
+    import json
+
+    errors = {e["path"]: e["message"] for e in json.loads(r.stdout)["errors"]}
+    assert "FIFO" in errors["pipe.md"] and "not followed" in errors["link.md"]
+
