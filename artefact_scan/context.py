@@ -29,6 +29,11 @@ class Limits:
     max_signals: int = 100000
 
 
+# Object addresses that a parser's exception text can carry (`<… at 0x7f…>`, pypdf's
+# `IndirectObject(4, 0, 1405…)`): they differ from run to run, so a report would too.
+_ADDRESS = regex.compile(r"\b0x[0-9a-fA-F]{8,}\b|(?<=, )\d{12,}(?=\))")
+
+
 # Facts a child keeps from its parent: being hidden, decoded or quoted stays true of every part.
 INHERITED_FACTS = frozenset({"hidden", "decoded", "quoted", "memory-file"})
 
@@ -127,6 +132,7 @@ class Context:
 
     def error(self, art: Artefact | None, message: str) -> None:
         origin = art.origin if art is not None else ()
+        message = _ADDRESS.sub("\u2026", message)
         key = (origin, message)
         if key in self._error_keys:
             return

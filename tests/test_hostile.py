@@ -100,3 +100,12 @@ def test_diff_reports_changed_paths_that_are_links_or_fifos(tmp_path, monkeypatc
     errors = {e["path"]: e["message"] for e in json.loads(r.stdout)["errors"]}
     assert "FIFO" in errors["pipe.md"] and "not followed" in errors["link.md"]
 
+
+def test_error_messages_carry_no_object_addresses():
+    ctx = Context("x.pdf", Limits())
+    ctx.error(None, "page 1 (LimitReachedError: loop for IndirectObject(4, 0, 140588501213648).)")
+    ctx.error(None, "failed (ValueError: <Thing object at 0x7f3a12345678>)")
+    assert [e.message for e in ctx.errors] == [
+        "page 1 (LimitReachedError: loop for IndirectObject(4, 0, \u2026).)",
+        "failed (ValueError: <Thing object at \u2026>)"]
+
