@@ -109,3 +109,16 @@ def test_error_messages_carry_no_object_addresses():
         "page 1 (LimitReachedError: loop for IndirectObject(4, 0, \u2026).)",
         "failed (ValueError: <Thing object at \u2026>)"]
 
+
+def test_a_long_run_of_invisible_characters_is_judged_fast_and_the_same():
+    from artefact_scan import charpolicy as cp
+
+    started = time.process_time()
+    assert len(cp.unexplained("\u200b" * 200000)) == 200000
+    assert time.process_time() - started < 3.0
+    # a lone joiner next to a byte that was not UTF-8 is explained; the shortcut must notice
+    # each new text, with or without such bytes
+    broken = b"caf\xe9\xe2\x80\x8d ok".decode("utf-8", "surrogateescape")
+    assert cp.unexplained(broken) == []
+    assert cp.unexplained("caf ok \u200d x") == [7]
+    assert cp.unexplained(broken) == []
