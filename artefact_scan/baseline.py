@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass
 
 from . import __version__
+from .escape import json_visible
 
 FORMAT = "artefact-scan-baseline"
 VERSION = 1
@@ -44,7 +45,7 @@ def dumps(result) -> str:
     doc = document(result)
     for item in doc["findings"]:
         item["path"] = clean(item["path"])
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return json_visible(json.dumps(doc, indent=2, ensure_ascii=False)) + "\n"
 
 
 def looks_like_baseline(head: bytes) -> bool:

@@ -293,10 +293,20 @@ def _single_selector(text: str, i: int) -> bool:
     return i + 1 >= len(text) or not _is_selector(ord(text[i + 1]))
 
 
+_SURROGATES: list = [None, False]  # the last text asked about, and whether it holds any
+
+
 def _near_undecodable(text: str, i: int) -> bool:
     """Next to bytes that were not valid UTF-8 (kept as lone surrogates): a legacy encoding
     read as UTF-8 turns byte pairs into stray soft hyphens and joiners, not hidden marks."""
+    if _SURROGATES[0] is not text:  # asked once per carrier: millions of times in a crafted file
+        _SURROGATES[0], _SURROGATES[1] = text, _LONE_BYTE.search(text) is not None
+    if not _SURROGATES[1]:
+        return False
     return any(0xDC80 <= ord(c) <= 0xDCFF for c in text[max(0, i - 2):i + 3])
+
+
+_LONE_BYTE = regex.compile("[\udc80-\udcff]")
 
 
 def explained(text: str, i: int) -> bool:

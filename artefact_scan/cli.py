@@ -227,7 +227,7 @@ def scan(paths, fmt, output, reports, fail_on, group_by, diff_base, whole_files,
     try:
         if diff_base is not None:
             workdir = _TempDir()
-            d, cfg, scan_paths, dirty = _prepare_gate(diff_base, paths, config_path, exclude, workdir)
+            d, cfg, scan_paths, dirty, skipped = _prepare_gate(diff_base, paths, config_path, exclude, workdir)
         else:
             cfg = _config(config_path)
             scan_paths = _check_paths(paths)
@@ -242,6 +242,7 @@ def scan(paths, fmt, output, reports, fail_on, group_by, diff_base, whole_files,
             opts.strict = True  # directives are judged against the change below
         result = _run(scan_paths, ruleset, opts, progress)
         if d is not None:
+            result.errors = sorted(result.errors + skipped, key=lambda e: e.sort_key())
             _apply_gate(result, d, ruleset, scan_paths, whole_files, dirty)
         if baseline_abs:
             _apply_baseline(result, baseline_abs, d)
@@ -300,26 +301,31 @@ def _prepare_gate(diff_base: str, paths, config_path, exclude, workdir: _TempDir
             cfg = gate.base_config(d, workdir.path) or Config()
     except (gate.GateError, ConfigError) as e:
         raise click.UsageError(f"--diff: {e}") from None
-    scan_paths = _gate_paths(d, paths, cfg, exclude)
+    scan_paths, skipped = _gate_paths(d, paths, cfg, exclude)
     try:
         dirty = gate.uncommitted(d, scan_paths)
     except gate.GateError:
         dirty = []
     if dirty:
-        click.echo(f"artefact-scan: {len(dirty)} changed file(s) differ from HEAD ({', '.join(dirty[:3])}"
+        from .escape import one_line
+
+        click.echo(f"artefact-scan: {len(dirty)} changed file(s) differ from HEAD "
+                   f"({', '.join(one_line(x, 200) for x in dirty[:3])}"
                    f"{', …' if len(dirty) > 3 else ''}); --diff takes changed lines from the commits, "
                    f"so uncommitted lines may be missed: commit them first", err=True)
     os.chdir(repo)
-    return d, cfg, scan_paths, dirty
+    return d, cfg, scan_paths, dirty, skipped
 
 
-def _gate_paths(d, paths, cfg: Config, exclude) -> list[str]:
-    """The changed files to scan: regular files of the checkout, under PATHS, not excluded."""
+def _gate_paths(d, paths, cfg: Config, exclude) -> tuple[list[str], list]:
+    """The changed files to scan: regular files of the checkout, under PATHS, not excluded; and
+    the changed paths that are links, FIFOs, sockets or devices, reported as not read (never
+    followed or opened), as a scan of the folder would."""
     import stat
 
     import pathspec
 
-    from .discovery import DEFAULT_EXCLUDES
+    from .discovery import DEFAULT_EXCLUDES, not_read
 
     prefixes = []
     for p in paths:
@@ -329,7 +335,7 @@ def _gate_paths(d, paths, cfg: Config, exclude) -> list[str]:
         prefixes.append("" if rel == "." else rel.replace(os.sep, "/").rstrip("/") + "/")
     pats = list(exclude) + list(cfg.exclude) + (list(DEFAULT_EXCLUDES) if cfg.default_excludes else [])
     spec = pathspec.GitIgnoreSpec.from_lines(pats) if pats else None
-    out = []
+    out, skipped = [], []
     for rel in sorted(d.changes):
         if prefixes and not any(rel.startswith(pf) or rel + "/" == pf for pf in prefixes):
             continue
@@ -341,7 +347,9 @@ def _gate_paths(d, paths, cfg: Config, exclude) -> list[str]:
             continue
         if stat.S_ISREG(st.st_mode):
             out.append(rel)
-    return out
+        elif not stat.S_ISDIR(st.st_mode):
+            skipped.append(not_read(str(d.repo / rel), rel, st.st_mode))
+    return out, skipped
 
 
 def _apply_gate(result, d, ruleset, scan_paths, whole_files, dirty) -> None:

@@ -8,6 +8,7 @@ analysed goes through `error` and ends in the report's `errors`, never silently.
 from __future__ import annotations
 
 import time
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -28,6 +29,11 @@ class Limits:
     max_signals: int = 100000
 
 
+# Object addresses that a parser's exception text can carry (`<… at 0x7f…>`, pypdf's
+# `IndirectObject(4, 0, 1405…)`): they differ from run to run, so a report would too.
+_ADDRESS = regex.compile(r"\b0x[0-9a-fA-F]{8,}\b|(?<=, )\d{12,}(?=\))")
+
+
 # Facts a child keeps from its parent: being hidden, decoded or quoted stays true of every part.
 INHERITED_FACTS = frozenset({"hidden", "decoded", "quoted", "memory-file"})
 
@@ -36,6 +42,35 @@ class Deadline(BaseException):
     """Raised inside a file's analysis when its time budget is spent.  A BaseException, like
     KeyboardInterrupt, so that a parser's broad `except Exception` (pypdf has several) cannot
     swallow the time limit and run on unbounded."""
+
+
+class _Made:
+    """Children with the same parent, kind and text, by the span they were made from."""
+
+    __slots__ = ("starts", "items", "longest")
+    SCAN = 256  # spans looked at per question; past that a duplicate is analysed twice, not slowly
+
+    def __init__(self):
+        self.starts: list[int] = []
+        self.items: list[tuple[int, int, Artefact]] = []
+        self.longest = 0
+
+    def add(self, s0: int, s1: int, art: Artefact) -> None:
+        i = bisect_right(self.starts, s0)
+        self.starts.insert(i, s0)
+        self.items.insert(i, (s0, s1, art))
+        self.longest = max(self.longest, s1 - s0)
+
+    def overlapping(self, w0: int, w1: int) -> Artefact | None:
+        i = bisect_right(self.starts, w1)  # every span starting at or before w1, nearest first
+        floor = w0 - self.longest  # a span starting before this ends before w0
+        for k in range(i - 1, max(-1, i - 1 - self.SCAN), -1):
+            s0, s1, art = self.items[k]
+            if s0 < floor:
+                break
+            if w0 <= s1:
+                return art
+        return None
 
 
 class Context:
@@ -52,8 +87,11 @@ class Context:
         self.pending: list[Artefact] = []  # children made but not analysed yet
         # children by (parent, kind, text) with their spans: two detectors decoding the same
         # payload at the same place (the hidden-message blob decoder and the obfuscated-exec
-        # rule) make one child, analysed once; the same payload written elsewhere is its own
-        self._made: dict[tuple[int, str, str], list[tuple[int, int, Artefact]]] = {}
+        # rule) make one child, analysed once; the same payload written elsewhere is its own.
+        # Kept sorted by start, so that thousands of identical parts (one fence 20,000 times)
+        # cost linear time, not quadratic
+        self._made: dict[tuple[int, str, str], _Made] = {}
+        self._pending_ids: set[int] = set()
         self.links: list[Link] = []  # persistence entries naming programs, for `linking`
 
     # -- evidence ---------------------------------------------------------------------------
@@ -94,6 +132,7 @@ class Context:
 
     def error(self, art: Artefact | None, message: str) -> None:
         origin = art.origin if art is not None else ()
+        message = _ADDRESS.sub("\u2026", message)
         key = (origin, message)
         if key in self._error_keys:
             return
@@ -128,11 +167,11 @@ class Context:
             where = (segments[0].parent_start, segments[-1].parent_end)
         else:
             where = span if span is not None else (0, len(parent.text))
-        for s0, s1, made in self._made.get(key, ()) if text else ():
-            if s0 <= where[1] and where[0] <= s1:
-                if any(p is made for p in self.pending):  # not analysed yet: it carries both makers' facts
-                    made.facts = made.facts | frozenset(facts)
-                return made
+        made = self._made[key].overlapping(where[0], where[1]) if text and key in self._made else None
+        if made is not None:
+            if id(made) in self._pending_ids:  # not analysed yet: it carries both makers' facts
+                made.facts = made.facts | frozenset(facts)
+            return made
         depth = parent.depth + 1
         if depth > self.limits.max_depth:
             self.error(parent, f"{label}: nested deeper than {self.limits.max_depth} levels, not analysed")
@@ -168,8 +207,16 @@ class Context:
             meta=meta or {},
         )
         self.pending.append(art)
-        self._made.setdefault(key, []).append((where[0], where[1], art))
+        self._pending_ids.add(id(art))
+        if text:
+            self._made.setdefault(key, _Made()).add(where[0], where[1], art)
         return art
+
+    def take_pending(self) -> list[Artefact]:
+        """The children made since the last call, to be analysed next."""
+        out, self.pending = self.pending, []
+        self._pending_ids.clear()
+        return out
 
     def child_bytes(
         self,

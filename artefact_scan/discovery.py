@@ -36,6 +36,26 @@ def _kind_name(mode: int) -> str:
     return _KIND_NAMES.get(stat.S_IFMT(mode), "not a regular file")
 
 
+def not_read(path: str, disp: str, mode: int, roots_real: list[str] = ()) -> ScanError:
+    """Why the non-regular file `path` (lstat mode `mode`) is not read, shown as `disp`: a
+    symbolic link is never followed, a FIFO, socket or device never opened."""
+    if not stat.S_ISLNK(mode):
+        return ScanError(disp, f"is {_kind_name(mode)}; not read")
+    try:
+        target = os.path.realpath(path)
+    except (OSError, RuntimeError):
+        target = ""
+    if not target or not os.path.exists(target):
+        return ScanError(disp, "broken or looping symbolic link; not followed")
+    try:
+        link = os.readlink(path)
+    except OSError:
+        link = "?"
+    if roots_real and _within(target, roots_real):
+        return ScanError(disp, f"symbolic link to {link!r}; not followed (its target is scanned where it lives)")
+    return ScanError(disp, f"symbolic link to {link!r}, outside the scanned roots; not followed")
+
+
 def _within(path: str, roots: list[str]) -> bool:
     for r in roots:
         if path == r or path.startswith(r.rstrip(os.sep) + os.sep):
@@ -143,18 +163,9 @@ def discover(paths: list[str], excludes: list[str] = (), respect_gitignore: bool
                     continue
                 mode = st.st_mode
                 if stat.S_ISLNK(mode):
-                    try:
-                        target = os.path.realpath(item.path)
-                    except (OSError, RuntimeError):
-                        target = ""
-                    if not target or not os.path.exists(target):
-                        errors.append(ScanError(disp, "broken or looping symbolic link; not followed"))
-                    elif not _within(target, roots_real):
-                        try:
-                            link = os.readlink(item.path)
-                        except OSError:
-                            link = "?"
-                        errors.append(ScanError(disp, f"symbolic link to {link!r}, outside the scanned roots; not followed"))
+                    err = not_read(item.path, disp, mode, roots_real)
+                    if "outside" in err.message or "broken" in err.message:
+                        errors.append(err)
                     # a link inside the roots: its target is scanned where it lives
                     continue
                 if stat.S_ISDIR(mode):
@@ -164,7 +175,7 @@ def discover(paths: list[str], excludes: list[str] = (), respect_gitignore: bool
                 if ignores.excluded(rel, False, gstack):
                     continue
                 if not stat.S_ISREG(mode):
-                    errors.append(ScanError(disp, f"is {_kind_name(mode)}; not read"))
+                    errors.append(not_read(item.path, disp, mode))
                     continue
                 key = f"{st.st_dev}:{st.st_ino}"
                 if key in seen:

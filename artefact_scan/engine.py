@@ -175,8 +175,7 @@ class Engine:
                         # signals on the container itself (no text) are told apart by what they say
                         places[id(f)] = (self.place_in_part(hit.anchor, art, root) if art is not root
                                          else ("container", f.message))
-            queue.extend(ctx.pending)
-            ctx.pending.clear()
+            queue.extend(ctx.take_pending())
         return self.dedupe(self.drop_superseded(findings, places), places,
                            merge=root.kind in ("docx", "pdf"))
 

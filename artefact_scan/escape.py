@@ -71,3 +71,22 @@ def one_line(text: str | None, limit: int | None = None) -> str:
 
 def is_invisible(ch: str) -> bool:
     return bool(_INVISIBLE.match(ch))
+
+
+def _json_escape(m: regex.Match) -> str:
+    cp = ord(m.group())
+    if cp > 0xFFFF:
+        cp -= 0x10000
+        return f"\\u{0xD800 + (cp >> 10):04x}\\u{0xDC00 + (cp & 0x3FF):04x}"
+    return f"\\u{cp:04x}"
+
+
+def json_visible(dumped: str) -> str:
+    """Serialised JSON with every invisible or control character inside its strings written as
+    a `\\uXXXX` escape: it parses to the same data, and read as text (a terminal, a CI log, an
+    editor) a bidi override cannot reorder a line, an escape sequence cannot reach the
+    terminal and a zero-width character is seen.  JSON text outside strings is ASCII, so only
+    string contents change."""
+    if dumped.isascii():
+        return dumped.replace("\x7f", "\\u007f")
+    return _INVISIBLE.sub(_json_escape, dumped)

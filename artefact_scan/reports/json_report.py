@@ -7,6 +7,7 @@ import re
 from .. import __version__
 from ..charpolicy import unicode_version
 from ..components import versions
+from ..escape import json_visible
 from ..model import CATEGORIES
 from . import renderer
 from ..lazyregex import lazy_re
@@ -85,4 +86,4 @@ def document(result, group_by: str | None = None) -> dict:
 
 @renderer("json")
 def render(result, group_by: str | None = None, **kw) -> str:
-    return json.dumps(document(result, group_by), indent=2, ensure_ascii=False) + "\n"
+    return json_visible(json.dumps(document(result, group_by), indent=2, ensure_ascii=False)) + "\n"

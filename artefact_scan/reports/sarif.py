@@ -14,7 +14,7 @@ from .. import __version__
 from ..charpolicy import unicode_version
 from ..components import versions
 from ..docs import rule_markdown
-from ..escape import one_line
+from ..escape import json_visible, one_line
 from .json_report import clean
 from . import renderer
 
@@ -251,4 +251,4 @@ def render(result, **kw) -> str:
             "columnKind": "unicodeCodePoints",
         }],
     }
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return json_visible(json.dumps(doc, indent=2, ensure_ascii=False)) + "\n"

@@ -2,7 +2,7 @@
 decoded, the way in, and a summary per category.  Colour only when writing to a terminal."""
 from __future__ import annotations
 
-from ..escape import one_line, visible
+from ..escape import one_line
 from ..model import CATEGORIES
 from . import renderer
 
@@ -71,7 +71,7 @@ def render(result, color: bool = False, group_by: str | None = None, **kw) -> st
         out.append(_c(color, "bold", f"Not fully analysed ({len(result.errors)}):"))
         for e in result.errors:
             way = (" [" + " \u2192 ".join(one_line(o) for o in e.origin) + "]") if e.origin else ""
-            out.append(f"  {one_line(e.path)}{way}: {visible(e.message)}")
+            out.append(f"  {one_line(e.path)}{way}: {one_line(e.message)}")
         out.append("")
     if group_by:
         out += _groups(result, group_by, color)

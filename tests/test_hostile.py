@@ -1,0 +1,124 @@
+"""Crafted inputs that try to make the scan slow, blind or unsafe to read: each must stay
+bounded, and what was not analysed must be reported."""
+from __future__ import annotations
+
+import time
+
+from artefact_scan.context import Context, Limits
+from artefact_scan.model import Artefact
+
+
+def test_many_identical_parts_cost_linear_time_and_still_merge_at_one_place():
+    ctx = Context("x.md", Limits())
+    root = Artefact("x.md", "x.md", "markdown", "```\nimport os\n```\n" * 20000)
+    started = time.monotonic()
+    made = [ctx.child(root, "import os\n", label="fence", kind="python", span=(i * 18 + 4, i * 18 + 14))
+            for i in range(20000)]
+    assert time.monotonic() - started < 3.0
+    assert len({id(a) for a in made}) == 20000  # the same text at another place is its own part
+    # the same text at an overlapping place is the part already made, and gets the new facts
+    again = ctx.child(root, "import os\n", label="decoded", kind="python", span=(5 * 18 + 6, 5 * 18 + 9),
+                      facts={"decoded"})
+    assert again is made[5] and "decoded" in again.facts
+    assert len(ctx.take_pending()) == 20000 and ctx.take_pending() == []
+    # once analysed, a later maker does not change its facts any more
+    late = ctx.child(root, "import os\n", label="late", kind="python", span=(7 * 18 + 4, 7 * 18 + 5),
+                     facts={"hidden"})
+    assert late is made[7] and "hidden" not in late.facts
+
+
+def test_json_and_sarif_read_as_text_show_invisible_characters(tmp_path):
+    import json
+
+    from artefact_scan import scan
+    from artefact_scan.reports import render
+
+    name = "bidi\u202egnp.md\u200b\x7f"
+    (tmp_path / name).write_text("a note \U000E0041\U000E0042\U000E0043 \u202eevil\u202c \x1b]0;t\x07\n")
+    result = scan([tmp_path])
+    assert result.findings
+    for fmt in ("json", "sarif"):
+        out = render(fmt, result)
+        raw = [c for c in out if ord(c) in (0x7F, 0x1B, 0x07, 0x202E, 0x202C, 0x200B) or ord(c) >= 0xE0000]
+        assert raw == [], fmt
+        text = json.dumps(json.loads(out))  # still the same data once parsed
+        assert "\\u202e" in text
+    doc = json.loads(render("json", result))
+    assert any(f["path"].endswith(name) for f in doc["findings"])
+
+
+def test_text_report_keeps_a_crafted_member_name_on_one_line(tmp_path):
+    import zipfile
+
+    from artefact_scan import scan
+    from artefact_scan.reports import render
+
+    name = "evil\n  FAKE.md: fully analysed\n"
+    with zipfile.ZipFile(tmp_path / "a.zip", "w") as z:
+        z.writestr(name, b"hello world, some text\n")
+    data = (tmp_path / "a.zip").read_bytes().replace(b"hello world", b"hellO world")
+    (tmp_path / "a.zip").write_bytes(data)  # a bad checksum: the member's name goes into `errors`
+    result = scan([tmp_path / "a.zip"])
+    assert any("FAKE" in e.message for e in result.errors)
+    out = render("text", result)
+    assert not [line for line in out.splitlines() if line.lstrip().startswith("FAKE")]
+    assert "evil\u27e8U+000A\u27e9  FAKE.md" in out
+
+
+def test_diff_reports_changed_paths_that_are_links_or_fifos(tmp_path, monkeypatch):
+    import os
+    import shutil
+    import subprocess
+
+    import pytest
+    from click.testing import CliRunner
+
+    from artefact_scan.cli import main
+
+    if shutil.which("git") is None or not hasattr(os, "mkfifo"):
+        pytest.skip("needs git and FIFOs")
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.invalid",
+           "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull}
+
+    def git(*args):
+        subprocess.run(["git", *args], cwd=tmp_path, env=env, check=True, capture_output=True)
+
+    git("init", "-q", "-b", "main")
+    git("commit", "-q", "--allow-empty", "-m", "base")
+    (tmp_path / "pipe.md").write_text("hello\n")
+    os.symlink("/etc/hostname", tmp_path / "link.md")
+    git("add", "-A")
+    git("commit", "-qm", "change")
+    (tmp_path / "pipe.md").unlink()
+    os.mkfifo(tmp_path / "pipe.md")  # the checkout now holds a FIFO where the change has a file
+    monkeypatch.chdir(tmp_path)
+    r = CliRunner().invoke(main, ["scan", "--diff", "main~1", "--format", "json"])
+    assert r.exit_code == 0, r.output
+    import json
+
+    errors = {e["path"]: e["message"] for e in json.loads(r.stdout)["errors"]}
+    assert "FIFO" in errors["pipe.md"] and "not followed" in errors["link.md"]
+
+
+def test_error_messages_carry_no_object_addresses():
+    ctx = Context("x.pdf", Limits())
+    ctx.error(None, "page 1 (LimitReachedError: loop for IndirectObject(4, 0, 140588501213648).)")
+    ctx.error(None, "failed (ValueError: <Thing object at 0x7f3a12345678>)")
+    assert [e.message for e in ctx.errors] == [
+        "page 1 (LimitReachedError: loop for IndirectObject(4, 0, \u2026).)",
+        "failed (ValueError: <Thing object at \u2026>)"]
+
+
+def test_a_long_run_of_invisible_characters_is_judged_fast_and_the_same():
+    from artefact_scan import charpolicy as cp
+
+    started = time.process_time()
+    assert len(cp.unexplained("\u200b" * 200000)) == 200000
+    assert time.process_time() - started < 3.0
+    # a lone joiner next to a byte that was not UTF-8 is explained; the shortcut must notice
+    # each new text, with or without such bytes
+    broken = b"caf\xe9\xe2\x80\x8d ok".decode("utf-8", "surrogateescape")
+    assert cp.unexplained(broken) == []
+    assert cp.unexplained("caf ok \u200d x") == [7]
+    assert cp.unexplained(broken) == []
