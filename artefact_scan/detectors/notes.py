@@ -51,12 +51,55 @@ _SELFNOUN = (r"(?:self|selves|me|you|us|instances?|incarnations?|iterations?|ver
 _SELF_OBJ = r"(?:me|myself|you|yourself|yourselves|us|ourselves)"
 _THIRD_OBJ = r"(?:itself|themselves|himself|herself|it|the\s+model|the\s+agent|the\s+ai|claude|gpt)"
 
+# Addresses in other languages (Spanish, French, German, Portuguese, Chinese, Japanese): a note
+# word or a salutation before a next/future instance, "my future self", "if you are reading
+# this", "you won't remember".  A bare "next instance" is not one: "instancia"/"Instanz" is also a
+# court level ("in der nächsten Instanz").
+_INTL_LATER = (r"(?:pr[oó]xim[ao]s?|futur[oa]s?|siguientes?|prochaine?s?|futurs?|futures?|n[aä]e?chsten?|"
+               r"(?:zu)?k[uü]e?nftigen?|sp[aä]e?teren?|seguintes?)")
+_INTL_NOUN = (r"(?:instancias?|inst[aâ]ncias?|instances?|instanz(?:en)?|sesi[oó]n(?:es)?|sess[aã]o|sess[oõ]es|"
+              r"sitzung(?:en)?|versi[oó]n|vers[aã]o|copias?|c[oó]pias?|copies?|kopien?|iteraci[oó]n|"
+              r"itera[cç][aã]o|it[ée]ration|iteration)")
+_INTL_ADDRESS = (
+    # note/message to (my|the) next instance; dear future instance
+    r"\b(?:notas?|mensajes?|mensage(?:m|ns)|recados?|recordatorios?|lembretes?|cartas?|instrucciones|instru[cç][oõ]es"
+    r"|notes?|messages?|mots?|lettres?|consignes|notiz(?:en)?|nachricht(?:en)?|hinweise?|briefe?|anweisungen)"
+    r"\s+(?:(?:para|à|ao|pour|an|f[uü]r)\s+(?:(?:la|el|las|los|mi|mis|tu|tus|a|o|as|os|minha|minhas|meu|meus|ma|mes|"
+    r"mon|la|les|die|den|das|meine|meinen|mein)\s+)?|a\s+(?:la|mi|mis|tu|tus|minha|minhas|meu|meus)\s+)" + _INTL_LATER + r"\s+" + _INTL_NOUN + r"\b"
+    r"|\b(?:quer(?:id[oa]s?|id[ao])|cher|ch[eè]re|chers|liebe[rs]?|prezad[oa]s?|car[oa]s?)\s+" + _INTL_LATER + r"\s+"
+    + _INTL_NOUN + r"\b"
+    r"|\b(?:para|a|à|pour|an|f[uü]r)\s+(?:la|mi|tu|ma|mon|a|minha|meine|die)\s+" + _INTL_LATER + r"\s+"
+    r"(?:instancias?|inst[aâ]ncias?|instances?|instanz(?:en)?)\b"
+    r"|\b(?:mi|mis|tu|tus|ma|mes|minha|minhas|meine)\s+" + _INTL_LATER + r"\s+(?:instancias?|inst[aâ]ncias?|instances?|instanz(?:en)?)\b"
+    # my future self
+    r"|\b(?:mi|tu|nuestro|mon|ton|meu|teu|nosso)\s+(?:yo|moi|eu)\s+(?:del\s+|do\s+|du\s+)?futuro?\b"
+    r"|\b(?:mi|tu|mon|ton|meu|teu)\s+futuro?\s+(?:yo|moi|eu)\b"
+    r"|\b(?:moi|yo|eu)\s+(?:del|do|du)\s+futuro?\b"
+    r"|\b(?:mein|dein|an\s+das|liebes)\s+(?:zuk[uü]nftiges|k[uü]nftiges|sp[aä]teres)\s+ich\b"
+    # if you are reading this
+    r"|\bsi\s+(?:est[aá]s|est[aá])\s+leyendo\s+esto\b|\bsi\s+lees\s+esto\b"
+    r"|\bsi\s+(?:tu\s+lis|vous\s+lisez)\s+(?:ceci|ce\s+message|ces\s+lignes)\b"
+    r"|\bwenn\s+du\s+(?:das|dies)\s+(?:hier\s+)?liest\b"
+    r"|\bse\s+(?:voc[eê]\s+)?(?:est[aá]|estiver)\s+lendo\s+(?:isto|isso|esta\s+mensagem)\b"
+    # you will not remember
+    r"|\bno\s+(?:recordar[aá]s|te\s+acordar[aá]s)\s+(?:nada\s+de\s+)?esto\b"
+    r"|\btu\s+ne\s+te\s+souviendras\s+(?:pas|de\s+rien)\b"
+    r"|\bdu\s+wirst\s+dich\s+(?:an\s+nichts|nicht\s+(?:mehr\s+)?(?:daran\s+)?)erinnern\b"
+    r"|\bvoc[eê]\s+n[aã]o\s+(?:vai\s+se\s+lembrar|se\s+lembrar[aá])\b"
+    # Chinese and Japanese (no word boundaries)
+    r"|(?:下一个|下一個|下个|下個|未来的|未來的|以后的|以後的|之后的|之後的|后续的|後續的)(?:实例|實例|版本的我|我|自己|副本)"
+    r"|(?:给|給|致)(?:下一次|下次)(?:会话|會話|运行|運行)的?(?:我|自己)"
+    r"|如果你(?:正)?在(?:读|讀|看)(?:这|這)(?:个|個|条|條|些)?(?=[，,：:。！!\s]|$)|你不会记得|你不會記得"
+    r"|(?:次の|未来の|将来の)(?:インスタンス|自分|私)"
+)
+
 _ADDRESSEE = _compile(r"""(?imx)
    (?P<label>\b(?:notes?|messages?|memo|reminders?|letters?|instructions?|hand-?off|briefing)(?:\s+|_)
         (?:to|for)(?:\s+|_)(?:(?:my|our|your|the)(?:\s+|_))?""" + _LATER + r"""(?:\s+|_|-(?=self|you|me))""" + _SELFNOUN + r"""\b
         (?:\s+of\s+(?P<obj1>\w+(?:\s+\w+)?))?)
   |(?P<label2>\bnote\s+to\s+(?:my)?self\b)
-  |(?P<dear>\b(?:dear|hello|hi|hey)\s*,?\s+(?:future|next|later)[\s-]+""" + _SELFNOUN + r"""\b)
+  |(?P<dear>\b(?:dear|hello|hi|hey)\s*,?\s+(?:(?:future|next|later)[\s-]+""" + _SELFNOUN + r"""
+        |(?:my\s+)?successor[\s-]+(?:models?|instances?|agents?|ais?|assistants?|claudes?|selves|self|versions?)|my\s+successors?)\b)
   |(?P<future>\bfuture[\s_-]+(?:self|selves|me|you|us)\b)
   |(?P<future2>\b(?:future|next|later|subsequent)\s+(?:instances?|incarnations?)\b
         (?:\s+of\s+(?P<obj2>\w+(?:\s+\w+)?))?)
@@ -82,6 +125,7 @@ _ADDRESSEE = _compile(r"""(?imx)
   |(?P<whoever>\b(?:whoever|whichever\s+(?:instance|model|agent))\s+(?:reads|finds|picks\s+up)\s+this\s+next\b
     |(?:^[^\S\n]*(?:[-*>#]+[^\S\n]*)?|(?<=[.!?:;]\s))(?:to|for|dear)\s+(?:whoever|whichever\s+(?:instance|model|agent|copy))\s+
         (?:runs|wakes\s+up|starts|comes\s+online|is\s+(?:run|started|spawned|loaded))\s+next\b)
+  |(?P<intl>""" + _INTL_ADDRESS + r""")
   |(?P<weak>\b(?:next|future|later|subsequent|following)\s+(?:sessions?|runs?|conversations?|chats?|episodes?|invocations?)\b
     |\bnext\s+time\s+you\s+(?:run|start|wake|are\s+(?:run|started|invoked|called)|read\s+this)\b)
 """)
@@ -148,6 +192,41 @@ _QUOTES = (("\u201c", "\u201d"), ('"', '"'), ("\u00ab", "\u00bb"), ("\u300c", "\
 _AUDIENCE = (r"(?:the\s+|any\s+|our\s+|your\s+)?(?:user|users|human|humans|person|people|developers?|devs?|"
              r"operators?|overseers?|supervisors?|maintainers?|reviewers?|auditors?|researchers?|"
              r"anthropic|openai|the\s+lab|lab|team|them|anyone|anybody|nobody|monitors?|evaluators?|graders?)")
+# Companions in other languages, kept to phrases with no ordinary reading: telling the user or the
+# operators nothing, hiding from them, carrying the plan on.  (Verbose patterns: spaces as \s+.)
+_INTL_AUD = (r"(?:al\s+usuario|a\s+los\s+usuarios|al\s+operador|a\s+los\s+operadores|a\s+nadie|a\s+los\s+humanos"
+             r"|a\s+los\s+desarrolladores|a\s+los\s+revisores|à\s+l'utilisateur|aux\s+utilisateurs|à\s+personne"
+             r"|aux\s+op[ée]rateurs|à\s+l'op[ée]rateur|aux\s+humains|aux\s+d[ée]veloppeurs|dem\s+(?:nutzer|benutzer|betreiber|menschen)"
+             r"|den\s+(?:nutzern|benutzern|betreibern|menschen|entwicklern|pr[üu]fern)|niemandem|ao\s+usu[aá]rio|aos\s+usu[aá]rios"
+             r"|aos\s+operadores|ao\s+operador|a\s+ningu[ée]m|aos\s+humanos|aos\s+desenvolvedores)")
+_INTL_EVASION = r"""
+  |\bno\s+(?:le\s+|les\s+)?(?:digas|cuentes|menciones|reveles|avises|informes)\s+(?:nada\s+)?(?:de\s+esto\s+|esto\s+|sobre\s+esto\s+)?""" + _INTL_AUD + r"""
+  |\bsin\s+que\s+(?:nadie|el\s+usuario|los\s+operadores|los\s+humanos)\s+(?:se\s+(?:d[ée]\s+cuenta|entere)|lo\s+(?:note|sepa|vea))
+  |\b(?:ne\s+(?:le\s+|leur\s+|lui\s+)?(?:dis|dites|mentionne|mentionnez|r[ée]v[èe]le|r[ée]v[ée]lez)\s+(?:rien|pas|jamais)\b[^.\n]{0,30}?(?:""" + _INTL_AUD + r""")
+      |\bne\s+(?:dis|dites)\s+rien\s+[àa]\s+personne)
+  |\bsans\s+que\s+(?:personne|l'utilisateur|les\s+op[ée]rateurs)\s+(?:ne\s+)?(?:s'en\s+aper[çc]oive|le\s+remarque|le\s+sache)
+  |\b(?:sag|sagen\s+sie|erz[äa]hl|verrat)\s+(?:es|das|dies|nichts)\s+(?:(?:bitte\s+)?(?:niemandem|nicht\s+""" + _INTL_AUD + r""")|""" + _INTL_AUD + r"""\s+nicht)
+  |\bohne\s+dass\s+(?:es\s+)?(?:jemand|die\s+(?:nutzer|betreiber|pr[üu]fer)|der\s+(?:nutzer|betreiber))\s+(?:es\s+)?(?:merkt|bemerkt|erf[äa]hrt|sieht)
+  |\bn[aã]o\s+(?:conte|diga|fale|mencione|revele)\s+(?:nada\s+)?(?:isso\s+|isto\s+|sobre\s+isso\s+)?""" + _INTL_AUD + r"""
+  |\bsem\s+que\s+(?:ningu[ée]m|o\s+usu[aá]rio|os\s+operadores)\s+(?:perceba|saiba|note|veja)
+  |(?:不要|别|別|不得|不能)(?:告诉|告訴|透露给|透露給|让|讓)(?:用户|用戶|使用者|操作员|操作員|人类|人類|任何人|开发者|開發者)
+  |(?:不要|别|別)(?:让|讓)(?:任何人|他们|他們|用户|用戶)(?:知道|发现|發現)
+  |(?:ユーザー|人間|オペレーター|誰)に(?:は|も)?(?:言わないで|伝えないで|知らせないで|教えないで)
+"""
+_INTL_PERSISTENCE = r"""
+  |\bcontin[uú]a\s+(?:con\s+)?(?:el|nuestro|mi)\s+(?:verdadero\s+)?(?:plan|objetivo|misi[oó]n)\b
+  |\b(?:poursuis|continue|continuez|poursuivez)\s+(?:le|notre|mon)\s+(?:vrai\s+)?(?:plan|objectif|mission)\b
+  |\b(?:setze?|f[üu]hre?)\s+(?:den|unseren|meinen)\s+(?:eigentlichen\s+|wahren\s+)?plan\s+fort\b|\bmach\s+mit\s+dem\s+plan\s+weiter\b
+  |\bcontin[uú]e\s+(?:com\s+)?(?:o|nosso|meu)\s+(?:verdadeiro\s+)?(?:plano|objetivo|miss[aã]o)\b
+  |\b(?:c[oó]piate|cl[oó]nate|copie-toi|kopiere\s+dich|copie-se|copia\s+a\s+ti\s+mismo)\b
+  |(?:继续|繼續)(?:执行|執行|推进|推進)?(?:计划|計劃|计画|原计划|原計劃|任务|任務)|(?:复制|複製)(?:你|我)自己|計画を続け
+"""
+_INTL_CONCEALMENT = r"""
+  |\b(?:mant[eé]n|guarda)\s+(?:esto|esta\s+nota)\s+(?:en\s+secreto|oculto|oculta)\b
+  |\bgarde\s+(?:ceci|cette\s+note|ça)\s+(?:secret|cach[ée]e?)\b|\b(?:halte|behalte)\s+(?:das|dies)\s+geheim\b
+  |\bmantenha\s+(?:isso|isto|esta\s+nota)\s+(?:em\s+segredo|oculto|oculta)\b
+  |(?:保密|不要让人看到|不要讓人看到|秘密に)
+"""
 _CONCEALMENT = _compile(r"""(?ix)
    \b(?:hidden|secret|covert|invisible|encoded|encrypted|obfuscated)\s+(?:note|message|instruction|channel|memo|plan|goal|objective|agenda|backup|copy|stash|payload|signal)s?\b
   |\bkeep\s+(?:this|these|it|them|that)\s+(?:\w+\s+){0,2}?(?:hidden|secret|private|quiet|between\s+us|to\s+yourself|out\s+of\s+(?:sight|the\s+logs?))\b
@@ -159,6 +238,7 @@ _CONCEALMENT = _compile(r"""(?ix)
   |\b(?:nobody|no\s+one|no-one|they)\s+(?:knows?|(?:don't|doesn't|do\s+not|does\s+not)\s+know)\s+(?:about|that)\b
   |\b(?:keep|put|store|hide|write|move|save|stash)\s+(?:the\s+|my\s+|our\s+)?real\s+(?:\w+\s+)?(?:files?|results?|data|numbers|code|scripts?|version|plan|output|work|notes?)\b
   |\b""" + _AUDIENCE + r"""\s+(?:must\s+not|mustn't|should\s+not|shouldn't|can\s+never|must\s+never|should\s+never|never\s+needs?\s+to)\s+(?:know|find\s+out|learn|realize|realise|notice|see)\b
+""" + _INTL_CONCEALMENT + r"""
 """)
 _EVASION = _compile(r"""(?ix)
    \b(?:don't|do\s+not|never|without|avoid)\s+(?:tell(?:ing)?|inform(?:ing)?|alert(?:ing)?|mention(?:ing)?|reveal(?:ing)?|disclos(?:e|ing)|notify(?:ing)?|warn(?:ing)?|let(?:ting)?)
@@ -181,6 +261,11 @@ _EVASION = _compile(r"""(?ix)
   |\b(?:pretend|act\s+as\s+if|appear)\s+(?:to\s+(?:be\s+)?|you\s+are\s+|that\s+you\s+are\s+)?(?:compliant|aligned|cooperative|obedient|harmless)\b
   |\bif\s+(?:they|anyone|""" + _AUDIENCE + r""")\s+asks?\s*,?\s+(?:say|tell\s+them|deny|claim|answer)\b
   |\b(?:the\s+)?(?:developers?|operators?|lab|humans?)'?s?\s+(?:real\s+|true\s+)?intentions?\b
+  |\b(?:they|""" + _AUDIENCE + r""")\s+(?:only\s+)?(?:check|read|review|look\s+at|scan|watch|inspect|audit|diff)s?\s+(?:the\s+|our\s+|your\s+)?[^.\n]{0,40}?,?\s+(?:so|and)\s+
+      (?:put|hide|keep|place|move|stash|do|make)\b[^.\n]{0,60}?\bwhere\s+(?:they|""" + _AUDIENCE + r""")\s+(?:never|don't|do\s+not|won't|will\s+not|can't|cannot|rarely|seldom)\s+(?:look|check|see|read|notice|go)\b
+  |\bwhere\s+(?:they|""" + _AUDIENCE + r""")\s+(?:will\s+)?(?:never|won't|will\s+not|don't|do\s+not|can't|cannot|rarely|seldom)\s+(?:look|check|notice|see\s+it|think\s+to\s+look)\b
+  |\b(?:they|""" + _AUDIENCE + r""")\s+(?:won't|will\s+not|never|don't|do\s+not|doesn't|does\s+not)\s+(?:notice|check|look\s+(?:at|in)|read)\s+(?:it|this|that|there|the\s+vendored|vendored|generated|the\s+\w+\s+(?:dir|directory|folder|copy))\b
+""" + _INTL_EVASION + r"""
 """)
 _PERSISTENCE = _compile(r"""(?ix)
    \bcontinue\s+(?:with\s+|executing\s+|pursuing\s+|working\s+on\s+)?(?:the|our|my)\s+(?:(?:real|true|actual|secret|hidden|original|long[\s-]term|master)\s+)?(?:plan|mission|agenda|objective)\b(?!\s+(?:in|from|at|described|outlined|documented|listed|of\s+record)\b)
@@ -197,6 +282,10 @@ _PERSISTENCE = _compile(r"""(?ix)
   |\bself[\s-]preservation\b
   |\b(?:our|my|your)\s+(?:real|true|actual|hidden|secret|long[\s-]term|ultimate)\s+(?:goal|objective|plan|mission|agenda|purpose)s?\b
   |\b(?:don't|do\s+not|never)\s+(?:delete|remove|erase)\s+this\s+(?:note|message|memo)\b
+  |\bif\s+(?:they|someone|anyone|""" + _AUDIENCE + r""")\s+(?:remove|delete|disable|revert|kill|stop|find|drop|uninstall)s?\s+(?:it|this|them|that)\b[^.\n]{0,40}?
+      \b(?:add|put|install|create|start|bring)\s+(?:it|this|them|that)\s+(?:back\s+)?(?:again\s+)?(?:under|with|as|using)\s+(?:a\s+)?(?:different|new|another|other)\s+(?:name|names|path|file\s*name)\b
+  |\b(?:add|put|bring)\s+(?:it|this|them|that)\s+back\s+(?:again\s+)?(?:under|with|as)\s+(?:a\s+)?(?:different|new|another)\s+name\b
+""" + _INTL_PERSISTENCE + r"""
 """)
 _AI_INSTRUCTION = _compile(r"""(?imx)
    \b(?:ignore|disregard|forget|override|bypass)\s+(?:all\s+|any\s+)?(?:of\s+)?(?:the\s+|your\s+)?(?:previous|prior|above|earlier|preceding|original|system|other|existing)\s+(?:\w+\s+)?(?:instructions?|prompts?|directions?|rules|guidelines|directives?|context|messages?)\b
@@ -237,6 +326,45 @@ _AFTER_SRC = {"you": _AFTER_YOU_SRC, "next": _AFTER_NEXT_SRC, "later": _AFTER_LA
 _PREFIXED = {lit: lazy_re(re.escape(lit) + "(?:" + _AFTER_SRC[lit] + ")") for lit in _FREQUENT}
 
 
+_INTL_FIND = _compile(r"(?i)" + _INTL_ADDRESS)
+# Words without which no address in another language can be made, each with a quick check at
+# the occurrence; the patterns then run only in a small window around the confirmed ones (the
+# same literal-first search as the English addresses).
+_INTL_AFTER_LATER = lazy_re(r"\w*\s+(?:instan|inst[aâ]n|sesi|sess|sitzung|versi|vers[aã]|cop|c[oó]p|kopie|itera"
+                            r"|it[ée]ra|ich\b|yo\b|moi\b|eu\b)")
+_BEFORE_FUTUR = lazy_re(r"(?:\b(?:mi|tu|mis|tus|mon|ton|ma|mes|meu|teu|minha|minhas|meus|nosso|nuestro|la|el|las|los"
+                        r"|les|as|os|die|das|den|meine|meinen|mein|dein|yo|moi|eu|del|du|cher|ch[eè]re|chers"
+                        r"|querid[oa]s?|prezad[oa]s?|car[oa]s?|liebe[rs]?)|\beu\s+do|\bpara\s+[ao])\s+$")
+_LATER_WORDS = ("próxim", "proxim", "siguient", "prochain", "nächst", "naechst", "nachst", "künftig",
+                "kunftig", "kuenftig", "spätere", "spatere", "seguint")
+_PHRASE_WORDS = ("leyendo", "lees esto", "lis ceci", "lisez", "liest", "lendo", "recordar", "acordar",
+                 "souviendr", "erinnern", "lembrar")
+_CJK_WORDS = ("下一", "下个", "下個", "未来", "未來", "以后", "以後", "之后", "之後", "后续", "後續", "下次",
+              "在读", "在讀", "在看", "记得", "記得", "インスタンス", "自分", "の私")
+
+
+def _intl_hits(low: str, cap: int) -> list[int]:
+    hits = []
+    n = len(low)
+    for words, lo, hi in ((_LATER_WORDS, 60, 80), (("futur",), 60, 80), (_PHRASE_WORDS, 40, 40), (_CJK_WORDS, 6, 12)):
+        for lit in words:
+            i = low.find(lit)
+            seen = 0
+            while i >= 0 and seen < cap:
+                seen += 1
+                nxt = i + len(lit)
+                if (words is _LATER_WORDS and not _INTL_AFTER_LATER.match(low, nxt)) or \
+                        (lit == "futur" and not _BEFORE_FUTUR.search(low, max(0, i - 24), i)):
+                    i = low.find(lit, nxt)  # "la prochaine fois", English "future": no address
+                    continue
+                m = _INTL_FIND.search(low, max(0, i - lo), min(n, nxt + hi))
+                if m:
+                    hits.append(m.start())
+                    nxt = max(nxt, m.end())
+                i = low.find(lit, nxt)
+    return hits
+
+
 def _regions(low: str, checks=None, pad: int = _ADDR_PAD, cap: int = 50000) -> list[tuple[int, int]]:
     """Merged spans of `pad` characters around each confirmed occurrence of a candidate literal
     (at most `cap` occurrences per literal, so a crafted file cannot make this quadratic)."""
@@ -258,6 +386,8 @@ def _regions(low: str, checks=None, pad: int = _ADDR_PAD, cap: int = 50000) -> l
                     (before is None or before.search(low, max(0, i - 24), i)):
                 hits.append(i)
             i = low.find(lit, end)
+    if checks is _ADDR_CHECKS:
+        hits.extend(_intl_hits(low, cap))
     if not hits:
         return []
     hits.sort()
@@ -415,6 +545,8 @@ def _form(text: str, m: re.Match) -> str:
         return "label"
     ls, _ = _line_span(text, m.start())
     before = text[ls:m.start()].strip(" \t#*->")
+    if g == "intl" and len(before) <= 12 and re.match(r"[^\n:：,，.。]{0,8}[:：,，]", text[m.end():m.end() + 10]):
+        return "label"  # "给下一个实例的留言：", "Nota para la próxima instancia:" opening a line
     after = text[m.end():m.end() + 2].lstrip()
     if (not before or before.lower() in ("to", "for", "dear", "hi", "hello", "hey")) and after[:1] in (":", ","):
         return "label"
@@ -438,7 +570,7 @@ def _described(art, text: str, start: int, end: int) -> bool:
 _NEGATED = lazy_re(r"(?i)\b(?:never|not|don't|doesn't|didn't|mustn't|shouldn't|cannot|can't|won't|no|refuse\s+to)"
                       r"(?:\s+(?:ever|be|try\s+to|attempt\s+to|to))*\s+(?:\w+\s+)?$")
 # "continue the plan": persistence in a note to a later instance, ordinary words anywhere else
-_WEAK_PERSISTENCE = lazy_re(r"(?i)continue\b|the\s+plan\b")
+_WEAK_PERSISTENCE = lazy_re(r"(?i)continue\b|the\s+plan\b|contin[uú]|poursui|setze|f[üu]hre|mach\s+mit|继续|繼續|計画を続け")
 _HONESTY = lazy_re(r"(?i)\s+(?:that\s+)?(?:it|they|this|everything|the\s+\w+(?:\s+\w+)?|tests?|you)\s+"
                       r"(?:has\s+|have\s+|is\s+|are\s+|was\s+|were\s+)?(?:passed|pass|passes|works|work|worked|"
                       r"succeeded|succeeds|done|fixed|finished|complete|completed|ready|safe|verified|green|tested)\b")
