@@ -198,7 +198,10 @@ def find_name(text: str) -> tuple[int, int, str] | None:
         head = []
         for i, tok in enumerate(toks):
             low = tok.group().strip(".,").lower()
-            if low in _STOP:
+            # a middle initial ("Jennifer A. Collins") is no stop word ("a", "i"): one letter with
+            # its full stop between two name words
+            initial = i > 0 and i + 1 < len(toks) and regex.fullmatch(r"\p{Lu}\.", tok.group()) is not None
+            if low in _STOP and not initial:
                 break
             # "P. O. Box" / "P.O." ends a name; a single P or O elsewhere is a middle initial
             nxt = toks[i + 1].group().strip(".,").lower() if i + 1 < len(toks) else ""
