@@ -297,6 +297,33 @@ def find(text: str, limit: int = 2000, timeout: float = 2.0,
     return out
 
 
+# Volumes of the Supreme Court's reporters whose years are settled (a landmark decision and its
+# year per row): a volume holds decisions from the year of the row at or below it to the year of
+# the row above it, so "5 U.S. 137 (1954)" (volume 5 is 1801-1815) cannot be right.
+_VOLUME_YEARS = {
+    "U.S.": ((1, 1754), (5, 1801), (14, 1816), (26, 1828), (42, 1843), (66, 1861), (68, 1863),
+             (91, 1875), (100, 1879), (150, 1893), (163, 1896), (198, 1905), (249, 1919), (274, 1927),
+             (300, 1936), (323, 1944), (347, 1954), (372, 1963), (384, 1966), (410, 1973), (418, 1974),
+             (438, 1978), (478, 1986), (505, 1992), (531, 2000), (539, 2003), (554, 2008), (558, 2010),
+             (576, 2015), (597, 2022)),
+    "S. Ct.": ((1, 1882), (74, 1954), (86, 1966), (93, 1973), (121, 2000), (135, 2015), (142, 2022)),
+}
+
+
+def _volume_years(rep: str, volume: int) -> tuple[int, int] | None:
+    rows = _VOLUME_YEARS.get(rep)
+    if not rows or volume < rows[0][0]:
+        return None
+    lo, hi = rows[0][1], 9999
+    for v, y in rows:
+        if v <= volume:
+            lo = y
+        else:
+            hi = y
+            break
+    return lo, hi
+
+
 def check(c: Cite, today: _dt.date, d: Data) -> None:
     """Fill `c.outcome` and `c.reasons` (each reason names a contradiction)."""
     rep = c.reporter
@@ -333,6 +360,10 @@ def check(c: Cite, today: _dt.date, d: Data) -> None:
         reasons.append(f"{rep} began in {start}, after {c.year}")
     if end is not None and c.year > end + 1:
         reasons.append(f"{rep} ended in {end}, before {c.year}")
+    years_of = _volume_years(rep, c.volume)
+    if years_of is not None and not (years_of[0] - 3 <= c.year <= years_of[1] + 3):
+        hi = f"{years_of[1]}" if years_of[1] < 9999 else "later"
+        reasons.append(f"volume {c.volume} of {rep} holds decisions of {years_of[0]}-{hi}, not {c.year}")
     if c.pin is not None and c.pin < c.page:
         reasons.append(f"the pin cite {c.pin} is before the first page {c.page}")
     court, kind = court_of(c.paren)
