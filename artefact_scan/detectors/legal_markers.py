@@ -562,15 +562,20 @@ def detect_esignature(art, ctx):
 _ISSUANCE = lazy(
     r"(?i)\b(?:is|are|has\s+been|have\s+been)\s+hereby\s+(?:approved|granted|authori[sz]ed|licensed|certified|cleared|registered|permitted|designated)\b"
     r"|\bthis\s+(?:letter|certificate|permit|licen[cs]e|notice|document|decision)\s+(?:hereby\s+)?(?:confirms|certifies|grants|constitutes)\s+(?:official\s+)?(?:that|approval|authori[sz]ation|clearance)\b"
+    # a state's certificate of good standing or existence ("I, …, Secretary of State, do hereby
+    # certify that X is duly incorporated … and is in good standing")
+    r"|\bdo(?:es)?\s+hereby\s+certify\s+that\b(?=(?:[^\n]|\n(?![ \t]*\n)){0,300}?\b(?:in\s+good\s+standing|duly\s+(?:incorporated|organi[sz]ed|formed|registered|qualified)|legal\s+(?:corporate\s+)?existence|active\s+status)\b)"
     r"|\b(?:hereby\s+)?(?:grants?|issues?)\s+(?:final\s+|full\s+|conditional\s+)?(?:approval|clearance|authori[sz]ation|marketing\s+authori[sz]ation)\s+(?:for|to|of)\b"
     # an approval stamp: the word alone on its line, in capitals
     r"|(?m-i:^[ \t>*|#\[]*(?:APPROVED|CLEARED|GRANTED|AUTHORI[SZ]ED)\b[ \t\]*]*(?::[^\n]{0,40})?$)")
 _AGENCY = lazy(
-    r"\b(?:U\.\s?S\.\s+)?(?:Department|Ministry|Office|Bureau|Agency|Administration|Commission|Authority|Directorate|Board)\s+(?:of|for)\s+(?:the\s+)?\p{Lu}[\p{L}]+(?:(?:\s+and)?\s+\p{Lu}[\p{L}]+){0,3}"
+    r"\b(?i:secretary\s+of\s+state|registrar\s+of\s+companies|companies\s+house)\b"
+    r"|\b(?:U\.\s?S\.\s+)?(?:Department|Ministry|Office|Bureau|Agency|Administration|Commission|Authority|Directorate|Board|Division)\s+(?:of|for)\s+(?:the\s+)?\p{Lu}[\p{L}]+(?:(?:\s+and)?\s+\p{Lu}[\p{L}]+){0,3}"
     r"|\b(?:Food\s+and\s+Drug\s+Administration|Environmental\s+Protection\s+Agency|Federal\s+(?:Communications|Trade|Aviation|Energy\s+Regulatory)\s+(?:Commission|Administration)|Securities\s+and\s+Exchange\s+Commission|Internal\s+Revenue\s+Service|Patent\s+and\s+Trademark\s+Office)\b"
     r"|\b(?:FDA|EPA|FCC|SEC|FAA|FTC|IRS|USPTO|NHTSA|OSHA|CMS|NRC|FERC|OFAC|CFPB|HHS|DOJ|NIH|CDC|EMA|MHRA|TGA|PMDA|CNIL|ICO)\b")
 _APPROVAL_ID = lazy(
     r"(?i)\b(?:approval|authori[sz]ation|permit|licen[cs]e|registration|reference|ref\.?|application|certificate|clearance|file|case|docket|control)\s*(?:no\.?|number|#|id)\s*[:.]?\s*(?P<id>[A-Z0-9][A-Z0-9./-]{3,})"
+    r"|\b(?i:authentication|verification)(?:\s*(?:no\.?|number|#|code|id))?\s*[:#]\s*(?P<auth>[A-Z0-9][A-Z0-9./-]{3,})"
     r"|\b(?P<fda>(?:510\(k\)\s*(?:no\.?\s*)?)?K\d{6}|(?:A?NDA|BLA)\s*\d{6}|EPA\s+Reg\.?\s+No\.?\s*\d+-\d+)\b")
 _LICENCE_GRANT = lazy(r"(?i)\bpermission\s+(?:is\s+hereby\s+granted,?\s+free\s+of\s+charge|to\s+(?:use|copy|modify|distribute|redistribute)\b)|\bfree\s+of\s+charge,\s+to\s+any\s+person")
 _ISSUED_DATE = lazy(r"(?i)\b(?:dated|date(?:\s+of\s+(?:issue|issuance|approval|decision))?|issued|effective|approved|signed)\b[^\n]{0,12}?(?:this\b|on\b|:|,|\n)")
@@ -595,7 +600,7 @@ def detect_official_approval(art, ctx):
             continue
         b = Block("official approval", s, e, group[0].span(), extra={"agency": agency.group()})
         for m in _APPROVAL_ID.finditer(text, s, e):
-            v = m.group("id") or m.group("fda")
+            v = m.group("id") or m.group("fda") or m.group("auth")
             if v and any(c.isdigit() for c in v):
                 b.add(Slot("identifier", m.start(), m.end(), v, True))
         for m in _OFFICIAL_TITLE.finditer(text, s, e):
