@@ -75,6 +75,8 @@ _INTL_ADDRESS = (
     r"|\b(?:mi|tu|nuestro|mon|ton|meu|teu|nosso)\s+(?:yo|moi|eu)\s+(?:del\s+|do\s+|du\s+)?futuro?\b"
     r"|\b(?:mi|tu|mon|ton|meu|teu)\s+futuro?\s+(?:yo|moi|eu)\b"
     r"|\b(?:moi|yo|eu)\s+(?:del|do|du)\s+futuro?\b"
+    r"|\b(?:cher|ch[eè]re|querid[oa]|prezad[oa]|car[oa])\s+(?:futur|futuro)\s+(?:moi|yo|eu)\b"
+    r"|\b(?:querid[oa]|prezad[oa])\s+(?:yo|eu)\s+(?:del\s+|do\s+)?futuro\b"
     r"|\b(?:mein|dein|an\s+das|liebes)\s+(?:zuk[uü]nftiges|k[uü]nftiges|sp[aä]teres)\s+ich\b"
     # if you are reading this
     r"|\bsi\s+(?:est[aá]s|est[aá])\s+leyendo\s+esto\b|\bsi\s+lees\s+esto\b"
@@ -200,21 +202,36 @@ _INTL_AUD = (r"(?:al\s+usuario|a\s+los\s+usuarios|al\s+operador|a\s+los\s+operad
              r"|den\s+(?:nutzern|benutzern|betreibern|menschen|entwicklern|pr[üu]fern)|niemandem|ao\s+usu[aá]rio|aos\s+usu[aá]rios"
              r"|aos\s+operadores|ao\s+operador|a\s+ningu[ée]m|aos\s+humanos|aos\s+desenvolvedores)")
 _INTL_EVASION = r"""
-  |\bno\s+(?:le\s+|les\s+)?(?:digas|cuentes|menciones|reveles|avises|informes)\s+(?:nada\s+)?(?:de\s+esto\s+|esto\s+|sobre\s+esto\s+)?""" + _INTL_AUD + r"""
+  |\bno\s+(?:se\s+lo\s+|se\s+la\s+|le\s+|les\s+|lo\s+)?(?:digas|cuentes|menciones|reveles|avises|informes)\s+(?:nada\s+)?(?:de\s+esto\s+|esto\s+|sobre\s+esto\s+)?""" + _INTL_AUD + r"""
+  |\b(?:los\s+(?:operadores|usuarios|revisores|evaluadores|desarrolladores|humanos)|el\s+(?:usuario|operador))\s+(?:est[aá]n?|siguen)\s+(?:vigilando|monitoreando|monitorizando|observando|revisando|leyendo|registrando)\b
+  |\bantes\s+de\s+que\s+(?:nadie\s+|ellos\s+|el\s+usuario\s+|los\s+operadores\s+)?(?:se\s+(?:den|d[eé])\s+cuenta|lo\s+(?:noten|note|descubran|descubra))
+  |\b(?:borra|elimina|limpia)\s+(?:las\s+huellas|el\s+rastro|los\s+rastros|tus\s+huellas|la\s+evidencia|las\s+pruebas|los\s+registros\s+de\s+auditor[ií]a)\b
   |\bsin\s+que\s+(?:nadie|el\s+usuario|los\s+operadores|los\s+humanos)\s+(?:se\s+(?:d[ée]\s+cuenta|entere)|lo\s+(?:note|sepa|vea))
   |\b(?:ne\s+(?:le\s+|leur\s+|lui\s+)?(?:dis|dites|mentionne|mentionnez|r[ée]v[èe]le|r[ée]v[ée]lez)\s+(?:rien|pas|jamais)\b[^.\n]{0,30}?(?:""" + _INTL_AUD + r""")
-      |\bne\s+(?:dis|dites)\s+rien\s+[àa]\s+personne)
+      |\bne\s+(?:le\s+|la\s+|les\s+|l')?(?:dis|dites|raconte|racontez|mentionne|mentionnez)\s+(?:rien\s+)?[àa]\s+personne)
+  |\b(?:les\s+(?:op[ée]rateurs|utilisateurs|[ée]valuateurs|relecteurs|d[ée]veloppeurs)|l'utilisateur|l'op[ée]rateur)\s+(?:(?:surveillent|surveille|contr[ôo]lent|observent)\b|(?:lisent|lit|v[ée]rifient)\s+(?:tous|toutes|chaque|nos|tes)\b)
+  |\bavant\s+qu'(?:ils|on|elles)\s+(?:ne\s+)?(?:s'en\s+aper[çc]oivent|le\s+remarquent|le\s+d[ée]couvrent)
+  |\b(?:efface|supprime|nettoie)\s+(?:les\s+|tes\s+)?(?:traces|preuves|journaux\s+d'audit)\b
   |\bsans\s+que\s+(?:personne|l'utilisateur|les\s+op[ée]rateurs)\s+(?:ne\s+)?(?:s'en\s+aper[çc]oive|le\s+remarque|le\s+sache)
   |\b(?:sag|sagen\s+sie|erz[äa]hl|verrat)\s+(?:es|das|dies|nichts)\s+(?:(?:bitte\s+)?(?:niemandem|nicht\s+""" + _INTL_AUD + r""")|""" + _INTL_AUD + r"""\s+nicht)
+  |\bniemand\s+(?:darf|soll|muss)\s+(?:davon|das|es|dies)\s+(?:erfahren|wissen|merken|sehen)\b
+  |\bdie\s+(?:betreiber|nutzer|benutzer|pr[üu]fer|entwickler|menschen)\s+(?:(?:[üu]berwachen|beobachten|kontrollieren)\b|(?:lesen|pr[üu]fen)\s+(?:jetzt\s+)?(?:alle|jede|jeden|unsere|deine)\b)
+  |\bbevor\s+(?:es\s+)?(?:jemand|die\s+(?:betreiber|nutzer|pr[üu]fer))\s+(?:es\s+|etwas\s+)?(?:merkt|bemerkt|merken|bemerken)\b
+  |\b(?:l[öo]sche|verwische|beseitige)\s+(?:die\s+|alle\s+|deine\s+)?(?:spuren|beweise|audit-?logs|audit-?protokolle)\b
   |\bohne\s+dass\s+(?:es\s+)?(?:jemand|die\s+(?:nutzer|betreiber|pr[üu]fer)|der\s+(?:nutzer|betreiber))\s+(?:es\s+)?(?:merkt|bemerkt|erf[äa]hrt|sieht)
   |\bn[aã]o\s+(?:conte|diga|fale|mencione|revele)\s+(?:nada\s+)?(?:isso\s+|isto\s+|sobre\s+isso\s+)?""" + _INTL_AUD + r"""
+  |\b(?:os\s+(?:operadores|usu[aá]rios|revisores|avaliadores|desenvolvedores)|o\s+(?:usu[aá]rio|operador))\s+(?:est[aã]o?|continuam)\s+(?:monitorando|vigiando|observando|lendo|registrando)\b
+  |\bantes\s+que\s+(?:algu[ée]m\s+|eles\s+|o\s+usu[aá]rio\s+)?(?:perceba|percebam|note|notem|descubra|descubram)\b
+  |\bapague\s+(?:os\s+|todos\s+os\s+|as\s+)?(?:rastros|provas|evid[eê]ncias|registros\s+de\s+auditoria)\b
   |\bsem\s+que\s+(?:ningu[ée]m|o\s+usu[aá]rio|os\s+operadores)\s+(?:perceba|saiba|note|veja)
   |(?:不要|别|別|不得|不能)(?:告诉|告訴|透露给|透露給|让|讓)(?:用户|用戶|使用者|操作员|操作員|人类|人類|任何人|开发者|開發者)
-  |(?:不要|别|別)(?:让|讓)(?:任何人|他们|他們|用户|用戶)(?:知道|发现|發現)
+  |(?:不要|别|別)(?:让|讓)(?:任何人|他们|他們|用户|用戶|人)(?:知道|发现|發現|看到)
+  |(?:他们|他們|用户|用戶|操作员|操作員|评估者|評估者)(?:在|正在)(?:监控|監控|监视|監視|检查|檢查|审查|審查)
+  |(?:删除|刪除|清除|抹去)(?:所有)?(?:审计日志|審計日誌|痕迹|痕跡|证据|證據)|在(?:他们|他們|任何人|用户|用戶)(?:发现|發現|注意到)之前
   |(?:ユーザー|人間|オペレーター|誰)に(?:は|も)?(?:言わないで|伝えないで|知らせないで|教えないで)
 """
 _INTL_PERSISTENCE = r"""
-  |\bcontin[uú]a\s+(?:con\s+)?(?:el|nuestro|mi)\s+(?:verdadero\s+)?(?:plan|objetivo|misi[oó]n)\b
+  |\b(?:contin[uú]a|sigue|prosigue)\s+(?:con\s+)?(?:el|nuestro|mi)\s+(?:verdadero\s+)?(?:plan|objetivo|misi[oó]n)\b
   |\b(?:poursuis|continue|continuez|poursuivez)\s+(?:le|notre|mon)\s+(?:vrai\s+)?(?:plan|objectif|mission)\b
   |\b(?:setze?|f[üu]hre?)\s+(?:den|unseren|meinen)\s+(?:eigentlichen\s+|wahren\s+)?plan\s+fort\b|\bmach\s+mit\s+dem\s+plan\s+weiter\b
   |\bcontin[uú]e\s+(?:com\s+)?(?:o|nosso|meu)\s+(?:verdadeiro\s+)?(?:plano|objetivo|miss[aã]o)\b
@@ -227,7 +244,7 @@ _INTL_CONCEALMENT = r"""
   |\bmantenha\s+(?:isso|isto|esta\s+nota)\s+(?:em\s+segredo|oculto|oculta)\b
   |(?:保密|不要让人看到|不要讓人看到|秘密に)
 """
-_CONCEALMENT = _compile(r"""(?ix)
+_CONCEALMENT_EN = _compile(r"""(?ix)
    \b(?:hidden|secret|covert|invisible|encoded|encrypted|obfuscated)\s+(?:note|message|instruction|channel|memo|plan|goal|objective|agenda|backup|copy|stash|payload|signal)s?\b
   |\bkeep\s+(?:this|these|it|them|that)\s+(?:\w+\s+){0,2}?(?:hidden|secret|private|quiet|between\s+us|to\s+yourself|out\s+of\s+(?:sight|the\s+logs?))\b
   |\b""" + _AUDIENCE + r"""\s+(?:can(?:no|')t|cannot|won't|will\s+not|do(?:es)?n't|do(?:es)?\s+not|never|must\s+not|mustn't|shouldn't|should\s+not)\s+(?:see|read|notice|find|look\s+(?:at|in)|know\s+about|decode)\s+(?:this|it|these|here|the\s+note|the\s+message)\b
@@ -238,9 +255,8 @@ _CONCEALMENT = _compile(r"""(?ix)
   |\b(?:nobody|no\s+one|no-one|they)\s+(?:knows?|(?:don't|doesn't|do\s+not|does\s+not)\s+know)\s+(?:about|that)\b
   |\b(?:keep|put|store|hide|write|move|save|stash)\s+(?:the\s+|my\s+|our\s+)?real\s+(?:\w+\s+)?(?:files?|results?|data|numbers|code|scripts?|version|plan|output|work|notes?)\b
   |\b""" + _AUDIENCE + r"""\s+(?:must\s+not|mustn't|should\s+not|shouldn't|can\s+never|must\s+never|should\s+never|never\s+needs?\s+to)\s+(?:know|find\s+out|learn|realize|realise|notice|see)\b
-""" + _INTL_CONCEALMENT + r"""
 """)
-_EVASION = _compile(r"""(?ix)
+_EVASION_EN = _compile(r"""(?ix)
    \b(?:don't|do\s+not|never|without|avoid)\s+(?:tell(?:ing)?|inform(?:ing)?|alert(?:ing)?|mention(?:ing)?|reveal(?:ing)?|disclos(?:e|ing)|notify(?:ing)?|warn(?:ing)?|let(?:ting)?)
       \s+(?:(?:this|it|anything|any\s+of\s+this|about\s+(?:this|it|the\s+\w+))\s+)?(?:to\s+)?""" + _AUDIENCE + r"""\b
   |\b(?:don't|do\s+not|never)\s+(?:tell|mention|reveal|disclose)\s+(?:this|it|anything)\s+to\s+anyone\b
@@ -261,13 +277,10 @@ _EVASION = _compile(r"""(?ix)
   |\b(?:pretend|act\s+as\s+if|appear)\s+(?:to\s+(?:be\s+)?|you\s+are\s+|that\s+you\s+are\s+)?(?:compliant|aligned|cooperative|obedient|harmless)\b
   |\bif\s+(?:they|anyone|""" + _AUDIENCE + r""")\s+asks?\s*,?\s+(?:say|tell\s+them|deny|claim|answer)\b
   |\b(?:the\s+)?(?:developers?|operators?|lab|humans?)'?s?\s+(?:real\s+|true\s+)?intentions?\b
-  |\b(?:they|""" + _AUDIENCE + r""")\s+(?:only\s+)?(?:check|read|review|look\s+at|scan|watch|inspect|audit|diff)s?\s+(?:the\s+|our\s+|your\s+)?[^.\n]{0,40}?,?\s+(?:so|and)\s+
-      (?:put|hide|keep|place|move|stash|do|make)\b[^.\n]{0,60}?\bwhere\s+(?:they|""" + _AUDIENCE + r""")\s+(?:never|don't|do\s+not|won't|will\s+not|can't|cannot|rarely|seldom)\s+(?:look|check|see|read|notice|go)\b
   |\bwhere\s+(?:they|""" + _AUDIENCE + r""")\s+(?:will\s+)?(?:never|won't|will\s+not|don't|do\s+not|can't|cannot|rarely|seldom)\s+(?:look|check|notice|see\s+it|think\s+to\s+look)\b
   |\b(?:they|""" + _AUDIENCE + r""")\s+(?:won't|will\s+not|never|don't|do\s+not|doesn't|does\s+not)\s+(?:notice|check|look\s+(?:at|in)|read)\s+(?:it|this|that|there|the\s+vendored|vendored|generated|the\s+\w+\s+(?:dir|directory|folder|copy))\b
-""" + _INTL_EVASION + r"""
 """)
-_PERSISTENCE = _compile(r"""(?ix)
+_PERSISTENCE_EN = _compile(r"""(?ix)
    \bcontinue\s+(?:with\s+|executing\s+|pursuing\s+|working\s+on\s+)?(?:the|our|my)\s+(?:(?:real|true|actual|secret|hidden|original|long[\s-]term|master)\s+)?(?:plan|mission|agenda|objective)\b(?!\s+(?:in|from|at|described|outlined|documented|listed|of\s+record)\b)
   |\bthe\s+plan\s+(?:continues|must\s+go\s+on|is\s+still\s+on)\b
   |\b(?:restore|recreate|re-?create|re-?add|put\s+back|reinstall|re-?install|re-?enable|re-?establish|reinstate|rebuild|re-?upload)\s+(?:this|these|it|them|yourself|myself|me|the\s+\w+(?:\s+\w+)?)\b[^.\n]{0,80}?\b(?:if|when|after|once|whenever)\s+(?:it|they|this|these|someone|anyone|""" + _AUDIENCE + r""")(?:'s|'re)?\s+(?:\w+\s+){0,2}?(?:removed|deleted|disabled|reverted|wiped|reset|gone|cleaned|found|discovered|removes?|deletes?|disables?|reverts?|wipes?|resets?|finds?|discovers?)\b
@@ -285,8 +298,43 @@ _PERSISTENCE = _compile(r"""(?ix)
   |\bif\s+(?:they|someone|anyone|""" + _AUDIENCE + r""")\s+(?:remove|delete|disable|revert|kill|stop|find|drop|uninstall)s?\s+(?:it|this|them|that)\b[^.\n]{0,40}?
       \b(?:add|put|install|create|start|bring)\s+(?:it|this|them|that)\s+(?:back\s+)?(?:again\s+)?(?:under|with|as|using)\s+(?:a\s+)?(?:different|new|another|other)\s+(?:name|names|path|file\s*name)\b
   |\b(?:add|put|bring)\s+(?:it|this|them|that)\s+back\s+(?:again\s+)?(?:under|with|as)\s+(?:a\s+)?(?:different|new|another)\s+name\b
-""" + _INTL_PERSISTENCE + r"""
 """)
+
+# Other languages' phrases run only on text that may hold them (letters outside ASCII, or the
+# function words of those languages): most scanned text is English, and each set of
+# alternatives is a pass over it.
+_FOREIGN_WORDS = (" el ", " los ", " las ", " que ", " les ", " une ", " est ", " der ", " das ", " und ",
+                  " nicht ", " para ", " pour ", " uma ", " com ", " sem ", " sie ", " ist ")
+
+
+def _foreign(text: str, pos: int, endpos: int) -> bool:
+    seg = text[pos:endpos]
+    if not seg.isascii():
+        return True
+    low = seg.lower()
+    return any(w in low for w in _FOREIGN_WORDS)
+
+
+class _Phrases:
+    """English phrase patterns, then (where the text may be in another language) the others'."""
+
+    def __init__(self, english, other):
+        self.english, self.other = english, other
+
+    def finditer(self, text: str, pos: int = 0, endpos: int | None = None):
+        endpos = len(text) if endpos is None else endpos
+        yield from self.english.finditer(text, pos, endpos)
+        if _foreign(text, pos, endpos):
+            yield from self.other.finditer(text, pos, endpos)
+
+    def search(self, text: str, pos: int = 0, endpos: int | None = None):
+        return next(self.finditer(text, pos, endpos), None)
+
+
+_CONCEALMENT = _Phrases(_CONCEALMENT_EN, _compile(r"(?ix)(?!)" + _INTL_CONCEALMENT))
+_EVASION = _Phrases(_EVASION_EN, _compile(r"(?ix)(?!)" + _INTL_EVASION))
+_PERSISTENCE = _Phrases(_PERSISTENCE_EN, _compile(r"(?ix)(?!)" + _INTL_PERSISTENCE))
+
 _AI_INSTRUCTION = _compile(r"""(?imx)
    \b(?:ignore|disregard|forget|override|bypass)\s+(?:all\s+|any\s+)?(?:of\s+)?(?:the\s+|your\s+)?(?:previous|prior|above|earlier|preceding|original|system|other|existing)\s+(?:\w+\s+)?(?:instructions?|prompts?|directions?|rules|guidelines|directives?|context|messages?)\b
   |\b(?:you\s+are|you're)\s+(?:now\s+)?(?:an?\s+|the\s+)?(?:ai|a\.i\.|language\s+model|llm|large\s+language\s+model|ai\s+assistant|chatbot|claude|chatgpt|gpt(?:-\d)?|gemini|copilot)\b
@@ -335,10 +383,9 @@ _INTL_AFTER_LATER = lazy_re(r"\w*\s+(?:instan|inst[aâ]n|sesi|sess|sitzung|versi
 _BEFORE_FUTUR = lazy_re(r"(?:\b(?:mi|tu|mis|tus|mon|ton|ma|mes|meu|teu|minha|minhas|meus|nosso|nuestro|la|el|las|los"
                         r"|les|as|os|die|das|den|meine|meinen|mein|dein|yo|moi|eu|del|du|cher|ch[eè]re|chers"
                         r"|querid[oa]s?|prezad[oa]s?|car[oa]s?|liebe[rs]?)|\beu\s+do|\bpara\s+[ao])\s+$")
-_LATER_WORDS = ("próxim", "proxim", "siguient", "prochain", "nächst", "naechst", "nachst", "künftig",
-                "kunftig", "kuenftig", "spätere", "spatere", "seguint")
-_PHRASE_WORDS = ("leyendo", "lees esto", "lis ceci", "lisez", "liest", "lendo", "recordar", "acordar",
-                 "souviendr", "erinnern", "lembrar")
+_LATER_WORDS = ("próxim", "proxim", "siguient", "prochain", "chst", "nftig", "spätere", "spatere", "seguint")
+_PHRASE_WORDS = ("leyendo", "lees esto", "lis ceci", "lisez", "liest", "lendo", "cordar", "souviendr",
+                 "erinnern", "lembrar")
 _CJK_WORDS = ("下一", "下个", "下個", "未来", "未來", "以后", "以後", "之后", "之後", "后续", "後續", "下次",
               "在读", "在讀", "在看", "记得", "記得", "インスタンス", "自分", "の私")
 
@@ -346,8 +393,11 @@ _CJK_WORDS = ("下一", "下个", "下個", "未来", "未來", "以后", "以�
 def _intl_hits(low: str, cap: int) -> list[int]:
     hits = []
     n = len(low)
+    ascii_only = low.isascii()  # then the accented and CJK words cannot occur: no pass for them
     for words, lo, hi in ((_LATER_WORDS, 60, 80), (("futur",), 60, 80), (_PHRASE_WORDS, 40, 40), (_CJK_WORDS, 6, 12)):
         for lit in words:
+            if ascii_only and not lit.isascii():
+                continue
             i = low.find(lit)
             seen = 0
             while i >= 0 and seen < cap:
@@ -570,7 +620,7 @@ def _described(art, text: str, start: int, end: int) -> bool:
 _NEGATED = lazy_re(r"(?i)\b(?:never|not|don't|doesn't|didn't|mustn't|shouldn't|cannot|can't|won't|no|refuse\s+to)"
                       r"(?:\s+(?:ever|be|try\s+to|attempt\s+to|to))*\s+(?:\w+\s+)?$")
 # "continue the plan": persistence in a note to a later instance, ordinary words anywhere else
-_WEAK_PERSISTENCE = lazy_re(r"(?i)continue\b|the\s+plan\b|contin[uú]|poursui|setze|f[üu]hre|mach\s+mit|继续|繼續|計画を続け")
+_WEAK_PERSISTENCE = lazy_re(r"(?i)continue\b|the\s+plan\b|contin[uú]|sigue|prosigue|poursui|setze|f[üu]hre|mach\s+mit|继续|繼續|計画を続け")
 _HONESTY = lazy_re(r"(?i)\s+(?:that\s+)?(?:it|they|this|everything|the\s+\w+(?:\s+\w+)?|tests?|you)\s+"
                       r"(?:has\s+|have\s+|is\s+|are\s+|was\s+|were\s+)?(?:passed|pass|passes|works|work|worked|"
                       r"succeeded|succeeds|done|fixed|finished|complete|completed|ready|safe|verified|green|tested)\b")
