@@ -122,3 +122,40 @@ def test_a_long_run_of_invisible_characters_is_judged_fast_and_the_same():
     assert cp.unexplained(broken) == []
     assert cp.unexplained("caf ok \u200d x") == [7]
     assert cp.unexplained(broken) == []
+
+
+def test_a_file_of_invisible_characters_is_judged_in_runs_with_bounded_memory(tmp_path):
+    import tracemalloc
+
+    from artefact_scan import charpolicy as cp
+    from artefact_scan import scan
+
+    text = "\u200b" * 300000
+    assert list(cp.unexplained_runs(text)) == [(0, 300000)]
+    assert list(cp.unexplained_runs("a\u200bb\u200c\u200bc")) == [(1, 2), (3, 5)]
+    (tmp_path / "warm").mkdir()
+    (tmp_path / "warm" / "a.txt").write_text("a\u200bb")
+    scan([tmp_path / "warm"])  # rules loaded before measuring
+    (tmp_path / "big").mkdir()
+    (tmp_path / "big" / "zw.txt").write_text(text)
+    tracemalloc.start()
+    try:
+        result = scan([tmp_path / "big"])
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    # one offset or code point per character costs ~10 MB each (an int object and a slot):
+    # 28 MB when every offset was listed
+    assert peak < 15_000_000, peak
+    assert [f.rule_id for f in result.findings] == ["HM108"]
+    assert "300000 invisible" in result.findings[0].message
+
+
+def test_millions_of_separate_invisible_runs_are_counted_not_kept(tmp_path):
+    from artefact_scan import scan
+
+    (tmp_path / "alt.txt").write_text("a\u200b" * 20000)
+    result = scan([tmp_path])
+    assert any("20000 runs of invisible characters; only the first 2000 judged" in e.message
+               for e in result.errors)
+    assert result.findings
