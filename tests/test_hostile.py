@@ -159,3 +159,76 @@ def test_millions_of_separate_invisible_runs_are_counted_not_kept(tmp_path):
     assert any("20000 runs of invisible characters; only the first 2000 judged" in e.message
                for e in result.errors)
     assert result.findings
+
+
+def _tar(members) -> bytes:
+    import io
+    import tarfile
+
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as t:
+        for name, kind, target, data in members:
+            info = tarfile.TarInfo(name)
+            info.type = kind
+            info.linkname = target
+            info.size = len(data)
+            t.addfile(info, io.BytesIO(data) if data else None)
+    return buf.getvalue()
+
+
+def test_links_devices_and_slip_names_in_a_tar_are_reported_not_followed(tmp_path):
+    import tarfile
+
+    from artefact_scan import scan
+
+    (tmp_path / "a.tar").write_bytes(_tar([
+        ("pw", tarfile.SYMTYPE, "/etc/passwd", b""),
+        ("up", tarfile.SYMTYPE, "../../../etc", b""),
+        ("hard", tarfile.LNKTYPE, "/etc/shadow", b""),
+        ("fifo", tarfile.FIFOTYPE, "", b""),
+        ("tty", tarfile.CHRTYPE, "", b""),
+        ("../../escape.txt", tarfile.REGTYPE, "", b"hello\n"),
+        ("ok/file.txt", tarfile.REGTYPE, "", b"fine\n"),
+    ]))
+    result = scan([tmp_path])
+    errors = "\n".join(e.message for e in result.errors)
+    assert "pw: tar member is a symbolic link to /etc/passwd; not followed" in errors
+    assert "hard: tar member is a hard link to /etc/shadow; not followed" in errors
+    assert "fifo: tar member is a FIFO; not read" in errors
+    assert "tty: tar member is a character device; not read" in errors
+    slips = sorted(f.message.split(" ")[2] for f in result.findings if f.rule_id == "AS011")
+    assert slips == ["../../escape.txt", "hard", "up"]  # an absolute symlink is only listed
+
+
+def test_many_link_members_are_counted_after_the_first_ones(tmp_path):
+    import tarfile
+
+    from artefact_scan import scan
+
+    (tmp_path / "many.tar").write_bytes(_tar([(f"l{i}", tarfile.SYMTYPE, f"../x{i}", b"") for i in range(60)]))
+    result = scan([tmp_path])
+    assert len([e for e in result.errors if "symbolic link" in e.message]) == 20
+    assert any("40 more link or special members" in e.message for e in result.errors)
+    assert any("40 more members" in e.message for e in result.errors)
+    assert len([f for f in result.findings if f.rule_id == "AS011"]) == 20
+
+
+def test_zip_symlink_and_absolute_members_are_reported(tmp_path):
+    import stat
+    import zipfile
+
+    from artefact_scan import scan
+
+    with zipfile.ZipFile(tmp_path / "a.zip", "w") as z:
+        link = zipfile.ZipInfo("etc-link")
+        link.create_system = 3
+        link.external_attr = (stat.S_IFLNK | 0o777) << 16
+        z.writestr(link, "../../../etc")
+        z.writestr("/abs/x.txt", b"hello\n")
+        z.writestr("C:\\win\\x.txt", b"hello\n")
+        z.writestr("fine/x.txt", b"hello\n")
+    result = scan([tmp_path])
+    assert any("etc-link: zip member is a symbolic link to ../../../etc; not followed" in e.message
+               for e in result.errors)
+    names = sorted(f.message.split(" ")[2] for f in result.findings if f.rule_id == "AS011")
+    assert names == ["/abs/x.txt", "C:\\win\\x.txt", "etc-link"]
