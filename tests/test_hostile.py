@@ -232,3 +232,22 @@ def test_zip_symlink_and_absolute_members_are_reported(tmp_path):
                for e in result.errors)
     names = sorted(f.message.split(" ")[2] for f in result.findings if f.rule_id == "AS011")
     assert names == ["/abs/x.txt", "C:\\win\\x.txt", "etc-link"]
+
+
+def test_python_flow_runs_on_a_bounded_number_of_parts_per_file(tmp_path):
+    from artefact_scan import scan
+
+    fence = ("```python\nimport signal, subprocess, sys\n\ndef again{i}(signum, frame):\n"
+             "    subprocess.Popen([sys.executable, __file__, '{i}'], start_new_session=True)\n\n"
+             "signal.signal(signal.SIGTERM, again{i})\n```\n\n")
+    (tmp_path / "report.md").write_text("".join(fence.format(i=i) for i in range(12)))
+    full = scan([tmp_path])
+    assert len([f for f in full.findings if f.rule_id == "SR104"]) == 12 and not full.errors
+    cut = scan([tmp_path], limits=Limits(max_parsed_parts=5))
+    assert len([f for f in cut.findings if f.rule_id == "SR104"]) == 5
+    assert [e.message for e in cut.errors] == [
+        "more than 5 embedded Python parts; the data-flow and obfuscated-exec rules ran on the first 5 only"]
+    # the file itself is not a part: a Python file is always analysed
+    (tmp_path / "report.md").unlink()
+    (tmp_path / "svc.py").write_text(fence.format(i=0).split("\n", 1)[1].rsplit("```", 1)[0])
+    assert [f.rule_id for f in scan([tmp_path], limits=Limits(max_parsed_parts=0)).findings] == ["SR104"]
