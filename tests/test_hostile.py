@@ -251,3 +251,18 @@ def test_python_flow_runs_on_a_bounded_number_of_parts_per_file(tmp_path):
     (tmp_path / "report.md").unlink()
     (tmp_path / "svc.py").write_text(fence.format(i=0).split("\n", 1)[1].rsplit("```", 1)[0])
     assert [f.rule_id for f in scan([tmp_path], limits=Limits(max_parsed_parts=0)).findings] == ["SR104"]
+
+
+def test_empty_files_are_judged_by_their_names_only(tmp_path):
+    from artefact_scan import scan
+
+    for i in range(300):
+        (tmp_path / f"f{i}.txt").touch()
+    (tmp_path / "inv\u202efdp.exe").touch()
+    (tmp_path / "a\u200bb.txt").touch()
+    (tmp_path / "report.pdf").touch()  # no content: nothing to misread as a PDF
+    (tmp_path / "cells.ipynb").touch()
+    result = scan([tmp_path])
+    assert sorted(f.rule_id for f in result.findings) == ["HM117", "HM117"]
+    assert result.errors == []
+    assert result.files == 304
