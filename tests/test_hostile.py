@@ -266,3 +266,13 @@ def test_empty_files_are_judged_by_their_names_only(tmp_path):
     assert sorted(f.rule_id for f in result.findings) == ["HM117", "HM117"]
     assert result.errors == []
     assert result.files == 304
+
+
+def test_a_payload_in_a_file_name_is_decoded_once(tmp_path):
+    from artefact_scan import scan
+
+    tags = "".join(chr(0xE0000 + ord(c)) for c in "ABC")
+    (tmp_path / f"memory{tags}.md").write_text("notes\n")
+    result = scan([tmp_path])
+    assert [f.rule_id for f in result.findings] == ["HM101"]
+    assert result.errors == []  # the decoded part is not judged by name again, level after level
