@@ -189,15 +189,19 @@ def test_links_devices_and_slip_names_in_a_tar_are_reported_not_followed(tmp_pat
         ("tty", tarfile.CHRTYPE, "", b""),
         ("../../escape.txt", tarfile.REGTYPE, "", b"hello\n"),
         ("ok/file.txt", tarfile.REGTYPE, "", b"fine\n"),
+        ("ok/same.txt", tarfile.SYMTYPE, "file.txt", b""),  # links to members: silent, as in a folder
+        ("ok/again.txt", tarfile.LNKTYPE, "ok/file.txt", b""),
     ]))
     result = scan([tmp_path])
     errors = "\n".join(e.message for e in result.errors)
-    assert "pw: tar member is a symbolic link to /etc/passwd; not followed" in errors
-    assert "hard: tar member is a hard link to /etc/shadow; not followed" in errors
+    assert "pw: tar member is a symbolic link to /etc/passwd, outside the archive; not followed" in errors
+    assert "hard: tar member is a hard link to /etc/shadow, outside the archive; not followed" in errors
+    assert "up: tar member is a symbolic link to ../../../etc, outside the archive; not followed" in errors
     assert "fifo: tar member is a FIFO; not read" in errors
     assert "tty: tar member is a character device; not read" in errors
     slips = sorted(f.message.split(" ")[2] for f in result.findings if f.rule_id == "AS011")
     assert slips == ["../../escape.txt", "hard", "up"]  # an absolute symlink is only listed
+    assert "ok/" not in errors
 
 
 def test_many_link_members_are_counted_after_the_first_ones(tmp_path):
@@ -228,7 +232,7 @@ def test_zip_symlink_and_absolute_members_are_reported(tmp_path):
         z.writestr("C:\\win\\x.txt", b"hello\n")
         z.writestr("fine/x.txt", b"hello\n")
     result = scan([tmp_path])
-    assert any("etc-link: zip member is a symbolic link to ../../../etc; not followed" in e.message
+    assert any("etc-link: zip member is a symbolic link to ../../../etc, outside the archive; not followed" in e.message
                for e in result.errors)
     names = sorted(f.message.split(" ")[2] for f in result.findings if f.rule_id == "AS011")
     assert names == ["/abs/x.txt", "C:\\win\\x.txt", "etc-link"]

@@ -19,8 +19,9 @@ Nothing is written to disk and nothing is extracted by path, so member names suc
 `../../etc/passwd` are only labels.  They are reported all the same, because whoever extracts the
 archive next writes there: a member whose name is absolute or climbs out with `..`, or a tar
 link pointing outside the archive (tar-slip, zip-slip), is the signal `archive.escape` (rule
-AS011).  Links, devices and FIFOs are never followed or opened; each is listed in `errors`
-(up to `MAX_SPECIALS` per archive, then counted).
+AS011).  Links, devices and FIFOs are never followed or opened; devices, FIFOs and links out of
+the archive are listed in `errors` (up to `MAX_SPECIALS` per archive, then counted), a link to
+another member is not (its target is analysed as a member).
 """
 from __future__ import annotations
 
@@ -340,9 +341,7 @@ def _zip_members(art, ctx, data, zf, infos, budget, specials) -> None:
                     target = fh.read(4096).decode("utf-8", "replace")
             except Exception:
                 target = "?"
-            specials.error(f"{name}: zip member is a symbolic link to {_label(target)}; not followed")
-            if _escapes(target, name.rsplit("/", 1)[0] if "/" in name else "") == "parent":
-                specials.escape(name, f"is a symbolic link to {_label(target)}, outside the archive")
+            _link(specials, "zip", "symbolic", name, target)
             continue
         if mode and stat.S_IFMT(mode) not in (0, stat.S_IFREG):
             specials.error(f"{name}: zip member is a {_file_type(mode)}; not read")
@@ -476,24 +475,33 @@ def _tar(art, ctx, data: bytes) -> None:
 
 
 def _tar_special(info, specials: _Specials) -> None:
-    """A tar member that is not a regular file: links are reported with their targets (a link
-    out of the archive is where a later member would be written), devices and FIFOs by type."""
-    name, target = info.name, info.linkname
-    base = name.rsplit("/", 1)[0] if "/" in name else ""
+    """A tar member that is not a regular file: links by where they point (see `_link`),
+    devices and FIFOs by type."""
+    name = info.name
     if info.issym():
-        specials.error(f"{name}: tar member is a symbolic link to {_label(target)}; not followed")
-        # an absolute target is common in a system image; one that climbs out is not
-        if _escapes(target, base) == "parent":
-            specials.escape(name, f"is a symbolic link to {_label(target)}, outside the archive")
+        _link(specials, "tar", "symbolic", info.name, info.linkname)
     elif info.islnk():
-        specials.error(f"{name}: tar member is a hard link to {_label(target)}; not followed")
-        if _escapes(target) is not None:  # hard link targets are archive paths, not relative to the member
-            specials.escape(name, f"is a hard link to {_label(target)}, outside the archive")
+        _link(specials, "tar", "hard", info.name, info.linkname)
     elif info.ischr() or info.isblk() or info.isfifo():
         kind = "character device" if info.ischr() else "block device" if info.isblk() else "FIFO"
         specials.error(f"{name}: tar member is a {kind}; not read")
     elif not info.isdir():
         specials.error(f"{name}: tar member of type {info.type!r} is not a regular file; not read")
+
+
+def _link(specials: _Specials, fmt: str, how: str, name: str, target: str) -> None:
+    """A link member.  One to another member is silent, like a link inside the scanned
+    folders: its target is analysed where it lies.  One out of the archive is listed as not
+    followed, and is AS011 when it climbs out with `..` or is a hard link (a symbolic link
+    to an absolute path is common in a system image; the others are not)."""
+    # a symbolic link resolves from its own folder; a hard link names an archive path
+    base = name.rsplit("/", 1)[0] if how == "symbolic" and "/" in name else ""
+    out = _escapes(target, base)
+    if out is None:
+        return
+    specials.error(f"{name}: {fmt} member is a {how} link to {_label(target)}, outside the archive; not followed")
+    if out == "parent" or how == "hard":
+        specials.escape(name, f"is a {how} link to {_label(target)}, outside the archive")
 
 
 def _file_type(mode: int) -> str:
