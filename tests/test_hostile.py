@@ -280,3 +280,29 @@ def test_a_payload_in_a_file_name_is_decoded_once(tmp_path):
     result = scan([tmp_path])
     assert [f.rule_id for f in result.findings] == ["HM101"]
     assert result.errors == []  # the decoded part is not judged by name again, level after level
+
+
+def test_long_runs_of_escapes_and_references_are_matched_and_judged_in_bounded_memory(tmp_path, monkeypatch):
+    import tracemalloc
+
+    from artefact_scan import scan
+    from artefact_scan.detectors import invisible_unicode as iu
+
+    (tmp_path / "warm").mkdir()
+    (tmp_path / "warm" / "a.md").write_text("a \\u200b b &#8203;")
+    scan([tmp_path / "warm"])  # rules loaded before measuring
+    (tmp_path / "big").mkdir()
+    (tmp_path / "big" / "esc.md").write_text("\\u200b" * 150000)
+    (tmp_path / "big" / "refs.html").write_text("&#8203;" * 150000)
+    monkeypatch.setattr(iu, "MAX_ESCAPED_CHARS", 1000)
+    tracemalloc.start()
+    try:
+        result = scan([tmp_path / "big"], jobs=1)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    # a backtracking entry per escape was ~35 MB per file, and lists of every character more
+    assert peak < 25_000_000, peak
+    assert sorted(f.rule_id for f in result.findings) == ["HM108", "HM108"]
+    assert all("1000 invisible" in f.message for f in result.findings)
+    assert len([e for e in result.errors if "only the first 1000 characters it stands for" in e.message]) == 2

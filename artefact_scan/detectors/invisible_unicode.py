@@ -516,18 +516,23 @@ def _line_separators(art, ctx) -> None:
 # Swift): JSON written with ensure_ascii turns every invisible character into one of these.
 _UNESCAPED_BY_EXTRACTOR = frozenset({"json", "jsonl"})
 _ESC1 = r"\\(?:u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|u\{[0-9A-Fa-f]{1,6}\})"
-_ESCAPES = lazy_re(_ESC1 + "(?:" + _ESC1 + ")*")  # a literal backslash first: a fast scan
+# a literal backslash first: a fast scan.  The repetition is possessive: a plain `*` keeps a
+# backtracking entry per escape, ~150 MB for a 4 MB run of them
+_ESCAPES = lazy_re(_ESC1 + "(?:" + _ESC1 + ")*+")
 _ONE_ESCAPE = lazy_re(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})|\\u\{([0-9A-Fa-f]{1,6})\}")
 MAX_ESCAPE_RUNS = 5000
+MAX_ESCAPED_CHARS = 1 << 16  # characters of one run of escapes judged (what the decoders read)
 
 
 def _unescape(run: str) -> tuple[str, list[int]]:
     """The characters a run of escapes stands for (surrogate pairs joined), and where each
-    character's escape starts in the run."""
+    character's escape starts in the run; at most `MAX_ESCAPED_CHARS` of them."""
     out: list[str] = []
     starts: list[int] = []
     pending = None
     for m in _ONE_ESCAPE.finditer(run):
+        if len(out) >= MAX_ESCAPED_CHARS and pending is None:
+            break
         cp_ = int(m.group(1) or m.group(2) or m.group(3), 16)
         if pending is not None and 0xDC00 <= cp_ <= 0xDFFF:
             out[-1] = chr(0x10000 + ((pending - 0xD800) << 10) + (cp_ - 0xDC00))
@@ -555,7 +560,7 @@ def _named_ref_pattern() -> re.Pattern:
         _NAMED.append(re.compile("&(?:" + "|".join(re.escape(n) for n in names) + ")"))
     return _NAMED[0]
 _REF1 = r"&(?:#[xX][0-9A-Fa-f]{1,6}|#[0-9]{1,7}|[A-Za-z][A-Za-z0-9]{1,31});"
-_REFS = lazy_re(_REF1 + "(?:" + _REF1 + ")*")
+_REFS = lazy_re(_REF1 + "(?:" + _REF1 + ")*+")  # possessive, as `_ESCAPES`
 _ONE_REF = lazy_re(r"&(?:#[xX]([0-9A-Fa-f]{1,6})|#([0-9]{1,7})|([A-Za-z][A-Za-z0-9]{1,31}));")
 
 
@@ -566,6 +571,8 @@ def _unrefer(run: str) -> tuple[str, list[int]]:
     out: list[str] = []
     starts: list[int] = []
     for m in _ONE_REF.finditer(run):
+        if len(out) >= MAX_ESCAPED_CHARS:
+            break
         if m.group(3) is not None:
             value = html5.get(m.group(3) + ";", "\ufffd")
         else:
@@ -609,6 +616,10 @@ def _escaped(art, ctx, refs: bool = False) -> None:
         if refs and "#" not in run and _named_ref_pattern().search(run) is None:
             continue  # only named references to visible characters (&amp; &lt; &eacute;)
         chars, starts = unescape(run)
+        if len(chars) >= MAX_ESCAPED_CHARS:
+            line, col = art.index.position(m.start())
+            ctx.error(art, f"a run of {len(run)} characters of escape sequences at {line}:{col}; "
+                           f"only the first {MAX_ESCAPED_CHARS} characters it stands for were judged")
         if not cp.has_carrier(chars):
             continue
         if not in_code and any(ord(c) in cp.OVERRIDES for c in chars) and not _in_range(text, m.start(), m.end()):
