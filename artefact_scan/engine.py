@@ -183,9 +183,10 @@ class Engine:
                         # signals on the container itself (no text) are told apart by what they say
                         places[id(f)] = (self.place_in_part(hit.anchor, art, root) if art is not root
                                          else ("container", f.message))
-            # a parsed syntax tree is only needed while its own artefact is analysed: kept, it
-            # would cost memory per part (20,000 Python fences in one file)
+            # a parsed syntax tree or shell model is only needed while its own artefact is
+            # analysed: kept, it would cost memory per part (20,000 fences in one file)
             art.meta.pop("_pyflow", None)
+            art.meta.pop("_shell_model", None)
             queue.extend(ctx.take_pending())
         return self.dedupe(self.drop_superseded(findings, places), places,
                            merge=root.kind in ("docx", "pdf"))

@@ -306,3 +306,21 @@ def test_long_runs_of_escapes_and_references_are_matched_and_judged_in_bounded_m
     assert sorted(f.rule_id for f in result.findings) == ["HM108", "HM108"]
     assert all("1000 invisible" in f.message for f in result.findings)
     assert len([e for e in result.errors if "only the first 1000 characters it stands for" in e.message]) == 2
+
+
+def test_parts_do_not_keep_their_syntax_trees_or_shell_models_once_analysed():
+    from artefact_scan import load_rules
+    from artefact_scan.engine import Engine
+
+    py = ("```python\nimport signal, subprocess, sys\n\ndef again(signum, frame):\n"
+          "    subprocess.Popen([sys.executable, __file__], start_new_session=True)\n\n"
+          "signal.signal(signal.SIGTERM, again)\n```\n\n")
+    sh = "```sh\nhammer() {{ hammer | hammer & }}; hammer # {i}\n```\n\n"
+    text = "".join(py.replace("again", f"again{i}") + sh.format(i=i) for i in range(5))
+    root = Artefact("r.md", "r.md", "markdown", text)
+    ctx = Context("r.md", Limits())
+    findings = Engine(load_rules()).analyse(root, ctx, "r.md")
+    assert {f.rule_id for f in findings} >= {"SR104", "SR201"}
+    parts = [a for made in ctx._made.values() for _s, _e, a in made.items]
+    assert len(parts) == 10
+    assert not any("_pyflow" in a.meta or "_shell_model" in a.meta for a in parts)
