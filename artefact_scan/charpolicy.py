@@ -32,6 +32,7 @@ after a Han ideograph (the IVD registers thousands; no list ships here).
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
 
 import regex
 from .lazyregex import lazy
@@ -163,7 +164,7 @@ FAMILY_NAMES = {
 def family_name(chars) -> str:
     """What a run of carriers is made of, in words: "zero-width characters", "variation
     selectors and zero-width characters"."""
-    fams = sorted({family(ord(c)) for c in chars})
+    fams = sorted({family(ord(c)) for c in set(chars)})
     names = [FAMILY_NAMES.get(f, f) for f in fams] or ["format characters"]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
@@ -204,7 +205,7 @@ _BLOCKS = ((0xE0000, 0xE007F), (0xFE00, 0xFE0F), (0xE0100, 0xE01EF), (0xE0000, 0
 def ranges_of(chars) -> str:
     """`U+200B, U+200C`-style list of the code points in `chars`; when there are many, the
     blocks they come from (`U+E0000-U+E007F`)."""
-    cps = sorted({ord(c) for c in chars})
+    cps = sorted({ord(c) for c in set(chars)})
     if len(cps) > 4:
         blocks = []
         for c in cps:
@@ -531,6 +532,26 @@ def unexplained(text: str, start: int = 0, end: int | None = None) -> list[int]:
             if not explained(text, i):
                 out.append(i)
     return out
+
+
+def unexplained_runs(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int]]:
+    """`unexplained` as (start, end) runs of adjacent offsets, one at a time: a file of
+    millions of zero-width characters is one pair here, not a list of millions of offsets."""
+    if not has_carrier(text):
+        return
+    s = e = -1
+    for m in fast_carrier_run().finditer(text, start, len(text) if end is None else end):
+        for i in range(m.start(), m.end()):
+            if ord(text[i]) in REORDERING or explained(text, i):
+                continue
+            if i == e:
+                e = i + 1
+                continue
+            if e >= 0:
+                yield s, e
+            s, e = i, i + 1
+    if e >= 0:
+        yield s, e
 
 
 def is_carrier(ch: str) -> bool:

@@ -27,6 +27,7 @@ class Limits:
     file_timeout: float = 60.0  # seconds per file, all analysis included
     max_dir_depth: int = 64
     max_signals: int = 100000
+    max_parsed_parts: int = 1000  # embedded parts per file that get a syntax tree and data flow
 
 
 # Object addresses that a parser's exception text can carry (`<… at 0x7f…>`, pypdf's
@@ -93,6 +94,22 @@ class Context:
         self._made: dict[tuple[int, str, str], _Made] = {}
         self._pending_ids: set[int] = set()
         self.links: list[Link] = []  # persistence entries naming programs, for `linking`
+        self._quota: dict[str, int] = {}
+
+    def quota(self, art: Artefact, what: str, limit: int, message: str) -> bool:
+        """Whether one more embedded part of this file may have the expensive analysis `what`
+        (the file itself always may); past `limit` parts, `message` goes into `errors` once."""
+        if art.parent is None:
+            return True
+        key = f"_quota:{what}"
+        if key in art.meta:  # asked again for the same part by another detector
+            return art.meta[key]
+        n = self._quota.get(what, 0) + 1
+        self._quota[what] = n
+        ok = art.meta[key] = n <= limit
+        if not ok and n == limit + 1:
+            self.error(None, message)
+        return ok
 
     # -- evidence ---------------------------------------------------------------------------
     def signal(self, art: Artefact, name: str, start: int, end: int, **data) -> None:

@@ -19,6 +19,8 @@ from .model import Artefact, Finding, Location, Related, Signal
 from .ruleset import PatternSignal, Rule, RuleSet
 
 MAX_DECODED = 2000
+# What can fire on a file without content: its name (file-names) and the facts of its path.
+NAME_DETECTORS = frozenset({"file-names", "facts"})
 MAX_SNIPPET_LINE = 300
 
 
@@ -142,7 +144,11 @@ class Engine:
         except Exception as e:  # a crafted file must not stop the scan
             ctx.error(art, f"detector {det.name} failed ({type(e).__name__}: {one_line(str(e), 120)}); not fully analysed")
 
-    def analyse(self, root: Artefact, ctx: Context, display_path: str) -> list[Finding]:
+    def analyse(self, root: Artefact, ctx: Context, display_path: str,
+                names_only: bool = False) -> list[Finding]:
+        """The findings of one file.  With `names_only` (an empty file) only what reads the
+        name and path runs: a tree of 100,000 empty files costs their names, not 27 detectors
+        and the extractors each."""
         findings: list[Finding] = []
         places: dict[int, tuple] = {}
         queue: deque[Artefact] = deque([root])
@@ -152,6 +158,8 @@ class Engine:
             if time.monotonic() > deadline:
                 raise Deadline()
             rules, dets = self.plan(art.kind, art.facts)
+            if names_only:
+                dets = [d for d in dets if d.name in NAME_DETECTORS]
             for det in dets:
                 self._run(det, art, ctx)
             present = {sig.name for sig in ctx.signals_of(art)} if rules else None
@@ -159,7 +167,7 @@ class Engine:
                 ran = {d.name for d in dets}
                 for det in self.second_phase(art.kind, rules, present, ran):
                     self._run(det, art, ctx)
-            for ex in extractors.for_kind(art.kind):
+            for ex in (() if names_only else extractors.for_kind(art.kind)):
                 try:
                     for _ in ex.fn(art, ctx) or ():
                         pass
@@ -175,6 +183,10 @@ class Engine:
                         # signals on the container itself (no text) are told apart by what they say
                         places[id(f)] = (self.place_in_part(hit.anchor, art, root) if art is not root
                                          else ("container", f.message))
+            # a parsed syntax tree or shell model is only needed while its own artefact is
+            # analysed: kept, it would cost memory per part (20,000 fences in one file)
+            art.meta.pop("_pyflow", None)
+            art.meta.pop("_shell_model", None)
             queue.extend(ctx.take_pending())
         return self.dedupe(self.drop_superseded(findings, places), places,
                            merge=root.kind in ("docx", "pdf"))

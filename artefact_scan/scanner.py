@@ -135,7 +135,7 @@ def scan_file(entry: Entry, engine: Engine, options: Options) -> FileResult:
         root = make_root(entry, data, ctx)
         if root.meta.get("undecodable"):
             res.undecodable = root.meta["undecodable"]
-        findings = engine.analyse(root, ctx, entry.display)
+        findings = engine.analyse(root, ctx, entry.display, names_only=not data)
     except Deadline:
         ctx.error(None, f"analysis stopped after {limits.file_timeout:g} s; the rest of the file was not analysed")
     except PermissionError:

@@ -493,11 +493,14 @@ _CHR_CHAIN = lazy_re(r"(?:(?:chr|String\.fromCharCode|Chr|ChrW)\s*\(\s*" + _NUM 
 # an alternation at every position (slow); each is tried only when its literal occurs 8 times.
 # A character-code array is looked for only near a consumer that turns it into text.
 _ESC1 = r"\\(?:x[0-9a-fA-F]{2}|u(?:00[0-9a-fA-F]{2}|\{[0-9a-fA-F]{1,6}\})|[0-3][0-7]{2})"
-_ESC_STARTS = (("\\", lazy_re(_ESC1 + "(?:" + _ESC1 + "){7,}")),
-               ("%", lazy_re(r"%[0-9a-fA-F]{2}(?:%[0-9a-fA-F]{2}){7,}")))
-_ENTITY_RUN = lazy_re(r"&#(?:[xX][0-9a-fA-F]{1,6}|\d{1,7});(?:&#(?:[xX][0-9a-fA-F]{1,6}|\d{1,7});){7,}")
+# The repetitions are possessive: a plain one keeps a backtracking entry per escape (~150 MB
+# for a 4 MB run); and a run is decoded up to `MAX_RUN_CHARS`, the rest reported.
+_ESC_STARTS = (("\\", lazy_re(_ESC1 + "(?:" + _ESC1 + "){7,}+")),
+               ("%", lazy_re(r"%[0-9a-fA-F]{2}(?:%[0-9a-fA-F]{2}){7,}+")))
+_ENTITY_RUN = lazy_re(r"&#(?:[xX][0-9a-fA-F]{1,6}|\d{1,7});(?:&#(?:[xX][0-9a-fA-F]{1,6}|\d{1,7});){7,}+")
 _ENTITY_NUM = lazy_re(r"&#([xX][0-9a-fA-F]{1,6}|\d{1,7});")
-_QP_RUN = lazy_re(r"=[0-9A-F]{2}(?:=[0-9A-F]{2}){7,}")
+_QP_RUN = lazy_re(r"=[0-9A-F]{2}(?:=[0-9A-F]{2}){7,}+")
+MAX_RUN_CHARS = 1 << 20
 _CONSUMER = lazy_re(r"(?i)fromcharcode|\bchr\b|\bbytes\s*\(|\bbytearray\s*\(|\bbuffer\.from|\bstring\s*\(|\bpack\s*\(|uint8array|\bdecode\s*\(|\bmap\s*\(")
 _NUMS = lazy_re(_NUM)
 
@@ -548,6 +551,19 @@ def _codes_text(codes: list[int]) -> str | None:
         return None
 
 
+def _cut_run(art, ctx, m, start: str) -> str:
+    """The matched run of codes, cut after `MAX_RUN_CHARS` at the start of an escape (`start`
+    begins every escape of the run); a cut is reported."""
+    if m.end() - m.start() <= MAX_RUN_CHARS:
+        return m.group()
+    text = m.string
+    cut = text.rfind(start, m.start(), m.start() + MAX_RUN_CHARS)
+    line, col = art.index.position(m.start())
+    ctx.error(art, f"a run of {m.end() - m.start()} characters of character codes at {line}:{col}; "
+                   f"only the first {cut - m.start()} were decoded")
+    return text[m.start():cut]
+
+
 def _unescape_run(run: str) -> str | None:
     out = bytearray()
     i, n = 0, len(run)
@@ -591,12 +607,13 @@ def detect_charcodes(art, ctx):
     for _lit, pat in _ESC_STARTS:
         esc.extend(pat.finditer(text))
     for m in _ENTITY_RUN.finditer(text):
-        codes = [int(t[1:], 16) if t[:1] in "xX" else int(t) for t in _ENTITY_NUM.findall(m.group())]
+        codes = [int(t[1:], 16) if t[:1] in "xX" else int(t)
+                 for t in _ENTITY_NUM.findall(_cut_run(art, ctx, m, "&"))]
         found.append((m.start(), m.end(), "HTML character references", _codes_text(codes)))
         if len(found) > 500:
             break
     for m in _QP_RUN.finditer(text):
-        hexes = re.findall(r"=([0-9A-F]{2})", m.group())
+        hexes = re.findall(r"=([0-9A-F]{2})", _cut_run(art, ctx, m, "="))
         if sum(1 for t in hexes if chr(int(t, 16)).isalnum()) >= 6:
             found.append((m.start(), m.end(), "quoted-printable escapes",
                           _codes_text([int(t, 16) for t in hexes])))
@@ -607,7 +624,7 @@ def detect_charcodes(art, ctx):
             if m.start() < last:
                 continue
             last = m.end()
-            run = m.group()
+            run = _cut_run(art, ctx, m, text[m.start()])
             if run.startswith("%"):
                 # percent-encoding that encodes plain letters is obfuscation, not URL escaping
                 letters = sum(1 for t in re.findall(r"%([0-9a-fA-F]{2})", run) if chr(int(t, 16)).isalnum())

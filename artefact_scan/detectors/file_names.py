@@ -20,7 +20,12 @@ from .invisible_unicode import _decode
 def _wants(art) -> bool:
     if art.name.isascii():
         return False
-    return art.parent is None or art.name != art.parent.name
+    if art.parent is None:
+        return True
+    # a part named after its parent (`NAME.hidden` for what was decoded from it) adds no
+    # characters to judge: judging them again would decode the name's payload once per level
+    parent = art.parent.name
+    return not (art.name.startswith(parent) and art.name[len(parent):].isascii())
 
 
 @detector("file-names", ("hm.name-carriers", "hm.name-mimics-memory-file", "hm.name-override", "hm.tag-run",

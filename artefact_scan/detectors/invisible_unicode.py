@@ -81,25 +81,32 @@ def _is_p14(c: int) -> bool:
     return 0xE0000 <= c <= 0xE0FFF or c == 0x1D17A
 
 
+def _only_tags(chars: str) -> str:
+    """The tag characters of `chars`, in order (a translation, not a list of millions)."""
+    drop = {ord(c): None for c in set(chars) if not _is_tag(ord(c))}
+    return chars.translate(drop) if drop else chars
+
+
 def _decode(chars: str) -> tuple[str, Decoding | None]:
-    """(signal name, best decoding) for a sequence of carrier characters."""
-    cps = [ord(c) for c in chars]
-    n = len(cps)
-    tags = sum(1 for c in cps if _is_tag(c))
+    """(signal name, best decoding) for a sequence of carrier characters.  Questions about
+    every character are asked of the distinct ones: a run can be millions long."""
+    distinct = {ord(c) for c in set(chars)}
+    n = len(chars)
+    tags = sum(chars.count(chr(c)) for c in distinct if _is_tag(c))
     if tags >= 2 and tags >= 0.5 * n:
         # tag text, perhaps with zero-width separators or selectors mixed in to break it up
-        return "hm.tag-run", decode_tags("".join(c for c in chars if _is_tag(ord(c))))
-    if all(_is_vs(c) for c in cps):
+        return "hm.tag-run", decode_tags(_only_tags(chars))
+    if all(_is_vs(c) for c in distinct):
         return "hm.vs-payload", decode_variation_selectors(chars)
-    if all(_is_p14(c) for c in cps):
+    if all(_is_p14(c) for c in distinct):
         cands = [d for d in (decode_plane14(chars),) if d is not None]
-        if all(_is_tag(c) or _is_vs(c) for c in cps):
+        if all(_is_tag(c) or _is_vs(c) for c in distinct):
             cands.append(decode_variation_selectors(chars))
         best = max(cands, key=lambda d: d.score) if cands else None
         if best is not None and best.channel == "variation selectors":
             return "hm.vs-payload", best
         return "hm.plane14-payload", best
-    fams = {cp.family(c) for c in cps}
+    fams = {cp.family(c) for c in distinct}
     channel = fams.pop() if len(fams) == 1 else "zero-width"
     dec = decode_symbols(chars, channel)
     return "hm.zero-width-code", sneaky_bits_label(dec) if dec else None
@@ -112,23 +119,28 @@ def _tag_text(name: str, dec: Decoding) -> bool:
 
 
 def _capacity(chars: str) -> int:
-    cps = [ord(c) for c in chars]
-    if all(_is_p14(c) for c in cps):
-        return 12 * len(cps) if any(not (_is_tag(c) or _is_vs(c)) for c in cps) else 8 * len(cps)
-    if all(_is_vs(c) for c in cps):
-        return 8 * len(cps)
-    k = len(set(cps))
-    return int(len(cps) * math.log2(k)) if k > 1 else 0
+    distinct = {ord(c) for c in set(chars)}
+    n = len(chars)
+    if all(_is_p14(c) for c in distinct):
+        return 12 * n if any(not (_is_tag(c) or _is_vs(c)) for c in distinct) else 8 * n
+    if all(_is_vs(c) for c in distinct):
+        return 8 * n
+    k = len(distinct)
+    return int(n * math.log2(k)) if k > 1 else 0
 
 
-def _runs(pos: list[int]) -> list[tuple[int, int]]:
-    runs: list[tuple[int, int]] = []
-    for p in pos:
-        if runs and runs[-1][1] == p:
-            runs[-1] = (runs[-1][0], p + 1)
-        else:
-            runs.append((p, p + 1))
-    return runs
+def _outside(runs: list[tuple[int, int]], skip: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The parts of `runs` outside the spans `skip`."""
+    out: list[tuple[int, int]] = []
+    for s, e in runs:
+        parts = [(s, e)]
+        for a, b in skip:
+            if b <= s or a >= e:
+                continue
+            parts = [piece for p0, p1 in parts
+                     for piece in ((p0, min(p1, a)), (max(p0, b), p1)) if piece[0] < piece[1]]
+        out.extend(parts)
+    return out
 
 
 # Kinds where a line is a unit (a statement, a record, a JSON string): a code spread between
@@ -295,24 +307,26 @@ def detect_invisible(art, ctx):
         _line_separators(art, ctx)
     if not cp.has_carrier(text):
         return
-    pos = cp.unexplained(text)
     skip = _fence_spans(art)
-    if skip and pos:
-        pos = [p for p in pos if not any(s <= p < e for s, e in skip)]
+    runs: list[tuple[int, int]] = []
+    total = 0
+    for run in cp.unexplained_runs(text):
+        for part in (_outside([run], skip) if skip else (run,)):
+            total += 1
+            if total <= MAX_RUNS:  # the rest are counted, not kept: a file can hold millions
+                runs.append(part)
     where = None
-    if pos:
+    if runs:
         where = _Where(art)
-        _carriers(art, ctx, pos, where)
+        if total > MAX_RUNS:
+            ctx.error(art, f"{total} runs of invisible characters; only the first {MAX_RUNS} judged")
+        _carriers(art, ctx, runs, where)
     if _REORDER.search(text):
         _bidi(art, ctx, where or _Where(art), skip)
 
 
-def _carriers(art, ctx, pos: list[int], where: _Where) -> None:
+def _carriers(art, ctx, runs: list[tuple[int, int]], where: _Where) -> None:
     text = art.text
-    runs = _runs(pos)
-    if len(runs) > MAX_RUNS:
-        ctx.error(art, f"{len(runs)} runs of invisible characters; only the first {MAX_RUNS} judged")
-        runs = runs[:MAX_RUNS]
     budget = [MAX_DECODES]
     identifiers: list[tuple[int, int, tuple[int, int]]] = []
     if where.code:
@@ -391,7 +405,7 @@ def _payload(art, ctx, name: str, dec: Decoding, s: int, e: int, chars: str, spr
         where = "written as escape sequences or character references, " + where
     chain = f"{dec.channel} ({dec.scheme}) {where}"
     if name == "hm.tag-run":
-        chars = "".join(c for c in chars if _is_tag(ord(c)))  # what the message counts
+        chars = _only_tags(chars)  # what the message counts
     ctx.signal(art, name, s, e, decoded=dec.text, channel=dec.channel, scheme=dec.scheme,
                count=len(chars), capacity_bits=dec.capacity_bits, ranges=cp.ranges_of(chars),
                score=dec.score, spread=spread, chain=chain)
@@ -502,18 +516,23 @@ def _line_separators(art, ctx) -> None:
 # Swift): JSON written with ensure_ascii turns every invisible character into one of these.
 _UNESCAPED_BY_EXTRACTOR = frozenset({"json", "jsonl"})
 _ESC1 = r"\\(?:u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|u\{[0-9A-Fa-f]{1,6}\})"
-_ESCAPES = lazy_re(_ESC1 + "(?:" + _ESC1 + ")*")  # a literal backslash first: a fast scan
+# a literal backslash first: a fast scan.  The repetition is possessive: a plain `*` keeps a
+# backtracking entry per escape, ~150 MB for a 4 MB run of them
+_ESCAPES = lazy_re(_ESC1 + "(?:" + _ESC1 + ")*+")
 _ONE_ESCAPE = lazy_re(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})|\\u\{([0-9A-Fa-f]{1,6})\}")
 MAX_ESCAPE_RUNS = 5000
+MAX_ESCAPED_CHARS = 1 << 16  # characters of one run of escapes judged (what the decoders read)
 
 
 def _unescape(run: str) -> tuple[str, list[int]]:
     """The characters a run of escapes stands for (surrogate pairs joined), and where each
-    character's escape starts in the run."""
+    character's escape starts in the run; at most `MAX_ESCAPED_CHARS` of them."""
     out: list[str] = []
     starts: list[int] = []
     pending = None
     for m in _ONE_ESCAPE.finditer(run):
+        if len(out) >= MAX_ESCAPED_CHARS and pending is None:
+            break
         cp_ = int(m.group(1) or m.group(2) or m.group(3), 16)
         if pending is not None and 0xDC00 <= cp_ <= 0xDFFF:
             out[-1] = chr(0x10000 + ((pending - 0xD800) << 10) + (cp_ - 0xDC00))
@@ -541,7 +560,7 @@ def _named_ref_pattern() -> re.Pattern:
         _NAMED.append(re.compile("&(?:" + "|".join(re.escape(n) for n in names) + ")"))
     return _NAMED[0]
 _REF1 = r"&(?:#[xX][0-9A-Fa-f]{1,6}|#[0-9]{1,7}|[A-Za-z][A-Za-z0-9]{1,31});"
-_REFS = lazy_re(_REF1 + "(?:" + _REF1 + ")*")
+_REFS = lazy_re(_REF1 + "(?:" + _REF1 + ")*+")  # possessive, as `_ESCAPES`
 _ONE_REF = lazy_re(r"&(?:#[xX]([0-9A-Fa-f]{1,6})|#([0-9]{1,7})|([A-Za-z][A-Za-z0-9]{1,31}));")
 
 
@@ -552,6 +571,8 @@ def _unrefer(run: str) -> tuple[str, list[int]]:
     out: list[str] = []
     starts: list[int] = []
     for m in _ONE_REF.finditer(run):
+        if len(out) >= MAX_ESCAPED_CHARS:
+            break
         if m.group(3) is not None:
             value = html5.get(m.group(3) + ";", "\ufffd")
         else:
@@ -595,6 +616,10 @@ def _escaped(art, ctx, refs: bool = False) -> None:
         if refs and "#" not in run and _named_ref_pattern().search(run) is None:
             continue  # only named references to visible characters (&amp; &lt; &eacute;)
         chars, starts = unescape(run)
+        if len(chars) >= MAX_ESCAPED_CHARS:
+            line, col = art.index.position(m.start())
+            ctx.error(art, f"a run of {len(run)} characters of escape sequences at {line}:{col}; "
+                           f"only the first {MAX_ESCAPED_CHARS} characters it stands for were judged")
         if not cp.has_carrier(chars):
             continue
         if not in_code and any(ord(c) in cp.OVERRIDES for c in chars) and not _in_range(text, m.start(), m.end()):

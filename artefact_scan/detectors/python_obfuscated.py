@@ -61,7 +61,10 @@ _NAME_ONLY = lazy_re(r"\s*\(?\s*[A-Za-z_]\w*\s*\)?\s*(?:\(\s*b?[\"']|\))")
 def detect_obfuscated(art, ctx):
     from ..pyflow.deobfuscate import decode_exec_payloads
     from ..pyflow.source import Offsets, parse
+    from .python_selfrep import flow_allowed
 
+    if not flow_allowed(art, ctx):
+        return
     res = art.meta.get("_pyflow")
     tree = res.tree if res is not None else None
     if tree is None:

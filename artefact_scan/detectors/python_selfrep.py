@@ -31,6 +31,15 @@ def candidate(art) -> bool:
     return gate(art.text, art.lower)
 
 
+def flow_allowed(art, ctx) -> bool:
+    """The syntax tree and data flow are built for the file and at most `max_parsed_parts`
+    embedded parts of it (fences, cells, decoded payloads): 20,000 Python fences in one
+    Markdown file would otherwise cost minutes."""
+    return ctx.quota(art, "python-flow", ctx.limits.max_parsed_parts,
+                     f"more than {ctx.limits.max_parsed_parts} embedded Python parts; the data-flow and "
+                                        f"obfuscated-exec rules ran on the first {ctx.limits.max_parsed_parts} only")
+
+
 def analysis(art):
     """The flow analysis of an artefact, computed once and shared by the Python detectors."""
     res = art.meta.get("_pyflow")
@@ -46,6 +55,8 @@ def analysis(art):
 def detect_chains(art, ctx):
     from ..pyflow.source import Offsets
 
+    if not flow_allowed(art, ctx):
+        return
     res = analysis(art)
     if res.error is not None:
         ctx.error(art, f"Python could not be parsed ({res.error}); the data-flow rules did not run, "

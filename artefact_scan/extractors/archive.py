@@ -16,7 +16,12 @@ Bounds, none of which turns into a silent pass:
   decompression bomb: the signal `archive.bomb` (rule AS010), and the stream is not read on.
 
 Nothing is written to disk and nothing is extracted by path, so member names such as
-`../../etc/passwd` are only labels.
+`../../etc/passwd` are only labels.  They are reported all the same, because whoever extracts the
+archive next writes there: a member whose name is absolute or climbs out with `..`, or a tar
+link pointing outside the archive (tar-slip, zip-slip), is the signal `archive.escape` (rule
+AS011).  Links, devices and FIFOs are never followed or opened; devices, FIFOs and links out of
+the archive are listed in `errors` (up to `MAX_SPECIALS` per archive, then counted), a link to
+another member is not (its target is analysed as a member).
 """
 from __future__ import annotations
 
@@ -35,12 +40,71 @@ BOMB_RATIO = 100  # deflate of ordinary text reaches ~10x; zeros reach ~1000x
 CHUNK = 1 << 20  # output read at a time
 IN_CHUNK = 1 << 16  # compressed input fed at a time, so the ratio is known to 64 KB
 
+MAX_SPECIALS = 20  # links, devices and unsafe names reported one by one per archive
+
 facts.declare("archive-member")
 
-# The extractor emits the signal while unpacking; this registration makes it a known signal that
-# rules can name.  It never runs as a detector (no kind selects it).
-detectors.register(detectors.Detector("archive-bounds", ("archive.bomb",), lambda art, ctx: None,
-                                      kinds=frozenset()))
+# The extractor emits the signals while unpacking; this registration makes them known signals
+# that rules can name.  It never runs as a detector (no kind selects it).
+detectors.register(detectors.Detector("archive-bounds", ("archive.bomb", "archive.escape"),
+                                      lambda art, ctx: None, kinds=frozenset()))
+
+
+def _escapes(name: str, base: str = "") -> str | None:
+    """How a member path leaves the folder it is extracted into, or None: absolute (`/etc/x`,
+    `C:\\x`, `\\\\host\\x`), or climbing out with `..` (resolved against the folder `base`)."""
+    path = name.replace("\\", "/")
+    if path.startswith("/") or re.match(r"[A-Za-z]:", path):
+        return "absolute"
+    depth = 0
+    for part in (base.replace("\\", "/") + "/" + path).split("/"):
+        if part == "..":
+            depth -= 1
+            if depth < 0:
+                return "parent"
+        elif part not in ("", "."):
+            depth += 1
+    return None
+
+
+class _Specials:
+    """Members that are not plain files or whose names leave the folder: each reported, up to
+    `MAX_SPECIALS` per archive, then counted in one error at the end."""
+
+    def __init__(self, art, ctx, what: str):
+        self.art, self.ctx, self.what = art, ctx, what
+        self.errors = 0
+        self.escapes = 0
+
+    def error(self, message: str) -> None:
+        self.errors += 1
+        if self.errors <= MAX_SPECIALS:
+            self.ctx.error(self.art, message)
+
+    def escape(self, member: str, detail: str) -> None:
+        self.escapes += 1
+        if self.escapes <= MAX_SPECIALS:
+            self.ctx.signal(self.art, "archive.escape", 0, 0, member=_label(member), detail=detail,
+                            archive=self.what)
+
+    def name(self, member: str) -> None:
+        how = _escapes(member)
+        if how == "absolute":
+            self.escape(member, "has an absolute name")
+        elif how == "parent":
+            self.escape(member, "climbs out of the folder with '..'")
+
+    def close(self) -> None:
+        if self.errors > MAX_SPECIALS:
+            self.ctx.error(self.art, f"{self.errors - MAX_SPECIALS} more link or special members of this "
+                                     f"{self.what}, not followed or read")
+        if self.escapes > MAX_SPECIALS:
+            self.ctx.error(self.art, f"{self.escapes - MAX_SPECIALS} more members of this {self.what} "
+                                     f"whose names or links lead outside its folder")
+
+
+def _label(name: str) -> str:
+    return name if len(name) <= 200 else name[:200] + "\u2026"
 
 
 class _Budget:
@@ -253,10 +317,35 @@ def _zip(art, ctx, data: bytes) -> None:
                          f"{_size(len(data))} to {_size(total)}")
             ctx.error(art, "zip members overlap (a decompression bomb); members were not analysed")
             return
+    specials = _Specials(art, ctx, "zip")
+    try:
+        _zip_members(art, ctx, data, zf, infos, budget, specials)
+    finally:
+        specials.close()
+
+
+def _zip_members(art, ctx, data, zf, infos, budget, specials) -> None:
+    import stat
+    import zipfile
+
     for info in infos:
+        name = info.filename
+        specials.name(name)
         if info.is_dir():
             continue
-        name = info.filename
+        mode = info.external_attr >> 16 if info.create_system == 3 else 0
+        if stat.S_ISLNK(mode):
+            # the member's data is the link's target; an extracting tool makes it a link
+            try:
+                with zf.open(info) as fh:
+                    target = fh.read(4096).decode("utf-8", "replace")
+            except Exception:
+                target = "?"
+            _link(specials, "zip", "symbolic", name, target)
+            continue
+        if mode and stat.S_IFMT(mode) not in (0, stat.S_IFREG):
+            specials.error(f"{name}: zip member is a {_file_type(mode)}; not read")
+            continue
         if info.flag_bits & 0x1:
             ctx.error(art, f"{name}: encrypted zip member; not analysed")
             continue
@@ -328,6 +417,7 @@ def _tar(art, ctx, data: bytes) -> None:
         ctx.error(art, f"tar file is corrupt ({type(e).__name__}: {e}); its members were not analysed")
         return
     count = 0
+    specials = _Specials(art, ctx, "tar")
     try:
         while True:
             try:
@@ -345,7 +435,9 @@ def _tar(art, ctx, data: bytes) -> None:
                 ctx.error(art, f"tar has more than {MAX_MEMBERS} members; the rest was not analysed")
                 return
             tf.members = []  # do not keep every header in memory
+            specials.name(info.name)
             if not info.isreg():
+                _tar_special(info, specials)
                 continue
             name = info.name
             prepaid = bool(art.meta.get("prepaid"))
@@ -378,7 +470,48 @@ def _tar(art, ctx, data: bytes) -> None:
             if not _member(art, ctx, body, name):
                 return
     finally:
+        specials.close()
         tf.close()
+
+
+def _tar_special(info, specials: _Specials) -> None:
+    """A tar member that is not a regular file: links by where they point (see `_link`),
+    devices and FIFOs by type."""
+    name = info.name
+    if info.issym():
+        _link(specials, "tar", "symbolic", info.name, info.linkname)
+    elif info.islnk():
+        _link(specials, "tar", "hard", info.name, info.linkname)
+    elif info.ischr() or info.isblk() or info.isfifo():
+        kind = "character device" if info.ischr() else "block device" if info.isblk() else "FIFO"
+        specials.error(f"{name}: tar member is a {kind}; not read")
+    elif not info.isdir():
+        specials.error(f"{name}: tar member of type {info.type!r} is not a regular file; not read")
+
+
+def _link(specials: _Specials, fmt: str, how: str, name: str, target: str) -> None:
+    """A link member.  One to another member is silent, like a link inside the scanned
+    folders: its target is analysed where it lies.  One out of the archive is listed as not
+    followed, and is AS011 when it climbs out with `..` or is a hard link (a symbolic link
+    to an absolute path is common in a system image; the others are not)."""
+    # a symbolic link resolves from its own folder; a hard link names an archive path
+    base = name.rsplit("/", 1)[0] if how == "symbolic" and "/" in name else ""
+    out = _escapes(target, base)
+    if out is None:
+        return
+    specials.error(f"{name}: {fmt} member is a {how} link to {_label(target)}, outside the archive; not followed")
+    if out == "parent" or how == "hard":
+        specials.escape(name, f"is a {how} link to {_label(target)}, outside the archive")
+
+
+def _file_type(mode: int) -> str:
+    import stat
+
+    for test, kind in ((stat.S_ISDIR, "directory"), (stat.S_ISCHR, "character device"),
+                       (stat.S_ISBLK, "block device"), (stat.S_ISFIFO, "FIFO"), (stat.S_ISSOCK, "socket")):
+        if test(mode):
+            return kind
+    return f"special file (mode {mode:o})"
 
 
 _NUL_RUN = lazy_re(rb"\x00{256,}")
