@@ -182,6 +182,44 @@ def misnamed(ctx, art, what: str):
                      segments=[Segment(0, 0, len(art.text), True)])
 
 
+def extract_document(art, ctx, *, what: str, load, unparsed, other_kind: str, other_extract,
+                     other_note: str):
+    """The path every document extractor takes from bytes to parts: a file named like the
+    document but holding text is analysed as text; one whose bytes are the other document
+    format is read as that format (`other_extract`, saying `other_note`); otherwise `load` builds the model, whose
+    printable strings stand in when `unparsed(model)` (nothing could be parsed), and every part
+    and embedded file becomes a child.  A part without lines is code kept as written
+    (`meta["code"]`, JavaScript in a PDF)."""
+    if "bytes" not in art.meta:
+        child = misnamed(ctx, art, what)
+        if child is not None:
+            yield child
+        return
+    if real_kind(art) == other_kind:
+        ctx.error(art, other_note)
+        yield from other_extract(art, ctx)
+        return
+    model = load(art, ctx)
+    if model is None or unparsed(model):
+        child = raw_strings(ctx, art, what)
+        if child is not None:
+            yield child
+    if model is None:
+        return
+    for label, lines, facts, meta in model.children:
+        if lines is None:
+            child = ctx.child(art, meta["code"], label=label, kind="javascript", facts=facts,
+                              name=art.name + ".js")
+        else:
+            child = emit(ctx, art, lines, label=label, facts=facts, meta=meta)
+        if child is not None:
+            yield child
+    for name, data, label in model.embedded:
+        child = ctx.child_bytes(art, data, name=name, label=label)
+        if child is not None:
+            yield child
+
+
 def real_kind(art) -> str:
     """"pdf" or "docx" by the bytes, whatever the name says (a PDF renamed to .docx is still
     read as a PDF); the artefact's kind when the bytes are neither."""

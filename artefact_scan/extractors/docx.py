@@ -32,7 +32,7 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 
-from ..docmodel import Lines, UnsafeXML, emit, local, misnamed, parse_xml, raw_strings, real_kind, shorten
+from ..docmodel import Lines, UnsafeXML, extract_document, local, parse_xml, shorten
 from . import extractor
 from ..lazyregex import lazy_re
 
@@ -1103,29 +1103,11 @@ def _properties(model: DocxModel, pkg: Package, facts: set) -> None:
 # -- the extractor ------------------------------------------------------------------------
 @extractor("docx", kinds={"docx"}, binary=True)
 def extract_docx(art, ctx):
-    if "bytes" not in art.meta:
-        child = misnamed(ctx, art, "DOCX")
-        if child is not None:
-            yield child
-        return
-    if real_kind(art) == "pdf":
+    def as_pdf(art, ctx):
         from .pdf import extract_pdf
 
-        ctx.error(art, "named like a DOCX but is a PDF; read as a PDF")
-        yield from extract_pdf(art, ctx)
-        return
-    model = load(art, ctx)
-    if model is None or model.body is None:  # nothing could be parsed
-        child = raw_strings(ctx, art, "DOCX")
-        if child is not None:
-            yield child
-    if model is None:
-        return
-    for label, lines, facts, meta in model.children:
-        child = emit(ctx, art, lines, label=label, facts=facts, meta=meta)
-        if child is not None:
-            yield child
-    for name, data, label in model.embedded:
-        child = ctx.child_bytes(art, data, name=name, label=label)
-        if child is not None:
-            yield child
+        return extract_pdf(art, ctx)
+
+    yield from extract_document(art, ctx, what="DOCX", load=load, unparsed=lambda m: m.body is None,
+                                other_kind="pdf", other_extract=as_pdf,
+                                other_note="named like a DOCX but is a PDF; read as a PDF")

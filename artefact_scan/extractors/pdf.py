@@ -43,7 +43,7 @@ import time
 import warnings
 from dataclasses import dataclass, field
 
-from ..docmodel import Lines, UnsafeXML, emit, local, misnamed, parse_xml, raw_strings, real_kind, shorten
+from ..docmodel import Lines, UnsafeXML, extract_document, local, parse_xml, shorten
 from . import extractor
 from .docx import NAME_SHAPE, SCRIPT_FONT, SIGNATURE_CUE, signature_cue
 from ..lazyregex import lazy_re
@@ -1324,33 +1324,11 @@ def _attachments(model: PdfModel, reader, art, ctx) -> None:
 # -- the extractor ------------------------------------------------------------------------
 @extractor("pdf", kinds={"pdf"}, binary=True)
 def extract_pdf(art, ctx):
-    if "bytes" not in art.meta:
-        child = misnamed(ctx, art, "PDF")
-        if child is not None:
-            yield child
-        return
-    if real_kind(art) == "docx":
+    def as_docx(art, ctx):
         from .docx import extract_docx
 
-        ctx.error(art, "named like a PDF but is a ZIP package; read as a DOCX")
-        yield from extract_docx(art, ctx)
-        return
-    model = load(art, ctx)
-    if model is None or not model.pages:  # nothing could be parsed
-        child = raw_strings(ctx, art, "PDF")
-        if child is not None:
-            yield child
-    if model is None:
-        return
-    for label, lines, facts, meta in model.children:
-        if lines is None:  # code, kept as it is written
-            child = ctx.child(art, meta["code"], label=label, kind="javascript", facts=facts,
-                              name=art.name + ".js")
-        else:
-            child = emit(ctx, art, lines, label=label, facts=facts, meta=meta)
-        if child is not None:
-            yield child
-    for name, data, label in model.embedded:
-        child = ctx.child_bytes(art, data, name=name, label=label)
-        if child is not None:
-            yield child
+        return extract_docx(art, ctx)
+
+    yield from extract_document(art, ctx, what="PDF", load=load, unparsed=lambda m: not m.pages,
+                                other_kind="docx", other_extract=as_docx,
+                                other_note="named like a PDF but is a ZIP package; read as a DOCX")
