@@ -1054,26 +1054,24 @@ APP_NAMES = {
 }
 
 
+def _simple_properties(pkg: Package, lines: Lines, part: str, names: dict, known_only: bool) -> None:
+    """One line per filled element of a flat properties part (core.xml, app.xml), named by
+    `names`; with `known_only`, elements `names` does not list are left out."""
+    found = pkg.find(part)
+    root = pkg.xml(found) if found else None
+    if root is None:
+        return
+    for el in root:
+        n = local(el.tag)
+        text = (el.text or "").strip()
+        if text and (n in names or not known_only):
+            lines.add(f"{names.get(n, n)}: {text}", f"{found} {n}")
+
+
 def _properties(model: DocxModel, pkg: Package, facts: set) -> None:
     lines = Lines()
-    core = pkg.find("docProps/core.xml")
-    if core:
-        root = pkg.xml(core)
-        if root is not None:
-            for el in root:
-                n = local(el.tag)
-                text = (el.text or "").strip()
-                if text:
-                    lines.add(f"{CORE_NAMES.get(n, n)}: {text}", f"{core} {n}")
-    app = pkg.find("docProps/app.xml")
-    if app:
-        root = pkg.xml(app)
-        if root is not None:
-            for el in root:
-                n = local(el.tag)
-                text = (el.text or "").strip()
-                if n in APP_NAMES and text:
-                    lines.add(f"{APP_NAMES[n]}: {text}", f"{app} {n}")
+    _simple_properties(pkg, lines, "docProps/core.xml", CORE_NAMES, known_only=False)
+    _simple_properties(pkg, lines, "docProps/app.xml", APP_NAMES, known_only=True)
     custom = pkg.find("docProps/custom.xml")
     if custom:
         root = pkg.xml(custom)
