@@ -56,6 +56,16 @@ def not_read(path: str, disp: str, mode: int, roots_real: list[str] = ()) -> Sca
     return ScanError(disp, f"symbolic link to {link!r}, outside the scanned roots; not followed")
 
 
+def _resolved(paths: list[str]) -> list[str]:
+    out = []
+    for p in paths:
+        try:
+            out.append(os.path.realpath(p))
+        except OSError:
+            pass
+    return out
+
+
 def _within(path: str, roots: list[str]) -> bool:
     for r in roots:
         if path == r or path.startswith(r.rstrip(os.sep) + os.sep):
@@ -102,12 +112,7 @@ def discover(paths: list[str], excludes: list[str] = (), respect_gitignore: bool
     errors: list[ScanError] = []
     pats = list(excludes) + (list(DEFAULT_EXCLUDES) if default_excludes else [])
     ignores = _Ignores(pats)
-    roots_real = []
-    for p in paths:
-        try:
-            roots_real.append(os.path.realpath(p))
-        except OSError:
-            pass
+    roots_real: list[str] | None = None  # resolved when the first link is met (a cost per root)
     seen: set[str] = set()
     for given in paths:
         display_root = os.path.normpath(given)
@@ -163,6 +168,8 @@ def discover(paths: list[str], excludes: list[str] = (), respect_gitignore: bool
                     continue
                 mode = st.st_mode
                 if stat.S_ISLNK(mode):
+                    if roots_real is None:
+                        roots_real = _resolved(paths)
                     err = not_read(item.path, disp, mode, roots_real)
                     if "outside" in err.message or "broken" in err.message:
                         errors.append(err)

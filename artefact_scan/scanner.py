@@ -125,7 +125,8 @@ def scan_file(entry: Entry, engine: Engine, options: Options) -> FileResult:
     old = None
     try:
         if use_alarm:
-            old = signal.signal(signal.SIGALRM, _on_alarm)
+            if signal.getsignal(signal.SIGALRM) is not _on_alarm:  # else installed for the whole run
+                old = signal.signal(signal.SIGALRM, _on_alarm)
             signal.setitimer(signal.ITIMER_REAL, limits.file_timeout + 1.0)
         data, size = _read(entry.abspath, limits.max_file_bytes)
         res.size = size
@@ -190,7 +191,25 @@ _WORKER: tuple[Engine, Options] | None = None
 
 def _worker_scan(entry: Entry) -> FileResult:
     assert _WORKER is not None
+    if signal.getsignal(signal.SIGALRM) is not _on_alarm and hasattr(signal, "setitimer"):
+        signal.signal(signal.SIGALRM, _on_alarm)  # a worker process only scans: install once
     return scan_file(entry, *_WORKER)
+
+
+class _AlarmForRun:
+    """The per-file time limit's handler installed once for a serial run (not per file), and
+    the caller's handler put back afterwards."""
+
+    def __enter__(self):
+        self.old = None
+        if hasattr(signal, "setitimer") and _main_thread():
+            self.old = signal.signal(signal.SIGALRM, _on_alarm)
+        return self
+
+    def __exit__(self, *exc):
+        if self.old is not None:
+            signal.signal(signal.SIGALRM, self.old)
+        return False
 
 
 def _jobs(options: Options) -> int:
@@ -213,12 +232,13 @@ def run(paths: list[str], ruleset: RuleSet, options: Options,
     jobs = min(_jobs(options), max(1, len(entries)))
     done_bytes = 0
     if jobs <= 1 or len(entries) < 4:
-        for i, e in enumerate(entries, 1):
-            r = scan_file(e, engine, options)
-            results.append(r)
-            done_bytes += r.scanned_bytes
-            if progress:
-                progress(i, len(entries), done_bytes)
+        with _AlarmForRun():
+            for i, e in enumerate(entries, 1):
+                r = scan_file(e, engine, options)
+                results.append(r)
+                done_bytes += r.scanned_bytes
+                if progress:
+                    progress(i, len(entries), done_bytes)
     else:
         import multiprocessing as mp
         from concurrent.futures import ProcessPoolExecutor  # only when there are workers
