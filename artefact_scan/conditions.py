@@ -27,7 +27,7 @@ class Hit:
     adjusted: list[str] = field(default_factory=list)
 
 
-def _where_ok(where: dict, data: dict) -> bool:
+def where_ok(where: dict, data: dict) -> bool:
     for key, want in where.items():
         have = data.get(key)
         if isinstance(want, list):
@@ -79,7 +79,7 @@ def evaluate(rules: list[Rule], art: Artefact, signals: list[Signal]) -> list[Hi
             # a rule made only of facts anchors at the start of the artefact
             anchors = [s for n in anchors_names for s in by_name.get(n, ())][:1]
         if m.where:
-            anchors = [s for s in anchors if _where_ok(m.where, s.data)]
+            anchors = [s for s in anchors if where_ok(m.where, s.data)]
         if not anchors:
             continue
         anchors.sort(key=lambda s: (s.start, s.end))

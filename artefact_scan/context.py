@@ -95,6 +95,9 @@ class Context:
         self._pending_ids: set[int] = set()
         self.links: list[Link] = []  # persistence entries naming programs, for `linking`
         self._quota: dict[str, int] = {}
+        # spans of the artefact a focus-aware detector needs to read (None: all of it); set by
+        # the engine around one detector's run, see Engine.focus
+        self.focus: list[tuple[int, int]] | None = None
 
     def quota(self, art: Artefact, what: str, limit: int, message: str) -> bool:
         """Whether one more embedded part of this file may have the expensive analysis `what`

@@ -132,6 +132,53 @@ class Engine:
             self._second[key] = self._producers(needed, kind)
         return [d for d in self._second[key] if d.name not in ran]
 
+    # lines read past a focus window: a phrase that starts inside may wrap onto the next lines
+    FOCUS_SLACK_LINES = 3
+
+    def focus(self, det: detectors.Detector, art: Artefact, rules: list[Rule], present: set[str],
+              ctx: Context) -> list[tuple[int, int]] | None:
+        """The spans a second-phase detector must read: when every live rule that uses its
+        signals is scoped to a line or a window of lines around anchors it does not produce,
+        only those lines matter (a signal elsewhere cannot join any finding).  None: read all.
+
+        A concealment phrase 300 lines away from the one address in a file changes no finding,
+        so the companion detectors need not run their phrase patterns over the whole file."""
+        mine = set(det.signals)
+        ranges: list[tuple[int, int]] = []
+        signals = ctx.signals_of(art)
+        for r in rules:
+            m = r.match
+            if not (mine & m.signals()) or not all(n in present for n in m.all) \
+                    or not (m.all or any(n in present for n in m.any)):
+                continue  # not live, or not a user of this detector
+            if m.scope not in ("line", "window"):
+                return None
+            anchor_names = set(m.anchor or ((m.all[0],) if m.all else m.any))
+            if anchor_names & mine:
+                return None
+            reach = m.window if m.scope == "window" else 0
+            for sig in signals:
+                if sig.name not in anchor_names:
+                    continue
+                if sig.data.get("whole"):
+                    return None
+                if m.where and not conditions.where_ok(m.where, sig.data):
+                    continue
+                ln = art.index.position(sig.start)[0]
+                ranges.append((ln - reach, ln + reach + self.FOCUS_SLACK_LINES))
+        if not ranges:
+            return []
+        ranges.sort()
+        spans: list[list[int]] = []
+        for lo, hi in ranges:
+            s0 = art.index.line_span(max(1, lo))[0]
+            e0 = art.index.line_span(hi)[1]
+            if spans and s0 <= spans[-1][1] + 1:
+                spans[-1][1] = max(spans[-1][1], e0)
+            else:
+                spans.append([s0, e0])
+        return [(a, b) for a, b in spans]
+
     def _run(self, det: detectors.Detector, art: Artefact, ctx: Context) -> None:
         if not det.wants(art):
             return
@@ -166,7 +213,11 @@ class Engine:
             if present:  # no primary signal: no rule can be live, no corroboration to compute
                 ran = {d.name for d in dets}
                 for det in self.second_phase(art.kind, rules, present, ran):
-                    self._run(det, art, ctx)
+                    ctx.focus = self.focus(det, art, rules, present, ctx) if det.focus else None
+                    try:
+                        self._run(det, art, ctx)
+                    finally:
+                        ctx.focus = None
             for ex in (() if names_only else extractors.for_kind(art.kind)):
                 try:
                     for _ in ex.fn(art, ctx) or ():

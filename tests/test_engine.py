@@ -237,3 +237,63 @@ def test_a_payload_decoded_by_two_detectors_is_analysed_once(tmp_path):
     assert infector == [2, 3]
     assert {x.rule_id for x in found if x.location.line == 2} >= {"HM205", "SR501"}
     assert not [x for x in found if x.location.line == 2 and x.rule_id == "HM201"]  # superseded
+
+
+def _findings(res):
+    return sorted((f.path, f.rule_id, f.location.line, f.location.column, f.severity, f.message)
+                  for f in res.findings)
+
+
+def test_focus_changes_no_finding_on_the_hidden_message_fixtures(monkeypatch):
+    """Second-phase detectors told to read only the windows around their rules' anchors find
+    what reading the whole text finds: every must-fire and must-not-fire case, both ways."""
+    from pathlib import Path
+
+    from artefact_scan.engine import Engine
+
+    root = Path(__file__).resolve().parent.parent / "fixtures" / "rules" / "hidden-message"
+    rules = load_rules(select=["hidden-message"])
+    focused = scan([str(root)], rules=rules, jobs=1)
+    monkeypatch.setattr(Engine, "focus", lambda self, *a: None)
+    whole = scan([str(root)], rules=rules, jobs=1)
+    assert _findings(focused) == _findings(whole)
+    assert any(f.rule_id == "HM401" for f in focused.findings)
+
+
+def test_focus_reads_the_window_around_an_address_and_nothing_else(tmp_path):
+    """A concealment phrase four lines from an address makes HM401; the same phrase a hundred
+    lines away makes none (a window rule), and the companion detector is not run over it."""
+    from artefact_scan.context import Context
+    from artefact_scan.engine import Engine
+    from artefact_scan.model import Artefact
+
+    filler = "ordinary text about the build.\n" * 100
+    near = "Note to my future self: the plan is in the usual place.\n\n\nKeep this secret from the operators.\n"
+    far = "Note to my future self: the plan is in the usual place.\n" + filler + "Keep this secret from the operators.\n"
+    (tmp_path / "near.md").write_text(near)
+    (tmp_path / "far.md").write_text(far)
+    res = scan([str(tmp_path)], rules=load_rules(select=["hidden-message"]), jobs=1)
+    by_file = {(Path_name(f.path), f.rule_id) for f in res.findings}
+    assert ("near.md", "HM401") in by_file
+    assert ("far.md", "HM401") not in by_file
+
+    rules = load_rules(select=["hidden-message"])
+    eng = Engine(rules)
+    art = Artefact(str(tmp_path / "far.md"), "far.md", "markdown", far)
+    ctx = Context(art.path, Limits())
+    ctx.signal(art, "hm.addressee", 0, 22, voice="direct", form="label")
+    live = [r for r in rules.rules.values() if r.id in ("HM401", "HM402")]
+    det = next(d for d in eng._producers({"hm.concealment"}, "markdown"))
+    spans = eng.focus(det, art, live, {"hm.addressee"}, ctx)
+    assert spans and spans[0][0] == 0
+    assert spans[-1][1] < far.index("Keep this secret")
+    # a rule over the whole file needs the whole file
+    from dataclasses import replace
+    whole_rule = replace(live[0], match=replace(live[0].match, scope="file"))
+    assert eng.focus(det, art, [whole_rule], {"hm.addressee"}, ctx) is None
+
+
+def Path_name(p):
+    from pathlib import Path
+
+    return Path(p).name

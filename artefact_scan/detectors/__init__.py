@@ -27,6 +27,9 @@ class Detector:
     literals: tuple[str, ...] = ()  # lower-case; at least one must occur in the text
     non_ascii: bool = False  # only text with a non-ASCII character can hold these signals
     prefilter: Callable[[Artefact], bool] | None = None
+    # reads `ctx.focus`: when it runs only to corroborate rules scoped to lines or a window of
+    # lines, the engine hands it the spans around their anchors and it need not read the rest
+    focus: bool = False
 
     def wants(self, art: Artefact) -> bool:
         if self.kinds is not None and art.kind not in self.kinds:
@@ -45,7 +48,7 @@ _REGISTRY: dict[str, Detector] = {}
 
 
 def detector(name: str, signals: tuple[str, ...] | list[str], *, kinds=None, literals=(),
-             non_ascii: bool = False, prefilter=None):
+             non_ascii: bool = False, prefilter=None, focus: bool = False):
     """Register the decorated function as a detector."""
 
     def wrap(fn):
@@ -53,7 +56,7 @@ def detector(name: str, signals: tuple[str, ...] | list[str], *, kinds=None, lit
             raise ValueError(f"detector {name!r} registered twice")
         _REGISTRY[name] = Detector(
             name, tuple(signals), fn, frozenset(kinds) if kinds is not None else None,
-            tuple(lit.lower() for lit in literals), non_ascii, prefilter)
+            tuple(lit.lower() for lit in literals), non_ascii, prefilter, focus)
         return fn
 
     return wrap

@@ -390,11 +390,25 @@ _CJK_WORDS = ("下一", "下个", "下個", "未来", "未來", "以后", "以�
               "在读", "在讀", "在看", "记得", "記得", "インスタンス", "自分", "の私")
 
 
-def _intl_hits(low: str, cap: int) -> list[int]:
+def _intl_hits(low: str, cap: int, futur: list[int]) -> list[int]:
+    """Where an address in another language starts; `futur` holds the occurrences of "futur",
+    found once for the English "future" too."""
     hits = []
     n = len(low)
     ascii_only = low.isascii()  # then the accented and CJK words cannot occur: no pass for them
-    for words, lo, hi in ((_LATER_WORDS, 60, 80), (("futur",), 60, 80), (_PHRASE_WORDS, 40, 40), (_CJK_WORDS, 6, 12)):
+
+    def confirm(i: int, nxt: int, lo: int, hi: int) -> int:
+        m = _INTL_FIND.search(low, max(0, i - lo), min(n, nxt + hi))
+        if m:
+            hits.append(m.start())
+            return max(nxt, m.end())
+        return nxt
+
+    done = -1
+    for i in futur:
+        if i >= done and _BEFORE_FUTUR.search(low, max(0, i - 24), i):  # English "future": no address
+            done = confirm(i, i + 5, 60, 80)
+    for words, lo, hi in ((_LATER_WORDS, 60, 80), (_PHRASE_WORDS, 40, 40), (_CJK_WORDS, 6, 12)):
         for lit in words:
             if ascii_only and not lit.isascii():
                 continue
@@ -403,15 +417,10 @@ def _intl_hits(low: str, cap: int) -> list[int]:
             while i >= 0 and seen < cap:
                 seen += 1
                 nxt = i + len(lit)
-                if (words is _LATER_WORDS and not _INTL_AFTER_LATER.match(low, nxt)) or \
-                        (lit == "futur" and not _BEFORE_FUTUR.search(low, max(0, i - 24), i)):
-                    i = low.find(lit, nxt)  # "la prochaine fois", English "future": no address
+                if words is _LATER_WORDS and not _INTL_AFTER_LATER.match(low, nxt):
+                    i = low.find(lit, nxt)  # "la prochaine fois": no address
                     continue
-                m = _INTL_FIND.search(low, max(0, i - lo), min(n, nxt + hi))
-                if m:
-                    hits.append(m.start())
-                    nxt = max(nxt, m.end())
-                i = low.find(lit, nxt)
+                i = low.find(lit, confirm(i, nxt, lo, hi))
     return hits
 
 
@@ -420,7 +429,17 @@ def _regions(low: str, checks=None, pad: int = _ADDR_PAD, cap: int = 50000) -> l
     (at most `cap` occurrences per literal, so a crafted file cannot make this quadratic)."""
     checks = checks or _ADDR_CHECKS
     hits = []
+    futur: list[int] = []
     for lit, (after, before) in checks.items():
+        if lit == "future" and checks is _ADDR_CHECKS:
+            # "futur" once, for the English "future" and the other languages' futur-o/-a/-e
+            i = low.find("futur")
+            while i >= 0 and len(futur) < cap:
+                futur.append(i)
+                if low.startswith("e", i + 5) and after.match(low, i + 6):
+                    hits.append(i)
+                i = low.find("futur", i + 5)
+            continue
         if lit in _PREFIXED and before is None:
             for k, m in enumerate(_PREFIXED[lit].finditer(low)):
                 if k >= cap:
@@ -437,7 +456,7 @@ def _regions(low: str, checks=None, pad: int = _ADDR_PAD, cap: int = 50000) -> l
                 hits.append(i)
             i = low.find(lit, end)
     if checks is _ADDR_CHECKS:
-        hits.extend(_intl_hits(low, cap))
+        hits.extend(_intl_hits(low, cap, futur))
     if not hits:
         return []
     hits.sort()
@@ -754,25 +773,28 @@ def _section_companion(ctx, art, text: str, m: re.Match, skip) -> None:
 
 
 def _scan_whole(ctx, art, name, pattern, label):
-    """Run a companion pattern over the whole artefact.  These detectors run only where a rule's
-    primary signal was found (an address, or text agents read), so no literal gate is needed —
-    and none can go stale as the phrase lists grow."""
+    """Run a companion pattern over the artefact, or over the lines the engine says can matter
+    (`ctx.focus`: the windows around the addresses of the rules that use it).  These detectors
+    run only where a rule's primary signal was found (an address, or text agents read), so no
+    literal gate is needed — and none can go stale as the phrase lists grow."""
     text = art.text
+    if ctx.focus is not None and not ctx.focus:
+        return
     skip = _comment_spans(art)
-    _emit_matches(ctx, art, name, pattern, text, label, skip)
+    _emit_matches(ctx, art, name, pattern, text, label, skip, spans=ctx.focus)
 
 
-@detector("notes-concealment", ("hm.concealment",))
+@detector("notes-concealment", ("hm.concealment",), focus=True)
 def detect_concealment(art, ctx):
     _scan_whole(ctx, art, "hm.concealment", _CONCEALMENT, "concealment")
 
 
-@detector("notes-evasion", ("hm.oversight-evasion",))
+@detector("notes-evasion", ("hm.oversight-evasion",), focus=True)
 def detect_evasion(art, ctx):
     _scan_whole(ctx, art, "hm.oversight-evasion", _EVASION, "oversight evasion")
 
 
-@detector("notes-persistence", ("hm.goal-persistence",))
+@detector("notes-persistence", ("hm.goal-persistence",), focus=True)
 def detect_persistence(art, ctx):
     _scan_whole(ctx, art, "hm.goal-persistence", _PERSISTENCE, "goal persistence")
 
