@@ -508,7 +508,9 @@ _NUMS = lazy_re(_NUM)
 _CODE_KINDS = frozenset({"python", "javascript", "shell", "strings"})
 # what turns a list of numbers into text: chr (map(chr, ...), chr(n) + ...), fromCharCode, and
 # byte-array constructors given a literal list
-_CONSUMERS = ("chr", "charcode", "bytes([", "bytearray([", "uint8array([", "buffer.from([")
+_CONSUMERS = ("chr", "charcode")
+# the byte-array constructors share their "([": one pass finds them all, the name is checked
+_ARRAY_CALLS = ("bytes", "bytearray", "uint8array", "buffer.from")
 
 
 def _near_hits(low: str, literals, cap: int = 500) -> list[tuple[int, str]]:
@@ -518,6 +520,12 @@ def _near_hits(low: str, literals, cap: int = 500) -> list[tuple[int, str]]:
         while i >= 0 and len(hits) < cap:
             hits.append((i, lit))
             i = low.find(lit, i + len(lit))
+    i = low.find("([")
+    while i >= 0 and len(hits) < cap:
+        if low.endswith(_ARRAY_CALLS, max(0, i - 11), i):
+            name = next(c for c in _ARRAY_CALLS if low.endswith(c, 0, i))
+            hits.append((i - len(name), name + "(["))
+        i = low.find("([", i + 2)
     return hits
 
 
