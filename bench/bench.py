@@ -18,6 +18,11 @@ so drift on a shared machine affects both sides alike.  Scans run in this proces
 
     python bench/bench.py                      # everything
     python bench/bench.py --corpus stdlib --select self-replication --runs 5
+    python bench/bench.py --corpus stdlib --select none --select HM1 --select hidden-message
+
+`--select none` times the engine with no rule (finding, reading, decoding and naming each file:
+the floor every pack stands on); an id prefix such as HM1 times a family of rules (HM1xx: the
+invisible-Unicode, whitespace and homoglyph channels, which pure-ASCII text skips in one check).
 """
 from __future__ import annotations
 
@@ -130,6 +135,8 @@ def main() -> None:
         paths = [str(p) for p in files]
         for sel in selections:
             rules = load_rules(select=[sel])
+            if sel == "none":  # the engine alone: discover, read, decode, kind and path facts
+                rules = type(rules)({}, rules.patterns)
             scan_t, base_t, ratios, read_ratios, counts = [], [], [], [], None
             for _ in range(args.runs):
                 b = timed(baseline, files)
