@@ -62,6 +62,26 @@ class LineIndex:
         return len(self.starts)
 
 
+LOWER_CHUNK = 1 << 20
+
+
+def lower_text(text: str) -> str:
+    """`text.lower()` without its peak: for text beyond Latin-1, CPython lower-cases into a
+    buffer of three 4-byte units per character (134 MB for an 8 MB page); a megabyte at a time,
+    cut after a newline (so that a final sigma sees the same next character), the result is the
+    same and the peak is the result's size."""
+    if len(text) <= LOWER_CHUNK or text.isascii():
+        return text.lower()
+    parts = []
+    i, n = 0, len(text)
+    while i < n:
+        j = text.find("\n", i + LOWER_CHUNK)
+        j = n if j < 0 else j + 1
+        parts.append(text[i:j].lower())
+        i = j
+    return "".join(parts)
+
+
 @dataclass
 class Artefact:
     """One piece of text to analyse.
@@ -109,7 +129,7 @@ class Artefact:
     def lower(self) -> str:
         """The text lower-cased once, for case-insensitive literal prefilters."""
         if self._lower is None:
-            self._lower = self.text.lower()
+            self._lower = lower_text(self.text)
         return self._lower
 
     @property

@@ -297,3 +297,32 @@ def Path_name(p):
     from pathlib import Path
 
     return Path(p).name
+
+
+def test_an_analysed_file_is_freed_without_waiting_for_the_garbage_collector(tmp_path, monkeypatch):
+    """Per-artefact caches (the legal view holds the text, its lower case and the artefact)
+    must not make reference cycles: a long scan would keep every large file until a full
+    collection (68 MB after one 8 MB page)."""
+    import gc
+    import weakref
+
+    from artefact_scan.engine import Engine
+
+    page = ("<html><body><p>State of Texas, County of Travis. Before me, the undersigned notary public, "
+            "on this day personally appeared John Smith, who being duly sworn, hereby deposes.</p>"
+            "<p>Subscribed and sworn to before me on March 3, 2024.</p></body></html>\n")
+    (tmp_path / "page.html").write_text(page * 20)
+    refs = []
+    orig = Engine.analyse
+
+    def analyse(self, root, ctx, *a, **k):
+        refs.append(weakref.ref(root))
+        return orig(self, root, ctx, *a, **k)
+
+    monkeypatch.setattr(Engine, "analyse", analyse)
+    gc.disable()
+    try:
+        scan([str(tmp_path)], jobs=1)
+        assert refs and all(r() is None for r in refs)
+    finally:
+        gc.enable()

@@ -78,3 +78,19 @@ def test_result_does_not_depend_on_jobs(tmp_path_factory, texts):
     one = json.loads(render("json", scan([d], jobs=1)))
     two = json.loads(render("json", scan([d], jobs=2)))
     assert one["findings"] == two["findings"] and one["errors"] == two["errors"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from("aAΣσς \nİßΩ𝔘Ǆ\u0301.x"), max_size=400),
+       chunk=st.integers(min_value=1, max_value=40))
+def test_lower_in_chunks_is_lower(text, chunk):
+    """Lower-casing a large text a piece at a time (to bound its peak memory) gives exactly
+    str.lower(): pieces end after a newline, so a final sigma sees the same next character."""
+    from artefact_scan import model
+
+    old = model.LOWER_CHUNK
+    model.LOWER_CHUNK = chunk
+    try:
+        assert model.lower_text(text) == text.lower()
+    finally:
+        model.LOWER_CHUNK = old

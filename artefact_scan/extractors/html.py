@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 
-from ..model import Segment
+from ..model import Segment, lower_text
 from ..lazyregex import lazy_re
 from . import extractor
 
@@ -144,7 +144,7 @@ def _page_hidden_selectors(text: str, low: bytes | None = None) -> tuple[set[str
     `_bytes(text.lower())` when the caller has it already."""
     classes, ids = set(), set()
     if low is None:
-        low = _bytes(text.lower())
+        low = _bytes(lower_text(text))
     i = low.find(b"<style")
     n = 0
     while i >= 0 and n < 50:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from ..lazyregex import lazy_re
+from ..model import lower_text
 
 PROSE_KINDS = frozenset({"text", "markdown", "html", "eml"})
 
@@ -30,7 +31,7 @@ class View:
     @property
     def lower(self) -> str:
         if self._lower is None:
-            self._lower = self._art.lower if self._art is not None else self.text.lower()
+            self._lower = self._art.lower if self._art is not None else lower_text(self.text)
         return self._lower
 
     @property
