@@ -106,12 +106,12 @@ FABRICATED_RE = lazy("|".join(f"(?P<f{i}>{p})" for i, (_n, p, _c) in enumerate(F
 
 _TOKEN = r"(?:[A-Z][A-Za-z'\u2019]*\.?|(?:2d|3d|[4-9]th|1st)|&)"
 SHAPE = lazy(
-    rf"(?<![\w.\u00a7$/-])(?P<vol>\d{{1,4}})\s+(?P<rep>{_TOKEN}(?:\s?{_TOKEN}){{0,5}})\s+(?P<page>\d{{1,7}})(?![\w.-])"
+    rf"(?<![\w.\u00a7$/-])(?P<vol>\d{{1,4}})\s+(?P<rep>{_TOKEN}(?:(?:\s|(?<=[.&])|(?=&)){_TOKEN}){{0,5}})\s+(?P<page>\d{{1,7}})(?![\w.-])"
     r"(?:,\s*(?:at\s+)?(?P<pin>\d{1,7})(?:\s*[-\u2013]\s*\d{1,7})?(?:\s*(?:&|n\.)\s*\d+)?)?"
     r"\s*\((?P<paren>[^()\n]{0,60}?)(?P<year>\d{4})\)")
 # a parallel citation before the one that carries the year: "347 U.S. 483, 74 S. Ct. 686, (1954)"
 PARALLEL = lazy(
-    rf"(?<![\w.\u00a7$/-])(?P<vol>\d{{1,4}})\s+(?P<rep>{_TOKEN}(?:\s?{_TOKEN}){{0,5}})\s+(?P<page>\d{{1,7}})"
+    rf"(?<![\w.\u00a7$/-])(?P<vol>\d{{1,4}})\s+(?P<rep>{_TOKEN}(?:(?:\s|(?<=[.&])|(?=&)){_TOKEN}){{0,5}})\s+(?P<page>\d{{1,7}})"
     r"(?:,\s*(?:at\s+)?(?P<pin>\d{1,7})(?:\s*[-\u2013]\s*\d{1,7})?)?\s*,\s*\Z")
 WL_LEXIS = lazy(r"\b(?:19|20)\d{2}\s+(?:WL|U\.S\.\s+(?:Dist\.|App\.)\s+LEXIS|[A-Z][\w.]*\s+LEXIS|LEXIS)\s+\d+")
 NEUTRAL = lazy(r"\b(?:19|20)\d{2}\s+(?:IL\s+App\s+\(\d\w+\)|[A-Z]{2}\s+(?:App\s+)?\d+|NY\s+Slip\s+Op)\b")
