@@ -16,13 +16,15 @@ the future, a docket number younger than the order), each emitted with the contr
 """
 from __future__ import annotations
 
+import datetime as _dt
+
 import regex
 
 from ..legal.blocks import Block, Lines, Slot, cluster_text, lines_down, lines_up
 from ..legal.gate import PROSE_KINDS, has, has_exact, view, windows
 from ..legal.slots import (blank_at, date_slot, name_before, name_on_line_above, name_slot,
                            today, value_slot)
-from ..legal.text import US_STATES, find_dates, find_name, is_placeholder, name_in
+from ..legal.text import MONTHS, US_STATES, DateValue, find_dates, find_name, is_placeholder, name_in
 from ..lazyregex import lazy
 from . import detector
 
@@ -681,6 +683,11 @@ _REG_STAMP = lazy(
 _GOOD_STANDING = lazy(r"(?i)\bgood\s+standing\b|\blegal\s+(?:corporate\s+)?existence\b|\bactive\s+status\b|\bcertificate\s+of\s+(?:existence|status)\b")
 _TRUE_COPY = lazy(r"(?i)\btrue(?:,?\s+(?:and\s+)?(?:correct|complete|full|exact))*\s+(?:photo)?cop(?:y|ies)\b")
 _COURT = lazy(r"\b(?:COURT|Court)\b|\bCLERK\b|\bClerk\b")
+# what a registry's stamp sits on: a company's founding or amending filing ("Filed: 03/04/2025"
+# over a news item about the Secretary of State is no registry stamp)
+_CORP_FILING = lazy(
+    r"(?i)\b(?:incorporat\w*|corporation|articles\s+of|certificate\s+of\s+(?:formation|organi[sz]ation|incorporation|amendment|merger|conversion|limited\s+partnership)"
+    r"|limited\s+liability|entity|division\s+of\s+corporations|file\s+number|document\s+(?:number|#))\b|\b(?:LLC|L\.L\.C\.|Inc\.|Ltd\.?|LLP|L\.P\.)")
 _REG_NUMBER = lazy(
     r"(?i)\b(?:(?:file|filing|document|entity|company|charter|registration|authentication|certificate|corporation|business|control|ubi|sos)"
     r"\s*(?:no\.?|number|#|id)|sr|doc(?:ument)?\s*#|authentication)[ \t]*[:#.]?[ \t]*(?=\S)")
@@ -710,9 +717,6 @@ def _registry_date(text: str, pos: int, end: int, reach: int = 120) -> Slot | No
         return d
     m = _YMD.search(text, pos, min(end, pos + 60))  # Florida's "2025 MAR 04"
     if m:
-        from ..legal.text import MONTHS, DateValue
-        import datetime as _dt
-
         try:
             day = _dt.date(int(m.group("y")), MONTHS[m.group("m").lower()[:3]], int(m.group("d")))
         except ValueError:
@@ -721,21 +725,24 @@ def _registry_date(text: str, pos: int, end: int, reach: int = 120) -> Slot | No
     return None
 
 
-def _registry_block(text: str, group, s: int, e: int) -> Block | None:
-    a = group[0]
-    b = Block("registry certificate", s, e, a.span())
+def _registry_block(text: str, group, s: int, e: int, stamp: bool) -> Block:
+    b = Block("registry certificate", s, e, group[0].span())
     for m in _REG_NUMBER.finditer(text, s, e):
         b.add(_registry_number(text, m.end(), e))
-    for m in _REG_STAMP.finditer(text, s, e):  # a stamp's date may stand a few lines below it
-        b.add(_registry_date(text, m.end(), e, reach=300))
-    for m in _REG_DATE.finditer(text, s, e):
-        b.add(_registry_date(text, m.end(), e))
+    if stamp:
+        # the date on the stamp itself (on its line or the few under it), not the date the
+        # founder signed the certificate further down
+        for m in group:
+            b.add(_registry_date(text, m.end(), lines_down(text, m.end(), 4), reach=300))
+    else:
+        for m in _REG_DATE.finditer(text, s, e):
+            b.add(_registry_date(text, m.end(), e))
     for m in _REG_OFFICIAL.finditer(text, s, e):
         b.add(name_before("official", text, m.start(), s))
         b.add(name_on_line_above("official", text, m.start(), s))
     for m in _CONFORMED.finditer(text, s, e):
         b.add(name_slot("official", text, m.end(), e, reach=0))
-    if _SEAL.search(text, s, e) or regex.search(r"(?i)\bgreat\s+seal\b|\[\s*seal\s*\]", text[s:e]):
+    if _SEAL.search(text, s, e) or "great seal" in text[s:e].lower():
         b.extra["seal"] = True
     return b
 
@@ -759,9 +766,10 @@ def detect_registry_certificate(art, ctx):
                 if _TRUE_COPY.search(text, a.start(), sent_end) or _GOOD_STANDING.search(text, s, e):
                     continue
             else:
-                if not _REGISTRY_RE.search(text, s, e) or _COURT.search(text, s, e) or _GOOD_STANDING.search(text, s, e):
-                    continue  # a court's stamp is LF103's; a stamp needs the registry named
-            b = _registry_block(text, group, s, e)
+                if (not _REGISTRY_RE.search(text, s, e) or not _CORP_FILING.search(text, s, e)
+                        or _COURT.search(text, s, e) or _GOOD_STANDING.search(text, s, e)):
+                    continue  # a stamp needs the registry named, on a company's filing; a court's is LF103's
+            b = _registry_block(text, group, s, e, stamp=kind == "filing stamp")
             b.extra["kind"] = kind
             b.extra["registry"] = _REGISTRY_RE.search(text, s, e).group()
             filled = {sl.name for sl in b.slots if sl.filled} & {"number", "filed", "official"}
