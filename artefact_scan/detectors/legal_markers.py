@@ -287,7 +287,7 @@ for _i, (_name, _lab, _kind) in enumerate(_AP_FIELDS, 1):
         rf"(?im)(?:(?<![\w.])(?P<num>{_i})\s*[.)|]\s*{_lab}(?!\w)|^[ \t>*|-]*{_lab}(?!\w)(?=\s*:|\s+\S))[ \t]*(?P<colon>:?)[ \t]*")))
 _NEXT_FIELD = lazy(r"\s(?:10|[1-9])\s*[.)]\s+\p{L}")
 # a line that starts another field (or the certificate's own words), so it is no value
-_FIELD_LINE = lazy(r"(?i)^[ \t>*|-]*(?:(?:10|[1-9])\s*[.)|]|this\s+public\s+document\b|certifi|attest|$)")
+_FIELD_LINE = lazy(r"(?im)^[ \t>*|-]*(?:(?:10|[1-9])\s*[.)|]|this\s+public\s+document\b|le\s+pr[e\u00e9]sent\s+acte\b|el\s+presente\s+documento\b|certifi|attest|$)")
 
 
 def _field_value(text: str, m, e: int) -> tuple[int, int]:

@@ -112,7 +112,7 @@ SHAPE = lazy(
 # a parallel citation before the one that carries the year: "347 U.S. 483, 74 S. Ct. 686, (1954)"
 PARALLEL = lazy(
     rf"(?<![\w.\u00a7$/-])(?P<vol>\d{{1,4}})\s+(?P<rep>{_TOKEN}(?:(?:\s|(?<=[.&])|(?=&)){_TOKEN}){{0,5}})\s+(?P<page>\d{{1,7}})"
-    r"(?:,\s*(?:at\s+)?(?P<pin>\d{1,7})(?:\s*[-\u2013]\s*\d{1,7})?)?\s*,\s*\Z")
+    r"(?:,\s*(?:at\s+)?(?P<pin>\d{1,7})(?:\s*[-\u2013]\s*\d{1,7})?(?:\s*(?:&|n\.)\s*\d+)?)?\s*,\s*\Z")
 WL_LEXIS = lazy(r"\b(?:19|20)\d{2}\s+(?:WL|U\.S\.\s+(?:Dist\.|App\.)\s+LEXIS|[A-Z][\w.]*\s+LEXIS|LEXIS)\s+\d+")
 NEUTRAL = lazy(r"\b(?:19|20)\d{2}\s+(?:IL\s+App\s+\(\d\w+\)|[A-Z]{2}\s+(?:App\s+)?\d+|NY\s+Slip\s+Op)\b")
 CASE_BEFORE = lazy(r"(?:\b[A-Z][\w'&.-]*[ \t]+)(?:[\w'&.,-]+[ \t]+){0,6}v(?:s)?\.[ \t]+[A-Z][^;()\n]{0,90},\s*$")
