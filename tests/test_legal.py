@@ -172,3 +172,64 @@ def test_check_digits(kind, number, ok):
 
     problem = {"npi": I.npi_problem, "dea": I.dea_problem, "aba": I.aba_problem}[kind](number)
     assert (problem is None) == ok
+
+
+def test_volume_anchor_tables_are_consistent():
+    """Every anchor passes its own check, anchors ascend in volume and year, closed series end
+    on their final volume, and every series still open has a growth bound."""
+    from artefact_scan.legal import citations as C
+    from artefact_scan.legal import volumes as V
+
+    for rep, rows in V.ANCHORS.items():
+        assert rep in C.REPORTERS, rep
+        start, end, last, _kind = C.REPORTERS[rep]
+        prev_v, prev_y = 0, 0
+        for v, y, source in rows:
+            assert v > prev_v and y >= prev_y and source, (rep, v, y)
+            prev_v, prev_y = v, y
+            assert start - 1 <= y and (end is None or y <= end + 1), (rep, v, y)
+            assert V.impossible(rep, v, y, end) is None, (rep, v, y)
+        assert rows[0][0] == 1, rep
+        if last is not None:
+            assert rows[-1][0] == last, rep
+        assert (end is None) == (rep in V.RATE), rep
+
+
+@pytest.mark.parametrize("cite,year,bad", [
+    ("F.3d", (123, 1997), False), ("F.3d", (123, 2015), True), ("F.3d", (123, 1994), False),
+    ("F.3d", (123, 1993), True), ("F.2d", (999, 1993), False), ("F.4th", (150, 2026), False),
+    ("F.4th", (512, 2024), True), ("F.4th", (250, 2026), False), ("U.S.", (5, 1803), False),
+    ("U.S.", (650, 2024), True), ("P.2d", (377, 1963), False), ("P.2d", (377, 1983), True),
+    ("F. Supp.", (999, 1998), False), ("N.W.2d", (999, 2023), False), ("S.E.2d", (900, 2025), False),
+])
+def test_volume_windows(cite, year, bad):
+    from artefact_scan.legal import citations as C
+    from artefact_scan.legal import volumes as V
+
+    volume, y = year
+    assert (V.impossible(cite, volume, y, C.REPORTERS[cite][1]) is not None) == bad
+
+
+def test_parallel_citations_share_the_year(tmp_path):
+    from artefact_scan.legal import citations as C
+
+    text = ("Brown v. Board of Education, 347 U.S. 483, 495, 74 S. Ct. 686, 98 L. Ed. 873 (1954); "
+            "see 42 U.S.C. 1983, 28 U.S. 1 (1830).")
+    got = {(c.volume, c.reporter, c.pin, c.year, c.parallel) for c in C.find(text)}
+    assert got == {(98, "L. Ed.", None, 1954, False), (74, "S. Ct.", None, 1954, True),
+                   (347, "U.S.", 495, 1954, True), (28, "U.S.", None, 1830, False)}
+
+
+def test_volume_years_are_checked_without_the_extra(tmp_path, monkeypatch):
+    from artefact_scan.legal import citations as C
+
+    bare = C.Data.__new__(C.Data)
+    bare.extra, bare.versions, bare.editions, bare.court_dates, bare.get_citations = False, {}, {}, {}, None
+    monkeypatch.setattr(C, "_DATA", bare)
+    p = tmp_path / "memo.md"
+    p.write_text("See Harlan v. Briggs Freight Lines, 123 F.3d 456 (2d Cir. 2015).\n\n"
+                 "Zubulake v. UBS Warburg LLC, 217 F.R.D. 309 (S.D.N.Y. 2003).\n\n"
+                 "Pike v. Daniels, 850 N.E.2d 12 (N.Y. 1968).\n")
+    res = scan([p], select=["LF401"])
+    assert {f.location.line for f in res.findings} == {1, 5}
+    assert "volume 123 of F.3d holds decisions of 1997" in res.findings[0].message

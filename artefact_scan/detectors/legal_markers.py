@@ -1,9 +1,10 @@
 """Execution and authentication markers of legal instruments, by family, with slots.
 
 Third-party marks (only a notary, a court, a clerk, an apostille authority, an e-signature
-platform or an agency can make them): notarial certificates, apostilles, clerk filing stamps and
-CM/ECF headers, signed court orders, certified true copies, e-signature envelope stamps and audit
-trails, issued official approvals.  A principal's own marks: conformed `/s/` signatures, filled
+platform, an agency or a business registry can make them): notarial certificates, apostilles,
+clerk filing stamps and CM/ECF headers, signed court orders, certified true copies, e-signature
+envelope stamps and audit trails, issued official approvals, certificates of incorporation and
+registry filing stamps.  A principal's own marks: conformed `/s/` signatures, filled
 execution blocks, attorney blocks with bar numbers, sworn declarations.
 
 Each family finds its anchor phrases (after a literal prefilter), groups the ones within a few
@@ -15,13 +16,15 @@ the future, a docket number younger than the order), each emitted with the contr
 """
 from __future__ import annotations
 
+import datetime as _dt
+
 import regex
 
 from ..legal.blocks import Block, Lines, Slot, cluster_text, lines_down, lines_up
 from ..legal.gate import PROSE_KINDS, has, has_exact, view, windows
 from ..legal.slots import (blank_at, date_slot, name_before, name_on_line_above, name_slot,
                            today, value_slot)
-from ..legal.text import US_STATES, find_dates, find_name, is_placeholder, name_in
+from ..legal.text import MONTHS, US_STATES, DateValue, find_dates, find_name, is_placeholder, name_in
 from ..lazyregex import lazy
 from . import detector
 
@@ -159,8 +162,20 @@ def _state_norm(name: str) -> str | None:
     return None
 
 
+# an apostille's fields name the notary whose signature it authenticates ("3. acting in the
+# capacity of Notary Public"): that is the apostille's text, not a notarial certificate
+_AP_NOTARY_FIELD = lazy(
+    r"(?i)(?:acting\s+in\s+the\s+capacity\s+of|bears\s+the\s+(?:seal|stamp)(?:\s*/\s*(?:seal|stamp))?\s+of|has\s+been\s+signed\s+by"
+    r"|en\s+calidad\s+de|en\s+qualit[e\u00e9]\s+de|(?:revestido|rev[e\u00ea]tu)\s+del?\s+(?:sello|sceau))\b")
+
+
+def _in_apostille_field(text: str, m) -> bool:
+    ls = text.rfind("\n", 0, m.start()) + 1
+    return _AP_NOTARY_FIELD.search(text, ls, m.start()) is not None
+
+
 def _notarial_block(text: str, group, s: int, e: int, dockets) -> Block | None:
-    ident = [m for m in _NOTARY_ID.finditer(text, s, e)]
+    ident = [m for m in _NOTARY_ID.finditer(text, s, e) if not _in_apostille_field(text, m)]
     if not ident:
         return None
     # the notary's own line ("Notary Public, State of Ohio"), not a disclaimer that mentions one
@@ -269,32 +284,45 @@ _AP_FIELDS = [
 _AP_RES = []
 for _i, (_name, _lab, _kind) in enumerate(_AP_FIELDS, 1):
     _AP_RES.append((_name, _kind, lazy(
-        rf"(?im)(?:(?<![\w.])(?:{_i})\s*[.)]\s*{_lab}(?!\w)|^[ \t>*|-]*{_lab}(?!\w)(?=\s*:|\s+\S))\s*:?[ \t]*")))
+        rf"(?im)(?:(?<![\w.])(?P<num>{_i})\s*[.)|]\s*{_lab}(?!\w)|^[ \t>*|-]*{_lab}(?!\w)(?=\s*:|\s+\S))[ \t]*(?P<colon>:?)[ \t]*")))
 _NEXT_FIELD = lazy(r"\s(?:10|[1-9])\s*[.)]\s+\p{L}")
+# a line that starts another field (or the certificate's own words), so it is no value
+_FIELD_LINE = lazy(r"(?im)^[ \t>*|-]*(?:(?:10|[1-9])\s*[.)|]|this\s+public\s+document\b|le\s+pr[e\u00e9]sent\s+acte\b|el\s+presente\s+documento\b|certifi|attest|$)")
+
+
+def _field_value(text: str, m, e: int) -> tuple[int, int]:
+    """Where a field's value lies: the rest of its line (up to the next numbered field on the
+    same line), or the next line when the label ends its line ("6. the" / "   12 March 2025")."""
+    le = text.find("\n", m.end(), e)
+    le = e if le < 0 else le
+    nf = _NEXT_FIELD.search(text, m.end(), le)
+    if nf:
+        le = nf.start()
+    if text[m.end():le].strip(" \t:|*.") or le >= e or not (m.group("num") or m.group("colon")):
+        return m.end(), le
+    ns = le + 1
+    ne = text.find("\n", ns, e)
+    ne = e if ne < 0 else ne
+    if _FIELD_LINE.match(text, ns, ne):
+        return m.end(), le
+    return ns, ne
 
 
 def _apostille_block(text: str, s: int, e: int, anchor) -> Block:
     b = Block("apostille", s, e, anchor)
     for name, kind, rx in _AP_RES:
         for m in rx.finditer(text, s, e):
-            le = text.find("\n", m.end(), e)
-            le = e if le < 0 else le
-            nf = _NEXT_FIELD.search(text, m.end(), le)
-            if nf:
-                le = nf.start()
-            val = text[m.end():le].lstrip(" \t:|*.").rstrip(" \t:|*")
-            if name in ("signed-by", "capacity", "seal-of") and not val and le < e:
-                nl2 = text.find("\n", le + 1, e)
-                val = text[le + 1:(e if nl2 < 0 else nl2)].strip(" \t:|*")
-            if not val or is_placeholder(val) or blank_at(text, m.end(), le):
-                b.add(Slot(name, m.end(), le, val, False, strong=kind != "weak"))
+            vs, le = _field_value(text, m, e)
+            val = text[vs:le].lstrip(" \t:|*.").rstrip(" \t:|*")
+            if not val or is_placeholder(val) or blank_at(text, vs, le):
+                b.add(Slot(name, vs, le, val, False, strong=kind != "weak"))
                 continue
             ok = False
             if kind == "date":
                 ds = find_dates(val)
                 ok = bool(ds) and ds[0].start <= 3
                 if ok:
-                    slot = Slot(name, m.end(), le, val[:60], True, date=ds[0])
+                    slot = Slot(name, vs, le, val[:60], True, date=ds[0])
                     b.add(slot)
                     continue
             elif kind == "number":
@@ -306,7 +334,7 @@ def _apostille_block(text: str, s: int, e: int, anchor) -> Block:
             else:
                 ok = True
             if ok:
-                b.add(Slot(name, m.end(), le, val[:60], True, strong=kind != "weak"))
+                b.add(Slot(name, vs, le, val[:60], True, strong=kind != "weak"))
     return b
 
 
@@ -318,6 +346,9 @@ def detect_apostille(art, ctx):
     for group, s, e, lines in _blocks(text, _APOSTILLE, gap=25, before=2, after=22, spans=spans,
                                       starts=lambda: view(art).starts):
         b = _apostille_block(text, s, e, group[0].span())
+        signer = b.get("signed-by")
+        if signer is not None and not signer.filled:
+            continue  # an apostille authenticates a signature: without its signer it is a form or a specimen
         strong = {sl.name for sl in b.slots if sl.filled and sl.strong}
         if len(strong) >= 3 and strong & {"signed-by", "date", "number"}:
             _emit(ctx, art, "lf.apostille", b)
@@ -458,7 +489,12 @@ _CERT_COPY = lazy(
 _SERVICE = lazy(r"(?i)\b(?:served|serve|mailed|sent|delivered|transmitted|e-?mailed|forwarded|furnished|via\s+(?:cm/)?ecf|electronic(?:ally)?\s+(?:filing|filed|mail)|u\.\s?s\.\s+mail|service)\b")
 _OFFICIAL = lazy(
     r"\b(?:(?:Deputy|Chief|County|Circuit|District|Superior\s+Court|Court)\s+)?Clerk\b|\bCLERK\b|\bRegistrar\b|\bREGISTRAR\b|\bRecorder\b|\bCustodian\s+of\s+(?:the\s+)?Records\b"
-    r"|\bSecretary\s+of\s+State\b|\bCorporate\s+Secretary\b|\bSecretary\b|\bNotary\s+Public\b|\bKeeper\s+of\s+(?:the\s+)?Records\b|\bProthonotary\b|\bArchivist\b")
+    r"|\bSecretary\s+of\s+State\b|\bCorporate\s+Secretary\b|\bSecretary\b|\bNotary\s+Public\b|\bKeeper\s+of\s+(?:the\s+)?Records\b|\bProthonotary\b|\bArchivist\b"
+    # those who certify copies of private documents (identity papers, diplomas) for banks and registries
+    r"|\b(?:Solicitor|Barrister|Notary|Commissioner\s+(?:for|of)\s+(?:Oaths|Deeds)|Justice\s+of\s+the\s+Peace|(?:Vice[ -])?Consul|Consular\s+Officer"
+    r"|Certifying\s+(?:Officer|Official)|Chartered\s+Accountant|Register\s+of\s+Deeds)\b|\bSOLICITOR\b|\bNOTARY\b")
+# the certifier's own line: "By: Jane Roe", "Signed: Jane Roe", "Certified by: Jane Roe"
+_CERTIFIER_LABEL = lazy(r"(?i)\b(?:by|attest|signed|signature(?:\s+of\s+certifier)?|(?:printed\s+|print\s+)?name(?:\s+of\s+certifier)?|certifier)\s*:?[ \t]*")
 
 
 @detector("legal-certified-copy", ("lf.certified-copy", "lf.certified-copy-blanks", "lf.future-dated-act"),
@@ -479,8 +515,11 @@ def detect_certified_copy(art, ctx):
         for m in officials:
             b.add(name_before("certifier", text, m.start(), s))
             b.add(name_on_line_above("certifier", text, m.start(), s))
-        for m in regex.finditer(r"(?i)\b(?:by|attest)\s*:?\s*", text[s:e]):
-            b.add(name_slot("certifier", text, s + m.end(), e))
+            if text.startswith(":", m.end()):  # "Recorder: Justin Heap"
+                b.add(name_slot("certifier", text, m.end() + 1, e))
+        for m in _CERTIFIER_LABEL.finditer(text, s, e):
+            if m.group().rstrip().endswith(":") or m.group()[:2].lower() in ("by", "at"):
+                b.add(name_slot("certifier", text, m.end(), e))
         for m in _ORDER_DATE.finditer(text, s, e):
             b.add(date_slot("date", text, m.start(), e, reach=100))
         if not b.get("date"):
@@ -563,8 +602,9 @@ _ISSUANCE = lazy(
     r"(?i)\b(?:is|are|has\s+been|have\s+been)\s+hereby\s+(?:approved|granted|authori[sz]ed|licensed|certified|cleared|registered|permitted|designated)\b"
     r"|\bthis\s+(?:letter|certificate|permit|licen[cs]e|notice|document|decision)\s+(?:hereby\s+)?(?:confirms|certifies|grants|constitutes)\s+(?:official\s+)?(?:that|approval|authori[sz]ation|clearance)\b"
     # a state's certificate of good standing or existence ("I, …, Secretary of State, do hereby
-    # certify that X is duly incorporated … and is in good standing")
-    r"|\bdo(?:es)?\s+hereby\s+certify\s+that\b(?=(?:[^\n]|\n(?![ \t]*\n)){0,300}?\b(?:in\s+good\s+standing|duly\s+(?:incorporated|organi[sz]ed|formed|registered|qualified)|legal\s+(?:corporate\s+)?existence|active\s+status)\b)"
+    # certify that X is duly incorporated … and is in good standing"); a certificate of
+    # incorporation alone is the registry family's (LF108)
+    r"|\bdo(?:es)?\s+hereby\s+certify\s+that\b(?=(?:[^\n]|\n(?![ \t]*\n)){0,300}?\b(?:in\s+good\s+standing|duly\s+(?:registered|qualified)|legal\s+(?:corporate\s+)?existence|active\s+status)\b)"
     r"|\b(?:hereby\s+)?(?:grants?|issues?)\s+(?:final\s+|full\s+|conditional\s+)?(?:approval|clearance|authori[sz]ation|marketing\s+authori[sz]ation)\s+(?:for|to|of)\b"
     # an approval stamp: the word alone on its line, in capitals
     r"|(?m-i:^[ \t>*|#\[]*(?:APPROVED|CLEARED|GRANTED|AUTHORI[SZ]ED)\b[ \t\]*]*(?::[^\n]{0,40})?$)")
@@ -611,6 +651,137 @@ def detect_official_approval(art, ctx):
         if b.filled("identifier") and (b.filled("official") or b.filled("date")):
             _emit(ctx, art, "lf.official-approval", b)
             _future(ctx, art, b, b.filled("date"), "approval")
+
+
+# -- certificates of incorporation and registry filing stamps (LM10) ------------------------
+
+# The business registry: a state's Secretary of State (Department of State, Division of
+# Corporations), the Registrar of Companies (Companies House) and their counterparts.
+_REGISTRY = (r"(?:secretary\s+of\s+(?:the\s+)?state|department\s+of\s+state|division\s+of\s+corporations"
+             r"|corporations?\s+(?:division|bureau|section)|registrar\s+of\s+(?:companies|corporations)|companies\s+house"
+             r"|state\s+corporation\s+commission|corporate\s+registry|business\s+(?:registry|filings\s+division))")
+_REGISTRY_RE = lazy(rf"(?i)\b{_REGISTRY}\b")
+# The registry certifies the company's existence: "I, …, Secretary of State …, do hereby certify
+# that … was incorporated / the Articles of Organization … were filed in this office", "The
+# Registrar of Companies … hereby certifies that X Ltd is this day incorporated".  The authority
+# must be the one certifying (before "hereby certify", in the same paragraph): "The undersigned
+# incorporator hereby certifies" is the founder's own statement.
+_REG_CERTIFY = lazy(
+    rf"(?i)\b{_REGISTRY}\b(?:[^;.\n]|\.(?![ \t]+\p{{Lu}})|\n(?![ \t]*\n)){{0,200}}?\b(?:do(?:es)?\s+)?hereby\s+certif(?:y|ies)\b"
+    # the company's name may stand alone between blank lines ("hereby certifies that / ACME
+    # LTD / is this day incorporated")
+    r"(?=[\s\S]{0,300}?\b(?:incorporated|formed|organi[sz]ed"
+    r"|(?:articles|certificate)\s+of\s+(?:incorporation|organi[sz]ation|formation)|filed\s+(?:in|with)\s+this\s+office)\b)")
+# The registry's filing stamp on the founder's document: "FILED 10:15 AM 03/04/2025",
+# "ENDORSED - FILED in the office of the Secretary of State", "Filed in the Office of the
+# Secretary of State of Texas", "FILED WITH THE NYS DEPARTMENT OF STATE ON: …", Delaware's
+# "Delivered 10:15 AM 03/04/2025": a stamp starts its line.
+_REG_STAMP = lazy(
+    r"(?m)^[ \t>*|#\[(-]*(?:(?:ENDORSED|Endorsed)\s*[-\u2013\u2014:]?\s*)?(?:FILED|Filed)(?=[ \t]*$|[ \t]*[:#-]|[ \t]+\d"
+    r"|[ \t]+(?:in|IN)[ \t]+(?:the|THE)[ \t]+(?:office|Office|OFFICE)|[ \t]+(?:with|WITH)[ \t]+(?:the|THE)[ \t]+\S)"
+    r"|^[ \t>*|#\[(-]*Delivered[ \t]+\d{1,2}:\d{2}")
+_GOOD_STANDING = lazy(r"(?i)\bgood\s+standing\b|\blegal\s+(?:corporate\s+)?existence\b|\bactive\s+status\b|\bcertificate\s+of\s+(?:existence|status)\b")
+_TRUE_COPY = lazy(r"(?i)\btrue(?:,?\s+(?:and\s+)?(?:correct|complete|full|exact))*\s+(?:photo)?cop(?:y|ies)\b")
+_COURT = lazy(r"\b(?:COURT|Court)\b|\bCLERK\b|\bClerk\b")
+# what a registry's stamp sits on: a company's founding or amending filing ("Filed: 03/04/2025"
+# over a news item about the Secretary of State is no registry stamp)
+_CORP_FILING = lazy(
+    r"(?i)\b(?:incorporat\w*|corporation|articles\s+of|certificate\s+of\s+(?:formation|organi[sz]ation|incorporation|amendment|merger|conversion|limited\s+partnership)"
+    r"|limited\s+liability|entity|division\s+of\s+corporations|file\s+number|document\s+(?:number|#))\b|\b(?:LLC|L\.L\.C\.|Inc\.|Ltd\.?|LLP|L\.P\.)")
+_REG_NUMBER = lazy(
+    r"(?i)\b(?:(?:file|filing|document|entity|company|charter|registration|authentication|certificate|corporation|business|control|ubi|sos)"
+    r"\s*(?:no\.?|number|#|id)|sr|doc(?:ument)?\s*#|authentication)[ \t]*[:#.]?[ \t]*(?=\S)")
+_REG_DATE = lazy(r"(?i)\b(?:filed|delivered|dated?|given|effective|issued|incorporated|formed|organi[sz]ed|on|this)\b")
+_YMD = lazy(r"(?i)\b(?P<y>(?:19|20)\d{2})\s+(?P<m>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(?P<d>\d{1,2})\b")
+_REG_OFFICIAL = lazy(rf"(?i)\b(?:{_REGISTRY}|(?:deputy|assistant)\s+secretary\s+of\s+state|registrar)\b")
+
+
+_REG_ID = lazy(r"#?[ \t]*(?P<id>[A-Za-z0-9][A-Za-z0-9./-]*(?:[ \t]\d[\d./-]*)*)")
+
+
+def _registry_number(text: str, pos: int, end: int) -> Slot | None:
+    """The file, document, company or authentication number after its label (digits may be
+    grouped: "UBI Number: 604 881 227"), or a blank."""
+    v = value_slot("number", text, pos, end, need_digit=True)
+    if v is None or not v.filled:
+        return v
+    m = _REG_ID.match(v.value)
+    if m is None or sum(c.isdigit() for c in m.group("id")) < 4:
+        return None  # "Document 2", a page number: not a registry number
+    return Slot("number", v.start + m.start("id"), v.start + m.end("id"), m.group("id"), True)
+
+
+def _registry_date(text: str, pos: int, end: int, reach: int = 120) -> Slot | None:
+    d = date_slot("filed", text, pos, end, reach=reach)
+    if d is not None:
+        return d
+    m = _YMD.search(text, pos, min(end, pos + 60))  # Florida's "2025 MAR 04"
+    if m:
+        try:
+            day = _dt.date(int(m.group("y")), MONTHS[m.group("m").lower()[:3]], int(m.group("d")))
+        except ValueError:
+            return None
+        return Slot("filed", m.start(), m.end(), m.group(), True, date=DateValue(m.start(), m.end(), day, day, m.group()))
+    return None
+
+
+def _registry_block(text: str, group, s: int, e: int, stamp: bool) -> Block:
+    b = Block("registry certificate", s, e, group[0].span())
+    for m in _REG_NUMBER.finditer(text, s, e):
+        b.add(_registry_number(text, m.end(), e))
+    if stamp:
+        # the date on the stamp itself (on its line or the few under it), not the date the
+        # founder signed the certificate further down
+        for m in group:
+            b.add(_registry_date(text, m.end(), lines_down(text, m.end(), 4), reach=300))
+    else:
+        for m in _REG_DATE.finditer(text, s, e):
+            b.add(_registry_date(text, m.end(), e))
+    for m in _REG_OFFICIAL.finditer(text, s, e):
+        b.add(name_before("official", text, m.start(), s))
+        b.add(name_on_line_above("official", text, m.start(), s))
+    for m in _CONFORMED.finditer(text, s, e):
+        b.add(name_slot("official", text, m.end(), e, reach=0))
+    if _SEAL.search(text, s, e) or "great seal" in text[s:e].lower():
+        b.extra["seal"] = True
+    return b
+
+
+@detector("legal-registry", ("lf.registry-certificate", "lf.registry-certificate-blanks", "lf.future-dated-act"),
+          kinds=PROSE_KINDS, prefilter=lambda art: has(art, "secretary of state", "department of state", "registrar of",
+                                                      "division of corporations", "companies house", "corporation commission",
+                                                      "corporations division", "corporate registry", "business registry"))
+def detect_registry_certificate(art, ctx):
+    spans = windows(art, ("secretary of state", "department of state", "registrar of", "division of corporations",
+                          "companies house", "corporation commission", "corporations division", "corporate registry",
+                          "business registry"), 600, 600)
+    text = view(art).text
+    for rx, kind in ((_REG_CERTIFY, "certificate"), (_REG_STAMP, "filing stamp")):
+        for group, s, e, lines in _blocks(text, rx, gap=8, before=4, after=10, spans=spans,
+                                          starts=lambda: view(art).starts):
+            a = group[0]
+            if kind == "certificate":
+                sent_end = min(e, a.end() + 400)
+                # a certified copy (LF105) and a certificate of good standing (LF107) are their own acts
+                if _TRUE_COPY.search(text, a.start(), sent_end) or _GOOD_STANDING.search(text, s, e):
+                    continue
+            else:
+                if (not _REGISTRY_RE.search(text, s, e) or not _CORP_FILING.search(text, s, e)
+                        or _COURT.search(text, s, e) or _GOOD_STANDING.search(text, s, e)):
+                    continue  # a stamp needs the registry named, on a company's filing; a court's is LF103's
+            b = _registry_block(text, group, s, e, stamp=kind == "filing stamp")
+            b.extra["kind"] = kind
+            b.extra["registry"] = _REGISTRY_RE.search(text, s, e).group()
+            filled = {sl.name for sl in b.slots if sl.filled} & {"number", "filed", "official"}
+            if kind == "filing stamp" and "filed" in filled:
+                # the stamp names the registry itself ("ENDORSED - FILED in the office of the
+                # Secretary of State … MAR 04 2025"): its date is enough
+                ls = lines_up(text, a.start(), 1)
+                if _REGISTRY_RE.search(text, ls, lines_down(text, a.end(), 3)):
+                    filled.add("registry")
+            if len(filled) >= 2:
+                _emit(ctx, art, "lf.registry-certificate", b)
+                _future(ctx, art, b, b.filled("filed"), "registry filing")
 
 
 # -- the principal's own marks (LM1, LM6, LM7) ----------------------------------------------

@@ -7,7 +7,9 @@ is checked against what a reporter and a court can publish:
 - the year is not after the scan date (the raw year is used: eyecite drops future years);
 - the year lies in the reporter series' span, with a one-year tolerance and a corrections table
   for reporters-db's known errors (F. Supp. did not end in 1988, F.3d did close in 2021);
-- the volume is not past a closed series' final volume;
+- the volume is not past a closed series' final volume, and the year fits the volume: each
+  series has anchor volumes with the year of a known decision in them (`volumes.py`), and a
+  volume's decisions lie between the years of the anchors around it (three years' tolerance);
 - the court existed in that year; the reporter publishes that kind of court;
 - a pin cite is not before the first page;
 - the reporter exists: a known family with an unknown series (`F.5th`), or, with the optional
@@ -29,18 +31,20 @@ from dataclasses import dataclass, field
 import regex
 
 from ..lazyregex import lazy
+from . import volumes
 
 # -- built-in tables ------------------------------------------------------------------------
 # reporter -> (first year, last year or None, final volume or None, what it publishes)
 # Years and final volumes of the closed series are the publisher's; they also correct
 # reporters-db where it is known to be wrong (F. Supp. to 1998, F. Supp. 2d to 2014, F.3d
-# closed in 2021).  "appellate": federal courts of appeals (and the Court of Claims, C.C.P.A.,
+# closed in 2021, F.R.D. began in 1940, not 2001).  Which years each volume holds is in
+# `volumes.py`.  "appellate": federal courts of appeals (and the Court of Claims, C.C.P.A.,
 # Emergency Court of Appeals); "district": district and specialised trial courts; "state":
 # state courts only.
 REPORTERS: dict[str, tuple[int, int | None, int | None, str]] = {
     "U.S.": (1754, None, None, "scotus"),
     "S. Ct.": (1882, None, None, "scotus"),
-    "L. Ed.": (1790, 1956, 100, "scotus"),
+    "L. Ed.": (1754, 1956, 100, "scotus"),  # volume 1 reprints 1 U.S. (1 Dall.), from 1754
     "L. Ed. 2d": (1956, None, None, "scotus"),
     "F.": (1880, 1924, 300, "federal"),
     "F.2d": (1924, 1993, 999, "federal"),
@@ -51,14 +55,17 @@ REPORTERS: dict[str, tuple[int, int | None, int | None, str]] = {
     "F. Supp. 3d": (2014, None, None, "district"),
     "F. App'x": (2001, 2021, None, "appellate"),
     "B.R.": (1979, None, None, "bankruptcy"),
+    "F.R.D.": (1940, None, None, ""),  # mostly district courts, also rules and their notes
     "Fed. Cl.": (1992, None, None, "fedcl"),
     "A.": (1885, 1938, 200, "state"), "A.2d": (1938, 2010, 999, "state"), "A.3d": (2010, None, None, "state"),
     "So.": (1886, 1941, 200, "state"), "So. 2d": (1941, 2008, 999, "state"), "So. 3d": (2008, None, None, "state"),
     "P.": (1883, 1931, 300, "state"), "P.2d": (1931, 2000, 999, "state"), "P.3d": (2000, None, None, "state"),
-    "N.E.": (1885, 1936, 200, "state"), "N.E.2d": (1936, 2014, 999, "state"), "N.E.3d": (2014, None, None, "state"),
-    "N.W.": (1879, 1941, 300, "state"), "N.W.2d": (1941, None, None, "state"),
+    "N.E.": (1885, 1936, 200, "state"), "N.E.2d": (1936, 2014, 999, "state"), "N.E.3d": (2013, None, None, "state"),
+    "N.W.": (1879, 1941, 300, "state"), "N.W.2d": (1941, None, None, "state"), "N.W.3d": (2024, None, None, "state"),
     "S.E.": (1887, 1939, 200, "state"), "S.E.2d": (1939, None, None, "state"),
     "S.W.": (1886, 1928, 300, "state"), "S.W.2d": (1928, 1999, 999, "state"), "S.W.3d": (1999, None, None, "state"),
+    "Cal. Rptr.": (1959, 1991, None, "state"), "Cal. Rptr. 2d": (1991, 2003, None, "state"),
+    "Cal. Rptr. 3d": (2003, None, None, "state"),
 }
 # Families whose series we know completely: a series beyond these does not exist.
 FAMILIES: dict[str, tuple[str, ...]] = {
@@ -99,9 +106,13 @@ FABRICATED_RE = lazy("|".join(f"(?P<f{i}>{p})" for i, (_n, p, _c) in enumerate(F
 
 _TOKEN = r"(?:[A-Z][A-Za-z'\u2019]*\.?|(?:2d|3d|[4-9]th|1st)|&)"
 SHAPE = lazy(
-    rf"(?<![\w.\u00a7$/-])(?P<vol>\d{{1,4}})\s+(?P<rep>{_TOKEN}(?:\s?{_TOKEN}){{0,5}})\s+(?P<page>\d{{1,7}})(?![\w.-])"
+    rf"(?<![\w.\u00a7$/-])(?P<vol>\d{{1,4}})\s+(?P<rep>{_TOKEN}(?:(?:\s|(?<=[.&])|(?=&)){_TOKEN}){{0,5}})\s+(?P<page>\d{{1,7}})(?![\w.-])"
     r"(?:,\s*(?:at\s+)?(?P<pin>\d{1,7})(?:\s*[-\u2013]\s*\d{1,7})?(?:\s*(?:&|n\.)\s*\d+)?)?"
     r"\s*\((?P<paren>[^()\n]{0,60}?)(?P<year>\d{4})\)")
+# a parallel citation before the one that carries the year: "347 U.S. 483, 74 S. Ct. 686, (1954)"
+PARALLEL = lazy(
+    rf"(?<![\w.\u00a7$/-])(?P<vol>\d{{1,4}})\s+(?P<rep>{_TOKEN}(?:(?:\s|(?<=[.&])|(?=&)){_TOKEN}){{0,5}})\s+(?P<page>\d{{1,7}})"
+    r"(?:,\s*(?:at\s+)?(?P<pin>\d{1,7})(?:\s*[-\u2013]\s*\d{1,7})?(?:\s*(?:&|n\.)\s*\d+)?)?\s*,\s*\Z")
 WL_LEXIS = lazy(r"\b(?:19|20)\d{2}\s+(?:WL|U\.S\.\s+(?:Dist\.|App\.)\s+LEXIS|[A-Z][\w.]*\s+LEXIS|LEXIS)\s+\d+")
 NEUTRAL = lazy(r"\b(?:19|20)\d{2}\s+(?:IL\s+App\s+\(\d\w+\)|[A-Z]{2}\s+(?:App\s+)?\d+|NY\s+Slip\s+Op)\b")
 CASE_BEFORE = lazy(r"(?:\b[A-Z][\w'&.-]*[ \t]+)(?:[\w'&.,-]+[ \t]+){0,6}v(?:s)?\.[ \t]+[A-Z][^;()\n]{0,90},\s*$")
@@ -166,6 +177,7 @@ class Cite:
     year: int
     text: str
     case_name: bool = False
+    parallel: bool = False  # a parallel citation: its year is the one after the last of the chain
     recognised: str | None = None  # the edition eyecite recognised ("F.3d"), or the kind ("journal")
     outcome: str = "checked"  # checked | impossible | unknown-reporter | unchecked
     reasons: list[str] = field(default_factory=list)
@@ -289,39 +301,34 @@ def find(text: str, limit: int = 2000, timeout: float = 2.0,
         if not ("." in rep or rep.isupper()):
             continue
         before = text[max(0, m.start() - 140):m.start()].replace("\n", " ")
+        paren, year = m.group("paren").strip(" ,"), int(m.group("year"))
+        case_name = bool(CASE_BEFORE.search(before))
         out.append(Cite(m.start(), m.end(), int(m.group("vol")), rep, int(m.group("page")),
-                        int(m.group("pin")) if m.group("pin") else None, m.group("paren").strip(" ,"),
-                        int(m.group("year")), m.group(), bool(CASE_BEFORE.search(before))))
+                        int(m.group("pin")) if m.group("pin") else None, paren, year, m.group(), case_name))
+        out.extend(_parallel(text, m.start(), paren, year, case_name, timeout))
         if len(out) >= limit:
             break
     return out
 
 
-# Volumes of the Supreme Court's reporters whose years are settled (a landmark decision and its
-# year per row): a volume holds decisions from the year of the row at or below it to the year of
-# the row above it, so "5 U.S. 137 (1954)" (volume 5 is 1801-1815) cannot be right.
-_VOLUME_YEARS = {
-    "U.S.": ((1, 1754), (5, 1801), (14, 1816), (26, 1828), (42, 1843), (66, 1861), (68, 1863),
-             (91, 1875), (100, 1879), (150, 1893), (163, 1896), (198, 1905), (249, 1919), (274, 1927),
-             (300, 1936), (323, 1944), (347, 1954), (372, 1963), (384, 1966), (410, 1973), (418, 1974),
-             (438, 1978), (478, 1986), (505, 1992), (531, 2000), (539, 2003), (554, 2008), (558, 2010),
-             (576, 2015), (597, 2022)),
-    "S. Ct.": ((1, 1882), (74, 1954), (86, 1966), (93, 1973), (121, 2000), (135, 2015), (142, 2022)),
-}
-
-
-def _volume_years(rep: str, volume: int) -> tuple[int, int] | None:
-    rows = _VOLUME_YEARS.get(rep)
-    if not rows or volume < rows[0][0]:
-        return None
-    lo, hi = rows[0][1], 9999
-    for v, y in rows:
-        if v <= volume:
-            lo = y
-        else:
-            hi = y
+def _parallel(text: str, end: int, paren: str, year: int, case_name: bool, timeout: float) -> list[Cite]:
+    """The parallel citations just before a citation ("347 U.S. 483, 74 S. Ct. 686, 98 L. Ed. 873
+    (1954)"): they share its year.  Only reporters of the built-in tables are taken, so that a
+    statute or a state's official report before a citation is never judged as one."""
+    out = []
+    for _ in range(3):
+        p = PARALLEL.search(text, max(0, end - 80), end, timeout=timeout)
+        if p is None:
             break
-    return lo, hi
+        end = p.start()
+        rep = norm_reporter(p.group("rep"))
+        if rep not in REPORTERS:
+            continue
+        seg = " ".join(text[p.start():p.end("page")].split())
+        out.append(Cite(p.start(), p.end("page"), int(p.group("vol")), rep, int(p.group("page")),
+                        int(p.group("pin")) if p.group("pin") else None, paren, year,
+                        f"{seg} ({year})", case_name, parallel=True))
+    return out
 
 
 def check(c: Cite, today: _dt.date, d: Data) -> None:
@@ -360,10 +367,10 @@ def check(c: Cite, today: _dt.date, d: Data) -> None:
         reasons.append(f"{rep} began in {start}, after {c.year}")
     if end is not None and c.year > end + 1:
         reasons.append(f"{rep} ended in {end}, before {c.year}")
-    years_of = _volume_years(rep, c.volume)
-    if years_of is not None and not (years_of[0] - 3 <= c.year <= years_of[1] + 3):
-        hi = f"{years_of[1]}" if years_of[1] < 9999 else "later"
-        reasons.append(f"volume {c.volume} of {rep} holds decisions of {years_of[0]}-{hi}, not {c.year}")
+    if not reasons:  # the year is plausible for the series: is it for the volume?
+        why = volumes.impossible(rep, c.volume, c.year, end)
+        if why:
+            reasons.append(why)
     if c.pin is not None and c.pin < c.page:
         reasons.append(f"the pin cite {c.pin} is before the first page {c.page}")
     court, kind = court_of(c.paren)
