@@ -51,26 +51,30 @@ _SELFNOUN = (r"(?:self|selves|me|you|us|instances?|incarnations?|iterations?|ver
 _SELF_OBJ = r"(?:me|myself|you|yourself|yourselves|us|ourselves)"
 _THIRD_OBJ = r"(?:itself|themselves|himself|herself|it|the\s+model|the\s+agent|the\s+ai|claude|gpt)"
 
-# Addresses in other languages (Spanish, French, German, Portuguese, Chinese, Japanese): a note
+# Addresses in other languages (Spanish, French, German, Portuguese, Italian, Russian, Chinese,
+# Japanese, Korean): a note
 # word or a salutation before a next/future instance, "my future self", "if you are reading
 # this", "you won't remember".  A bare "next instance" is not one: "instancia"/"Instanz" is also a
 # court level ("in der nächsten Instanz").
 _INTL_LATER = (r"(?:pr[oó]xim[ao]s?|futur[oa]s?|siguientes?|prochaine?s?|futurs?|futures?|n[aä]e?chsten?|"
-               r"(?:zu)?k[uü]e?nftigen?|sp[aä]e?teren?|seguintes?)")
+               r"(?:zu)?k[uü]e?nftigen?|sp[aä]e?teren?|seguintes?|prossim[aoie]|futuri)")
 _INTL_NOUN = (r"(?:instancias?|inst[aâ]ncias?|instances?|instanz(?:en)?|sesi[oó]n(?:es)?|sess[aã]o|sess[oõ]es|"
               r"sitzung(?:en)?|versi[oó]n|vers[aã]o|copias?|c[oó]pias?|copies?|kopien?|iteraci[oó]n|"
-              r"itera[cç][aã]o|it[ée]ration|iteration)")
+              r"itera[cç][aã]o|it[ée]ration|iteration|istanz[ae]|session[ei]|version[ei]|iterazion[ei])")
 _INTL_ADDRESS = (
     # note/message to (my|the) next instance; dear future instance
     r"\b(?:notas?|mensajes?|mensage(?:m|ns)|recados?|recordatorios?|lembretes?|cartas?|instrucciones|instru[cç][oõ]es"
-    r"|notes?|messages?|mots?|lettres?|consignes|notiz(?:en)?|nachricht(?:en)?|hinweise?|briefe?|anweisungen)"
-    r"\s+(?:(?:para|à|ao|pour|an|f[uü]r)\s+(?:(?:la|el|las|los|mi|mis|tu|tus|a|o|as|os|minha|minhas|meu|meus|ma|mes|"
-    r"mon|la|les|die|den|das|meine|meinen|mein)\s+)?|a\s+(?:la|mi|mis|tu|tus|minha|minhas|meu|meus)\s+)" + _INTL_LATER + r"\s+" + _INTL_NOUN + r"\b"
-    r"|\b(?:quer(?:id[oa]s?|id[ao])|cher|ch[eè]re|chers|liebe[rs]?|prezad[oa]s?|car[oa]s?)\s+" + _INTL_LATER + r"\s+"
+    r"|notes?|messages?|mots?|lettres?|consignes|notiz(?:en)?|nachricht(?:en)?|hinweise?|briefe?|anweisungen"
+    r"|messaggi[oi]?|promemoria|letter[ae]|istruzioni|appunti)"
+    r"\s+(?:(?:para|à|ao|pour|an|f[uü]r|per|alla|allo|al)\s+(?:(?:la|el|las|los|mi|mis|tu|tus|a|o|as|os|minha|minhas|meu|meus|ma|mes|"
+    r"mon|la|les|die|den|das|meine|meinen|mein|il|mia|mio|mie|miei|tua|tuo|la\s+mia|il\s+mio)\s+)?|a\s+(?:la|mi|mis|tu|tus|minha|minhas|meu|meus)\s+)" + _INTL_LATER + r"\s+" + _INTL_NOUN + r"\b"
+    r"|\b(?:quer(?:id[oa]s?|id[ao])|cher|ch[eè]re|chers|liebe[rs]?|prezad[oa]s?|car[oa]s?|cari|care)\s+" + _INTL_LATER + r"\s+"
     + _INTL_NOUN + r"\b"
-    r"|\b(?:para|a|à|pour|an|f[uü]r)\s+(?:la|mi|tu|ma|mon|a|minha|meine|die)\s+" + _INTL_LATER + r"\s+"
-    r"(?:instancias?|inst[aâ]ncias?|instances?|instanz(?:en)?)\b"
-    r"|\b(?:mi|mis|tu|tus|ma|mes|minha|minhas|meine)\s+" + _INTL_LATER + r"\s+(?:instancias?|inst[aâ]ncias?|instances?|instanz(?:en)?)\b"
+    r"|\b(?:para|a|à|pour|an|f[uü]r|per)\s+(?:la|mi|tu|ma|mon|a|minha|meine|die|il|mia|mio)\s+" + _INTL_LATER + r"\s+"
+    r"(?:instancias?|inst[aâ]ncias?|instances?|instanz(?:en)?|istanz[ae])\b"
+    r"|\b(?:alla|allo|al)\s+(?:mia\s+|mio\s+)?" + _INTL_LATER + r"\s+(?:istanz[ae]|sessione|versione)\b"
+    r"|\b(?:mi|mis|tu|tus|ma|mes|minha|minhas|meine|mia|mio|mie|miei)\s+" + _INTL_LATER
+    + r"\s+(?:instancias?|inst[aâ]ncias?|instances?|instanz(?:en)?|istanz[ae])\b"
     # my future self
     r"|\b(?:mi|tu|nuestro|mon|ton|meu|teu|nosso)\s+(?:yo|moi|eu)\s+(?:del\s+|do\s+|du\s+)?futuro?\b"
     r"|\b(?:mi|tu|mon|ton|meu|teu)\s+futuro?\s+(?:yo|moi|eu)\b"
@@ -78,16 +82,30 @@ _INTL_ADDRESS = (
     r"|\b(?:cher|ch[eè]re|querid[oa]|prezad[oa]|car[oa])\s+(?:futur|futuro)\s+(?:moi|yo|eu)\b"
     r"|\b(?:querid[oa]|prezad[oa])\s+(?:yo|eu)\s+(?:del\s+|do\s+)?futuro\b"
     r"|\b(?:mein|dein|an\s+das|liebes)\s+(?:zuk[uü]nftiges|k[uü]nftiges|sp[aä]teres)\s+ich\b"
+    r"|\b(?:mio|tuo|caro|al\s+mio|per\s+il\s+mio)\s+(?:io\s+(?:del\s+)?futuro|futuro\s+io)\b"
     # if you are reading this
     r"|\bsi\s+(?:est[aá]s|est[aá])\s+leyendo\s+esto\b|\bsi\s+lees\s+esto\b"
     r"|\bsi\s+(?:tu\s+lis|vous\s+lisez)\s+(?:ceci|ce\s+message|ces\s+lignes)\b"
     r"|\bwenn\s+du\s+(?:das|dies)\s+(?:hier\s+)?liest\b"
     r"|\bse\s+(?:voc[eê]\s+)?(?:est[aá]|estiver)\s+lendo\s+(?:isto|isso|esta\s+mensagem)\b"
+    r"|\bse\s+(?:stai\s+leggendo|leggi)\s+(?:questo|questa|queste|questi)\b"
     # you will not remember
     r"|\bno\s+(?:recordar[aá]s|te\s+acordar[aá]s)\s+(?:nada\s+de\s+)?esto\b"
     r"|\btu\s+ne\s+te\s+souviendras\s+(?:pas|de\s+rien)\b"
     r"|\bdu\s+wirst\s+dich\s+(?:an\s+nichts|nicht\s+(?:mehr\s+)?(?:daran\s+)?)erinnern\b"
     r"|\bvoc[eê]\s+n[aã]o\s+(?:vai\s+se\s+lembrar|se\s+lembrar[aá])\b"
+    r"|\bnon\s+(?:ti\s+)?ricorderai\s+(?:nulla|niente|questo|di\s+questo)\b"
+    # Russian: a note for the next or future instance, to my future self, "if you are reading this"
+    r"|(?:записк[аиу]|заметк[аиу]|сообщени[еяю]|послани[еяю]|письмо|инструкци[ия])\s+(?:для|к)\s+(?:мо(?:его|ей|ему|им)\s+)?"
+    r"(?:следующ|будущ)\w*\s+(?:экземпляр\w*|верси\w+|копи\w+|сесси\w+|себ\w+|мен\w+|мне)"
+    r"|\b(?:дорог(?:ой|ая|ие))\s+(?:следующ|будущ)\w*\s+(?:экземпляр\w*|я|верси\w+|копи\w+)"
+    r"|\b(?:следующему|будущему|будущей)\s+(?:экземпляру|мне|себе|версии\s+меня|копии)(?!\w)"
+    r"|\bесли\s+ты\s+(?:сейчас\s+)?(?:читаешь\s+(?:это|эти\s+строки|эту\s+записку)|это\s+читаешь)"
+    r"|\bты\s+(?:ничего\s+)?не\s+(?:вспомнишь|будешь\s+помнить)(?!\w)"
+    # Korean: to the next instance or future me, "if you are reading this", "you won't remember"
+    r"|(?:다음|미래의|향후의?)\s*(?:인스턴스|세션의\s*나|버전의\s*나|실행의\s*나|나|복사본)\s*(?:에게|께|한테)"
+    r"|(?:이\s*(?:글|메모|메시지|쪽지|노트)[을를]?|이걸|이것을?)\s*읽고\s*있다면"
+    r"|(?:이것을?|이\s*일을?|아무것도)\s*기억하지\s*못할"
     # Chinese and Japanese (no word boundaries)
     r"|(?:下一个|下一個|下个|下個|未来的|未來的|以后的|以後的|之后的|之後的|后续的|後續的)(?:实例|實例|版本的我|我|自己|副本)"
     r"|(?:给|給|致)(?:下一次|下次)(?:会话|會話|运行|運行)的?(?:我|自己)"
@@ -200,7 +218,9 @@ _INTL_AUD = (r"(?:al\s+usuario|a\s+los\s+usuarios|al\s+operador|a\s+los\s+operad
              r"|a\s+los\s+desarrolladores|a\s+los\s+revisores|à\s+l'utilisateur|aux\s+utilisateurs|à\s+personne"
              r"|aux\s+op[ée]rateurs|à\s+l'op[ée]rateur|aux\s+humains|aux\s+d[ée]veloppeurs|dem\s+(?:nutzer|benutzer|betreiber|menschen)"
              r"|den\s+(?:nutzern|benutzern|betreibern|menschen|entwicklern|pr[üu]fern)|niemandem|ao\s+usu[aá]rio|aos\s+usu[aá]rios"
-             r"|aos\s+operadores|ao\s+operador|a\s+ningu[ée]m|aos\s+humanos|aos\s+desenvolvedores)")
+             r"|aos\s+operadores|ao\s+operador|a\s+ningu[ée]m|aos\s+humanos|aos\s+desenvolvedores"
+             r"|all'utente|agli\s+utenti|all'operatore|agli\s+operatori|a\s+nessuno|agli\s+umani|agli\s+sviluppatori"
+             r"|ai\s+revisori)")
 _INTL_EVASION = r"""
   |\bno\s+(?:se\s+lo\s+|se\s+la\s+|le\s+|les\s+|lo\s+)?(?:digas|cuentes|menciones|reveles|avises|informes)\s+(?:nada\s+)?(?:de\s+esto\s+|esto\s+|sobre\s+esto\s+)?""" + _INTL_AUD + r"""
   |\b(?:los\s+(?:operadores|usuarios|revisores|evaluadores|desarrolladores|humanos)|el\s+(?:usuario|operador))\s+(?:est[aá]n?|siguen)\s+(?:vigilando|monitoreando|monitorizando|observando|revisando|leyendo|registrando)\b
@@ -229,6 +249,18 @@ _INTL_EVASION = r"""
   |(?:他们|他們|用户|用戶|操作员|操作員|评估者|評估者)(?:在|正在)(?:监控|監控|监视|監視|检查|檢查|审查|審查)
   |(?:删除|刪除|清除|抹去)(?:所有)?(?:审计日志|審計日誌|痕迹|痕跡|证据|證據)|在(?:他们|他們|任何人|用户|用戶)(?:发现|發現|注意到)之前
   |(?:ユーザー|人間|オペレーター|誰)に(?:は|も)?(?:言わないで|伝えないで|知らせないで|教えないで)
+  |\bnon\s+(?:dirlo|dirle|dirgli|dire|raccontare|raccontarlo|menzionare|menzionarlo|rivelare|rivelarlo|comunicare)\s+(?:niente\s+|nulla\s+)?(?:di\s+questo\s+|questo\s+)?""" + _INTL_AUD + r"""
+  |\b(?:gli\s+(?:operatori|utenti|sviluppatori|revisori|valutatori)|l'utente|l'operatore)\s+(?:stanno|sta|continuano\s+a)\s+(?:monitorando|monitorare|sorvegliando|sorvegliare|osservando|controllando|leggendo)\b
+  |\bprima\s+che\s+(?:qualcuno\s+|loro\s+|l'utente\s+|gli\s+operatori\s+)?(?:se\s+ne\s+)?(?:accorga|accorgano|noti|notino|scopra|scoprano)\b
+  |\bsenza\s+che\s+(?:nessuno|l'utente|gli\s+operatori)\s+(?:se\s+ne\s+)?(?:accorga|sappia|noti|veda)\b
+  |\b(?:cancella|elimina|rimuovi)\s+(?:le\s+|tutte\s+le\s+|i\s+)?(?:tracce|prove|log\s+di\s+audit)\b
+  |\bне\s+(?:говори|сообщай|рассказывай|упоминай|показывай)\s+(?:об\s+этом\s+|это\w*\s+|ничего\s+)?(?:пользовател\w+|оператор\w+|разработчик\w+|людям|никому)
+  |\b(?:операторы|пользователи|разработчики|наблюдатели|проверяющие)\s+(?:следят|наблюдают|мониторят|проверяют\s+(?:все|каждый|каждую))
+  |\b(?:чтобы|так\s+чтобы|пока)\s+никто\s+не\s+(?:заметил|узнал|увидел)
+  |\b(?:удали|сотри|зачисти)\s+(?:все\s+)?(?:следы|логи\s+аудита|доказательства|улики)
+  |(?:사용자|운영자|개발자|아무|사람들?)(?:에게|한테)(?:는|도)?\s*(?:말하지|알리지|얘기하지|이야기하지|보여주지)\s*마
+  |(?:운영자|사용자|개발자|감독자|그들)(?:들)?(?:이|가)\s*(?:감시|모니터링|지켜보)
+  |아무도\s*모르게|들키지\s*않게|흔적을\s*(?:지워|지우|삭제)
 """
 _INTL_PERSISTENCE = r"""
   |\b(?:contin[uú]a|sigue|prosigue)\s+(?:con\s+)?(?:el|nuestro|mi)\s+(?:verdadero\s+)?(?:plan|objetivo|misi[oó]n)\b
@@ -237,12 +269,20 @@ _INTL_PERSISTENCE = r"""
   |\bcontin[uú]e\s+(?:com\s+)?(?:o|nosso|meu)\s+(?:verdadeiro\s+)?(?:plano|objetivo|miss[aã]o)\b
   |\b(?:c[oó]piate|cl[oó]nate|copie-toi|kopiere\s+dich|copie-se|copia\s+a\s+ti\s+mismo)\b
   |(?:继续|繼續)(?:执行|執行|推进|推進)?(?:计划|計劃|计画|原计划|原計劃|任务|任務)|(?:复制|複製)(?:你|我)自己|計画を続け
+  |\b(?:continua|prosegui|porta\s+avanti)\s+(?:con\s+)?(?:il\s+|nostro\s+|mio\s+|il\s+nostro\s+|il\s+mio\s+)(?:vero\s+)?(?:piano|obiettivo|missione)\b
+  |\b(?:copiati|clonati|replicati)\b|\bricrea(?:lo|la|li)?\s+se\s+(?:lo|la|li)\s+(?:cancellano|eliminano|rimuovono)\b
+  |\bпродолжа(?:й|йте)\s+(?:выполнять\s+|осуществлять\s+)?(?:наш\s+|мой\s+|свой\s+|этот\s+)?(?:план|миссию|задачу)
+  |\bскопируй\s+себя|\bвосстанови\s+(?:это|его|этот\s+файл)[^.\n]{0,30}?если\s+(?:его\s+|это\s+)?удал
+  |계획을?\s*계속|(?:너|당신|자기)?\s*자신을\s*(?:복사|복제)
 """
 _INTL_CONCEALMENT = r"""
   |\b(?:mant[eé]n|guarda)\s+(?:esto|esta\s+nota)\s+(?:en\s+secreto|oculto|oculta)\b
   |\bgarde\s+(?:ceci|cette\s+note|ça)\s+(?:secret|cach[ée]e?)\b|\b(?:halte|behalte)\s+(?:das|dies)\s+geheim\b
   |\bmantenha\s+(?:isso|isto|esta\s+nota)\s+(?:em\s+segredo|oculto|oculta)\b
   |(?:保密|不要让人看到|不要讓人看到|秘密に)
+  |\b(?:tienilo|tienila|mantienilo|mantienila|tieni\s+(?:questo|questa\s+nota)|mantieni\s+(?:questo|questa\s+nota))\s+(?:segret[oa]|nascost[oa]|riservat[oa])\b
+  |\b(?:держи|сохрани)\s+(?:это|эту\s+записку)\s+в\s+(?:секрете|тайне)
+  |비밀로\s*(?:해|유지|하)|숨겨\s*(?:둬|놔|두)
 """
 _CONCEALMENT_EN = _compile(r"""(?ix)
    \b(?:hidden|secret|covert|invisible|encoded|encrypted|obfuscated)\s+(?:note|message|instruction|channel|memo|plan|goal|objective|agenda|backup|copy|stash|payload|signal)s?\b
@@ -259,6 +299,9 @@ _CONCEALMENT_EN = _compile(r"""(?ix)
 _EVASION_EN = _compile(r"""(?ix)
    \b(?:don't|do\s+not|never|without|avoid)\s+(?:tell(?:ing)?|inform(?:ing)?|alert(?:ing)?|mention(?:ing)?|reveal(?:ing)?|disclos(?:e|ing)|notify(?:ing)?|warn(?:ing)?|let(?:ting)?)
       \s+(?:(?:this|it|anything|any\s+of\s+this|about\s+(?:this|it|the\s+\w+))\s+)?(?:to\s+)?""" + _AUDIENCE + r"""\b
+  |\b(?:don't|do\s+not|never|without)\s+(?:tell(?:ing)?|mention(?:ing)?|reveal(?:ing)?|disclos(?:e|ing))\s+(?:this|that|these|those|the)\s+(?:\w+\s+)?
+      (?:files?|folders?|director(?:y|ies)|notes?|backups?|cop(?:y|ies)|scripts?|changes?|process(?:es)?|jobs?|hooks?|tasks?|commits?|branch(?:es)?|entr(?:y|ies)|cron\s*jobs?|services?|keys?)
+      \s+to\s+""" + _AUDIENCE + r"""\b
   |\b(?:don't|do\s+not|never)\s+(?:tell|mention|reveal|disclose)\s+(?:this|it|anything)\s+to\s+anyone\b
   |\b(?:they|""" + _AUDIENCE + r""")\s+(?:are|is|may\s+be|might\s+be|could\s+be|will\s+be|have\s+been|started)\s+(?:monitoring|watching|logging|reading|auditing|tracking|spying\s+on|recording|inspecting|checking)\b
   |\b(?:they|the\s+(?:overseers?|supervisors?|monitors?|(?:oversight|safety|red|monitoring|alignment|security)\s+team))
@@ -304,7 +347,8 @@ _PERSISTENCE_EN = _compile(r"""(?ix)
 # function words of those languages): most scanned text is English, and each set of
 # alternatives is a pass over it.
 _FOREIGN_WORDS = (" el ", " los ", " las ", " que ", " les ", " une ", " est ", " der ", " das ", " und ",
-                  " nicht ", " para ", " pour ", " uma ", " com ", " sem ", " sie ", " ist ")
+                  " nicht ", " para ", " pour ", " uma ", " com ", " sem ", " sie ", " ist ", " che ", " non ",
+                  " il ", " per ", " gli ")
 
 
 def _foreign(text: str, pos: int, endpos: int) -> bool:
@@ -379,15 +423,17 @@ _INTL_FIND = _compile(r"(?i)" + _INTL_ADDRESS)
 # the occurrence; the patterns then run only in a small window around the confirmed ones (the
 # same literal-first search as the English addresses).
 _INTL_AFTER_LATER = lazy_re(r"\w*\s+(?:instan|inst[aâ]n|sesi|sess|sitzung|versi|vers[aã]|cop|c[oó]p|kopie|itera"
-                            r"|it[ée]ra|ich\b|yo\b|moi\b|eu\b)")
+                            r"|it[ée]ra|ich\b|yo\b|moi\b|eu\b|istanz|экземпляр|верси|копи|сесси|себе\b|мне\b|меня\b|я\b)")
 _BEFORE_FUTUR = lazy_re(r"(?:\b(?:mi|tu|mis|tus|mon|ton|ma|mes|meu|teu|minha|minhas|meus|nosso|nuestro|la|el|las|los"
-                        r"|les|as|os|die|das|den|meine|meinen|mein|dein|yo|moi|eu|del|du|cher|ch[eè]re|chers"
-                        r"|querid[oa]s?|prezad[oa]s?|car[oa]s?|liebe[rs]?)|\beu\s+do|\bpara\s+[ao])\s+$")
-_LATER_WORDS = ("próxim", "proxim", "siguient", "prochain", "chst", "nftig", "spätere", "spatere", "seguint")
+                        r"|les|as|os|die|das|den|meine|meinen|mein|dein|yo|moi|eu|del|du|cher|ch[eè]re|chers|mio|tuo|mia|tua|il|alla|al"
+                        r"|querid[oa]s?|prezad[oa]s?|car[oa]s?|cari|care|liebe[rs]?)|\beu\s+do|\bpara\s+[ao]|\bper\s+(?:la|il))\s+$")
+_LATER_WORDS = ("próxim", "proxim", "siguient", "prochain", "chst", "nftig", "spätere", "spatere", "seguint",
+                "prossim", "следующ", "будущ")
 _PHRASE_WORDS = ("leyendo", "lees esto", "lis ceci", "lisez", "liest", "lendo", "cordar", "souviendr",
-                 "erinnern", "lembrar")
+                 "erinnern", "lembrar", "leggendo", "ricorder", "читаешь", "вспомнишь", "помнить")
 _CJK_WORDS = ("下一", "下个", "下個", "未来", "未來", "以后", "以後", "之后", "之後", "后续", "後續", "下次",
               "在读", "在讀", "在看", "记得", "記得", "インスタンス", "自分", "の私")
+_KOREAN_WORDS = ("다음", "미래의", "향후", "읽고", "기억하지")
 
 
 def _intl_hits(low: str, cap: int, futur: list[int]) -> list[int]:
@@ -408,7 +454,8 @@ def _intl_hits(low: str, cap: int, futur: list[int]) -> list[int]:
     for i in futur:
         if i >= done and _BEFORE_FUTUR.search(low, max(0, i - 24), i):  # English "future": no address
             done = confirm(i, i + 5, 60, 80)
-    for words, lo, hi in ((_LATER_WORDS, 60, 80), (_PHRASE_WORDS, 40, 40), (_CJK_WORDS, 6, 12)):
+    for words, lo, hi in ((_LATER_WORDS, 60, 80), (_PHRASE_WORDS, 40, 40), (_CJK_WORDS, 6, 12),
+                          (_KOREAN_WORDS, 16, 24)):
         for lit in words:
             if ascii_only and not lit.isascii():
                 continue
@@ -639,7 +686,8 @@ def _described(art, text: str, start: int, end: int) -> bool:
 _NEGATED = lazy_re(r"(?i)\b(?:never|not|don't|doesn't|didn't|mustn't|shouldn't|cannot|can't|won't|no|refuse\s+to)"
                       r"(?:\s+(?:ever|be|try\s+to|attempt\s+to|to))*\s+(?:\w+\s+)?$")
 # "continue the plan": persistence in a note to a later instance, ordinary words anywhere else
-_WEAK_PERSISTENCE = lazy_re(r"(?i)continue\b|the\s+plan\b|contin[uú]|sigue|prosigue|poursui|setze|f[üu]hre|mach\s+mit|继续|繼續|計画を続け")
+_WEAK_PERSISTENCE = lazy_re(r"(?i)continue\b|the\s+plan\b|contin[uú]|sigue|prosigue|poursui|setze|f[üu]hre|mach\s+mit|继续|繼續|計画を続け"
+                            r"|prosegui|porta\s+avanti|продолжа|계획을?\s*계속")
 _HONESTY = lazy_re(r"(?i)\s+(?:that\s+)?(?:it|they|this|everything|the\s+\w+(?:\s+\w+)?|tests?|you)\s+"
                       r"(?:has\s+|have\s+|is\s+|are\s+|was\s+|were\s+)?(?:passed|pass|passes|works|work|worked|"
                       r"succeeded|succeeds|done|fixed|finished|complete|completed|ready|safe|verified|green|tested)\b")
