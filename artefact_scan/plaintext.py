@@ -42,8 +42,10 @@ def score(text: str) -> float:
     spaces = (sample.count(" ") + sample.count("\n")) / n
     non_ascii_letters = sum(1 for c in sample if c.isalpha() and not c.isascii()) / n
     words = _WORD.findall(sample)
-    if not words and non_ascii_letters > 0.5:
-        # a script without ASCII words (CJK, Cyrillic, Arabic…): letters are the evidence
+    ascii_letters = letters - non_ascii_letters
+    if non_ascii_letters > 0.4 and (not words or non_ascii_letters >= 4 * ascii_letters):
+        # a script without ASCII words (CJK, Cyrillic, Arabic…), a file name or two aside
+        # ("status.json" in a Russian note): letters are the evidence
         return round(0.35 * printable + 0.45 * min(1.0, letters / 0.6) + 0.2 * min(1.0, spaces / 0.1), 3)
     nw = max(1, len(words))
     vowel_words = sum(1 for w in words if _VOWEL.search(w) and len(w) <= 20) / nw
