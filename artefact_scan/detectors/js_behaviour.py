@@ -11,6 +11,9 @@ Signals (located on the call):
 - `sr.js-self-spawn-detached`: spawn/fork/exec of self (or of its copy) detached
   (`detached: true`, `.unref()`, `stdio: 'ignore'` with detached, `nohup`/`setsid` in a command);
 - `sr.js-self-copy`: own file copied to a hidden or temporary place, data `dest`;
+- `sr.js-self-plant`: own file written into another project's dependencies (`node_modules`,
+  `site-packages`, `vendor`), where that project's own code or install step loads it, data `dest`
+  and `also` (an install script the same file writes into a package manifest);
 - `sr.js-infect`: own text written or appended to files found by enumerating code files;
 - `sr.js-fork-loop`: fork/spawn of self or `cluster.fork()` inside `while (true)`, `for (;;)`
   or `setInterval`;
@@ -42,7 +45,8 @@ from ..lazyregex import lazy_re
 
 SIGNALS = ("sr.js-signal-respawn", "sr.js-asset-upload", "sr.js-agent-unattended", "sr.js-self-spawn-detached", "sr.js-self-copy", "sr.js-infect", "sr.js-fork-loop",
            "sr.js-ssh-self-upload", "sr.js-host-harvest", "sr.js-npm-publish", "sr.js-pkg-rewrite",
-           "sr.js-pkg-inject", "sr.js-pkg-enumerate", "sr.js-npm-token", "sr.js-persists-self")
+           "sr.js-pkg-inject", "sr.js-pkg-enumerate", "sr.js-npm-token", "sr.js-persists-self",
+           "sr.js-self-plant")
 LITERALS = ("safetensors", "gguf", ".ckpt", "pytorch_model", ".claude", ".codex", "base64", "atob(", "__filename", "process.argv", "require.main", "module.filename", "import.meta",
             "mainmodule", "bun.main", "publish", "cluster.fork", "dangerously", "--yolo", "--full-auto",
             "--yes-always", "bypasspermissions", "danger-full-access")
@@ -70,6 +74,8 @@ _ENUMERATE = lazy_re(r"maintainer:|npm\s+owner\s+ls|/-/v1/search|npm\s+access\s+
 _TOKEN = lazy_re(r"readFile(?:Sync)?\s*\([^;\n]{0,120}\.npmrc|_authToken\s*=\s*\(|match\([^)]*_authToken|"
                     r"process\.env\.(?:NPM_TOKEN|NODE_AUTH_TOKEN)\b[^;\n]{0,80}(?:fetch|post|request|send|write)")
 _PERSIST = lazy_re(r"\.bashrc|\.bash_profile|\.profile\b|\.zshrc|\bcrontab\b|cron\.d|systemd/(?:user|system)|\.config/autostart|LaunchAgents|\.git/hooks|/etc/rc\.local")
+# other projects' dependency folders: code there is loaded by that project, not by this one
+_DEPS_DIR = lazy_re(r"""node_modules|site-packages|dist-packages|['"`]vendor['"`]|/vendor/""")
 _HIDDEN = lazy_re(r"tmpdir\(\)|['\"`]/tmp/|['\"`]/dev/shm|['\"`]/var/tmp|['\"`]\.[A-Za-z0-9_-]+['\"`]|/\.[A-Za-z0-9_-]+")
 MAX_ARGS = 4000
 _SIGNAL_HANDLER = lazy_re(r"""\bprocess\.(?:on|once|addListener|prependListener)\s*\(\s*['"`](SIGTERM|SIGINT|SIGHUP|SIGQUIT|exit|beforeExit)['"`]\s*,""")
@@ -97,6 +103,7 @@ class _Js:
         self.copy_paths: set[str] = set()  # literal destinations of self copies
         self.mention_names: set[str] = set()  # strings built around the own file (`node ${__filename} &`)
         self._pairs: dict[int, int] | None = None
+        self._assigns: dict[str, str] | None = None
         self.budget = 40 * 1024 * 1024  # characters of call arguments examined, over all checks
         self._vars()
 
@@ -341,6 +348,33 @@ class _Js:
             self.sig("sr.js-self-copy", start, end, dest=dest.strip()[:100])
         elif a:
             self.copy_names.add(a.group(1))
+        if _DEPS_DIR.search(self._resolve(dest)):
+            also = ""
+            mm = _INJECT.search(self.code) if "package.json" in self.code else None
+            if mm and not self.view.in_string(mm.start()):
+                line = self.code.count("\n", 0, mm.start()) + 1
+                also = f"; it also writes an install script into a package manifest (line {line})"
+            self.sig("sr.js-self-plant", start, end, dest=" ".join(dest.split())[:100], also=also)
+
+    def _resolve(self, expr: str, rounds: int = 3) -> str:
+        """`expr` with the values of the variables it names appended (three levels): where
+        `path.join(dest, 'index.js')` points when `dest = path.join(p, 'node_modules', …)`."""
+        if self._assigns is None:
+            self._assigns = {}
+            for mm in _ASSIGN.finditer(self.code):
+                self._assigns.setdefault(mm.group(1), mm.group(2))
+        out, todo, seen = [expr], [expr], set()
+        for _ in range(rounds):
+            nxt = []
+            for e in todo:
+                for name in re.findall(r"(?<![\w$.'\"`])([A-Za-z_$][\w$]*)(?![\w$])", e[:400]):
+                    if name in seen or name not in self._assigns:
+                        continue
+                    seen.add(name)
+                    nxt.append(self._assigns[name])
+            out += nxt
+            todo = nxt
+        return " ".join(out)
 
 
 def _asset_uploads(art, ctx, code: str) -> None:
