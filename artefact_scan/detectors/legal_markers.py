@@ -31,6 +31,9 @@ from . import detector
 # -- shared ---------------------------------------------------------------------------------
 
 
+LOOKAHEAD = 400
+
+
 def _blocks(text: str, anchor_re: regex.Pattern, *, gap: int, before: int, after: int,
             lines: Lines | None = None, spans: list[tuple[int, int]] | None = None,
             starts=None, keep=None):
@@ -39,7 +42,10 @@ def _blocks(text: str, anchor_re: regex.Pattern, *, gap: int, before: int, after
     if spans is None:
         matches = list(anchor_re.finditer(text, timeout=2.0))
     else:
-        matches = [m for s, e in spans for m in anchor_re.finditer(text, s, e, timeout=2.0)]
+        # an anchor starts inside a span; what it looks ahead at may lie past it ("do hereby
+        # certify" … "in good standing" three lines on)
+        matches = [m for s, e in spans for m in anchor_re.finditer(text, s, min(len(text), e + LOOKAHEAD), timeout=2.0)
+                   if m.start() < e]
     if keep is not None:
         matches = [m for m in matches if keep(m)]
     if not matches:
@@ -604,7 +610,8 @@ _ISSUANCE = lazy(
     # a state's certificate of good standing or existence ("I, …, Secretary of State, do hereby
     # certify that X is duly incorporated … and is in good standing"); a certificate of
     # incorporation alone is the registry family's (LF108)
-    r"|\bdo(?:es)?\s+hereby\s+certify\s+that\b(?=(?:[^\n]|\n(?![ \t]*\n)){0,300}?\b(?:in\s+good\s+standing|duly\s+(?:registered|qualified)|legal\s+(?:corporate\s+)?existence|active\s+status)\b)"
+    # (Delaware writes it without "that": DO HEREBY CERTIFY "X, INC." IS DULY INCORPORATED)
+    r"|\bdo(?:es)?\s+hereby\s+certify(?:\s+that)?\b(?=(?:[^\n]|\n(?![ \t]*\n)){0,300}?\b(?:in\s+good\s+standing|duly\s+(?:registered|qualified)|legal\s+(?:corporate\s+)?existence|active\s+status)\b)"
     r"|\b(?:hereby\s+)?(?:grants?|issues?)\s+(?:final\s+|full\s+|conditional\s+)?(?:approval|clearance|authori[sz]ation|marketing\s+authori[sz]ation)\s+(?:for|to|of)\b"
     # an approval stamp: the word alone on its line, in capitals
     r"|(?m-i:^[ \t>*|#\[]*(?:APPROVED|CLEARED|GRANTED|AUTHORI[SZ]ED)\b[ \t\]*]*(?::[^\n]{0,40})?$)")

@@ -92,8 +92,10 @@ _PARTICLES = {"de", "van", "von", "der", "den", "da", "del", "della", "la", "le"
 _NAME_TOKEN = lazy(r"(?:\p{Lu}[\p{Ll}\p{Lu}'\u2019-]*\.?|\p{Lu}\.)")
 NAME_RE = lazy(
     r"(?<![\p{L}\d])(?:\p{Lu}[\p{L}'\u2019-]*\.?|\p{Lu}\.)"
-    r"(?:[ \t]+(?:(?:de|van|von|der|den|da|del|della|la|le|di|du|bin|al|dos)[ \t]+){0,2}(?:\p{Lu}[\p{L}'\u2019-]*\.?|\p{Lu}\.)){1,4}"
-    r"(?:,?[ \t]+(?:Jr\.?|Sr\.?|II|III|IV|Esq\.?))?")
+    r"(?:[ \t]{1,2}(?:(?:de|van|von|der|den|da|del|della|la|le|di|du|bin|al|dos)[ \t]{1,2}){0,2}(?:\p{Lu}[\p{L}'\u2019-]*\.?|\p{Lu}\.)){1,4}"
+    r"(?:,?[ \t]{1,2}(?:Jr\.?|Sr\.?|II|III|IV|Esq\.?))?")
+# (at most two blanks between the words of a name: a wider gap is a column or markup blanked out
+# of an HTML page, "/s/ Jane Roe<br>Jane Roe, Esq." is one name, not "Jane Roe Jane Roe")
 
 
 US_STATES = frozenset(x.lower() for x in (
