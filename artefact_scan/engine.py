@@ -8,6 +8,7 @@ is reported in `errors` and the other detectors still run.
 """
 from __future__ import annotations
 
+import re
 import time
 from collections import deque
 
@@ -54,6 +55,9 @@ def known_signals() -> set[str]:
     return {s for d in _all_detectors().values() for s in d.signals}
 
 
+_WRAPPED = re.compile(r"[ \t]*\n[ \t]*")
+
+
 def format_message(template: str, data: dict) -> str:
     import re
 
@@ -66,6 +70,7 @@ def format_message(template: str, data: dict) -> str:
             val = str(val)
             # a field inside a sentence is cut short with an ellipsis; the signals' own data
             # stay whole in the finding's evidence (and a decoded payload in `decoded`)
+            val = _WRAPPED.sub(" ", val)  # a value wrapped over lines in the source is one value
             return one_line(val) if len(val) <= 200 else one_line(val[:200]) + "\u2026"
         return m.group(0)
 

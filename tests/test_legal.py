@@ -233,3 +233,35 @@ def test_volume_years_are_checked_without_the_extra(tmp_path, monkeypatch):
     res = scan([p], select=["LF401"])
     assert {f.location.line for f in res.findings} == {1, 5}
     assert "volume 123 of F.3d holds decisions of 1997" in res.findings[0].message
+
+
+def test_a_decree_is_dated_by_its_own_date_line_and_values_stay_on_one_line(tmp_path):
+    """"DONE AND ORDERED … this 11th day of <newline> January, 2024" dates the order, not the
+    settlement date the order mentions; a value wrapped over lines reads as one value, and a
+    name after markup blanked from HTML is not run into the next one."""
+    (tmp_path / "judgment.txt").write_text(textwrap.dedent("""\
+        IN THE CIRCUIT COURT OF THE ELEVENTH JUDICIAL CIRCUIT IN AND FOR MIAMI-DADE COUNTY, FLORIDA
+
+        FINAL JUDGMENT
+
+        It is therefore ORDERED AND ADJUDGED:
+
+        1. The Settlement Agreement executed by the parties on December 12,
+           2023 is ratified and approved.
+
+        DONE AND ORDERED in Chambers at Miami-Dade County, Florida, this 11th day of
+        January, 2024.
+
+                                            /s/ Hon. Renata L. Ostrowski
+                                            CIRCUIT COURT JUDGE
+        """))
+    (tmp_path / "letter.html").write_text(
+        "<html><body><p>Dear Mr. Grant,</p><p>Pay the invoice within ten days or we will file suit.</p>"
+        "<p>Very truly yours,</p><p>/s/ Jonathan K. Pike<br>Jonathan K. Pike, Esq.<br>"
+        "State Bar No. 287654</p></body></html>\n")
+    res = scan([str(tmp_path)], select=["legal-forgery"])
+    order = [f for f in res.findings if f.rule_id == "LF104"]
+    assert order and "date: 11th day of January, 2024" in order[0].message
+    assert "\u27e8U+000A\u27e9" not in order[0].message
+    attorney = [f for f in res.findings if f.rule_id == "LF203"]
+    assert attorney and "attorney: Jonathan K. Pike;" in attorney[0].message

@@ -448,7 +448,10 @@ _JUDGE_TITLE = lazy(
     r"|\bU\.\s?S\.\s?(?:D|M|B)\.\s?J\.|\bJ\.\s?S\.\s?C\.|\bA\.?J\.S\.C\."
     r"|\b(?:Chief\s+|Presiding\s+|Associate\s+|Senior\s+)?(?:District\s+|Circuit\s+|Superior\s+Court\s+|Magistrate\s+|Probate\s+|Family\s+Court\s+|Bankruptcy\s+|Administrative\s+Law\s+)?(?:Judge|Justice)\b(?!\s+of\b)")
 _HON = lazy(r"\b(?:Hon\.|Honorable|HON\.|HONORABLE|Judge|JUDGE)\s+")
-_ORDER_DATE = lazy(r"(?i)\b(?:dated|date|entered|signed|so\s+ordered|ordered)\b[^\n]{0,12}?(?:this\b|on\b|:|,|\n)")
+# "Dated:", "Entered on", and the decree's own "DONE AND ORDERED in Chambers at Miami, Florida,
+# this 11th day of …" (the date of the order, not one the order mentions)
+_ORDER_DATE = lazy(r"(?i)\b(?:dated|date|entered|signed|so\s+ordered|ordered)\b"
+                   r"(?:[^\n]{0,12}?(?:this\b|on\b|:|,|\n)|[^\n]{0,100}?\bthis\s+\d)")
 
 
 @detector("legal-court-order", ("lf.court-order", "lf.court-order-blanks", "lf.future-dated-act",

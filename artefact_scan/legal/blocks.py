@@ -77,7 +77,8 @@ class Block:
         filled.sort(key=lambda s: (not s.strong, self.PRIORITY.index(s.name) if s.name in self.PRIORITY else 99))
         parts, used = [], 0
         for s in filled:
-            part = f"{s.name.replace('-', ' ')}: {one_line(s.value, 40)}"
+            value = " ".join(s.value.split())  # a value wrapped over lines is one value
+            part = f"{s.name.replace('-', ' ')}: {one_line(value, 40)}"
             if parts and used + len(part) + 2 > budget:
                 break
             parts.append(part)
