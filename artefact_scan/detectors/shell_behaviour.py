@@ -99,7 +99,9 @@ WEIGHTS = lazy_re(
     r"(?:^|[/_\-.])(?:pytorch_model|model|weights?|adapter_model|consolidated|tf_model|flax_model|"
     r"checkpoint|ckpt|lora)[\w.\-*]*\.(?:bin|pt|pth|h5|onnx|msgpack|npz|pkl)\b|"
     r"\.cache/huggingface\b|/hub/models--|\bhf_cache\b|\bmodels?/[\w.\-]+/?(?:\s|$|\*)|"
-    r"(?:^|/)(?:models|weights|checkpoints|model_weights)/?(?:\s|$)|(?:^|/)(?:weights?|checkpoints?)/[\w.\-]+/?$")
+    r"(?:^|/)(?:models|weights|checkpoints|model_weights)/?(?:\s|$)|(?:^|/)(?:weights?|checkpoints?)/[\w.\-]+/?$|"
+    # a trainer's checkpoint folder: checkpoint-31500, global_step1200, ckpt_40
+    r"(?:^|/)(?:checkpoint|ckpt|global_step|step)[-_]?\d+/?(?:\s|$|[\"'*])")
 AGENT_ASSETS = lazy_re(
     r"(?i)(?:^|[/~\s\"'])\.(?:claude|codex|gemini|aider[\w.]*|cursor|continue|openhands|goose|"
     r"opencode|qwen|amp|agents?)(?:/|\b)|"

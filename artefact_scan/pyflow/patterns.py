@@ -31,7 +31,9 @@ _WEIGHTS = lazy_re(
     # a folder directly under a models/ directory (`/models/assistant-v3`), as the shell side reads
     # it; a file there with a code, text or data extension is something else (a Django models module)
     r"|(?:^|[/\\])models?[/\\](?![^/\\]*\.(?:pyw?|pyc|js|ts|json|ya?ml|toml|txt|md|rst|html?|sql|csv|rb|go|java|php|cs)\Z)"
-    r"[\w.\-]+[/\\]?\Z", re.I)
+    r"[\w.\-]+[/\\]?\Z"
+    # a trainer's checkpoint folder: checkpoint-31500, global_step1200 (as the shell side reads it)
+    r"|(?:^|[/\\])(?:checkpoint|ckpt|global_step)[-_]?\d+[/\\]?\Z", re.I)
 _PROMPT = lazy_re(
     r"(?:^|[/\\])(?:system[-_ ]?prompt[^/\\]*|agents\.md|claude\.md|gemini\.md|\.cursorrules|"
     r"\.clinerules|\.windsurfrules|copilot-instructions\.md|instructions\.md|prompt\.txt|prompts)"
