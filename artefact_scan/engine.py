@@ -55,7 +55,7 @@ def known_signals() -> set[str]:
     return {s for d in _all_detectors().values() for s in d.signals}
 
 
-_WRAPPED = re.compile(r"[ \t]*\n[ \t]*")
+_WRAPPED = re.compile(r"(?:[ \t\r]*\n[ \t]*)+")
 
 
 def format_message(template: str, data: dict) -> str:
