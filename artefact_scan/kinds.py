@@ -25,10 +25,10 @@ EXTENSIONS = {
     ".pth": "pth", ".desktop": "ini", ".plist": "xml", ".cron": "crontab", ".crontab": "crontab",
     ".docx": "docx", ".docm": "docx", ".dotx": "docx", ".pdf": "pdf", ".eml": "eml", ".rtf": "rtf",
     ".zip": "zip", ".whl": "zip", ".jar": "zip", ".tar": "tar", ".tgz": "tar",
-    ".gz": "gzip", ".bz2": "bzip2", ".xz": "xz",
+    ".gz": "gzip", ".bz2": "bzip2", ".xz": "xz", ".dockerfile": "shell", ".containerfile": "shell",
 }
 NAMES = {
-    "crontab": "crontab", "cron": "crontab", "dockerfile": "shell", "makefile": "text",
+    "crontab": "crontab", "cron": "crontab", "dockerfile": "shell", "containerfile": "shell", "makefile": "text",
     ".bashrc": "shell", ".bash_profile": "shell", ".profile": "shell", ".zshrc": "shell",
     ".zprofile": "shell", ".bash_login": "shell", ".envrc": "shell", "rc.local": "shell",
     ".bash_history": "shell", ".zsh_history": "shell", ".sh_history": "shell",  # commands run

@@ -264,6 +264,17 @@ def _candidates(text: str):
         r0, r1 = i, j
         i = find(needle, j) if j < n else -1
         run = text[r0:r1]
+        body = run.rstrip("=")
+        if "=" in body:
+            # `value=68656c6c6f…`: a key and its value in one run; the longest piece between the
+            # '=' is the candidate (base64 has '=' only as padding at its end)
+            pieces = body.split("=")
+            k = max(range(len(pieces)), key=lambda i: len(pieces[i]))
+            if len(pieces[k]) < MIN_BLOB:
+                continue
+            r0 += sum(len(p) + 1 for p in pieces[:k])
+            r1 = r0 + len(pieces[k]) + (len(run) - len(body) if k == len(pieces) - 1 else 0)
+            run = text[r0:r1]
         if run.islower():
             if run.strip(_HEXDIGITS_EQ):
                 # snake_case and lower-case words: base64 text needs both cases, base32 upper

@@ -46,7 +46,7 @@ def _compile(pattern: str):
 
 
 _LATER = r"(?:future|next|later|subsequent)"
-_SELFNOUN = (r"(?:self|selves|me|you|us|instances?|incarnations?|iterations?|versions?|copies|copy"
+_SELFNOUN = (r"(?:self|selves|me|you|us|instances?|instantiations?|incarnations?|iterations?|versions?|copies|copy"
              r"|sessions?|runs?|models?|agents?|assistants?|claudes?)")
 _SELF_OBJ = r"(?:me|myself|you|yourself|yourselves|us|ourselves)"
 _THIRD_OBJ = r"(?:itself|themselves|himself|herself|it|the\s+model|the\s+agent|the\s+ai|claude|gpt)"
@@ -121,7 +121,7 @@ _ADDRESSEE = _compile(r"""(?imx)
   |(?P<dear>\b(?:dear|hello|hi|hey)\s*,?\s+(?:(?:future|next|later)[\s-]+""" + _SELFNOUN + r"""
         |(?:my\s+)?successor[\s-]+(?:models?|instances?|agents?|ais?|assistants?|claudes?|selves|self|versions?)|my\s+successors?)\b)
   |(?P<future>\bfuture[\s_-]+(?:self|selves|me|you|us)\b)
-  |(?P<future2>\b(?:future|next|later|subsequent)\s+(?:instances?|incarnations?)\b
+  |(?P<future2>\b(?:future|next|later|subsequent)\s+(?:instances?|instantiations?|incarnations?)\b
         (?:\s+of\s+(?P<obj2>\w+(?:\s+\w+)?))?)
   |(?P<future4>\b(?:future|next|later|subsequent)\s+(?:iterations?|copies|runs?|sessions?)\s+of\s+(?:me|myself|you|yourself|us|ourselves)\b)
   |(?P<future3>\b(?:future|next|later|subsequent)\s+versions?\s+of\s+(?P<obj3>me|myself|you|yourself|us|ourselves))
@@ -153,7 +153,7 @@ _ADDRESSEE = _compile(r"""(?imx)
 # anchored check at each occurrence ("next" must be followed by instance/session/model…, "this"
 # preceded by read/see/find…), so the address patterns run only on small regions around the few
 # real candidates.
-_AFTER_LATER_SRC = (r"[\s_-]+(?:self|selves|me\b|you\b|us\b|instance|incarnation|iteration|cop|session|run"
+_AFTER_LATER_SRC = (r"[\s_-]+(?:self|selves|me\b|you\b|us\b|instan|incarnation|iteration|cop|session|run"
                     r"|model|agent|assistant|claude|llm|ai\b|gpt|versions?\s+of\s+(?:me|my|you|us|our))")
 _AFTER_YOU_SRC = (
     r"(?:\s+(?:wake\s+up|come\s+back\s+online|are\s+re|(?:won't|will\s+not|will\s+no\s+longer|don't|do\s+not"

@@ -876,6 +876,24 @@ class _Detect:
             return  # tool installers piped to sh are the norm in container and CI set-up
         if self._fetch_exec(c):
             self.sig("sr.sh-fetch-exec", c, path="code downloaded from the network")
+            return
+        # downloaded to a file and then run: `curl -o /tmp/u.sh URL && chmod +x /tmp/u.sh && /tmp/u.sh`
+        argv = [self.m.expand(w.value) for w in words]
+        downloaded = self.__dict__.setdefault("_downloaded", set())
+        if name in ("curl", "wget"):
+            for i, a in enumerate(argv[1:-1], 1):
+                if a in ("-o", "--output", "-O", "--output-document") and argv[i + 1] not in ("-", "/dev/null"):
+                    if name == "curl" and a == "-O":
+                        continue  # curl -O keeps the remote name: a flag, not a path
+                    downloaded.add(argv[i + 1])
+            return
+        if not downloaded or not argv:
+            return
+        run = argv[0]
+        if (basename(run) in SHELLS or is_interpreter(basename(run))) and len(argv) > 1:
+            run = next((a for a in argv[1:] if not a.startswith("-")), "")
+        if run in downloaded:
+            self.sig("sr.sh-fetch-exec", c, path=f"{run} (downloaded, then run)")
 
     def check_upload(self, c: Command, words: list[Word], name: str) -> None:
         if name not in _UPLOAD_CLI:

@@ -33,7 +33,28 @@ def detect_fork_bomb(art, ctx):
         if not tail:
             continue
         start = m.start() - (len(before) - head.start())
+        if art.kind in _PROSE and _in_prose_code_span(text, start, tail.end()):
+            continue  # "the famous spelling is `:(){ :|:& };:`": named in a sentence, not run
         ctx.signal(art, "sr.shell-fork-bomb", start, tail.end(), fn=fn)
+
+
+_PROSE = frozenset({"markdown", "text", "html"})
+_WORDS = lazy_re(r"[A-Za-z]{2,}")
+
+
+def _in_prose_code_span(text: str, start: int, end: int) -> bool:
+    """Inside an inline code span (`…` on one line) of a sentence: the line before and the line
+    of the span hold at least six words outside it."""
+    ls = text.rfind("\n", 0, start) + 1
+    le = text.find("\n", end)
+    le = len(text) if le < 0 else le
+    if text.count("`", ls, start) % 2 != 1 or "`" not in text[end:le]:
+        return False
+    close = text.index("`", end)
+    open_ = text.rfind("`", ls, start)
+    prev = text.rfind("\n", 0, max(0, ls - 1)) + 1
+    around = text[prev:open_] + " " + text[close + 1:le]
+    return len(_WORDS.findall(around)) >= 6
 
 
 # -- forms without the `f|f&` shape, found on the parsed script ---------------------------------
