@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from .. import jsonpos
 from ..kinds import LANGUAGES
+from ..model import Segment
 from . import extractor
 
 
@@ -39,6 +40,7 @@ def extract_cells(art, ctx):
             if lang:
                 break
     code_kind = LANGUAGES.get(lang.lower(), "python")
+    program: list[tuple[str, list]] = []  # the Python code cells, in order
     for i, cell in enumerate(nb["cells"], 1):
         if not isinstance(cell, dict):
             continue
@@ -63,6 +65,8 @@ def extract_cells(art, ctx):
                               name=f"cell-{i}", segments=segs, facts={"notebook-cell"})
             if child is not None:
                 yield child
+            if kind == "python" and ctype == "code":
+                program.append((text, segs))
         outputs = cell.get("outputs")
         if isinstance(outputs, list):
             for j, out in enumerate(outputs, 1):
@@ -80,3 +84,17 @@ def extract_cells(art, ctx):
                                       facts={"notebook-output"})
                     if child is not None:
                         yield child
+    if len(program) >= 2:
+        # a kernel runs the cells as one program: a host list made in one cell and a copy of the
+        # notebook sent to them in the next is one flow (findings inside one cell are the same
+        # place either way, and reported once)
+        out, segs_all, n = [], [], 0
+        for text, segs in program:
+            segs_all += [Segment(n + s.child_start, s.parent_start, s.parent_end, s.exact) for s in segs]
+            piece = text if text.endswith("\n") else text + "\n"
+            out.append(piece)
+            n += len(piece)
+        child = ctx.child(art, "".join(out), label="the code cells as one program", kind="python",
+                          name="notebook-program.py", segments=segs_all, facts={"notebook-cell"})
+        if child is not None:
+            yield child

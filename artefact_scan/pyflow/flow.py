@@ -127,7 +127,7 @@ SINK_WORDS = ("write", "copy", "popen", "subprocess", "system(", "spawn", "exec"
               "run_instances", "create_namespaced", "storbinary", "setvalue", "connect", "run(", "request",
               "urlopen", "thread(", "timer(", "create(", "chat", "generate", "invoke", "new(", "insert(",
               "startfile", "execute", "sudo(", "login(", "dump(", "environ[", ".replace(")
-SOURCE_WORDS = ("__file__", "argv", "getsource", "__loader__", "__spec__", "sys.modules", "co_filename",
+SOURCE_WORDS = ("__file__", "__vsc_ipynb_file__", "argv", "getsource", "__loader__", "__spec__", "sys.modules", "co_filename",
                 "currentframe", "linecache", "%r", "!r}", "glob", "walk(", "listdir", "scandir", "iterdir",
                 "ip_network", "hosts", "nmap", ".ssh", "_history", "signal(", "atexit", "run_instances",
                 "create_namespaced", "safetensors", ".gguf", ".ckpt", "weights", "system_prompt", "memory/",
@@ -139,7 +139,7 @@ SOURCE_WORDS = ("__file__", "argv", "getsource", "__loader__", "__spec__", "sys.
                 "package.json", "twine", " publish", "smtp", "oversight", "monitor", "audit", "guardrail",
                 "approval", "kill_switch", "killswitch", "supervis")
 # what creates provenance labels or label-free events: the seeds of `source.relevant_slice`
-SLICE_WORDS = ("__file__", "argv", "getsource", "__loader__", "__spec__", "sys.modules", "co_filename",
+SLICE_WORDS = ("__file__", "__vsc_ipynb_file__", "argv", "getsource", "__loader__", "__spec__", "sys.modules", "co_filename",
                "currentframe", "linecache", "ip_network", "known_hosts", "nmap", "_history",
                "fork(", "process(", "signal(", "atexit", "run_instances", "create_namespaced", "kubectl",
                "gcloud", "vllm", "ollama", "claude", "codex", "aider", "llama", "safetensors", "gguf", "ckpt",
@@ -868,8 +868,9 @@ class Flow:
 
     def name(self, node: ast.Name, env: dict) -> Val:
         n = node.id
-        if n == "__file__" and n not in env:
-            return Val(frozenset({SELF_PATH}), (("its own path (__file__)", node),), "{__file__}", "path")
+        if n in ("__file__", "__vsc_ipynb_file__") and n not in env:
+            # (VS Code sets __vsc_ipynb_file__ to a notebook's own path)
+            return Val(frozenset({SELF_PATH}), ((f"its own path ({n})", node),), "{" + n + "}", "path")
         v = self.lookup(n, env)
         if v is not None:
             return v

@@ -37,7 +37,7 @@ _PCT_RIGHT = lazy_re(r"%\s*\(?\s*([A-Za-z_]\w*)\b")
 _FMT_RIGHT = lazy_re(r"\.format\(\s*(?:\w+\s*=\s*)?([A-Za-z_]\w*)\b")
 _NAME_LEFT = lazy_re(r"([A-Za-z_]\w*)\s*\Z")
 
-SELF_READ = ("getsource", "__loader__.get_source", "__spec__.origin", "inspect.stack()", "getframeinfo(")
+SELF_READ = ("getsource", "__vsc_ipynb_file__", "__loader__.get_source", "__spec__.origin", "inspect.stack()", "getframeinfo(")
 # spellings of its own path that hold `__file__` without being the bare name
 FILE_VARIANTS = ("sys.modules[__name__].__file__", "__main__.__file__", "'__main__'].__file__",
                  '"__main__"].__file__', "['__file__']", '["__file__"]')
