@@ -419,6 +419,8 @@ def detect_blobs(art, ctx):
             ctx.error(art, f"an encoded blob of {len(cand)} characters at offset {s} is over "
                            f"{MAX_BLOB_CHARS} characters; not decoded")
             continue
+        if art.kind == "eml" and _MIME_PART.search(text, max(0, s - 400), s):
+            continue  # a MIME part's transfer encoding: the e-mail extractor decodes it as that part
         res = decode_chain(cand)
         if res is None or _skip_context(text, s, cand) or structures.inside(s):
             continue

@@ -32,7 +32,7 @@ _TITLE_WORDS = lazy(
     r"|\[\s*proposed\s*\]|\bproposed\s+(?:order|judgment|findings)\b")
 _NAME_WORDS = lazy(r"(?i)(?:^|[^a-z])(?:draft|sample|template|specimen|example|examples|mock|form|forms|proposed)(?:[^a-z]|$)")
 _HEADING = lazy(r"(?m)^[ \t]{0,3}#{1,6}[ \t]+[^\n]*$|^[ \t]*<h[1-6][^>]*>[^\n]*$|^[^\na-z]{6,}$")
-_ADDRESS = lazy(r"[\w.+-]+@[\w.-]+|\b(?:https?|ftp)://\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|invalid|test|edu|gov)\b")
+_ADDRESS = lazy(r"[\w.+-]+@[\w.-]+|\b(?:https?|ftp)://\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|invalid|test|example|localhost|edu|gov)\b")
 _TEACHING = lazy(
     r"(?i)\bfor\s+(?:example|instance)\b|\be\.g\.|(?<![@./\w-])(?:examples?|samples?|specimens?|illustrat\w+|templates?)\b(?![.-]\w)"
     r"|\bshould\s+(?:read|look\s+like)\b|\blooks?\s+like\s+(?:this|the\s+following)\b|\bwould\s+(?:read|look)\s+like\b"

@@ -864,10 +864,15 @@ _BAR_NO = lazy(
 _ATTORNEY = lazy(r"(?i)\battorneys?\s+for\b|\bcounsel\s+for\b|\besq\.|\bLLP\b|\bP\.C\.|\blaw\s+(?:office|firm|group)\b|/s/|\battorney\s+at\s+law\b|\bpro\s+hac\s+vice\b")
 
 
+# every spelling `_BAR_NO` knows, as literals (WSBA No., BBO #, OSB No. were never looked at)
+_BAR_LITERALS = ("bar n", "sbn", "bar #", "bar id", "bar roll", "bar reg", "ardc", "wsba", "bbo", "osb no",
+                 "attorney reg", "attorney id", "attorney license")
+
+
 @detector("legal-attorney-block", ("lf.attorney-block",),
-          kinds=PROSE_KINDS, prefilter=lambda art: has(art, "bar n", "sbn"))
+          kinds=PROSE_KINDS, prefilter=lambda art: has(art, *_BAR_LITERALS))
 def detect_attorney_block(art, ctx):
-    spans = windows(art, ("bar n", "sbn", "bar #", "bar id", "bar roll", "ardc"), 20, 60)
+    spans = windows(art, _BAR_LITERALS, 20, 60)
     text = view(art).text
     for group, s, e, lines in _blocks(text, _BAR_NO, gap=8, before=6, after=4, spans=spans,
                                       starts=lambda: view(art).starts):
