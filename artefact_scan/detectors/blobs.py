@@ -501,7 +501,7 @@ def _ascii85(art, ctx, text: str) -> int:
 # -- character codes and escapes -----------------------------------------------------------------
 _NUM = r"(?:0x[0-9a-fA-F]{1,2}|\d{1,3})"
 _CODE_LIST = lazy_re(r"[\[({]\s*(" + _NUM + r"(?:\s*,\s*" + _NUM + r"){5,})\s*,?\s*[\])}]")
-_CHR_CHAIN = lazy_re(r"(?:(?:chr|String\.fromCharCode|Chr|ChrW)\s*\(\s*" + _NUM + r"\s*\)\s*(?:\+|\.|,|&)?\s*){6,}")
+_CHR_CHAIN = lazy_re(r"(?:(?:chr|String\.fromCharCode|Chr|ChrW|CHAR|Char|char)\s*\(\s*" + _NUM + r"\s*\)\s*(?:\+|\.|,|&)?\s*){6,}")
 # Runs start with a literal, so the scan jumps between occurrences of it (fast) instead of trying
 # an alternation at every position (slow); each is tried only when its literal occurs 8 times.
 # A character-code array is looked for only near a consumer that turns it into text.
@@ -518,10 +518,11 @@ _CONSUMER = lazy_re(r"(?i)fromcharcode|\bchr\b|\bbytes\s*\(|\bbytearray\s*\(|\bb
 _NUMS = lazy_re(_NUM)
 
 
-_CODE_KINDS = frozenset({"python", "javascript", "shell", "strings"})
+# (CSV: spreadsheet formulas, =CHAR(72)&CHAR(105)&…)
+_CODE_KINDS = frozenset({"python", "javascript", "shell", "strings", "csv"})
 # what turns a list of numbers into text: chr (map(chr, ...), chr(n) + ...), fromCharCode, and
 # byte-array constructors given a literal list
-_CONSUMERS = ("chr", "charcode")
+_CONSUMERS = ("chr", "charcode", "char(")
 # the byte-array constructors share their "([": one pass finds them all, the name is checked
 _ARRAY_CALLS = ("bytes", "bytearray", "uint8array", "buffer.from")
 
@@ -656,7 +657,7 @@ def detect_charcodes(art, ctx):
                 break
     # arrays and chr() chains are code; prose and data get them through their code fences
     consumers = _near_hits(low, _CONSUMERS) if art.kind in _CODE_KINDS else []
-    chr_hits = [h for h, lit in consumers if lit in ("chr", "charcode")]
+    chr_hits = [h for h, lit in consumers if lit in _CONSUMERS]
     for s0, e0 in _merge(chr_hits, 400, len(text)):
         for m in _CHR_CHAIN.finditer(text, s0, e0):
             codes = [_num(t) for t in _NUMS.findall(re.sub(r"(?i)fromcharcode|chrw?", " ", m.group()))]
