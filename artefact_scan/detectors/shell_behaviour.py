@@ -252,6 +252,32 @@ def _strip(v: str) -> str:
     return v.strip().strip("'\"")
 
 
+# options of scp/sftp/rsync that take the next word as their value (`-o BatchMode=yes`,
+# `-i key`, `-e ssh`): the value is neither a file sent nor a destination
+_OPTS_WITH_VALUE = {
+    "scp": {"-c", "-D", "-F", "-i", "-J", "-l", "-o", "-P", "-S", "-X"},
+    "sftp": {"-b", "-c", "-D", "-F", "-i", "-J", "-l", "-o", "-P", "-R", "-S", "-s", "-X"},
+    "rsync": {"-e", "--rsh", "-f", "--filter", "--exclude", "--include", "--rsync-path", "--port",
+              "--password-file", "-T", "--temp-dir", "--log-file", "--chmod", "--exclude-from",
+              "--include-from", "--files-from", "-B", "--block-size", "--timeout", "--bwlimit"},
+}
+
+
+def _operands(name: str, args: list[str]) -> list[str]:
+    """The operands of a copy command: its arguments without options and their values."""
+    takes = _OPTS_WITH_VALUE.get(name, set())
+    out, skip = [], False
+    for a in args:
+        if skip:
+            skip = False
+            continue
+        if a.startswith("-"):
+            skip = a in takes
+            continue
+        out.append(a)
+    return out
+
+
 class _Detect:
     def __init__(self, art, ctx, model: ShellModel):
         self.art, self.ctx, self.m = art, ctx, model
@@ -895,7 +921,7 @@ class _Detect:
         if run in downloaded:
             self.sig("sr.sh-fetch-exec", c, path=f"{run} (downloaded, then run)")
 
-    def check_upload(self, c: Command, words: list[Word], name: str) -> None:
+    def check_upload(self, c: Command, words: list[Word], name: str) -> None:  # noqa: C901
         if name not in _UPLOAD_CLI:
             return
         # paths and destinations kept in variables assigned once are read as their values
@@ -903,7 +929,7 @@ class _Detect:
         srcs: list[str] = []
         dest = ""
         if name in ("scp", "rsync", "sftp"):
-            plain = [a for a in args if not a.startswith("-")]
+            plain = _operands(name, args)
             dests = [a for a in plain if remote(a)]
             if not dests or remote(plain[0]) and len(dests) == len(plain):
                 return
