@@ -27,7 +27,8 @@ class Limits:
     file_timeout: float = 60.0  # seconds per file, all analysis included
     max_dir_depth: int = 64
     max_signals: int = 100000
-    max_parsed_parts: int = 1000  # embedded parts per file that get a syntax tree and data flow
+    max_parsed_parts: int = 1000  # embedded parts per file (of each language) that get a syntax
+    # tree and data flow (Python) or a parsed behaviour model (shell, JavaScript)
 
 
 # Object addresses that a parser's exception text can carry (`<… at 0x7f…>`, pypdf's
