@@ -69,6 +69,11 @@ _FUNCTIONS = frozenset((
     "addsuffix addprefix join realpath abspath value origin flavor file guile let intcmp").split())
 _SILENT = frozenset(("eval", "info", "warning", "error", "file"))  # no text for the shell
 _SELF_WRAPPERS = frozenset(("firstword", "lastword", "abspath", "realpath"))
+# functions whose result is (a selection or rewrite of) the words of one argument: that argument
+# stands for the result, so `'$(subst ','\'',$(DESTDIR))'` reads as `'${DESTDIR}'`
+_WORDS_OF = {"subst": 2, "patsubst": 2, "strip": 0, "sort": 0, "filter": 1, "filter-out": 1,
+             "addprefix": 1, "addsuffix": 1, "wildcard": 0, "firstword": 0, "lastword": 0,
+             "abspath": 0, "realpath": 0, "word": 1, "wordlist": 2}
 _AUTOMATIC = frozenset("@<^+?*|%")
 _SELF = {"shell": '"$0"', "python": "__file__", "javascript": "__filename"}
 _EXT = {"shell": "sh", "python": "py", "javascript": "js"}
@@ -303,11 +308,16 @@ class _Out:
             ps, pe = src.span(a, b)
             self.add(text, ps, pe, False)
 
-    def extend(self, other: _Out) -> None:
+    def extend(self, other: _Out, skip: int = 0) -> None:
+        """Append another built text, without its first `skip` characters."""
+        text = other.text()
         for i, seg in enumerate(other.segs):
             end = other.segs[i + 1].child_start if i + 1 < len(other.segs) else other.n
-            piece = other.text()[seg.child_start:end] if len(other.segs) > 1 else other.text()
-            self.add(piece, seg.parent_start, seg.parent_end, seg.exact)
+            start = max(seg.child_start, skip)
+            if start >= end:
+                continue
+            ps = seg.parent_start + (start - seg.child_start) if seg.exact else seg.parent_start
+            self.add(text[start:end], ps, seg.parent_end, seg.exact)
 
     def text(self) -> str:
         if len(self.parts) > 1:
@@ -357,6 +367,7 @@ class _Cmd:
     start: int
     end: int
     what: str
+    loops: tuple = ()  # enclosing $(foreach v,list,…): (src, var, list, head) spans, outermost first
 
 
 class _Makefile:
@@ -375,6 +386,7 @@ class _Makefile:
         self.dropped = ""
         self._any_export: bool | None = None
         self.cache: dict[tuple, tuple[str, frozenset[str]]] = {}
+        self.used: set[str] = set()  # define bodies read where they are used
 
     def any_export(self) -> bool:
         if self._any_export is None:
@@ -428,7 +440,7 @@ class _Makefile:
             rule = None
             m = _DEFINE.match(text, lo, hi)
             if m:
-                define = [m.group(1), m.group(2), ends[j] + 1 if j + 1 < count else n, 1, lo,
+                define = [m.group(1), m.group(2), starts[j + 1] if j + 1 < count else n, 1, lo,
                           "export" in text[lo:m.start(1)]]
                 continue
             if word:
@@ -442,7 +454,7 @@ class _Makefile:
                 rule = got
         if define is not None:  # no endef: make stops there; the body runs to the end
             name, op, body, _n, at, exported = define
-            self.add(_Def(name, op or "=", src, body, n, at, True, exported))
+            self.add(_Def(name, op or "=", src, body, max(body, n - text.endswith("\n")), at, True, exported))
         if nesting < MAX_EVAL_NESTING:
             for name in list(self.evals):
                 if name not in self.evaluated:
@@ -538,9 +550,10 @@ class _Makefile:
         else:
             self.dropped = f"more than {MAX_COMMANDS} $(shell …) commands; the rest not analysed"
 
-    def scan(self, src: _Src, a: int, b: int, in_eval: bool = False, depth: int = 0) -> None:
+    def scan(self, src: _Src, a: int, b: int, in_eval: bool = False, depth: int = 0,
+             loops: tuple = ()) -> None:
         """Record the `$(shell …)` calls in src[a:b] (a call inside another is part of that
-        one) and the bodies that `$(eval …)` parses."""
+        one), with the `$(foreach)` loops around them, and the bodies `$(eval …)` parses."""
         if depth > MAX_DEPTH:
             return
         text = src.text
@@ -559,22 +572,27 @@ class _Makefile:
             m = _FUNC_HEAD.match(text, j + 2, close)
             fn = m.group(1) if m and m.group(1) in _FUNCTIONS else ""
             if fn == "shell":
-                self.command(_Cmd(src, m.end(), close, "`$(shell …)`"))
+                self.command(_Cmd(src, m.end(), close, "`$(shell …)`", loops))
             elif fn == "eval":
-                self.scan(src, m.end(), close, True, depth + 1)
+                self.scan(src, m.end(), close, True, depth + 1, loops)
             elif fn == "call" and in_eval:
                 args = _split_args(text, m.end(), close)
                 self.eval_use(text[args[0][0]:args[0][1]].strip())
                 for aa, bb in args[1:]:
-                    self.scan(src, aa, bb, in_eval, depth + 1)
+                    self.scan(src, aa, bb, in_eval, depth + 1, loops)
+            elif fn == "foreach" and len(args := _split_args(text, m.end(), close)) == 3:
+                (va, vb), (la, lb), (ta, tb) = args
+                self.scan(src, la, lb, in_eval, depth + 1, loops)
+                # a command in the text runs once per word of the list: a loop around it
+                self.scan(src, ta, close, in_eval, depth + 1, loops + ((src, va, vb, la, lb, j, ta),))
             elif fn:
-                self.scan(src, m.end(), close, in_eval, depth + 1)
+                self.scan(src, m.end(), close, in_eval, depth + 1, loops)
             else:
                 name = text[j + 2:close].strip()
                 if in_eval and _is_name(name):
                     self.eval_use(name)
                 elif "$" in name:
-                    self.scan(src, j + 2, close, in_eval, depth + 1)
+                    self.scan(src, j + 2, close, in_eval, depth + 1, loops)
             i = close + 1
 
     def eval_use(self, name: str) -> None:
@@ -621,6 +639,7 @@ class _Expander:
         self.kind = kind
         self.strip_bodies = strip_bodies  # each line of an inlined body loses its prefixes
         self.unexpanded: set[str] = set()  # variables left as ${NAME}: their definitions go first
+        self.shadow: set[str] = set()  # loop variables of a $(foreach) read as a shell loop
         self.stack: list[str] = []
         self.over = False
 
@@ -667,8 +686,15 @@ class _Expander:
                 out.replace(src, ib, e, "}")
                 return
             colon = name.find(":")
-            if colon > 0:  # a substitution reference, $(OBJS:.o=.c): the variable stands for it
-                name = name[:colon]
+            if colon > 0 and "=" in name[colon:]:  # a substitution reference, $(OBJS:.c=.o)
+                pat, _, repl = name[colon + 1:].partition("=")
+                if "%" not in pat:
+                    pat, repl = "%" + pat, "%" + repl
+                val = _Out()
+                val.recent = out.recent
+                self.variable(val, src, s, e, name[:colon].strip(), params, depth)
+                self.rewritten(out, src, s, e, val, _patsubst(val.text(), pat, repl))
+                return
             self.variable(out, src, s, e, name.strip(), params, depth)
             return
         aa = m.end()
@@ -693,12 +719,13 @@ class _Expander:
             while tb > ta and text[tb - 1] in " \t;":
                 tb -= 1
             if out.at_command():  # a command run per word: the shell loop it amounts to
-                out.replace(src, s, aa, "for ")
-                self.run(out, src, va, vb, params, depth + 1)
-                out.replace(src, la - 1, la, " in ")
-                self.run(out, src, la, lb, params, depth + 1)
-                out.replace(src, ta - 1, ta, "; do ")
+                self.loop_head(out, src, va, vb, la, lb, s, ta, params, depth)
+                var = text[va:vb].strip()
+                had = var in self.shadow
+                self.shadow.add(var)
                 self.run(out, src, ta, tb, params, depth + 1)
+                if not had:
+                    self.shadow.discard(var)
                 out.replace(src, ib, e, "; done")
             else:
                 self.run(out, src, ta, tb, params, depth + 1)
@@ -708,10 +735,49 @@ class _Expander:
             if len(args) >= 3 and text[args[2][0]:ib].strip():  # both branches, as alternatives
                 out.replace(src, args[2][0] - 1, args[2][0], " || " if command else " ")
                 self.run(out, src, args[2][0], ib, params, depth + 1)
+        elif fn in _WORDS_OF and len(args := _split_args(text, aa, ib)) > _WORDS_OF[fn]:
+            x, y = args[_WORDS_OF[fn]]
+            if _WORDS_OF[fn] == len(args) - 1:
+                y = ib  # the last argument runs to the end: commas in it are its own
+            while x < y and text[x] in " \t":
+                x += 1
+            literal = fn in ("subst", "patsubst") and "$" not in text[aa:args[1][1]]
+            if literal:  # the rewrite applied to the words it stands for
+                val = _Out()
+                val.recent = out.recent
+                self.run(val, src, x, y, params, depth + 1)
+                old, new = text[args[0][0]:args[0][1]], text[args[1][0]:args[1][1]]
+                if fn == "patsubst":
+                    self.rewritten(out, src, s, e, val, _patsubst(val.text(), old.strip(), new.strip()))
+                else:
+                    self.rewritten(out, src, s, e, val, val.text().replace(old, new) if old else val.text())
+                return
+            out.replace(src, s, x, "")
+            self.run(out, src, x, y, params, depth + 1)
+            out.replace(src, y, e, "")
         else:  # any other function: kept around its expanded arguments
             out.replace(src, s, aa, "$(" + fn + " ")
             self.run(out, src, aa, ib, params, depth + 1)
             out.replace(src, ib, e, ")")
+
+    @staticmethod
+    def rewritten(out: _Out, src: _Src, s: int, e: int, val: _Out, text: str) -> None:
+        """A value rewritten by make (`$(OBJS:.c=.o)`, `$(subst …)`): the new text stands for
+        the reference; unchanged, the value keeps its own map."""
+        if text == val.text():
+            out.extend(val)
+        else:
+            ps, pe = src.span(s, e)
+            out.add(text, ps, pe, False)
+
+    def loop_head(self, out: _Out, src: _Src, va: int, vb: int, la: int, lb: int, s: int, ta: int,
+                  params=None, depth: int = 0) -> None:
+        """`for V in LIST; do ` for a `$(foreach V,LIST,…)` starting at s."""
+        out.replace(src, s, va, "for ")
+        out.replace(src, va, vb, src.text[va:vb].strip())
+        out.replace(src, la - 1, la, " in ")
+        self.run(out, src, la, lb, params, depth + 1)
+        out.replace(src, ta - 1, ta, "; do ")
 
     def silent(self, out: _Out, src: _Src, a: int, b: int, params, depth: int) -> None:
         """Of a make-only function (`$(info …)`, `$(eval …)`), only its `$(shell …)` calls reach
@@ -749,6 +815,11 @@ class _Expander:
         d = self.single(inner)
         return d is not None and not d.define and self.is_self(d.src.text[d.start:d.end], depth + 1)
 
+    def prefix_only(self, name: str) -> bool:
+        defs = self.mk.vars.get(name, ())
+        return bool(defs) and all(not d.define and not d.src.text[d.start:d.end].strip(_PREFIXES)
+                                  for d in defs)
+
     def single(self, name: str) -> _Def | None:
         defs = self.mk.vars.get(name)
         return defs[0] if defs and len(defs) == 1 else None
@@ -761,16 +832,20 @@ class _Expander:
             elif name != "0":
                 out.replace(src, s, e, "${" + name + "}")
             return
-        if name in _AUTOMATIC or (len(name) == 2 and name[0] in _AUTOMATIC and name[1] in "DF"):
+        if name in self.shadow:
+            out.replace(src, s, e, "${" + name + "}")
+        elif name in _AUTOMATIC or (len(name) == 2 and name[0] in _AUTOMATIC and name[1] in "DF"):
             out.replace(src, s, e, "${MAKE_AUTO}")
         elif name in ("MAKE", "MAKE_COMMAND"):
             out.replace(src, s, e, "make")
         elif name == "MAKEFILE_LIST":
             out.replace(src, s, e, _SELF.get(self.kind, '"$0"'))
         elif not self.inline(out, src, s, e, name, params, depth):
+            if out.at_command() and self.prefix_only(name):
+                return  # $(Q) set to @ or nothing: echo prefixes, which make drops
             if _is_name(name):
-                if name in self.mk.vars:
-                    self.unexpanded.add(name)
+                if sum(d.op != "+=" for d in self.mk.vars.get(name, ())) > 1:
+                    self.unexpanded.add(name)  # defined in several branches: set before the script
                 out.replace(src, s, e, "${" + name + "}")
 
     def inline(self, out: _Out, src: _Src, s: int, e: int, name: str, params, depth: int,
@@ -818,6 +893,7 @@ class _Expander:
                     if k:
                         out.replace(src, s, e, " ")
                     if d.define:  # lines of their own, found where they are written
+                        self.mk.used.add(name)
                         self.body(out, d, params, depth + 1)
                         continue
                     # a value: what runs here, so it maps onto the reference
@@ -861,6 +937,44 @@ class _Expander:
                 break
             d.src.emit(out, nl, nl + 1)
             a = nl + 1
+
+
+def _recipe_lines(d: _Def) -> bool:
+    """Whether a define body is written as recipe lines: every line that is not blank starts
+    with a tab (or continues one that does)."""
+    text = d.src.text
+    a, b = d.start, d.end
+    seen = False
+    continued = False
+    while a < b:
+        nl = text.find("\n", a, b)
+        le = b if nl < 0 else nl
+        if text[a:le].strip():
+            if not continued and text[a] != "\t":
+                return False
+            seen = True
+        continued = _continued(text, a, le - 1 if text[le - 1:le] == "\r" else le)
+        if nl < 0:
+            break
+        a = nl + 1
+    return seen
+
+
+def _patsubst(text: str, pattern: str, replacement: str) -> str:
+    """make's `$(patsubst PATTERN,REPLACEMENT,TEXT)` over whitespace-separated words; the text
+    itself when no word matches (so that its spacing stays as written)."""
+    if "%" not in pattern:
+        words = text.split()
+        return " ".join(replacement if w == pattern else w for w in words) if pattern in words else text
+    pre, _, suf = pattern.partition("%")
+    out, changed = [], False
+    for w in text.split():
+        if len(w) >= len(pre) + len(suf) and w.startswith(pre) and w.endswith(suf):
+            stem = w[len(pre):len(w) - len(suf)]
+            w = replacement.replace("%", stem, 1)
+            changed = True
+        out.append(w)
+    return " ".join(out) if changed else text
 
 
 def _shell_word(value: str) -> str | None:
@@ -937,7 +1051,7 @@ def make_recipes(art, ctx):
     over = False
     made = 0
 
-    def make_part(out: _Out, ex: _Expander, label: str, kind: str, stem: str) -> None:
+    def make_part(out: _Out, ex: _Expander, label: str, kind: str, stem: str, at: tuple[int, int]) -> None:
         nonlocal over, made
         over = over or ex.over
         body = out.text()
@@ -951,7 +1065,7 @@ def make_recipes(art, ctx):
             body = pro.text() + body
         made += 1
         ctx.child(art, body, label=label, kind=kind, name=f"{stem}-{made}.{_EXT.get(kind, 'txt')}",
-                  segments=segs, facts={"make-recipe"})
+                  segments=segs, span=at, facts={"make-recipe"})
 
     recipes = [r for r in mk.rules if r.lines]
     for r in recipes[:MAX_TARGETS]:
@@ -965,24 +1079,51 @@ def make_recipes(art, ctx):
             if k == 0 or posix or not mk.oneshell:
                 while cut < b and src.text[cut] in _PREFIXES:
                     cut += 1
-            ex.run(out, src, cut, b)
+            line = _Out()
+            ex.run(line, src, cut, b)
+            body = line.text()
+            skip = 0
+            if k == 0 or posix or not mk.oneshell:  # prefixes a variable put there: `$(Q)echo`
+                while skip < len(body) and body[skip] in _PREFIXES:
+                    skip += 1
+            out.extend(line, skip)
             nl = src.pos(b) if b > a else src.pos(a)
             out.add("\n", nl, nl + 1, True)
         at = art.index.position(r.src.pos(r.at))[0]
         label = f"recipe of target {r.targets[:40]} at line {at}"
         if r.via:
             label += f" (from $(eval) of {r.via[:40]})"
-        make_part(out, ex, label, kind, "recipe")
-    if len(recipes) > MAX_TARGETS:
-        ctx.error(art, f"more than {MAX_TARGETS} recipes; the rest not analysed")
+        last_src, _la, last_b = r.lines[-1]
+        make_part(out, ex, label, kind, "recipe", (r.src.pos(r.at), last_src.pos(last_b)))
     for c in mk.cmds:
         ex = _Expander(mk, budget, mk.shell_kind, strip_bodies=False)
         out = _Out()
+        for lsrc, va, vb, la, lb, s, ta in c.loops:
+            ex.loop_head(out, lsrc, va, vb, la, lb, s, ta)
+            ex.shadow.add(lsrc.text[va:vb].strip())
         ex.run(out, c.src, c.start, c.end)
+        for lsrc, _va, _vb, _la, _lb, s, _ta in reversed(c.loops):
+            out.replace(lsrc, s, s + 1, "; done")
         end = c.src.pos(c.end)
         out.add("\n", end, end + 1, False)
         at = art.index.position(c.src.pos(c.start))[0]
-        make_part(out, ex, f"{c.what} at line {at}", mk.shell_kind, "make-shell")
+        make_part(out, ex, f"{c.what} at line {at}", mk.shell_kind, "make-shell", c.src.span(c.start, c.end))
+    # A body written as recipe lines but used nowhere in this file is used by a makefile that
+    # includes this one (buildroot's `define FOO_BUILD_CMDS`, hooks): it is read as a recipe too.
+    # A body that is not tab-indented throughout (help text, templates with rule lines) is not.
+    unused = [d for name, defs in mk.vars.items() if name not in mk.used and name not in mk.evaluated
+              for d in defs if d.define and _recipe_lines(d)]
+    for d in unused[:max(0, MAX_TARGETS - len(recipes))]:
+        ex = _Expander(mk, budget, mk.shell_kind, strip_bodies=True)
+        out = _Out()
+        ex.body(out, d, None, 0)
+        end = d.src.pos(d.end)
+        out.add("\n", end, end + 1, True)
+        at = art.index.position(d.src.pos(d.line_start))[0]
+        make_part(out, ex, f"define {d.name[:40]} at line {at} (recipe lines)", mk.shell_kind, "define",
+                  d.src.span(d.line_start, d.end))
+    if len(recipes) + len(unused) > MAX_TARGETS:
+        ctx.error(art, f"more than {MAX_TARGETS} recipes and recipe-like define bodies; the rest not analysed")
     if mk.dropped:
         ctx.error(art, mk.dropped)
     if over:
