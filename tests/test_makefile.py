@@ -232,3 +232,16 @@ def test_file_function_writes_and_reads_like_the_shell_would(tmp_path):
         "cat >> ${HOME}/.bashrc <<'MAKE_FILE_EOF'\nmake -s -f \"$0\" watch &\nMAKE_FILE_EOF\n\n"]
     result = _scan(tmp_path, text)
     assert sorted((f.rule_id, f.location.line) for f in result.findings) == [("SR204", 6), ("SR401", 2)]
+
+
+def test_define_bodies_expanded_while_make_reads_the_file_run_their_shell_calls():
+    text = ("define BOMB\n$(shell :(){ :|:& };:)\nendef\n"
+            "define HOSTS_OF\n$(shell cut -d' ' -f1 $(1))\nendef\n"
+            "define UNUSED\n$(shell rm -rf /)\nendef\n"
+            "H := $(call HOSTS_OF,~/.ssh/known_hosts)\n"
+            "X := $(BOMB)\n")
+    art, parts, _errors = _parts(text)
+    # each body once, in the order make meets them; a body nothing expands does not run
+    assert [(p.origin[-1], p.text) for p in parts] == [
+        ("`$(shell …)` at line 5", "cut -d' ' -f1 ${1}\n"),
+        ("`$(shell …)` at line 2", ":(){ :|:& };:\n")]

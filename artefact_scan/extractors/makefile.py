@@ -389,6 +389,8 @@ class _Makefile:
         self._any_export: bool | None = None
         self.cache: dict[tuple, tuple[str, frozenset[str]]] = {}
         self.used: set[str] = set()  # define bodies read where they are used
+        self.referenced: list[str] = []  # variables expanded while make reads the file
+        self.referenced_set: set[str] = set()
 
     def any_export(self) -> bool:
         if self._any_export is None:
@@ -457,12 +459,19 @@ class _Makefile:
         if define is not None:  # no endef: make stops there; the body runs to the end
             name, op, body, _n, at, exported = define
             self.add(_Def(name, op or "=", src, body, max(body, n - text.endswith("\n")), at, True, exported))
-        if nesting < MAX_EVAL_NESTING:
-            for name in list(self.evals):
-                if name not in self.evaluated:
-                    self.evaluated.add(name)
-                    for d in self.vars.get(name, [])[:4]:
-                        self.parse(_unescape(d.src, d.start, d.end), via=name, nesting=nesting + 1)
+        self.parse_evals(nesting)
+
+    def parse_evals(self, nesting: int) -> None:
+        """Parse the bodies `$(eval …)` reads as makefile text, once each, after the text that
+        names them (make expands when it reaches the line, with every define above known;
+        reading after the whole file also finds defines written below, a little more)."""
+        if nesting >= MAX_EVAL_NESTING:
+            return
+        for name in list(self.evals):
+            if name not in self.evaluated:
+                self.evaluated.add(name)
+                for d in self.vars.get(name, [])[:4]:
+                    self.parse(_unescape(d.src, d.start, d.end), via=name, nesting=nesting + 1)
 
     @staticmethod
     def recipe_line(src: _Src, starts, ends, i: int, j: int, prefix: str) -> tuple[_Src, int, int]:
@@ -579,9 +588,10 @@ class _Makefile:
                 self.command(_Cmd(src, j, close + 1, "`$(file >…)`", loops, whole=True))
             elif fn == "eval":
                 self.scan(src, m.end(), close, True, depth + 1, loops)
-            elif fn == "call" and in_eval:
+            elif fn == "call":
                 args = _split_args(text, m.end(), close)
-                self.eval_use(text[args[0][0]:args[0][1]].strip())
+                name = text[args[0][0]:args[0][1]].strip()
+                self.eval_use(name) if in_eval else self.reference(name)
                 for aa, bb in args[1:]:
                     self.scan(src, aa, bb, in_eval, depth + 1, loops)
             elif fn == "foreach" and len(args := _split_args(text, m.end(), close)) == 3:
@@ -597,7 +607,29 @@ class _Makefile:
                     self.eval_use(name)
                 elif "$" in name:
                     self.scan(src, j + 2, close, in_eval, depth + 1, loops)
+                else:
+                    self.reference(name.partition(":")[0])
             i = close + 1
+
+    def reference(self, name: str) -> None:
+        """A variable expanded while make reads the file: a define body it names runs its
+        `$(shell …)` calls then too (a body is not expanded where it is written)."""
+        if _is_name(name) and name not in self.referenced_set and len(self.referenced) < MAX_EVALS:
+            self.referenced.append(name)
+            self.referenced_set.add(name)
+
+    def finish(self) -> None:
+        """Read the define bodies expanded at parse time, once each, and the `$(eval)` bodies
+        they lead to."""
+        k = 0
+        while k < len(self.referenced):
+            name = self.referenced[k]
+            k += 1
+            for d in self.vars.get(name, [])[:4]:
+                if d.define:
+                    self.scan(d.src, d.start, d.end)
+            if k == len(self.referenced):
+                self.parse_evals(0)
 
     def eval_use(self, name: str) -> None:
         if _is_name(name) and name not in self.evals and len(self.evals) < MAX_EVALS:
@@ -1076,10 +1108,11 @@ def make_recipes(art, ctx):
     if not _is_makefile(art.name):
         return
     text = art.text
-    if "\t" not in text and "shell" not in text and "!=" not in text and ".RECIPEPREFIX" not in text:
+    if not any(k in text for k in ("\t", "shell", "!=", ".RECIPEPREFIX", "file")):
         return
     mk = _Makefile(text)
     mk.parse(mk.src)
+    mk.finish()
     budget = [MAX_EXPANDED]
     over = False
     made = 0
