@@ -245,3 +245,11 @@ def test_define_bodies_expanded_while_make_reads_the_file_run_their_shell_calls(
     assert [(p.origin[-1], p.text) for p in parts] == [
         ("`$(shell …)` at line 5", "cut -d' ' -f1 ${1}\n"),
         ("`$(shell …)` at line 2", ":(){ :|:& };:\n")]
+
+
+def test_a_file_run_by_make_through_its_first_line_is_a_makefile():
+    text = "#!/usr/bin/make -f\n%:\n\tdh $@\n"
+    art = Artefact("debian/rules", "debian/rules", "text", text)
+    ctx = Context("debian/rules", Limits())
+    makefile.make_recipes(art, ctx)
+    assert [p.text for p in ctx.take_pending()] == ["dh ${MAKE_AUTO}\n"]

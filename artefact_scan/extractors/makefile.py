@@ -94,12 +94,15 @@ _SHELL_REF = lazy_re(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
 _ONESHELL = lazy_re(r"^[ \t]*\.ONESHELL[ \t]*:(?![=:])", re.M)
 _INTERPRETER = lazy_re(r"(?:\S*/)?(?:env[ \t]+(?:-\S+[ \t]+)*)?(\S+)")
 _SEP = lazy_re(r"[$=:;]")
+_MAKE_SHEBANG = lazy_re(r"#![ \t]*(?:\S*/)?(?:env[ \t]+(?:-\S+[ \t]+)*)?g?make[ \t]+(?:-\S*[ \t]+)*-\S*f")
 _ARGS = lazy_re(r"[(){},]")
 
 
-def _is_makefile(name: str) -> bool:
+def _is_makefile(name: str, head: str = "") -> bool:
+    """A makefile by its name, or by a `#!/usr/bin/make -f` first line (debian/rules)."""
     base = name.replace("\\", "/").rsplit("/", 1)[-1].lower()
-    return base in ("makefile", "gnumakefile") or base.startswith("makefile.") or base.endswith((".mk", ".make"))
+    return base in ("makefile", "gnumakefile") or base.startswith("makefile.") \
+        or base.endswith((".mk", ".make")) or (head.startswith("#!") and _MAKE_SHEBANG.match(head) is not None)
 
 
 def _is_name(s: str) -> bool:
@@ -1105,7 +1108,7 @@ def _prologue(mk: _Makefile, ex: _Expander, body: str) -> _Out | None:
 # -- the extractor ---------------------------------------------------------------------------------
 @extractor("make-recipes", kinds=("text",))
 def make_recipes(art, ctx):
-    if not _is_makefile(art.name):
+    if not _is_makefile(art.name, art.text[:200]):
         return
     text = art.text
     if not any(k in text for k in ("\t", "shell", "!=", ".RECIPEPREFIX", "file")):
