@@ -302,7 +302,7 @@ class _Out:
             self.segs.append(Segment(self.n, ps, ps + len(text) if exact else max(pe, ps), exact))
         self.parts.append(text)
         self.n += len(text)
-        self.recent = (self.recent + text)[-12:]
+        self.recent = (self.recent + text[-12:])[-12:]
 
     def replace(self, src: _Src, a: int, b: int, text: str) -> None:
         """`text` stands for src[a:b]: exact when as long, else mapped onto the whole span."""
@@ -334,7 +334,8 @@ class _Out:
         if not t or t[-1] in "\n;&|({":
             return True
         for word in ("do", "then", "else"):
-            if t.endswith(word) and (len(t) == len(word) or not (t[-len(word) - 1].isalnum() or t[-len(word) - 1] == "_")):
+            before = t[-len(word) - 1:-len(word)]
+            if t.endswith(word) and not (before.isalnum() or before == "_"):
                 return True
         return False
 
@@ -365,7 +366,8 @@ class _Rule:
 
 @dataclass
 class _Cmd:
-    """A command make runs while reading the file: in `$(shell …)` or right of `!=`."""
+    """A command make runs while reading the file: in `$(shell …)`, right of `!=`, or the
+    write of a `$(file >…)`."""
 
     src: _Src
     start: int
