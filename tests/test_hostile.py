@@ -356,3 +356,22 @@ def test_shell_and_javascript_models_run_on_a_bounded_number_of_parts_per_file(t
     (tmp_path / "report.md").unlink()
     (tmp_path / "spread.sh").write_text(sh.format(i=0).split("\n", 1)[1].rsplit("```", 1)[0])
     assert [f.rule_id for f in scan([tmp_path], limits=Limits(max_parsed_parts=0)).findings] == ["SR204"]
+
+
+def test_case_citations_are_parsed_in_a_bounded_number_of_parts_per_file(tmp_path):
+    """The citation parser costs about the same for every part it reads: thousands of
+    documents citing cases in one archive are read in the first `max_parsed_parts` parts, the
+    rest named in errors (the same bound as the syntax trees of code parts)."""
+    import zipfile
+
+    from artefact_scan import scan
+
+    with zipfile.ZipFile(tmp_path / "briefs.zip", "w") as z:
+        for i in range(12):
+            z.writestr(f"brief-{i:02d}.md", f"Brief {i}.\n\nSee Foo Corp. v. Bar Inc., 500 F.2d 100 (2d Cir. 2015).\n")
+    full = scan([tmp_path])
+    assert [f.rule_id for f in full.findings] == ["LF401"] * 12 and not full.errors
+    cut = scan([tmp_path], limits=Limits(max_parsed_parts=5))
+    assert [f.origin[1] for f in cut.findings] == [f"brief-{i:02d}.md" for i in range(5)]
+    assert [e.message for e in cut.errors] == [
+        "more than 5 embedded parts with case citations; citations were checked in the first 5 only"]
