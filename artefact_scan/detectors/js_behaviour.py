@@ -464,7 +464,12 @@ def _split_args(args: str) -> list[str]:
 
 @detector("js-behaviour", SIGNALS, kinds=("javascript",), literals=LITERALS)
 def detect_js_behaviour(art, ctx):
-    _decode_runs(art, ctx)
+    _decode_runs(art, ctx)  # bounded regex decoding: every part
+    n = ctx.limits.max_parsed_parts
+    if not ctx.quota(art, "js-behaviour", n,
+                     f"more than {n} embedded JavaScript parts; the JavaScript behaviour rules ran on "
+                     f"the first {n} only"):
+        return
     try:
         _Js(art, ctx).run()
     except _Budget:

@@ -47,6 +47,13 @@ def detect_citations(art, ctx):
             continue
         ctx.signal(art, "lf.citation-fabricated", m.start(), m.end(), case=name, citation=cite,
                    mata=mata)
+    # the citation parser costs about half a millisecond per part, whatever its size: like the
+    # syntax trees of code parts, it reads the file and at most `max_parsed_parts` parts of it
+    n = ctx.limits.max_parsed_parts
+    if not ctx.quota(art, "legal-citations", n,
+                     f"more than {n} embedded parts with case citations; citations were checked in "
+                     f"the first {n} only"):
+        return
     cites = C.find(text, limit=MAX_CITATIONS, timeout=ctx.limits.regex_timeout, spans=cspans)
     if len(cites) >= MAX_CITATIONS:
         ctx.error(art, f"more than {MAX_CITATIONS} case citations; the later ones were not checked")

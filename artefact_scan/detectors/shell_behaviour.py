@@ -45,7 +45,7 @@ import re
 
 from ..model import Segment
 from . import detector, facts
-from .shell_model import SHELLS, ShellModel, is_interpreter, model_of
+from .shell_model import SHELLS, ShellModel, is_interpreter, model_allowed, model_of
 from .shell_syntax import Command, Redirect, Word, basename, ssh_parts, unwrap
 from ..lazyregex import lazy_re
 
@@ -1316,6 +1316,8 @@ def _prefilter(art) -> bool:
 
 @detector("shell-behaviour", SIGNALS, kinds=("shell",), prefilter=_prefilter)
 def detect_shell_behaviour(art, ctx):
+    if not model_allowed(art, ctx):
+        return
     model = model_of(art)
     if model.script.truncated:
         ctx.error(art, "shell script too large or nested too deeply; only part of it was analysed")

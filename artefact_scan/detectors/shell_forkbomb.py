@@ -68,9 +68,11 @@ _ONE_LINERS = lazy_re(
 
 
 def _parsed_forms(art, ctx, found: set[str]) -> None:
-    from .shell_model import model_of
+    from .shell_model import model_allowed, model_of
     from .shell_syntax import unwrap
 
+    if not model_allowed(art, ctx):
+        return  # the `f|f&` shape and the one-liners are still found on the text
     model = model_of(art)
     for fn, frame in model.script.functions.items():
         if fn in found:

@@ -418,6 +418,18 @@ def _dockerfile_as_shell(text: str) -> str:
     return _DOCKER_RUN.sub(lambda m: m.group(1) + " " * len(m.group(2)), text)
 
 
+def model_allowed(art, ctx) -> bool:
+    """The parsed commands and provenance model are built for the file and at most
+    `max_parsed_parts` embedded shell parts of it (fences, tool-call commands, recipes, decoded
+    payloads), like the Python data flow: 20,000 shell fences in one Markdown file would
+    otherwise take the whole file budget.  Every detector that needs the model asks; a part
+    counts once."""
+    n = ctx.limits.max_parsed_parts
+    return ctx.quota(art, "shell-model", n,
+                     f"more than {n} embedded shell parts; the rules that read parsed shell commands "
+                     f"(self-replication and persistence behaviour) ran on the first {n} only")
+
+
 def model_of(art) -> ShellModel:
     m = art.meta.get("_shell_model")
     if m is None:

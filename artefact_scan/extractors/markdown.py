@@ -18,6 +18,7 @@ _OPEN = re.compile(r"^( {0,3})(`{3,}|~{3,})[ \t]*([^\n`]*)$", re.M)
 _EXT = {"python": "py", "shell": "sh", "javascript": "js", "html": "html", "json": "json",
         "yaml": "yaml", "markdown": "md", "text": "txt", "xml": "xml", "toml": "toml",
         "ini": "ini", "crontab": "cron", "systemd": "service", "jsonl": "jsonl"}
+_MAKE = frozenset(("make", "makefile", "mk", "gnumake", "gmake"))
 
 
 def fences(text: str):
@@ -65,10 +66,12 @@ def extract_fences(art, ctx):
         else:
             text, segs = body, [Segment(0, start, end, True)]
         kind = LANGUAGES.get(lang) or kind_from_content(text[:256])
+        name = f"block-{n}.{_EXT.get(kind, 'txt')}"
+        if lang in _MAKE:  # a makefile: its recipes and $(shell …) calls are read as shell
+            kind, name = "text", f"block-{n}.mk"
         line = art.index.position(open_at)[0]
         label = f"code block {n} at line {line}" + (f" ({lang})" if lang else "")
-        child = ctx.child(art, text, label=label, kind=kind,
-                          name=f"block-{n}.{_EXT.get(kind, 'txt')}", segments=segs,
+        child = ctx.child(art, text, label=label, kind=kind, name=name, segments=segs,
                           facts={"code-block", "quoted"})
         if child is not None:
             yield child
