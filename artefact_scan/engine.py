@@ -187,6 +187,7 @@ class Engine:
             # analysed: kept, it would cost memory per part (20,000 fences in one file)
             art.meta.pop("_pyflow", None)
             art.meta.pop("_shell_model", None)
+            art.meta.pop("_ps_model", None)
             queue.extend(ctx.take_pending())
         return self.dedupe(self.drop_superseded(findings, places), places,
                            merge=root.kind in ("docx", "pdf"))
