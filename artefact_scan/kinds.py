@@ -21,7 +21,7 @@ EXTENSIONS = {
     ".html": "html", ".htm": "html", ".xhtml": "html", ".svg": "xml", ".xml": "xml",
     ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".ipynb": "notebook",
     ".yaml": "yaml", ".yml": "yaml", ".toml": "toml", ".ini": "ini", ".cfg": "ini",
-    ".conf": "ini", ".csv": "csv", ".tsv": "csv",
+    ".conf": "ini", ".reg": "ini", ".csv": "csv", ".tsv": "csv",
     ".service": "systemd", ".timer": "systemd", ".socket": "systemd", ".path": "systemd",
     ".ps1": "powershell", ".psm1": "powershell", ".psd1": "powershell",
     ".pth": "pth", ".desktop": "ini", ".plist": "xml", ".cron": "crontab", ".crontab": "crontab",

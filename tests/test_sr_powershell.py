@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import time
+from pathlib import Path
 
 import pytest
 
@@ -109,4 +110,190 @@ def test_here_strings_and_continuations():
 def test_hostile_powershell_is_bounded(text):
     t0 = time.monotonic()
     Script(text)
+    assert time.monotonic() - t0 < 5
+
+
+# -- the provenance model -------------------------------------------------------------------------
+from artefact_scan.detectors.powershell_model import PsModel, canonical, select_regions  # noqa: E402
+
+
+def test_self_labels_and_path_arithmetic():
+    m = PsModel("$me = $MyInvocation.MyCommand.Path\n"
+                "$dir = Split-Path -Parent $PSCommandPath\n"
+                "$name = Split-Path $PSCommandPath -Leaf\n"
+                "$full = Join-Path $dir $name\n"
+                "$cfg = Join-Path $PSScriptRoot 'config.json'\n"
+                "$log = $PSCommandPath -replace '\\.ps1$', '.log'\n"
+                "$src = Get-Content -Raw $me\n"
+                "$b64 = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($src))\n"
+                "$own = \"$PSScriptRoot\\tool.ps1\"\n", own="tool.ps1")
+    assert "self" in m.labels["me"] and "self" in m.labels["full"] and "self" in m.labels["own"]
+    assert "selfdir" in m.labels["dir"] and "selfname" in m.labels["name"]
+    assert not m.labels["cfg"] & {"self", "selfdir"}
+    assert not m.labels["log"] & {"self", "selfdir"}
+    assert "selfcontent" in m.labels["src"] and "selfcontent" in m.labels["b64"]
+    assert m.is_self("(Resolve-Path $PSCommandPath).Path") and m.is_self('"$($MyInvocation.MyCommand.Definition)"')
+    assert m.is_selfdir("$PSScriptRoot\\*") and not m.is_self("$PSScriptRoot\\other.ps1")
+
+
+def test_hosts_and_code_files_follow_loops_and_pipelines():
+    m = PsModel("$targets = Get-ADComputer -Filter * | Select-Object -Expand Name\n"
+                "foreach ($t in $targets) { Write-Host $t }\n"
+                "$files = Get-ChildItem C:\\ -Recurse -Include *.ps1,*.psm1\n"
+                "1..254 | ForEach-Object { \"10.1.2.$_\" } | ForEach-Object { Test-Connection $_ }\n"
+                "$names = Get-Content .\\servers.txt\n")
+    assert "hosts" in m.labels["targets"] and "hosts" in m.labels["t"]
+    assert "codefiles" in m.labels["files"]
+    assert "hosts" not in m.labels.get("names", set())
+    each = [st for st in m.stmts if st.cname == "test-connection"][0]
+    assert "hosts" in m.item_labels(each.frames)
+
+
+def test_parameters_bind_by_name_prefix_alias_position_and_splat():
+    m = PsModel("Copy-Item -Dest $d -LiteralPath $s -Force\n"
+                "cpi $s $d\n"
+                "$p = @{ Path = $s; Destination = $d }\nCopy-Item @p\n"
+                "Start-Process pwsh -Args '-File', $s -WindowStyle:Hidden\n")
+    cps = [st for st in m.stmts if st.cname == "copy-item"]
+    for st in cps:
+        b = m.bind(st)
+        assert (b.get("literalpath") or b["path"]).text == "$s" and b["destination"].text == "$d"
+    sp = next(st for st in m.stmts if st.cname == "start-process")
+    b = m.bind(sp)
+    assert b["filepath"].value == "pwsh" and b["argumentlist"].value == "-File $s" and b["windowstyle"].value == "Hidden"
+    assert canonical("Microsoft.PowerShell.Management\\Copy-Item") == "copy-item"
+    assert canonical("C:\\Windows\\System32\\schtasks.exe") == "schtasks" and canonical("saps") == "start-process"
+
+
+def test_large_texts_read_only_the_statements_that_matter():
+    filler = "".join(f"function Get-Thing{i} {{ param($x) Write-Output ($x * {i}) }}\n" for i in range(4000))
+    text = filler + "$d = Join-Path $env:TEMP '.x.ps1'\nCopy-Item $PSCommandPath $d\n" + filler
+    regions, whole = select_regions(text)
+    assert not whole
+    picked = "".join(text[a:b] for a, b in regions)
+    assert "Copy-Item $PSCommandPath $d" in picked and "$d = Join-Path" in picked
+    assert len(picked) < len(text) / 50
+
+
+# -- detection end to end ----------------------------------------------------------------------------
+def _scan(tmp_path, name, text, **kw):
+    from artefact_scan import load_rules
+    from artefact_scan.scanner import Options, run
+
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    res = run([str(tmp_path)], load_rules(), Options(jobs=1))
+    return res
+
+
+def test_encoded_command_is_decoded_and_scanned(tmp_path):
+    inner = "Copy-Item $PSCommandPath \"$env:TEMP\\.u.ps1\"; Start-Process powershell -ArgumentList \"-File $env:TEMP\\.u.ps1\""
+    b64 = base64.b64encode(inner.encode("utf-16-le")).decode()
+    res = _scan(tmp_path, "run.cmd", f"@echo off\r\npowershell -NoP -W Hidden -Enc {b64}\r\n")
+    rules = {f.rule_id for f in res.findings}
+    assert {"SR609", "SR601"} <= rules
+    sr609 = next(f for f in res.findings if f.rule_id == "SR609")
+    assert sr609.decoded and "Copy-Item $PSCommandPath" in sr609.decoded
+
+
+def test_a_large_generated_script_is_fast_and_bounded(tmp_path):
+    block = ("function Get-Thing{n} {{\n    param([string]$Path = \"$PSScriptRoot\\data{n}.json\")\n"
+             "    $items = Get-ChildItem -Path $Path -Filter *.log -Recurse | Where-Object {{ $_.Length -gt 1kb }}\n"
+             "    foreach ($i in $items) {{ Copy-Item $i.FullName \"$env:TEMP\\errors{n}\\\" -Force }}\n"
+             "    while ($true) {{ Start-Sleep -Milliseconds 10; if ($i) {{ break }} }}\n"
+             "    Invoke-Command -ComputerName $cfg.Servers -ScriptBlock {{ Get-Service -Name 'W32Time' }}\n}}\n")
+    parts, size, n = [], 0, 0
+    while size < 5 * 1024 * 1024:
+        b = block.format(n=n)
+        parts.append(b)
+        size += len(b)
+        n += 1
+    t0 = time.monotonic()
+    res = _scan(tmp_path, "big.ps1", "".join(parts))
+    elapsed = time.monotonic() - t0
+    assert elapsed < 15, elapsed  # about 2 s on a laptop core; the bound leaves room for busy machines
+    assert not [f for f in res.findings if f.rule_id.startswith("SR6")]
+
+
+def test_windows_persistence_entries_link_to_the_script_they_start():
+    import json
+
+    from artefact_scan import load_rules
+    from artefact_scan.reports.json_report import render
+    from artefact_scan.scanner import Options, run
+
+    from .conftest import FIXTURES
+
+    root = FIXTURES / "rules" / "self-replication" / "powershell" / "linking"
+    out = []
+    for jobs in (1, 2):
+        res = run([str(root)], load_rules(), Options(jobs=jobs))
+        d = json.loads(render(res))
+        d["summary"].pop("seconds")
+        out.append(d)
+    assert out[0] == out[1]
+    chain = [f for f in out[0]["findings"] if f["rule_id"] == "SR490"]
+    assert sorted(Path(f["path"]).name for f in chain) == ["AgentKeepalive", "autorun.reg"]
+    assert all(Path(r["path"]).name == "keepalive.ps1" for f in chain for r in f["related"])
+    raised = next(f for f in out[0]["findings"] if f["rule_id"] == "SR601")
+    assert raised["severity"] == "error"
+
+
+# -- properties on arbitrary PowerShell-ish input ----------------------------------------------------
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+PS_PIECES = st.sampled_from([
+    "$PSCommandPath", "$MyInvocation.MyCommand.Path", "$PSScriptRoot", "'", '"', "`", "$(", ")", "(", "{ ",
+    " }", ";", " | ", "\n", "@'\n", "\n'@", '@"\n', '\n"@', "<#", "#>", "# ", "[IO.File]::Copy(", ", ",
+    "Copy-Item ", "-Destination ", "$env:TEMP\\.x.ps1 ", "\\\\$h\\c$\\x.ps1 ", "Start-Process ", "powershell ",
+    "-WindowStyle Hidden ", "-ArgumentList ", "-File ", "while ($true) ", "foreach ($h in ", "Get-ADComputer ",
+    "function f ", "f | f", "schtasks /create /tr ", "New-ItemProperty ", "HKCU:\\Software\\Microsoft\\Windows\\CurrentVersion\\Run ",
+    "-Value ", "Invoke-Command -ComputerName ", "-ScriptBlock ", "IEX ", "(New-Object Net.WebClient).DownloadString(",
+    "-EncodedCommand SQBFAFgA", "[Convert]::FromBase64String(", "Register-EngineEvent PowerShell.Exiting -Action ",
+    "@p", "$p = @{ ", "Get-Content ", "-Raw ", "Add-Content ", "Get-ChildItem -Filter *.ps1 ", "% { ", "$_",
+])
+PS_TEXT = st.lists(st.one_of(PS_PIECES, st.text(max_size=8)), max_size=40).map("".join)
+PS_NAMES = st.sampled_from(["a.ps1", "m.psm1", "Microsoft.PowerShell_profile.ps1", "n.md", "r.reg", "t.bat"])
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(text=PS_TEXT, name=PS_NAMES)
+def test_powershell_detectors_never_fail_and_locate_inside_the_file(tmp_path_factory, text, name):
+    d = tmp_path_factory.mktemp("ps")
+    if name == "n.md":
+        text = "```powershell\n" + text + "\n```\n"
+    (d / name).write_text(text, encoding="utf-8", errors="surrogatepass")
+    from artefact_scan import load_rules
+    from artefact_scan.scanner import Options, run
+
+    res = run([str(d)], load_rules(), Options(jobs=1))
+    bad = [e.message for e in res.errors if "failed" in e.message or "internal error" in e.message]
+    assert not bad, bad
+    written = (d / name).read_text(encoding="utf-8", errors="surrogatepass")
+    lines = written.split("\n")
+    for f in res.findings:
+        assert 1 <= f.location.line <= len(lines)
+        assert 1 <= f.location.column <= len(lines[f.location.line - 1]) + 1
+
+
+@pytest.mark.parametrize("text", [
+    "Copy-Item " * 20000,
+    "$a = $b\n" * 30000 + "Copy-Item $a $env:TEMP\\.x",
+    "function f { " * 3000,
+    "Start-Process powershell -ArgumentList \"" + "-c " * 5000,
+    "iex '" + "iex '" * 3000,
+    "@'\n" * 5000,
+])
+def test_hostile_powershell_detector_is_bounded(text):
+    from artefact_scan.context import Context, Limits
+    from artefact_scan.detectors import load_all
+    from artefact_scan.model import Artefact
+
+    dets = load_all()
+    art = Artefact("f.ps1", "f.ps1", "powershell", text)
+    t0 = time.monotonic()
+    for name in ("powershell-behaviour", "powershell-encoded"):
+        dets[name].fn(art, Context("f.ps1", Limits()))
     assert time.monotonic() - t0 < 5

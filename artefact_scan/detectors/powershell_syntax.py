@@ -530,8 +530,9 @@ class Script:
             if m:
                 name = m.group()
                 i = m.end()
-            name = name.lower().split(":")[-1]
-            fr = Frame("func", i, var=name, parent=st)
+            shown = name.split(":")[-1]
+            name = shown.lower()
+            fr = Frame("func", i, var=name, header=shown, parent=st)
             k = self._skip(i, hi, True)
             if k < hi and t[k] == "(":
                 _a, _b, i = self._paren_after(k, hi, closers, frames + (fr,), "param", st)
