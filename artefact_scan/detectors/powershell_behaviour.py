@@ -52,7 +52,7 @@ from ..model import Segment
 from . import detector, facts
 from .powershell_model import (PS_EXE, SHELL_EXE, PsModel, call_args, canonical, core, strip_span)
 from .powershell_syntax import DASHES, Arg, Frame, Stmt
-from .shell_behaviour import AGENT_ASSETS, WEIGHTS
+from .shell_behaviour import AGENT_ASSETS, WEIGHTS, hidden_or_temp
 from ..lazyregex import lazy_re
 
 facts.declare("persisted-command")
@@ -109,11 +109,33 @@ _SCHED_COM = lazy_re(r"(?i)schedule\.service")
 _MARKER_TEST = lazy_re(r"(?i)select-string|\bsls\b|\s-(?:not)?(?:c|i)?(?:match|like|contains)\b|\.contains\s*\(|\.indexof\s*\(|\.startswith\s*\(")
 _SB_CREATE = lazy_re(r"(?i)\[\s*(?:system\.management\.automation\.)?scriptblock\s*\]\s*::\s*create\s*\(")
 _FILE_DELETE = lazy_re(r"(?i)\[\s*(?:system\.)?io\.file\s*\]\s*::\s*delete\s*\(")
+_VAR_IN_CMD = lazy_re(r"(?i)\$(?:(?:script|global|local):)?([a-z_]\w*)\b(?!:)")
 _CONSUMER = lazy_re(r"(?i)commandlineeventconsumer|activescripteventconsumer")
 
 
 def norm_path(text: str) -> str:
     return text.replace("\\", "/")
+
+
+_LOCAL_SHARE = lazy_re(r"(?i)//(?:localhost|127\.0\.0\.1|wsl\$|wsl\.localhost|\?|\.)(?:/|$)")
+
+
+def _remote(e: str) -> bool:
+    """A UNC path to another computer (`\\\\host\\share`, `\\\\$h\\C$`), not a local one
+    (`\\\\localhost`, `\\\\wsl$`, `\\\\?\\`, `\\\\.\\`)."""
+    m = _P_REMOTE.search(" " + e)
+    return m is not None and not _LOCAL_SHARE.match(e, m.start() + m.group().find("//") - 1)
+
+
+def hidden_name(e: str) -> bool:
+    """A path (slashes normalised) with a component whose name starts with a dot, other than
+    the dot-directories of well-known tools (`.config`, `.vscode`, `.local/bin` …)."""
+    for m in _P_HIDDEN_NAME.finditer(e):
+        comp = m.group().lstrip("/'\" \t\n")
+        rest = e[m.end():m.end() + 40]
+        if hidden_or_temp("/" + comp + (rest if rest.startswith("/") else "/x")):
+            return True
+    return False
 
 
 def _hidden_word(v: str) -> bool:
@@ -263,29 +285,30 @@ class _Detect:
         return rx.search(self.code, st.start, st.end)
 
     def where(self, text: str) -> str:
-        """The class of a destination: remote, startup, profile, temp, public, system, hidden,
-        appdata, or '' for a plain place."""
-        if _P_REMOTE.search(" " + norm_path(text)):
+        """The class of a destination: remote, startup, profile, public, system, hidden
+        (a dot-name or a file the script marks hidden, also inside a temporary folder), temp,
+        or '' for a plain place."""
+        if _remote(norm_path(text)):
             return "remote"
         e = norm_path(self.m.expand(text))
-        if _P_REMOTE.search(" " + e):
+        if _remote(e):
             return "remote"
         if _P_STARTUP.search(e):
             return "startup"
         if _P_PROFILE.search(e):
             return "profile"
-        if _P_TEMP.search(e):
-            return "temp"
         if _P_PUBLIC.search(e):
             return "public"
         if _P_SYSTEM.search(e):
             return "system"
-        if _P_HIDDEN_NAME.search(e):
+        if hidden_name(e):
             return "hidden"
         if self.hidden_marked:
             k = norm_path(core(self.m.expand(core(text)))).strip("'\"").lower()
             if any(h and (h == k or h in e.lower()) for h in self.hidden_marked):
                 return "hidden"
+        if _P_TEMP.search(e):
+            return "temp"
         return ""
 
     def show(self, text: str) -> str:
@@ -655,9 +678,9 @@ class _Detect:
                 continue
             key = self.dest_key(dst.text)
             self.copy_dests.setdefault(key, st)
-            if cls in ("temp", "public", "system", "hidden"):
-                where = {"temp": "a temporary folder", "public": "a shared or out-of-sight folder",
-                         "system": "a system folder", "hidden": "a hidden place"}[cls]
+            if cls in ("public", "system", "hidden"):
+                where = {"public": "a shared or out-of-sight folder", "system": "a system folder",
+                         "hidden": "a hidden place"}[cls]
                 self.sig("sr.ps-self-copy", st, dest=f"{self.show(dst.text)} ({where})")
             else:
                 self.pending.append((st, dst.text))
@@ -808,7 +831,7 @@ class _Detect:
         elif name in ("set-wmiinstance", "new-ciminstance") and _CONSUMER.search(stext):
             b = m.bind(st)
             ent = m.hash_entries(b.get("arguments") or b.get("property"))
-            for key in ("commandlinetemplate", "executablepath", "scripttext"):
+            for key in ("commandlinetemplate", "executablepath", "scriptfilename"):
                 if key in ent:
                     found.append(("WMI event consumer", "", ent[key], ent[key].value))
                     break
@@ -823,7 +846,7 @@ class _Detect:
                 if mech and st.args:
                     a = st.args[0] if len(st.args) == 1 else _join_args(st.args[0], st.args[-1], self.text)
                     found.append((mech, "", a, " ".join(x.value for x in st.args)))
-            elif prop in ("commandlinetemplate", "executablepath") and _CONSUMER.search(self.code):
+            elif prop in ("commandlinetemplate", "executablepath", "scriptfilename") and _CONSUMER.search(self.code):
                 found.append(("WMI event consumer", "", st.args[0] if len(st.args) == 1 else None,
                               " ".join(x.value for x in st.args)))
         # text written into persistence files
@@ -891,9 +914,15 @@ class _Detect:
         else:
             kw = {"span": (arg.start, max(arg.end, arg.start + 1))}
         line = self.art.index.position(st.start)[0]
+        # what the writer's variables held, so the command can be judged by its paths
+        values = {}
+        for vm in _VAR_IN_CMD.finditer(text):
+            n = vm.group(1).lower()
+            if n not in values and len(values) < 20 and (n in m.assign or n in m.loop_values):
+                values[n] = m.expand("$" + n)[:500]
         self.ctx.child(self.art, text, label=f"{mech} command written at line {line}", kind="powershell",
                        name="persisted.ps1", facts=("persisted-command",),
-                       meta={"persistence": mech, "ps_cmdline": True}, **kw)
+                       meta={"persistence": mech, "ps_cmdline": True, "ps_values": values}, **kw)
 
     # persisted commands --------------------------------------------------------------------------
     def check_persisted(self, st: Stmt, name: str) -> None:
@@ -901,17 +930,30 @@ class _Detect:
         target = ""
         if la is not None:
             target = la.target
-        elif st.args and not st.call and re.search(r"[\\/]", st.args[0].value) and not st.args[0].param:
+        elif st.args and not st.call and not st.args[0].param and (
+                re.search(r"[\\/]", st.args[0].value) or st.args[0].var in (self.art.meta.get("ps_values") or {})):
             target = st.args[0].text
         if not target:
             return
         v = _unq(core(target))
+        # "$($env:TEMP)\x.vbs" is "$env:TEMP\x.vbs"
+        v = re.sub(r"(?i)\$\(\s*(\$(?:env:)?\w+)\s*\)|\$\{(env:\w+)\}", lambda mm: mm.group(1) or "$" + mm.group(2), v)
         if not v or "$(" in v:
             return
         e = norm_path(v)
-        if _P_TEMP.search(e) or _P_PUBLIC.search(e) or _P_HIDDEN_NAME.search(e) or \
+        shown = v[:120]
+        values = self.art.meta.get("ps_values") or {}
+        if values and "$" in v:
+            # the writer's variables, replaced by what they held, to judge the path (a path
+            # built from strings, not a script block or a command)
+            e2 = _unq(core(_VAR_IN_CMD.sub(lambda mm: _unq(core(values.get(mm.group(1).lower(), mm.group(0)))), v)))
+            e2 = e2.replace('"', "").replace("'", "")
+            if not re.search(r"[{};|\n]|\s-\w", e2) and e2 != v:
+                e = norm_path(e2)
+                shown = f"{v[:60]} ({e2[:100]})"
+        if _P_TEMP.search(e) or _P_PUBLIC.search(e) or hidden_name(e) or \
                 re.search(r"(?i)appdata/roaming/[^/]+\.(?:ps1|exe|bat|cmd|vbs|js)$", e):
-            self.sig("sr.ps-runs-hidden", st, path=v[:120], how=f"starts {v[:120]} from a temporary or hidden place")
+            self.sig("sr.ps-runs-hidden", st, path=v[:120], how=f"starts {shown} from a temporary or hidden place")
         if re.search(r"(?i)\.(?:ps1|psm1|bat|cmd|vbs|js|py|sh|exe)$", v) and ("\\" in v or "/" in v):
             mech = self.art.meta.get("persistence") or "PowerShell start-up"
             at = st

@@ -117,11 +117,24 @@ def _prefilter(art) -> bool:
     return ("powershell" in low or "pwsh" in low) or (art.kind == "powershell" and "frombase64string" in low)
 
 
+def _code(art) -> str:
+    """What to search: PowerShell without its comments (help examples show encoded commands
+    that nothing runs); other kinds as they are."""
+    if art.kind != "powershell":
+        return art.text
+    m = art.meta.get("_ps_model")
+    if m is not None:
+        return m.code
+    from .powershell_syntax import code_view
+
+    return code_view(art.text)
+
+
 @detector("powershell-encoded", ("sr.ps-encoded-command",), prefilter=_prefilter)
 def detect_encoded(art, ctx):
-    text = art.text
+    text = _code(art)
     n = 0
-    for m in ctx.finditer(_ENC_OPT, art, what="-EncodedCommand"):
+    for m in ctx.finditer(_ENC_OPT, art, text, what="-EncodedCommand"):
         ls, _le = _line_of(text, m.start())
         if not _PS_WORD.search(text, max(ls, m.start() - 600), m.start()):
             continue
@@ -137,7 +150,7 @@ def detect_encoded(art, ctx):
     if art.kind != "powershell":
         return
     # powershell -EncodedCommand $e, with $e = '<base64>' assigned once
-    for m in ctx.finditer(_ENC_VAR, art, what="-EncodedCommand $var"):
+    for m in ctx.finditer(_ENC_VAR, art, text, what="-EncodedCommand $var"):
         ls, _le = _line_of(text, m.start())
         if not _PS_WORD.search(text, max(ls, m.start() - 600), m.start()):
             continue
@@ -155,7 +168,7 @@ def detect_encoded(art, ctx):
         _emit(art, ctx, lits[0].start(1), lits[0].end(1), dec, "base64 (UTF-16LE)", "powershell -EncodedCommand")
     if "frombase64string" not in art.lower:
         return
-    for m in ctx.finditer(_FROM_B64, art, what="FromBase64String"):
+    for m in ctx.finditer(_FROM_B64, art, text, what="FromBase64String"):
         ls, le = _line_of(text, m.start())
         # the statement around it: the line, or a few lines when the call spans them
         ws, we = max(0, ls - 400), min(len(text), le + 400)

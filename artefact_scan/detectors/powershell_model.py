@@ -278,6 +278,7 @@ _TOKEN = r"""(?:"(?:[^"`]|`.)*"|'(?:[^']|'')*'|\$\((?:[^()]|\([^()]*\))*\)|\([^(
 _JOIN = lazy_re(r"(?is)^join-path\s+(?:-path\s+)?(" + _TOKEN + r")\s+(?:-childpath\s+)?(" + _TOKEN + r")\s*$")
 _COMBINE = lazy_re(r"(?is)^\[\s*(?:system\.)?io\.path\s*\]\s*::\s*combine\s*\(\s*(" + _TOKEN + r")\s*,\s*(" + _TOKEN + r")\s*\)$")
 _CONCAT = lazy_re(r"(?is)^(" + _TOKEN + r")\s*\+\s*(?:(['\"])[\\/]\2\s*\+\s*)?(" + _TOKEN + r")$")
+_HASH_ENTRY = lazy_re(r"""\s*['"]?([\w-]+)['"]?\s*=(?!=)\s*(\S)""")
 _SPLIT_PATH = lazy_re(r"(?is)^split-path\s+(.+)$")
 _MODIFIERS = lazy_re(r"(?i)^\s*(?:-[ci]?replace\b|\.replace\s*\(|\.substring\s*\(|-split\b|\.split\s*\(|\+|\[|-f\b|"
                      r"\.trim\w*\s*\(|\.to(?:upper|lower)\s*\()")
@@ -901,18 +902,9 @@ class PsModel:
     def splat(self, var: str) -> dict[str, Arg]:
         """The entries of a hashtable literal assigned to `var`."""
         out: dict[str, Arg] = {}
-        for a, b, st in self.assign.get(var, ())[:2]:
-            if not self.text.startswith("@{", a):
-                continue
-            for s in self.stmts_in(a, b):
-                if not s.frames or s.frames[-1].kind != "hash" or len(s.args) < 3 or s.args[1].value != "=":
-                    continue
-                if s.frames[-1].start != a:
-                    continue
-                key = s.args[0].value.lower()
-                v0, v1 = s.args[2].start, s.end
-                out.setdefault(key, Arg(v0, v1, self.text[v0:v1], " ".join(x.value for x in s.args[2:]),
-                                        quoted=s.args[2].quoted if len(s.args) == 3 else ""))
+        for a, b, _st in self.assign.get(var, ())[:2]:
+            if self.text.startswith("@{", a):
+                self._entries(a, b, out)
         return out
 
     def hash_entries(self, a: Arg | None) -> dict[str, Arg]:
@@ -921,14 +913,27 @@ class PsModel:
             return {}
         if a.group is not None and a.group.kind == "hash":
             out: dict[str, Arg] = {}
-            for s in self.stmts_in(a.start, a.end):
-                if s.frames and s.frames[-1] is a.group and len(s.args) >= 3 and s.args[1].value == "=":
-                    v0 = s.args[2].start
-                    out.setdefault(s.args[0].value.lower(), Arg(v0, s.end, self.text[v0:s.end],
-                                                                " ".join(x.value for x in s.args[2:])))
+            self._entries(a.group.start, a.end, out)
             return out
         n = self._var_of(a.text)
         return self.splat(n) if n else {}
+
+    def _entries(self, a: int, b: int, out: dict[str, Arg]) -> None:
+        """`key = value` statements directly inside the hashtable opened at `a`."""
+        for s in self.stmts_in(a, b):
+            if not s.frames or s.frames[-1].kind != "hash" or s.frames[-1].start != a or not s.args:
+                continue
+            m = _HASH_ENTRY.match(self.text, s.start, max(s.end, s.start))
+            if not m:
+                continue
+            v0, v1 = m.start(2), s.end
+            if v1 <= v0:
+                continue
+            vt = self.text[v0:v1]
+            q = vt[:1] if vt[:1] in "'\"" and vt.endswith(vt[:1]) and len(vt) >= 2 else ""
+            val = vt[1:-1] if q else vt
+            arg = Arg(v0, v1, vt, val, quoted=q, inner=(v0 + 1, v1 - 1) if q else None)
+            out.setdefault(m.group(1).lower(), arg)
 
     # -- values ------------------------------------------------------------------------------------
     def expand(self, text: str, depth: int = 0) -> str:

@@ -980,6 +980,26 @@ def top_level(text: str) -> list[tuple[int, int]]:
     continuations; the parser then reads only the ones that matter.  Brackets are counted in
     bulk between the characters that need a decision (quotes, comments, line ends), so the scan
     costs a few operations per line, not per character."""
+    return _scan(text, None)
+
+
+def code_view(text: str) -> str:
+    """The text with its comments (`# …`, `<# … #>`) blanked, newlines and offsets kept, from the
+    same light scan (no parse)."""
+    comments: list[tuple[int, int]] = []
+    _scan(text, comments)
+    if not comments:
+        return text
+    parts, pos = [], 0
+    for s, e in comments:
+        parts.append(text[pos:s])
+        parts.append(_NOT_NL.sub(" ", text[s:e]))
+        pos = e
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+def _scan(text: str, comments: list[tuple[int, int]] | None) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     n = len(text)
     pos = start = 0
@@ -1021,10 +1041,14 @@ def top_level(text: str) -> list[tuple[int, int]]:
         elif tok == "<#":
             j = text.find("#>", m.end())
             pos = n if j < 0 else j + 2
+            if comments is not None:
+                comments.append((i, pos))
         elif c == "#":
             if i == 0 or text[i - 1] in " \t\r\n;|&({)}":
                 j = text.find("\n", i)
                 pos = n if j < 0 else j
+                if comments is not None:
+                    comments.append((i, pos))
             else:
                 pos = m.end()
         elif c == "@":
