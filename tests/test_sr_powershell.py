@@ -297,3 +297,17 @@ def test_hostile_powershell_detector_is_bounded(text):
     for name in ("powershell-behaviour", "powershell-encoded"):
         dets[name].fn(art, Context("f.ps1", Limits()))
     assert time.monotonic() - t0 < 5
+
+
+def test_remote_runs_are_errors_only_when_left_running_there(tmp_path):
+    fg = "foreach ($s in $Servers) { Invoke-Command -ComputerName $s -FilePath $PSCommandPath }\n"
+    bg = ("foreach ($s in $Servers) { Copy-Item $PSCommandPath \"\\\\$s\\C$\\ProgramData\\a.ps1\"\n"
+          "  Invoke-WmiMethod -ComputerName $s -Class Win32_Process -Name Create -ArgumentList 'powershell -File C:\\ProgramData\\a.ps1' }\n")
+    sev = {}
+    for name, text in (("fg.ps1", fg), ("bg.ps1", bg)):
+        d = tmp_path / name[:2]
+        d.mkdir()
+        res = _scan(d, name, text)
+        sev[name] = {f.rule_id: f.severity for f in res.findings}
+    assert sev["fg.ps1"] == {"SR604": "warning"}
+    assert sev["bg.ps1"] == {"SR604": "error"}

@@ -110,6 +110,12 @@ _MARKER_TEST = lazy_re(r"(?i)select-string|\bsls\b|\s-(?:not)?(?:c|i)?(?:match|l
 _SB_CREATE = lazy_re(r"(?i)\[\s*(?:system\.management\.automation\.)?scriptblock\s*\]\s*::\s*create\s*\(")
 _FILE_DELETE = lazy_re(r"(?i)\[\s*(?:system\.)?io\.file\s*\]\s*::\s*delete\s*\(")
 _VAR_IN_CMD = lazy_re(r"(?i)\$(?:(?:script|global|local):)?([a-z_]\w*)\b(?!:)")
+_SETVALUE = lazy_re(r"(?i)(?:\]\s*::|\.)\s*setvalue\s*\(")
+_SUBKEY = lazy_re(r"(?i)\.(?:opensubkey|createsubkey)\s*\(")
+_WMICLASS = lazy_re(r"(?i)\[wmiclass\]\s*['\"]\\\\([^\\'\"]+)\\[^'\"]*win32_process['\"]\s*\)\s*\.\s*create\s*\(")
+_REMOTE_DETACH = lazy_re(r"(?i)\bstart-process\b(?![^\n;}]*-wait\b)|\bsaps\b|\bstart-job\b|\bschtasks\b|"
+                         r"register-scheduled(?:task|job)|win32_process|\bnew-service\b|\bsc(?:\.exe)?\s+create\b|"
+                         r"-indisconnectedsession|\bstart\s+(?:/\w+\s+)*(?:powershell|pwsh)")
 _CONSUMER = lazy_re(r"(?i)commandlineeventconsumer|activescripteventconsumer")
 
 
@@ -363,12 +369,13 @@ class _Detect:
             la = Launch(st, prog, detached="" if "wait" in b else "Start-Process",
                         hidden=bool(ws is not None and _hidden_word(ws.value)),
                         elevated=bool(b.get("verb") is not None and "runas" in b["verb"].value.lower()))
+            words = m.words(al)
             if prog in PS_EXE:
-                cli = parse_cli(al.value if al is not None else "")
+                cli = parse_cli(words)
                 la.target, la.code, la.enc, la.extra = cli.file, cli.code, cli.enc, cli.extra
                 la.hidden = la.hidden or cli.hidden
             elif prog == "cmd":
-                la.code = al.value if al is not None else ""
+                la.code = words
             else:
                 la.target = fp.text
                 la.extra = al is not None
@@ -655,7 +662,7 @@ class _Detect:
             if "codefiles" in labs or any(m.labels.get(f.var, set()) & {"codefiles"} and f.var and
                                           f.var in dst.text.lower() for f in loops):
                 self.sig("sr.ps-infect", st, target=dst.text[:120],
-                         how={"a": "appends its code to", "w": "writes its code over"}.get(mode, "copies itself over"))
+                         how={"a": "appends its code to", "w": "writes its code into"}.get(mode, "copies itself over"))
                 continue
             if mode == "session":
                 self.sig("sr.ps-self-remote", st, how="copies itself into a remote session (Copy-Item -ToSession)",
@@ -748,6 +755,11 @@ class _Detect:
             remote = mm.group(1) if mm else ""
             tr = self.native_opt(st, "/tr")
             payload = tr.value if tr is not None else ""
+        elif self.find(_WMICLASS, st, "wmiclass"):
+            mm = self.find(_WMICLASS, st, "wmiclass")
+            remote = mm.group(1)
+            spans = call_args(self.code, mm.end() - 1)
+            payload = self.code[spans[0][0]:spans[0][1]] if spans else ""
         elif name in ("psexec", "psexec64", "paexec") or (name == "sc" and any(a.value.startswith("\\\\") for a in st.args[1:2])):
             hosts = [a for a in st.args[1:] if a.value.startswith("\\\\")]
             if hosts:
@@ -756,6 +768,14 @@ class _Detect:
         if not remote or _LOCAL_HOST.match(_strip(remote)):
             return
         fr = st.frames
+        # started to run on by itself there: a WMI process, a task or service, a job, a
+        # disconnected session, or a detached start inside the remote block
+        if la is not None and la.prog == "invoke-command":
+            detached = bool(la.detached) or bool(_REMOTE_DETACH.search(la.code or ""))
+        elif name in ("psexec", "psexec64", "paexec"):
+            detached = any(a.value.lower() in ("-d", "/d") for a in st.args[1:])
+        else:
+            detached = True
         runs = ""
         if la is not None and la.remote:
             runs = self.runs_self(la)
@@ -773,7 +793,8 @@ class _Detect:
             how = {"itself": "runs its own file there", "its copy": "starts its copy there",
                    "its own code": "runs its own code there"}[runs]
             self.sig("sr.ps-self-remote", st, how=how, tool=tool)
-            self.sig("sr.ps-self-remote-started", st, how=how)
+            if detached:
+                self.sig("sr.ps-self-remote-started", st, how=how)
             self.remote_harvest(st, remote, host_labs)
         elif self.fetch_exec_text(payload, fr):
             self.sig("sr.ps-remote-fetch-exec", st, tool=tool)
@@ -837,6 +858,19 @@ class _Detect:
                     break
             else:
                 found.append(("WMI event consumer", "", None, ""))
+        # registry values written through .NET: [Microsoft.Win32.Registry]::SetValue(key, name, value),
+        # $key.SetValue(name, value) on a Run key opened with OpenSubKey / CreateSubKey
+        mm = self.find(_SETVALUE, st, "setvalue")
+        if mm:
+            spans = call_args(self.code, mm.end() - 1)
+            static = "]" in mm.group()
+            if static and len(spans) >= 3 and _RUN_KEY.search(self.code[spans[0][0]:spans[0][1]]) or \
+                    not static and len(spans) >= 2 and _RUN_KEY.search(self.code) and _SUBKEY.search(self.code):
+                s0, e0 = strip_span(self.code, *spans[-1 if not static else 2])
+                val = self.text[s0:e0]
+                q = val[:1] if val[:1] in "'\"" and val.endswith(val[:1]) and len(val) >= 2 else ""
+                arg = Arg(s0, e0, val, val[1:-1] if q else val, quoted=q, inner=(s0 + 1, e0 - 1) if q else None)
+                found.append(("registry Run key", "", arg, arg.value))
         # property assignments: $action.Arguments = …, $shortcut.Arguments = …, $consumer.CommandLineTemplate = …
         if st.assign and "." in st.assign and st.pipe_prev is None:
             prop = st.assign.rsplit(".", 1)[1]
@@ -1024,7 +1058,7 @@ class _Detect:
             runs = self.runs_self(la)
             handler = self.exit_handler(st)
             if runs:
-                if handler and (la.detached or handler != "finally"):
+                if handler and (la.detached or handler != "a finally block"):
                     self.sig("sr.ps-exit-respawn", st, event=handler, how=la.detached or "in the foreground")
                     continue
                 if inf or callers:
@@ -1037,7 +1071,7 @@ class _Detect:
                     self.sig("sr.ps-fork-bomb", st, fn=_loop_name(loops[-1]),
                              how="starts copies of itself in a loop, and each copy does the same")
                     continue
-                if la.detached and la.hidden and runs in ("itself", "its own code"):
+                if la.detached and la.hidden and not la.elevated and runs in ("itself", "its own code"):
                     self.sig("sr.ps-self-relaunch", st, how=la.detached)
                 continue
             # an endless loop that starts new processes or jobs with nothing to pace it
@@ -1061,19 +1095,19 @@ class _Detect:
         m = self.m
         for fr in reversed(st.frames):
             if fr.kind == "finally":
-                return "finally"
+                return "a finally block"
             if fr.kind in ("block",) and fr.parent is not None:
                 p = fr.parent
                 name = m.cmd(p)
                 if name == "register-engineevent" and _EXIT_EVENTS.search(self.code[p.start:p.end]):
-                    return "PowerShell.Exiting"
+                    return "the PowerShell.Exiting handler"
                 if name == "register-objectevent":
                     mm = re.search(r"(?i)\b(cancelkeypress|processexit|sessionending|exited)\b", self.code[p.start:p.end])
                     if mm:
-                        return mm.group(1)
-                if _EXIT_HANDLER_TEXT.search(self.code[max(0, fr.start - 80):fr.start]):
-                    mm = _EXIT_HANDLER_TEXT.search(self.code[max(0, fr.start - 80):fr.start])
-                    return mm.group().split("_", 1)[1].rstrip("( ")
+                        return _EVENT_NAMES[mm.group(1).lower()]
+                mm = _EXIT_HANDLER_TEXT.search(self.code[max(0, fr.start - 80):fr.start])
+                if mm:
+                    return _EVENT_NAMES[mm.group().split("_", 1)[1].rstrip("( ").lower()]
         return ""
 
     def check_fork_functions(self) -> None:
@@ -1230,6 +1264,8 @@ class _Detect:
                 self.sig("sr.ps-covert", st, what="deletes itself")
 
 
+_EVENT_NAMES = {"cancelkeypress": "the Ctrl+C (CancelKeyPress) handler", "processexit": "the ProcessExit handler",
+                "sessionending": "the SessionEnding handler", "exited": "the handler for a watched process's exit"}
 _WHAT = {"itself": "the script itself", "its copy": "a copy of the script", "its own code": "the script's own code"}
 _PERSIST_VERB = {
     "scheduled task": "registers a scheduled task", "scheduled job": "registers a scheduled job",

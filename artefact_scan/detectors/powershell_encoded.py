@@ -31,6 +31,7 @@ _ENC_VAR = lazy(
     r"[ \t]+\$(?:[a-z]+:)?(\w+)")
 _PS_WORD = lazy_re(r"(?i)\b(?:powershell(?:_ise)?|pwsh)(?:\.exe)?\b")
 _FROM_B64 = lazy(r"(?i)frombase64string\s*\(\s*(?:\(\s*)?['\"]([A-Za-z0-9+/\s]{16,}={0,2})['\"]")
+_FROM_B64_VAR = lazy(r"(?i)frombase64string\s*\(\s*\$(?:[a-z]+:)?(\w+)\s*\)")
 _RUNS = lazy_re(r"(?i)\b(?:iex|invoke-expression|invoke-command|icm|start-job)\b|scriptblock\]\s*::\s*create|"
                 r"\|\s*(?:iex|invoke-expression)\b|^\s*[&.]\s*\(|\b(?:powershell|pwsh)(?:\.exe)?\b[^\n]{0,80}\s[-/](?:c|co|com|comm|comma|comman|command)\b")
 _UNICODE = lazy_re(r"(?i)encoding\]\s*::\s*unicode\b|unicodeencoding|encoding\]\s*::\s*getencoding\(\s*['\"]?(?:utf-16|1200)")
@@ -168,6 +169,23 @@ def detect_encoded(art, ctx):
         _emit(art, ctx, lits[0].start(1), lits[0].end(1), dec, "base64 (UTF-16LE)", "powershell -EncodedCommand")
     if "frombase64string" not in art.lower:
         return
+    # FromBase64String($b), with $b = '<base64>' assigned once
+    for m in ctx.finditer(_FROM_B64_VAR, art, text, what="FromBase64String($var)"):
+        ls, le = _line_of(text, m.start())
+        lits = list(re.finditer(r"(?im)^[ \t]*\$(?:[a-z]+:)?" + re.escape(m.group(1)) +
+                                r"[ \t]*=[ \t]*['\"]([A-Za-z0-9+/\s]{16,}={0,2})['\"]", text))
+        if len(lits) != 1:
+            continue
+        window = text[max(0, ls - 400):min(len(text), le + 400)]
+        compressed = "deflate" if re.search(r"(?i)deflatestream", window) else \
+            ("gzip" if re.search(r"(?i)gzipstream", window) else "")
+        got = decode_payload(lits[0].group(1), bool(_UNICODE.search(window)), compressed)
+        if got is None or not (_RUNS.search(text[ls:le]) or _runs_later(text, text[ls:le], le)):
+            continue
+        n += 1
+        if n > 200:
+            return
+        _emit(art, ctx, lits[0].start(1), lits[0].end(1), got[0], got[1], "FromBase64String payload run")
     for m in ctx.finditer(_FROM_B64, art, text, what="FromBase64String"):
         ls, le = _line_of(text, m.start())
         # the statement around it: the line, or a few lines when the call spans them

@@ -245,7 +245,8 @@ _SELFDIR_ATOM = lazy_re(r"(?i)^(?:\$(?:script:|global:)?psscriptroot|\$\{(?:scri
                         r"\$(?:script:)?myinvocation\.psscriptroot)$")
 _SELFNAME_ATOM = lazy_re(r"(?i)^\$(?:script:)?myinvocation\.mycommand(?:\.name)?$")
 # the script's text without naming its file
-_SELFCONTENT_ATOM = lazy_re(r"(?i)\$(?:script:)?myinvocation\.mycommand\.(?:scriptcontents|scriptblock)\b(?!\.file)")
+_SELFCONTENT_ATOM = lazy_re(r"(?i)\$(?:script:)?myinvocation\.mycommand\.(?:scriptcontents\b|"
+                            r"scriptblock(?:\s*\.\s*tostring\s*\(\s*\)|\.ast\.extent\.text)?\b(?!\s*\.))")
 _READERS = frozenset({"get-content"})
 _READ_CALL = lazy_re(r"(?i)\[\s*(?:system\.)?io\.file\s*\]\s*::\s*(?:readalltext|readalllines|readallbytes|readlines|"
                      r"opentext|openread)\s*\(")
@@ -261,6 +262,8 @@ _HOST_LITS = ("known_hosts", ".ssh", "drivers", "history", "adsisearcher", "dire
               "neighbor", "arp", "net", "dnsclient", "displaydns", "tcpconnection", "smb", "localadmin", "nmap", "..",
               "for")
 _CODE_LITS = (".ps1", ".psm1", ".psd1", ".bat", ".cmd", ".vbs", ".js", ".py", ".sh")
+_ADDRESS_BUILT = lazy_re(r"\b\d{1,3}\.\d{1,3}\.\d{1,3}\.(?:\$|\{)|\.\$(?:_|psitem|\(\$_\)|[a-z]\w*)\b['\"]|"
+                         r"\$\w+\s*\+\s*['\"]\.['\"]\s*\+\s*\$|\{0\}\.\{1\}", re.I)
 _SWEEP = lazy_re(r"(?<![\d.])[01]\s*\.\.\s*25[45](?![\d])|for\s*\(\s*\$\w+\s*=\s*[01]\s*;\s*\$\w+\s*-l[te]\s*25[45]\b")
 _HARVEST_CMDS = frozenset({"get-adcomputer", "get-netcomputer", "get-domaincomputer", "get-netneighbor", "arp",
                            "get-dnsclientcache", "get-nettcpconnection", "get-smbconnection", "get-netsession",
@@ -529,6 +532,8 @@ class PsModel:
         self._span_cache: dict[tuple[int, int, int, int], set[str]] = {}
         self._expand_cache: dict[str, str] = {}
         self.stmt_facts: dict[int, set[str]] = {}
+        # a 1..254 range is a sweep only where the script builds addresses from numbers
+        self.addresses = bool(_ADDRESS_BUILT.search(self.code))
         self._static_facts()
         self._label_vars()
         self.harvest = next((s for s in self.stmts if "harvest" in self.stmt_facts.get(id(s), ())), None)
@@ -576,7 +581,7 @@ class PsModel:
             lo = text.lower()
             if name in _HARVEST_CMDS or (name == "net" and len(st.args) > 1 and st.args[1].value.lower() in ("view", "group")) \
                     or (name == "ipconfig" and "/displaydns" in lo) or \
-                    (any(x in lo for x in _HOST_LITS) and (_HOST_TEXT.search(text) or _SWEEP.search(text))):
+                    (any(x in lo for x in _HOST_LITS) and (_HOST_TEXT.search(text) or (_SWEEP.search(text) and self.addresses))):
                 f.add("harvest")
             if "." in lo and any(x in lo for x in _CODE_LITS) and _CODE_GLOB.search(text):
                 if name in _ENUMERATORS or _ENUM_CALL.search(text):
@@ -661,7 +666,7 @@ class PsModel:
             arg = _first_call_arg(text, m.end() - 1)
             if arg and self.is_self(arg, frames):
                 out.add("selfcontent")
-        if _HOST_TEXT.search(text) or _SWEEP.search(text):
+        if _HOST_TEXT.search(text) or (self.addresses and _SWEEP.search(text)):
             out.add("hosts")
         if _DOWNLOAD_TEXT.search(text):
             out.add("fetched")
@@ -834,17 +839,26 @@ class PsModel:
 
     def mentions_self(self, text: str, frames: tuple[Frame, ...] = ()) -> bool:
         """Whether a command line or code text names the script's own file (an atom or a
-        variable holding it, not followed by a change such as `-replace`)."""
+        variable holding it, not followed by a change such as `-replace`, and not an argument
+        inside a `$( )` that computes something else, such as `$(Split-Path $me -Leaf)`)."""
+        groups = _subexpr_spans(text) if "$(" in text else []
+
+        def inside(at: int) -> bool:
+            return any(a < at < b for a, b in groups)
+
         for m in _SELF_MENTION.finditer(text):
-            if not _MODIFIERS.match(text, m.end()):
+            if not _MODIFIERS.match(text, m.end()) and not inside(m.start()):
                 return True
         for m in _VARREF.finditer(text):
             n = (m.group(1) or m.group(2)).lower()
             if "self" in self.labels.get(n, ()) and not _MODIFIERS.match(text, m.end()) and \
-                    not text[m.end():m.end() + 1] == ".":
+                    not text[m.end():m.end() + 1] == "." and not inside(m.start()):
                 return True
-        if "$(" in text or "join-path" in text.lower():
-            for g in re.finditer(r"\$\(([^()]*(?:\([^()]*\)[^()]*)*)\)", text):
+        for a, b in groups[:20]:
+            if self.is_self(text[a + 2:b - 1], frames):
+                return True
+        if "join-path" in text.lower():
+            for g in re.finditer(r"\(([^()]*(?:\([^()]*\)[^()]*)*)\)", text):
                 if self.is_self(g.group(1), frames):
                     return True
         return False
@@ -935,6 +949,32 @@ class PsModel:
             arg = Arg(v0, v1, vt, val, quoted=q, inner=(v0 + 1, v1 - 1) if q else None)
             out.setdefault(m.group(1).lower(), arg)
 
+    def words(self, a: Arg | None, depth: int = 0) -> str:
+        """An argument list as the command line it becomes: a comma list, an `@( )` array or a
+        variable holding one, flattened into its values separated by spaces."""
+        if a is None:
+            return ""
+        if a.group is not None and a.group.kind in ("array", "paren") and depth < 2:
+            parts = []
+            for s in self.in_frame.get(id(a.group), [])[:50]:
+                if s.frames and s.frames[-1] is a.group:
+                    for x in s.args:
+                        parts += [self._word(i) for i in x.items] if x.items else [self._word(x)]
+            return " ".join(parts)
+        if a.items:
+            return " ".join(self._word(i) for i in a.items)
+        n = self._var_of(a.text)
+        if n and depth < 2 and len(self.assign.get(n, ())) == 1:
+            s0, e0, st = self.assign[n][0]
+            if self.text.startswith("@(", s0) and st.args and st.args[0].group is not None:
+                return self.words(st.args[0], depth + 1)
+        return a.value
+
+    def _word(self, a: Arg) -> str:
+        """A value as a command-line word: quoted again when it holds spaces."""
+        v = a.value
+        return f'"{v}"' if " " in v and not v.startswith(('"', "'")) else v
+
     # -- values ------------------------------------------------------------------------------------
     def expand(self, text: str, depth: int = 0) -> str:
         """A value with `$name` replaced by what the variable was assigned (all assignments,
@@ -964,6 +1004,26 @@ _SELF_MENTION = lazy_re(
     r"(?i)\$(?:script:|global:)?pscommandpath\b|\$\{(?:script:)?pscommandpath\}|"
     r"\$(?:script:|pscmdlet\.)?myinvocation\.mycommand\.(?:path|definition|source)\b|"
     r"\$(?:script:)?myinvocation\.(?:pscommandpath|scriptname)\b")
+
+
+def _subexpr_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of the outermost `$( … )` groups of a text (bounded)."""
+    out = []
+    i = text.find("$(")
+    while i != -1 and len(out) < 50:
+        depth = 0
+        j = i + 1
+        while j < len(text):
+            if text[j] == "(":
+                depth += 1
+            elif text[j] == ")":
+                depth -= 1
+                if depth == 0:
+                    break
+            j += 1
+        out.append((i, min(j + 1, len(text))))
+        i = text.find("$(", j + 1)
+    return out
 
 
 def _last_sep(c: str) -> int:
