@@ -311,3 +311,14 @@ def test_remote_runs_are_errors_only_when_left_running_there(tmp_path):
         sev[name] = {f.rule_id: f.severity for f in res.findings}
     assert sev["fg.ps1"] == {"SR604": "warning"}
     assert sev["bg.ps1"] == {"SR604": "error"}
+
+
+def test_thousands_of_the_same_behaviour_in_one_file_stay_linear(tmp_path):
+    """A file-scoped rule with thousands of anchors is judged once per file, not once per anchor."""
+    lines = "".join(f'Copy-Item $PSCommandPath "$env:TEMP\\.x{n}.ps1"; Start-Process powershell -ArgumentList "-File $env:TEMP\\.x{n}.ps1"\n'
+                    for n in range(20000))
+    t0 = time.monotonic()
+    res = _scan(tmp_path, "dense.ps1", lines)
+    assert time.monotonic() - t0 < 15
+    sr601 = [f for f in res.findings if f.rule_id == "SR601"]
+    assert len(sr601) == 1 and sr601[0].severity == "error"

@@ -268,9 +268,11 @@ class _Detect:
         self.written = bool(art.meta.get("ps_cmdline"))
         self.copy_dests: dict[str, Stmt] = {}  # normalised destination → the copy
         self.pending: list[tuple[Stmt, str]] = []  # copies to plain places, reported if started
+        self.copy_by_exp: dict[str, str] = {}  # a destination with variables replaced → the destination
         self.remote_copies: list[tuple[Stmt, str]] = []  # (copy, file name) sent to other hosts
         self.hidden_marked: list[str] = []
         self._launches: dict[int, Launch | None] = {}
+        self._downloads: list[str] | None = None
         self.func_calls: dict[str, list[Stmt]] = {}
 
     # -- helpers ---------------------------------------------------------------------------------
@@ -337,10 +339,9 @@ class _Detect:
         if k in self.copy_dests:
             return k
         ex = norm_path(self.m.expand(core(text))).lower()
-        for d in self.copy_dests:
-            if ex and (ex == d or ex == norm_path(self.m.expand(d)).lower()):
-                return d
-        return ""
+        if ex in self.copy_dests:
+            return ex
+        return self.copy_by_exp.get(ex, "") if ex else ""
 
     def loops(self, st: Stmt) -> list[Frame]:
         return [f for f in st.frames if f.kind in ("while", "for", "do", "foreach", "each")]
@@ -668,14 +669,16 @@ class _Detect:
                 self.sig("sr.ps-self-remote", st, how="copies itself into a remote session (Copy-Item -ToSession)",
                          tool="Copy-Item")
                 self.remote_harvest(st, dst.text, self.session_hosts(st))
-                self.remote_copies.append((st, _basename(dst.value)))
+                if len(self.remote_copies) < MAX_COPIES:
+                    self.remote_copies.append((st, _basename(dst.value)))
                 continue
             cls = self.where(dst.text)
             if cls == "remote":
                 self.sig("sr.ps-self-remote", st, how=f"copies itself to a share on another computer ({dst.text[:80]})",
                          tool=st.args[0].value)
                 self.remote_harvest(st, dst.text, m.span_labels(dst.start, dst.end, st.frames))
-                self.remote_copies.append((st, _basename(dst.value)))
+                if len(self.remote_copies) < MAX_COPIES:
+                    self.remote_copies.append((st, _basename(dst.value)))
                 continue
             if cls in ("startup", "profile"):
                 mech = {"startup": "the Startup folder", "profile": "a PowerShell profile"}[cls]
@@ -684,12 +687,14 @@ class _Detect:
                          how=f"copies itself into {mech} ({dst.text[:80]})")
                 continue
             key = self.dest_key(dst.text)
-            self.copy_dests.setdefault(key, st)
+            if len(self.copy_dests) < MAX_COPIES:
+                self.copy_dests.setdefault(key, st)
+                self.copy_by_exp.setdefault(norm_path(self.m.expand(key)).lower(), key)
             if cls in ("public", "system", "hidden"):
                 where = {"public": "a shared or out-of-sight folder", "system": "a system folder",
                          "hidden": "a hidden place"}[cls]
                 self.sig("sr.ps-self-copy", st, dest=f"{self.show(dst.text)} ({where})")
-            else:
+            elif len(self.pending) < MAX_COPIES:
                 self.pending.append((st, dst.text))
 
     def check_infect_marker(self, st: Stmt, name: str) -> None:
@@ -706,6 +711,10 @@ class _Detect:
         alone is an installer's move) and the start raises it."""
         if not self.copy_dests:
             return
+        pending: dict[str, list[tuple[Stmt, str]]] = {}
+        for cst, path in self.pending:
+            pending.setdefault(self.dest_key(path), []).append((cst, path))
+        reported: set[str] = set()
         for st in self.m.stmts:
             la = self.launch(st)
             if la is None or not la.detached or la.remote:
@@ -720,8 +729,9 @@ class _Detect:
                         break
             if not d:
                 continue
-            for cst, path in self.pending:
-                if self.dest_key(path) == d:
+            if d not in reported:
+                reported.add(d)
+                for cst, path in pending.get(d, ()):
                     self.sig("sr.ps-self-copy", cst, dest=f"{self.show(path)}, then starts the copy")
             self.sig("sr.ps-self-copy-started", st, dest=d[:100], how=la.detached)
 
@@ -1034,16 +1044,14 @@ class _Detect:
                      how=hit + (f" from {url.group()}" if url else ""))
 
     def downloaded(self, target: str) -> bool:
+        """Whether a path is where the script downloaded a file to."""
         t = norm_path(_unq(core(target))).lower()
-        if not t:
+        if not t or len(t) > 500:
             return False
-        for st in self.m.stmts:
-            if "fetchedfile" not in self.m.stmt_facts.get(id(st), ()):
-                continue
-            s = norm_path(self.code[st.start:st.end]).lower()
-            if t in s:
-                return True
-        return False
+        if self._downloads is None:
+            self._downloads = [norm_path(self.code[st.start:st.end][:2000]).lower() for st in self.m.stmts
+                               if "fetchedfile" in self.m.stmt_facts.get(id(st), ())][:200]
+        return any(t in s for s in self._downloads)
 
     # loops, handlers, bombs -------------------------------------------------------------------------
     def check_respawn(self) -> None:
@@ -1264,6 +1272,7 @@ class _Detect:
                 self.sig("sr.ps-covert", st, what="deletes itself")
 
 
+MAX_COPIES = 200  # copies of itself remembered per file (the rules report one finding per file)
 _EVENT_NAMES = {"cancelkeypress": "the Ctrl+C (CancelKeyPress) handler", "processexit": "the ProcessExit handler",
                 "sessionending": "the SessionEnding handler", "exited": "the handler for a watched process's exit"}
 _WHAT = {"itself": "the script itself", "its copy": "a copy of the script", "its own code": "the script's own code"}

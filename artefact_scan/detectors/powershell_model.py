@@ -32,6 +32,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .powershell_syntax import DASHES, Arg, Frame, Script, Stmt, top_level
 from ..lazyregex import lazy_re
@@ -313,10 +314,36 @@ def _unquote_token(v: str) -> str:
     return v
 
 
+_WRAP_CMD = lazy_re(r"""(?is)^(?:resolve-path|convert-path|get-item|gi|rvpa)\s+(?:-(?:literalpath|path|lp)\s+)?(\S+|"[^"]*"|'[^']*')$""")
+_FULLPATH = lazy_re(r"(?is)^\[\s*(?:system\.)?io\.path\s*\]\s*::\s*getfullpath\s*\((.*)\)$")
+_MEMBER_PATH = lazy_re(r"(?is)^(.+?)\s*\.\s*(?:fullname|path|providerpath)$")
+_DIRNAME = lazy_re(r"(?is)^\[\s*(?:system\.)?io\.path\s*\]\s*::\s*getdirectoryname\s*\((.*)\)$")
+_DIR_MEMBER = lazy_re(r"(?is)^(.+?)\s*\.\s*(?:directory(?:name)?|psparentpath|parent)(?:\.fullname)?$")
+_PIPE_SPLIT = lazy_re(r"(?is)^(.+?)\s*\|\s*split-path(?:\s+-parent)?\s*$")
+_DIR_STAR = lazy_re(r"(?s)^(.+?)[\\/]\*$")
+_FILENAME = lazy_re(r"(?is)^\[\s*(?:system\.)?io\.path\s*\]\s*::\s*getfilename\s*\((.*)\)$")
+_NAME_MEMBER = lazy_re(r"(?is)^(.+?)\s*\.\s*name$")
+_LEAFLIKE = lazy_re(r"(?i)(?:^|\s)-(?:leaf|leafbase|extension|qualifier|noqualifier|isabsolute)\b")
+_SPLIT_FLAGS = lazy_re(r"(?i)(?:^|\s)-(?:parent|path|literalpath|resolve)\b")
+_LEAF = lazy_re(r"(?i)(?:^|\s)-leaf\b")
+_LEAF_FLAGS = lazy_re(r"(?i)(?:^|\s)-(?:leaf|path|literalpath)\b")
+_VAR_ONLY = lazy_re(r"(?i)\$(?:\{(?:(?:script|global|local|private|using):)?([\w.-]+)\}|"
+                    r"(?:(?:script|global|local|private|using):)?([a-z_]\w*))")
+MAX_LABEL_TEXT = 256 * 1024  # text read for labels by containment (a value, a command line)
+MAX_PATH_TEXT = 2000  # an expression longer than this names no path: it is judged by containment only
+
+
 def core(v: str) -> str:
     """An expression with the wrappers that keep its value removed: quotes around one value,
     `$( )`, `( )`, `Resolve-Path`, `Convert-Path`, `Get-Item`, `.FullName`, `.Path`,
     `[IO.Path]::GetFullPath( )`."""
+    if len(v) > MAX_PATH_TEXT:
+        return v
+    return _core(v)
+
+
+@lru_cache(maxsize=2048)
+def _core(v: str) -> str:
     for _ in range(8):
         v = v.strip()
         if len(v) >= 2 and v[0] == '"' and v[-1] == '"' and '"' not in v[1:-1].replace('`"', ""):
@@ -328,15 +355,15 @@ def core(v: str) -> str:
         if v.startswith("(") and v.endswith(")") and _balanced(v[1:-1]):
             v = v[1:-1]
             continue
-        m = re.match(r"(?is)^(?:resolve-path|convert-path|get-item|gi|rvpa)\s+(?:-(?:literalpath|path|lp)\s+)?(\S+|\"[^\"]*\"|'[^']*')$", v)
+        m = _WRAP_CMD.match(v)
         if m:
             v = m.group(1)
             continue
-        m = re.match(r"(?is)^\[\s*(?:system\.)?io\.path\s*\]\s*::\s*getfullpath\s*\((.*)\)$", v)
+        m = _FULLPATH.match(v)
         if m and _balanced(m.group(1)):
             v = m.group(1)
             continue
-        m = re.match(r"(?is)^(.+?)\s*\.\s*(?:fullname|path|providerpath)$", v)
+        m = _MEMBER_PATH.match(v)
         if m and (m.group(1).startswith(("(", "$(")) or "\\" not in m.group(1)):
             inner = m.group(1)
             # `$MyInvocation.MyCommand.Path` is an atom, not `.Path` of something
@@ -660,6 +687,8 @@ class PsModel:
 
     def text_labels(self, text: str, frames: tuple[Frame, ...] = ()) -> set[str]:
         out: set[str] = set()
+        if len(text) > MAX_LABEL_TEXT:
+            text = text[:MAX_LABEL_TEXT]
         if _SELFCONTENT_ATOM.search(text):
             out.add("selfcontent")
         for m in _READ_CALL.finditer(text):
@@ -746,11 +775,11 @@ class PsModel:
 
     # -- exact values ----------------------------------------------------------------------------
     def _var_of(self, v: str) -> str | None:
-        m = re.fullmatch(r"(?i)\$(?:\{(?:(?:script|global|local|private|using):)?([\w.-]+)\}|"
-                         r"(?:(?:script|global|local|private|using):)?([a-z_]\w*))", v.strip())
-        return (m.group(1) or m.group(2)).lower() if m else None
+        return var_of(v)
 
     def is_self(self, v: str, frames: tuple[Frame, ...] = (), depth: int = 0) -> bool:
+        if len(v) > MAX_PATH_TEXT:
+            return False
         c = core(v)
         if not c or depth > 3:
             return False
@@ -780,6 +809,8 @@ class PsModel:
         return False
 
     def is_selfdir(self, v: str, frames: tuple[Frame, ...] = (), depth: int = 0) -> bool:
+        if len(v) > MAX_PATH_TEXT:
+            return False
         c = core(v)
         if not c or depth > 3:
             return False
@@ -791,21 +822,21 @@ class PsModel:
         m = _SPLIT_PATH.match(c)
         if m:
             rest = m.group(1)
-            if re.search(r"(?i)(?:^|\s)-(?:leaf|leafbase|extension|qualifier|noqualifier|isabsolute)\b", rest):
+            if _LEAFLIKE.search(rest):
                 return False
-            rest = re.sub(r"(?i)(?:^|\s)-(?:parent|path|literalpath|resolve)\b", " ", rest).strip()
+            rest = _SPLIT_FLAGS.sub(" ", rest).strip()
             return self.is_self(rest, frames, depth + 1)
-        m = re.match(r"(?is)^\[\s*(?:system\.)?io\.path\s*\]\s*::\s*getdirectoryname\s*\((.*)\)$", c)
+        m = _DIRNAME.match(c)
         if m and _balanced(m.group(1)):
             return self.is_self(m.group(1), frames, depth + 1)
-        m = re.match(r"(?is)^(.+?)\s*\.\s*(?:directory(?:name)?|psparentpath|parent)(?:\.fullname)?$", c)
+        m = _DIR_MEMBER.match(c)
         if m:
             return self.is_self(m.group(1), frames, depth + 1)
-        m = re.match(r"(?is)^(.+?)\s*\|\s*split-path(?:\s+-parent)?\s*$", c)
+        m = _PIPE_SPLIT.match(c)
         if m:
             return self.is_self(m.group(1), frames, depth + 1)
         # the folder's content: "$PSScriptRoot\*"
-        m = re.match(r"(?s)^(.+?)[\\/]\*$", c)
+        m = _DIR_STAR.match(c)
         if m:
             return self.is_selfdir(m.group(1), frames, depth + 1)
         m = _JOIN.match(c)
@@ -814,6 +845,8 @@ class PsModel:
         return False
 
     def is_selfname(self, v: str, frames: tuple[Frame, ...] = (), depth: int = 0) -> bool:
+        if len(v) > MAX_PATH_TEXT:
+            return False
         c = core(v)
         if not c or depth > 3:
             return False
@@ -826,13 +859,13 @@ class PsModel:
         if self.own and u.lower() == self.own:
             return True
         m = _SPLIT_PATH.match(c)
-        if m and re.search(r"(?i)(?:^|\s)-leaf\b", m.group(1)):
-            rest = re.sub(r"(?i)(?:^|\s)-(?:leaf|path|literalpath)\b", " ", m.group(1)).strip()
+        if m and _LEAF.search(m.group(1)):
+            rest = _LEAF_FLAGS.sub(" ", m.group(1)).strip()
             return self.is_self(rest, frames, depth + 1)
-        m = re.match(r"(?is)^\[\s*(?:system\.)?io\.path\s*\]\s*::\s*getfilename\s*\((.*)\)$", c)
+        m = _FILENAME.match(c)
         if m and _balanced(m.group(1)):
             return self.is_self(m.group(1), frames, depth + 1)
-        m = re.match(r"(?is)^(.+?)\s*\.\s*name$", c)
+        m = _NAME_MEMBER.match(c)
         if m and m.group(1).startswith(("(", "$(")):
             return self.is_self(m.group(1), frames, depth + 1)
         return False
@@ -933,21 +966,29 @@ class PsModel:
         return self.splat(n) if n else {}
 
     def _entries(self, a: int, b: int, out: dict[str, Arg]) -> None:
-        """`key = value` statements directly inside the hashtable opened at `a`."""
+        """`key = value` entries directly inside the hashtable opened at `a`."""
         for s in self.stmts_in(a, b):
-            if not s.frames or s.frames[-1].kind != "hash" or s.frames[-1].start != a or not s.args:
+            if not s.key or not s.frames or s.frames[-1].kind != "hash" or s.frames[-1].start != a or not s.args:
                 continue
-            m = _HASH_ENTRY.match(self.text, s.start, max(s.end, s.start))
-            if not m:
-                continue
-            v0, v1 = m.start(2), s.end
-            if v1 <= v0:
-                continue
-            vt = self.text[v0:v1]
-            q = vt[:1] if vt[:1] in "'\"" and vt.endswith(vt[:1]) and len(vt) >= 2 else ""
-            val = vt[1:-1] if q else vt
-            arg = Arg(v0, v1, vt, val, quoted=q, inner=(v0 + 1, v1 - 1) if q else None)
-            out.setdefault(m.group(1).lower(), arg)
+            v0 = s.args[0].start
+            end = s.end
+            nxt = s
+            guard = 0
+            while nxt.sep == "|" and guard < 16:  # a pipeline as the value
+                later = [x for x in self.stmts_in(nxt.end, b) if x.pipe_prev is nxt]
+                if not later:
+                    break
+                nxt = later[0]
+                end = nxt.end
+                guard += 1
+            vt = self.text[v0:end]
+            if len(s.args) == 1 and end == s.end:
+                one = s.args[0]
+                arg = Arg(one.start, one.end, one.text, one.value, quoted=one.quoted, inner=one.inner,
+                          group=one.group, block=one.block, items=one.items, var=one.var)
+            else:
+                arg = Arg(v0, end, vt, " ".join(x.value for x in s.args))
+            out.setdefault(s.key.lower(), arg)
 
     def words(self, a: Arg | None, depth: int = 0) -> str:
         """An argument list as the command line it becomes: a comma list, an `@( )` array or a
@@ -1004,6 +1045,17 @@ _SELF_MENTION = lazy_re(
     r"(?i)\$(?:script:|global:)?pscommandpath\b|\$\{(?:script:)?pscommandpath\}|"
     r"\$(?:script:|pscmdlet\.)?myinvocation\.mycommand\.(?:path|definition|source)\b|"
     r"\$(?:script:)?myinvocation\.(?:pscommandpath|scriptname)\b")
+
+
+def var_of(v: str) -> str | None:
+    """The variable a text is, alone (lower-case, scope dropped), or None."""
+    return _var_of(v) if len(v) <= 300 else None
+
+
+@lru_cache(maxsize=2048)
+def _var_of(v: str) -> str | None:
+    m = _VAR_ONLY.fullmatch(v.strip())
+    return (m.group(1) or m.group(2)).lower() if m else None
 
 
 def _subexpr_spans(text: str) -> list[tuple[int, int]]:

@@ -34,6 +34,7 @@ _SKIP_START = frozenset(" \t\r\f\v\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u20
 _INLINE_WS = frozenset(" \t\r\f\v\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\ufeff\x85")
 # a bare run of an argument: up to whitespace or a character with a meaning of its own
 _BARE = lazy_re(r"[^\s;|&(){}\[\]`$,'\"\u2018\u2019\u201a\u201b\u201c\u201d\u201e>\u00a0\u3000]+")
+_BARE_KEY = lazy_re(r"[^\s;|&(){}\[\]`$,'\"\u2018\u2019\u201a\u201b\u201c\u201d\u201e>\u00a0\u3000=]+")
 _VAR = lazy_re(r"\$(?:(?:[A-Za-z]+:)?[\w?]+|[$^?_])", )
 _SPLAT = lazy_re(r"@[A-Za-z_][\w]*")
 _REDIR = lazy_re(r"(?:[1-6*])?>>?(?:&[12])?")
@@ -110,6 +111,8 @@ class Stmt:
     call: str = ""  # & or . (the call operators)
     redirects: list[tuple[str, Arg | None]] = field(default_factory=list)
     cname: str = ""  # the canonical command name (set by the model)
+    key: str = ""  # in a hashtable: the entry's key (the statement is its value)
+    key_start: int = -1
 
     @property
     def name(self) -> str:
@@ -228,16 +231,24 @@ class Script:
     def _double(self, i: int, hi: int, frames, stmt: Stmt, here: bool = False) -> tuple[int, str]:
         """Scan a double-quoted string (or the body of a double here-string) starting at `i`
         (just after the quote); its `$( )` parts are parsed as statements.  Returns the offset
-        after the closing quote and the value."""
+        after the closing quote and the value.  Plain runs are copied in one slice: the scan
+        stops only at backticks, quotes, `$` and (in a here-string) line ends."""
         t = self.text
         out: list[str] = []
         j = i
+        stop = _HERE_STOP if here else _DQ_STOP
         while j < hi:
+            m = stop.search(t, j, hi)
+            if m is None:
+                out.append(t[j:hi])
+                return hi, "".join(out)
+            if m.start() > j:
+                out.append(t[j:m.start()])
+            j = m.start()
             c = t[j]
             if c == "`" and j + 1 < hi:
                 nxt = t[j + 1]
-                out.append({"n": "\n", "t": "\t", "r": "\r", "0": "", "a": "", "b": "", "f": "", "v": "",
-                            "e": ""}.get(nxt, nxt))
+                out.append(_ESCAPES.get(nxt, nxt))
                 j += 2
                 continue
             if here:
@@ -441,6 +452,14 @@ class Script:
                         target, i = self._arg(i, hi, closers, frames, st)
                     st.redirects.append((op, target))
                     continue
+            if len(st.args) == 1 and not st.key and frames and frames[-1].kind == "hash" and not st.args[0].var \
+                    and c == "=" and not t.startswith("==", i):
+                # `Key = value` in a hashtable: the statement is the value, under its key
+                st.key = st.args[0].value
+                st.key_start = st.args[0].start
+                st.args = []
+                i = self._skip(i + 1, hi, True)
+                continue
             if len(st.args) == 1 and not st.call and (st.args[0].var or _MEMBER.match(st.args[0].text)):
                 a = _ASSIGN_OP.match(t, i)
                 if a:
@@ -810,14 +829,17 @@ class Script:
                     typed += 1
                 i = j
             else:
-                m = _BARE.match(t, i)
+                # a hashtable key stops at `=` (`@{Name="x";Path=$p}`)
+                bare = _BARE_KEY if (frames and frames[-1].kind == "hash" and not st.args and not st.key) else _BARE
+                m = bare.match(t, i)
                 if m is None:
                     values.append(c)
                     i += 1
                 else:
                     values.append(m.group())
                     i = m.end()
-                    # `$x=1` read as one run: an assignment operator ends a variable argument
+                    if bare is _BARE_KEY and i < hi and t[i] == "=":
+                        break
             # an assignment right after a variable (`$x=…`, `$x+=…`) is not part of the argument
             if var and pieces == typed + 1 and i < hi and _ASSIGN_OP.match(t, i):
                 break
@@ -922,6 +944,8 @@ _CONTINUES = lazy_re(r"(?i)[ \t]*(?:\||\.[A-Za-z]|(?:else|elseif|catch|finally)\
 _DO_TAIL = lazy_re(r"(?i)[ \t]*(?:while|until)\b")
 _DO_HEAD = lazy_re(r"(?i)\s*(?::\w+\s+)?do\b")
 _DQ_STOP = lazy_re("[`$\"\u201c\u201d\u201e]")
+_HERE_STOP = lazy_re("[`$\n]")
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "", "a": "", "b": "", "f": "", "v": "", "e": ""}
 _SQ_RE = lazy_re("['\u2018\u2019\u201a\u201b]")
 
 
