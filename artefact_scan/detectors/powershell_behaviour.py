@@ -50,7 +50,7 @@ from dataclasses import dataclass
 
 from ..model import Segment
 from . import detector, facts
-from .powershell_model import (PS_EXE, SHELL_EXE, PsModel, call_args, canonical, core, strip_span)
+from .powershell_model import PS_EXE, PsModel, call_args, canonical, core, strip_span
 from .powershell_syntax import DASHES, Arg, Frame, Stmt
 from .shell_behaviour import AGENT_ASSETS, WEIGHTS, hidden_or_temp
 from ..lazyregex import lazy_re
@@ -95,7 +95,6 @@ _PAUSE = frozenset({"start-sleep", "wait-job", "wait-process", "receive-job", "r
 _PAUSE_TEXT = lazy_re(r"(?i)\.waitforexit\s*\(|\]::sleep\s*\(|\bthread\]::sleep|-wait\b|\.wait\s*\(|\bping\b.{0,20}-n\s+\d")
 _CRADLE_EXEC = frozenset({"invoke-expression"})
 _HISTORY_FILE = lazy_re(r"(?i)historysavepath|consolehost_history")
-_LOG_WIPE = lazy_re(r"(?i)^(?:wevtutil)$")
 _EXIT_EVENTS = lazy_re(r"(?i)powershell\.exiting|psengineevent\]::exiting")
 _EXIT_HANDLER_TEXT = lazy_re(r"(?i)(?:\.|::)\s*add_(?:cancelkeypress|processexit|sessionending)\s*\(")
 _LOCAL_HOST = lazy_re(r"(?i)^(?:localhost|\.|127\.0\.0\.1|::1|\$env:computername|\$\{env:computername\}|\[environment\]::machinename)$")
@@ -151,9 +150,6 @@ def _hidden_word(v: str) -> bool:
 
 # -- powershell.exe command lines -------------------------------------------------------------------
 _CLI_TOKEN = lazy_re(r"""`"(?:[^`]|`[^"])*`"|"(?:[^"`]|`.)*"?|'(?:[^']|'')*'?|\S+""")
-_CLI_VALUED = ("executionpolicy", "ep", "ex", "version", "inputformat", "outputformat", "configurationname",
-               "psconsolefile", "workingdirectory", "wd", "custompipename", "settingsfile", "windowstyle",
-               "encodedarguments", "ea")
 
 
 @dataclass

@@ -15,7 +15,7 @@ they are assigned or iterate over:
   `$MyInvocation.MyCommand.ScriptContents` / `.ScriptBlock`), also once encoded or joined;
 - `hosts`: computers found from the machine or the network (`Get-ADComputer`, an LDAP search
   for computers, `Get-NetNeighbor`, `arp -a`, `net view`, the DNS cache, the hosts file, shell
-  history, known_hosts, a `1..254` sweep);
+  history, known_hosts, a `1..254` sweep where the script builds addresses from the numbers);
 - `codefiles`: scripts found by enumeration (`Get-ChildItem -Recurse -Filter *.ps1`,
   `[IO.Directory]::GetFiles(…, '*.ps1')`, a `Where-Object` on the extension);
 - `fetched`: text downloaded from the network (`(New-Object Net.WebClient).DownloadString`,
@@ -26,6 +26,9 @@ Commands are bound to their parameters by name, unique prefix, alias or position
 the cmdlets that matter, with splatted hashtables), so `Copy-Item -Dest $d -Path $me`,
 `cpi $me $d` and `Copy-Item @p` read the same.  Paths are judged on their text with variables
 replaced by what they were assigned (bounded), backslashes read as slashes.
+
+Texts over 64 KiB are read in the top-level statements that name something the rules look for,
+plus the statements that share their variables or call their functions (`select_regions`).
 """
 from __future__ import annotations
 
@@ -34,7 +37,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .powershell_syntax import DASHES, Arg, Frame, Script, Stmt, top_level
+from .powershell_syntax import Arg, Frame, Script, Stmt, top_level
 from ..lazyregex import lazy_re
 
 # -- names -------------------------------------------------------------------------------------
@@ -55,8 +58,6 @@ ALIASES = {
     "ihy": "invoke-history", "r": "invoke-history", "nal": "new-alias", "sal": "set-alias",
 }
 PS_EXE = frozenset({"powershell", "pwsh", "powershell_ise"})
-SHELL_EXE = PS_EXE | {"cmd", "wscript", "cscript", "mshta", "rundll32", "conhost"}
-LAUNCHERS = frozenset({"start-process", "start-job", "start-threadjob", "invoke-item"})
 
 
 def canonical(name: str) -> str:
@@ -282,7 +283,6 @@ _TOKEN = r"""(?:"(?:[^"`]|`.)*"|'(?:[^']|'')*'|\$\((?:[^()]|\([^()]*\))*\)|\([^(
 _JOIN = lazy_re(r"(?is)^join-path\s+(?:-path\s+)?(" + _TOKEN + r")\s+(?:-childpath\s+)?(" + _TOKEN + r")\s*$")
 _COMBINE = lazy_re(r"(?is)^\[\s*(?:system\.)?io\.path\s*\]\s*::\s*combine\s*\(\s*(" + _TOKEN + r")\s*,\s*(" + _TOKEN + r")\s*\)$")
 _CONCAT = lazy_re(r"(?is)^(" + _TOKEN + r")\s*\+\s*(?:(['\"])[\\/]\2\s*\+\s*)?(" + _TOKEN + r")$")
-_HASH_ENTRY = lazy_re(r"""\s*['"]?([\w-]+)['"]?\s*=(?!=)\s*(\S)""")
 _SPLIT_PATH = lazy_re(r"(?is)^split-path\s+(.+)$")
 _MODIFIERS = lazy_re(r"(?i)^\s*(?:-[ci]?replace\b|\.replace\s*\(|\.substring\s*\(|-split\b|\.split\s*\(|\+|\[|-f\b|"
                      r"\.trim\w*\s*\(|\.to(?:upper|lower)\s*\()")
@@ -1153,6 +1153,3 @@ def strip_span(text: str, s: int, e: int) -> tuple[int, int]:
         e -= 1
     return s, e
 
-
-def dash(p: str) -> bool:
-    return bool(p) and p[0] in DASHES
