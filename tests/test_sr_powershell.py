@@ -322,3 +322,18 @@ def test_thousands_of_the_same_behaviour_in_one_file_stay_linear(tmp_path):
     assert time.monotonic() - t0 < 15
     sr601 = [f for f in res.findings if f.rule_id == "SR601"]
     assert len(sr601) == 1 and sr601[0].severity == "error"
+
+
+def test_every_powershell_rule_reports_its_documented_example(tmp_path):
+    from artefact_scan import load_rules
+    from artefact_scan.scanner import Options, run
+
+    rs = load_rules()
+    ids = sorted(r for r in rs.rules if r.startswith("SR6"))
+    assert ids
+    for rid in ids:
+        d = tmp_path / rid
+        d.mkdir()
+        (d / "example.ps1").write_text(rs.rules[rid].docs["example"], encoding="utf-8")
+        res = run([str(d)], rs, Options(jobs=1))
+        assert rid in {f.rule_id for f in res.findings}, rid
