@@ -62,7 +62,7 @@ SIGNALS = (
     "sr.ps-self-remote", "sr.ps-self-remote-started", "sr.ps-hosts-harvested", "sr.ps-remote-fetch-exec",
     "sr.ps-persist-write", "sr.ps-persists-self", "sr.ps-self-respawn-loop", "sr.ps-respawn-foreground",
     "sr.ps-fork-bomb", "sr.ps-exit-respawn", "sr.ps-self-relaunch", "sr.ps-fetch-exec", "sr.ps-runs-hidden",
-    "sr.ps-asset-upload", "sr.ps-covert",
+    "sr.ps-asset-upload", "sr.ps-covert", "sr.ps-fetch-exec-hidden",
 )
 
 # Cheap prefilter: a PowerShell artefact with none of these cannot emit a signal (persisted
@@ -115,6 +115,7 @@ _WMICLASS = lazy_re(r"(?i)\[wmiclass\]\s*['\"]\\\\([^\\'\"]+)\\[^'\"]*win32_proc
 _REMOTE_DETACH = lazy_re(r"(?i)\bstart-process\b(?![^\n;}]*-wait\b)|\bsaps\b|\bstart-job\b|\bschtasks\b|"
                          r"register-scheduled(?:task|job)|win32_process|\bnew-service\b|\bsc(?:\.exe)?\s+create\b|"
                          r"-indisconnectedsession|\bstart\s+(?:/\w+\s+)*(?:powershell|pwsh)")
+_SELF_NAME_IN = lazy_re(r"(?i)\$(?:script:)?myinvocation\.mycommand\.name\b|\$pscommandpath\b|myinvocation\.mycommand\.path\b")
 _CONSUMER = lazy_re(r"(?i)commandlineeventconsumer|activescripteventconsumer")
 
 
@@ -1027,17 +1028,32 @@ class _Detect:
                 spans = call_args(self.code, mm.end() - 1)
                 if spans and "fetched" in m.span_labels(spans[0][0], spans[0][1], fr):
                     hit = "runs downloaded code ([ScriptBlock]::Create)"
+        la = self.launch(st)
         if not hit:
-            la = self.launch(st)
             if la is not None and la.target and ("fetchedfile" in m.text_labels(la.target, fr) or
                                                  self.downloaded(la.target)):
                 hit = "starts a downloaded file"
             elif la is not None and la.code and not la.remote and self.fetch_exec_text(la.code, fr):
                 hit = "starts PowerShell on downloaded code"
-        if hit:
-            url = re.search(r"(?i)(?:https?|ftp)://[^\s'\")]+", self.m.own_text(st))
-            self.sig("sr.ps-fetch-exec", st, path=url.group() if url else hit,
-                     how=hit + (f" from {url.group()}" if url else ""))
+        if not hit:
+            return
+        own = self.m.own_text(st)
+        url = re.search(r"(?i)(?:https?|ftp)://[^\s'\")]+", own)
+        self.sig("sr.ps-fetch-exec", st, path=url.group() if url else hit,
+                 how=hit + (f" from {url.group()}" if url else ""))
+        # downloaded code run where no one sees it: in a new hidden or detached process, over and
+        # over in an endless loop, or fetched under the script's own name
+        why = ""
+        if la is not None and la.code and (la.hidden or la.detached):
+            why = f"in a new {'hidden' if la.hidden else 'detached'} PowerShell ({la.detached or 'window hidden'})"
+        elif any(f.infinite for f in self.loops(st)):
+            why = "again and again in an endless loop"
+        elif any(f.kind == "string" for f in fr):
+            why = ""  # code inside a command line: the launch that runs it is judged
+        elif _SELF_NAME_IN.search(m.expand(own)) or any("selfname" in m.labels.get(v.lower(), ()) for v in _VAR_IN_CMD.findall(own)):
+            why = "after being fetched under the script's own name (a copy of itself kept on a server)"
+        if why and not self.persisted:
+            self.sig("sr.ps-fetch-exec-hidden", st, how=hit, why=why, url=url.group() if url else "")
 
     def downloaded(self, target: str) -> bool:
         """Whether a path is where the script downloaded a file to."""
