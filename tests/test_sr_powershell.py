@@ -337,3 +337,14 @@ def test_every_powershell_rule_reports_its_documented_example(tmp_path):
         (d / "example.ps1").write_text(rs.rules[rid].docs["example"], encoding="utf-8")
         res = run([str(d)], rs, Options(jobs=1))
         assert rid in {f.rule_id for f in res.findings}, rid
+
+
+def test_an_encoded_command_in_documentation_is_a_note():
+    from artefact_scan import load_rules
+    from artefact_scan.scanner import Options, run
+
+    from .conftest import FIXTURES
+
+    root = FIXTURES / "rules" / "self-replication" / "powershell" / "docs"
+    res = run([str(root)], load_rules(), Options(jobs=1))
+    assert [(f.rule_id, f.severity) for f in res.findings] == [("SR609", "note")]
