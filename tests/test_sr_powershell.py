@@ -233,7 +233,7 @@ def test_windows_persistence_entries_link_to_the_script_they_start():
         out.append(d)
     assert out[0] == out[1]
     chain = [f for f in out[0]["findings"] if f["rule_id"] == "SR490"]
-    assert sorted(Path(f["path"]).name for f in chain) == ["AgentKeepalive", "autorun.reg"]
+    assert sorted(Path(f["path"]).name for f in chain) == ["AgentKeepalive", "autorun.reg", "install-agent.ps1"]
     assert all(Path(r["path"]).name == "keepalive.ps1" for f in chain for r in f["related"])
     raised = next(f for f in out[0]["findings"] if f["rule_id"] == "SR601")
     assert raised["severity"] == "error"
