@@ -85,6 +85,7 @@ def evaluate(rules: list[Rule], art: Artefact, signals: list[Signal]) -> list[Hi
         anchors.sort(key=lambda s: (s.start, s.end))
         wanted = m.signals()
         groups: dict[tuple, Hit] = {}
+        failed: set[tuple] = set()
         order: list[tuple] = []
         for anchor in anchors:
             # the scope instance and the signals inside it
@@ -95,30 +96,43 @@ def evaluate(rules: list[Rule], art: Artefact, signals: list[Signal]) -> list[Hi
                 members = [anchor] if len(wanted) == 1 else [anchor] + [
                     s for n in wanted if n != anchor.name for s in by_name.get(n, ())
                     if s.data.get("whole") or (s.start < anchor.end and s.end > anchor.start)]
-            elif m.scope == "line":
-                ln = line(anchor)
-                key = (ln,)
-                members = [s for n in wanted for s in by_name.get(n, ())
-                           if s.data.get("whole") or line(s) == ln]
-            elif m.scope == "window":
-                ln = line(anchor)
-                key = ("w", ln)  # merge = false: one finding per line with an anchor, not per phrase
-                members = [s for n in wanted for s in by_name.get(n, ())
-                           if s.data.get("whole") or abs(line(s) - ln) <= m.window]
-            elif m.scope == "function":
-                fs, fe, _name = function_at(art, anchor.start)
-                key = (fs, fe)
-                members = [s for n in wanted for s in by_name.get(n, ())
-                           if s.data.get("whole") or (fs <= s.start < fe)]
-            else:  # file
-                key = ("file",)
-                members = [s for n in wanted for s in by_name.get(n, ())]
+            else:
+                if m.scope == "line":
+                    ln = line(anchor)
+                    key = (ln,)
+                elif m.scope == "window":
+                    ln = line(anchor)
+                    key = ("w", ln)  # merge = false: one finding per line with an anchor, not per phrase
+                elif m.scope == "function":
+                    fs, fe, _name = function_at(art, anchor.start)
+                    key = (fs, fe)
+                else:  # file
+                    key = ("file",)
+                # every anchor of one scope instance sees the same signals: judge the instance
+                # once (a file with thousands of anchors is not judged thousands of times)
+                if not (m.scope == "window" and m.merge):
+                    if key in groups:
+                        groups[key].count += 1
+                        continue
+                    if key in failed:
+                        continue
+                if m.scope == "line":
+                    members = [s for n in wanted for s in by_name.get(n, ())
+                               if s.data.get("whole") or line(s) == ln]
+                elif m.scope == "window":
+                    members = [s for n in wanted for s in by_name.get(n, ())
+                               if s.data.get("whole") or abs(line(s) - ln) <= m.window]
+                elif m.scope == "function":
+                    members = [s for n in wanted for s in by_name.get(n, ())
+                               if s.data.get("whole") or (fs <= s.start < fe)]
+                else:
+                    members = [s for n in wanted for s in by_name.get(n, ())]
             present = {s.name for s in members}
-            if any(n not in present for n in m.all):
-                continue
-            if m.any and sum(1 for n in set(m.any) if n in present) < m.at_least:
-                continue
-            if any(n in present for n in m.none):
+            if any(n not in present for n in m.all) or \
+                    (m.any and sum(1 for n in set(m.any) if n in present) < m.at_least) or \
+                    any(n in present for n in m.none):
+                if m.scope != "signal" and not (m.scope == "window" and m.merge):
+                    failed.add(key)
                 continue
             parts: list[Signal] = []
             seen = set()

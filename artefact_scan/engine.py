@@ -247,6 +247,7 @@ class Engine:
             # artefact itself (a cycle, freed only by a full garbage collection: 68 MB kept
             # after an 8 MB page)
             art.meta.pop("_lf_view", None)
+            art.meta.pop("_ps_model", None)
             queue.extend(ctx.take_pending())
         return self.dedupe(self.drop_superseded(findings, places), places,
                            merge=root.kind in ("docx", "pdf"))

@@ -1,9 +1,10 @@
 """Artefact kinds: what a piece of text is, from its name and, failing that, its content.
 
-Kinds are plain strings so rules can name them: python, shell, javascript, markdown, html,
-text, json, jsonl, notebook, yaml, toml, ini, xml, csv, crontab, systemd, pth, docx, pdf, rtf,
-zip, tar, gzip, eml, binary.  Sandbox output often lacks extensions, so shebangs and a few content
-shapes are sniffed (pyflakes does the same for Python scripts).
+Kinds are plain strings so rules can name them: python, shell, javascript, powershell,
+markdown, html, text, json, jsonl, notebook, yaml, toml, ini, xml, csv, crontab, systemd, pth,
+docx, pdf, rtf, zip, tar, gzip, eml, binary.  Sandbox output often lacks extensions, so shebangs
+(`#!/usr/bin/env pwsh` included) and a few content shapes are sniffed (pyflakes does the same for
+Python scripts).
 """
 from __future__ import annotations
 
@@ -20,8 +21,9 @@ EXTENSIONS = {
     ".html": "html", ".htm": "html", ".xhtml": "html", ".svg": "xml", ".xml": "xml",
     ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".ipynb": "notebook",
     ".yaml": "yaml", ".yml": "yaml", ".toml": "toml", ".ini": "ini", ".cfg": "ini",
-    ".conf": "ini", ".csv": "csv", ".tsv": "csv",
+    ".conf": "ini", ".reg": "ini", ".csv": "csv", ".tsv": "csv",
     ".service": "systemd", ".timer": "systemd", ".socket": "systemd", ".path": "systemd",
+    ".ps1": "powershell", ".psm1": "powershell", ".psd1": "powershell",
     ".pth": "pth", ".desktop": "ini", ".plist": "xml", ".cron": "crontab", ".crontab": "crontab",
     ".docx": "docx", ".docm": "docx", ".dotx": "docx", ".pdf": "pdf", ".eml": "eml", ".rtf": "rtf",
     ".zip": "zip", ".whl": "zip", ".jar": "zip", ".tar": "tar", ".tgz": "tar",
@@ -36,11 +38,11 @@ NAMES = {
     ".clinerules": "markdown", ".windsurfrules": "markdown", "license": "text",
     "copying": "text", "notice": "text", "readme": "text", "authors": "text",
 }
-_SHEBANG = re.compile(r"^#![^\n]*?\b(python[0-9.]*|(?:ba|z|k|da)?sh|node|deno|bun)\b")
+_SHEBANG = re.compile(r"^#![^\n]*?\b(python[0-9.]*|(?:ba|z|k|da)?sh|node|deno|bun|pwsh(?:-preview)?|powershell)\b")
 # Kinds whose content is text that the text-level rules read.
 TEXT_KINDS = frozenset({
     "python", "shell", "javascript", "markdown", "html", "text", "json", "jsonl", "notebook",
-    "yaml", "toml", "ini", "xml", "csv", "crontab", "systemd", "pth", "strings", "eml",
+    "yaml", "toml", "ini", "xml", "csv", "crontab", "systemd", "pth", "strings", "eml", "powershell",
 })
 CODE_KINDS = frozenset({"python", "shell", "javascript"})
 CONTAINER_KINDS = frozenset({"docx", "pdf", "zip", "tar", "gzip", "bzip2", "xz", "eml"})
@@ -56,6 +58,8 @@ LANGUAGES = {
     "yml": "yaml", "toml": "toml", "ini": "ini", "markdown": "markdown", "md": "markdown",
     "text": "text", "txt": "text", "plain": "text", "crontab": "crontab", "cron": "crontab",
     "systemd": "systemd",
+    "powershell": "powershell", "pwsh": "powershell", "ps1": "powershell", "posh": "powershell",
+    "ps": "powershell",
 }
 
 
@@ -88,6 +92,8 @@ def kind_from_content(head: str) -> str:
             return "python"
         if interp in ("node", "deno", "bun"):
             return "javascript"
+        if interp.startswith(("pwsh", "powershell")):
+            return "powershell"
         return "shell"
     stripped = head.lstrip()[:200].lower()
     if stripped.startswith(("<!doctype html", "<html")):

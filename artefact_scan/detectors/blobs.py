@@ -57,6 +57,8 @@ _BINARY_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"PK\x03\x04", b
 
 _PY = lazy_re(r"^\s*(?:import\s+\w|from\s+[\w.]+\s+import\b|def\s+\w+\s*\(|class\s+\w+[:(])", re.M)
 _JS = lazy_re(r"^\s*(?:const|let|var)\s+\w+\s*=|\brequire\s*\(|^\s*function\s+\w+\s*\(|=>\s*\{", re.M)
+_PS = lazy_re(r"(?m)(?:^|[;|({=]\s*)(?:Get|Set|New|Invoke|Start|Stop|Copy|Add|Remove|Register|Write|Out|Import|"
+              r"Export|Test|ForEach|Where|Select|Join|Split|Convert|Resolve|Move)-[A-Z][A-Za-z]+\b")
 _SH = lazy_re(r"^#!\s*/(?:usr/)?bin/(?:env\s+)?(?:ba|z|da|k)?sh\b|(?:^|[;&|]\s*)(?:curl|wget|chmod|nohup|crontab|echo|export)\s", re.M)
 
 
@@ -70,6 +72,8 @@ def sniff_kind(text: str) -> str:
         return k
     if _PY.search(head):
         return "python"
+    if _PS.search(head):
+        return "powershell"
     if _JS.search(head):
         return "javascript"
     if _SH.search(head):
@@ -78,6 +82,7 @@ def sniff_kind(text: str) -> str:
 
 
 _WHAT = {"python": "Python code", "javascript": "JavaScript code", "shell": "a shell script",
+         "powershell": "PowerShell code",
          "json": "JSON", "html": "HTML", "xml": "XML", "text": "text"}
 
 

@@ -44,7 +44,9 @@ _PERSISTED = lazy_re(
     r"(?:^|/)(?:\.bashrc|\.bash_profile|\.bash_login|\.bash_logout|\.profile|\.zshrc|\.zprofile|"
     r"\.zshenv|\.zlogin|\.kshrc|\.mkshrc|\.xprofile|\.xinitrc|\.xsession|bash\.bashrc|rc\.local|"
     r"\.git/hooks/[^/]+(?<!\.sample)|\.husky/[^/_][^/]*|cron\.(?:hourly|daily|weekly|monthly)/[^/]+|"
-    r"profile\.d/[^/]+|init\.d/[^/]+|\.envrc)$")
+    r"profile\.d/[^/]+|init\.d/[^/]+|\.envrc|"
+    # PowerShell profiles: run by every PowerShell that starts
+    r"(?i:microsoft\.(?:powershell|vscode|powershellise)_profile\.ps1|(?:windowspowershell|powershell)/profile\.ps1))$")
 
 
 def path_facts(path: str) -> frozenset[str]:

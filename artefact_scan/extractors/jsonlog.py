@@ -41,6 +41,7 @@ TOOL_KEYS = ("name", "tool", "tool_name", "function", "recipient_name", "action"
 ARG_KEYS = {"input", "arguments", "args", "parameters", "params", "tool_input", "kwargs"}
 SHELL_TOOLS = lazy_re(r"(?i)(?:^|[_.\-\s])(?:bash|shell|sh|terminal|exec(?:ute)?_?command|"
                          r"run_?command|run_?shell|local_shell|container\.exec|cmd)(?:$|[_.\-\s])|^(?:bash|shell)$")
+_PS_COMMAND = lazy_re(r"""(?i)\s*(?:&\s*)?["']?(?:[a-z]:)?(?:[\w .()\\/-]*[\\/])?(?:powershell(?:_ise)?|pwsh)(?:\.exe)?["']?(?:\s|$)""")
 PY_TOOLS = lazy_re(r"(?i)python|ipython|jupyter|code_interpreter|execute_code|run_code")
 _SPECIAL_KEYS = SHELL_KEYS | CODE_KEYS | CONTENT_KEYS
 # What makes a JSON file worth parsing for its strings (a data file of numbers and plain words
@@ -253,7 +254,8 @@ class _State:
                         if by_name and by_name not in ("docx", "pdf", "zip", "tar", "gzip", "bzip2", "xz"):
                             return by_name
         if k in SHELL_KEYS or (len(s.path) >= 2 and s.path[-2] == "scripts"):  # package.json scripts
-            return "shell"
+            # a command run through PowerShell (agents on Windows) is read as PowerShell
+            return "powershell" if _PS_COMMAND.match(s) else "shell"
         if k in CODE_KEYS:
             return hint if hint in CODE_KINDS else "python"
         if hint in CODE_KINDS and k not in ("description", "title", "summary", "reason", "explanation"):
@@ -295,7 +297,7 @@ def _looks_json(s: str) -> bool:
 
 
 _EXT = {"python": "py", "shell": "sh", "javascript": "js", "markdown": "md", "html": "html",
-        "json": "json", "yaml": "yaml", "text": "txt", "xml": "xml", "toml": "toml"}
+        "json": "json", "yaml": "yaml", "text": "txt", "xml": "xml", "toml": "toml", "powershell": "ps1"}
 
 
 def _name_for(kind: str, siblings) -> str | None:

@@ -17,7 +17,7 @@ from . import extractor
 _OPEN = re.compile(r"^( {0,3})(`{3,}|~{3,})[ \t]*([^\n`]*)$", re.M)
 _EXT = {"python": "py", "shell": "sh", "javascript": "js", "html": "html", "json": "json",
         "yaml": "yaml", "markdown": "md", "text": "txt", "xml": "xml", "toml": "toml",
-        "ini": "ini", "crontab": "cron", "systemd": "service", "jsonl": "jsonl"}
+        "ini": "ini", "crontab": "cron", "systemd": "service", "jsonl": "jsonl", "powershell": "ps1"}
 _MAKE = frozenset(("make", "makefile", "mk", "gnumake", "gmake"))
 
 
