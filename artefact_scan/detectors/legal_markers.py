@@ -864,13 +864,15 @@ _BAR_NO = lazy(
 _ATTORNEY = lazy(r"(?i)\battorneys?\s+for\b|\bcounsel\s+for\b|\besq\.|\bLLP\b|\bP\.C\.|\blaw\s+(?:office|firm|group)\b|/s/|\battorney\s+at\s+law\b|\bpro\s+hac\s+vice\b")
 
 
-# every spelling `_BAR_NO` knows, as literals (WSBA No., BBO #, OSB No. were never looked at)
-_BAR_LITERALS = ("bar n", "sbn", "bar #", "bar id", "bar roll", "bar reg", "ardc", "wsba", "bbo", "osb no",
-                 "attorney reg", "attorney id", "attorney license")
+# the spellings `_BAR_NO` knows, as literals (WSBA No., BBO #, OSB No. were never looked at);
+# the gate keeps to the distinctive ones (each literal is a pass over every prose text), the
+# windows look for all of them
+_BAR_GATE = ("bar n", "sbn", "bar #", "wsba", "bbo", "ardc", "osb no")
+_BAR_LITERALS = _BAR_GATE + ("bar id", "bar roll", "bar reg", "attorney reg", "attorney id", "attorney license")
 
 
 @detector("legal-attorney-block", ("lf.attorney-block",),
-          kinds=PROSE_KINDS, prefilter=lambda art: has(art, *_BAR_LITERALS))
+          kinds=PROSE_KINDS, prefilter=lambda art: has(art, *_BAR_GATE))
 def detect_attorney_block(art, ctx):
     spans = windows(art, _BAR_LITERALS, 20, 60)
     text = view(art).text
