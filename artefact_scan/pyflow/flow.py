@@ -1146,6 +1146,10 @@ class Flow:
                     q = recv.obj[5:] + "." + func.attr
                 elif recv.obj == "selfmod" and func.attr:
                     q = "selfmod." + func.attr
+                elif recv.obj == "namespace" and func.attr == "get" and node.args \
+                        and isinstance(node.args[0], ast.Constant) and node.args[0].value in ("__file__", "__vsc_ipynb_file__"):
+                    # globals().get('__file__') / globals().get('__vsc_ipynb_file__', 'nb.ipynb')
+                    return Val(frozenset({SELF_PATH}), (("its own path (from its namespace)", node),), "{__file__}", "path")
                 else:
                     q = "?." + func.attr
             else:

@@ -40,7 +40,7 @@ _NAME_LEFT = lazy_re(r"([A-Za-z_]\w*)\s*\Z")
 SELF_READ = ("getsource", "__vsc_ipynb_file__", "__loader__.get_source", "__spec__.origin", "inspect.stack()", "getframeinfo(")
 # spellings of its own path that hold `__file__` without being the bare name
 FILE_VARIANTS = ("sys.modules[__name__].__file__", "__main__.__file__", "'__main__'].__file__",
-                 '"__main__"].__file__', "['__file__']", '["__file__"]')
+                 '"__main__"].__file__', "['__file__']", '["__file__"]', "get('__file__'", 'get("__file__"')
 _GETATTR_FILE = lazy_re(r"getattr\(\s*[\w.\[\]]+\s*,\s*['\"]__file__['\"]\s*\)")
 ENUM = ("glob", "walk(", "listdir", "scandir", "iterdir")
 WRITE = ("write", "copy", "open(", "move(")
