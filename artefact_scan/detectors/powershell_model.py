@@ -777,17 +777,25 @@ class PsModel:
     def _var_of(self, v: str) -> str | None:
         return var_of(v)
 
-    def is_self(self, v: str, frames: tuple[Frame, ...] = (), depth: int = 0) -> bool:
+    def _decided(self, v: str, atom, label: str, depth: int) -> tuple[bool | None, str]:
+        """(True or False when the text's own spelling or its variable's label decides, else
+        None; the text without quotes and grouping) for `is_self`, `is_selfdir`, `is_selfname`."""
         if len(v) > MAX_PATH_TEXT:
-            return False
+            return False, ""
         c = core(v)
         if not c or depth > 3:
-            return False
-        if _SELF_ATOM.match(c):
-            return True
+            return False, c
+        if atom.match(c):
+            return True, c
         n = self._var_of(c)
         if n is not None:
-            return "self" in self.labels.get(n, ())
+            return label in self.labels.get(n, ()), c
+        return None, c
+
+    def is_self(self, v: str, frames: tuple[Frame, ...] = (), depth: int = 0) -> bool:
+        known, c = self._decided(v, _SELF_ATOM, "self", depth)
+        if known is not None:
+            return known
         for rx in (_JOIN, _COMBINE):
             m = rx.match(c)
             if m:
@@ -809,16 +817,9 @@ class PsModel:
         return False
 
     def is_selfdir(self, v: str, frames: tuple[Frame, ...] = (), depth: int = 0) -> bool:
-        if len(v) > MAX_PATH_TEXT:
-            return False
-        c = core(v)
-        if not c or depth > 3:
-            return False
-        if _SELFDIR_ATOM.match(c):
-            return True
-        n = self._var_of(c)
-        if n is not None:
-            return "selfdir" in self.labels.get(n, ())
+        known, c = self._decided(v, _SELFDIR_ATOM, "selfdir", depth)
+        if known is not None:
+            return known
         m = _SPLIT_PATH.match(c)
         if m:
             rest = m.group(1)
@@ -845,16 +846,9 @@ class PsModel:
         return False
 
     def is_selfname(self, v: str, frames: tuple[Frame, ...] = (), depth: int = 0) -> bool:
-        if len(v) > MAX_PATH_TEXT:
-            return False
-        c = core(v)
-        if not c or depth > 3:
-            return False
-        if _SELFNAME_ATOM.match(c):
-            return True
-        n = self._var_of(c)
-        if n is not None:
-            return "selfname" in self.labels.get(n, ())
+        known, c = self._decided(v, _SELFNAME_ATOM, "selfname", depth)
+        if known is not None:
+            return known
         u = _unquote_token(c)
         if self.own and u.lower() == self.own:
             return True
