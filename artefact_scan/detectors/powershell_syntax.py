@@ -613,13 +613,7 @@ class Script:
             j = self._block_after(i, hi, closers, frames, Frame("try", i, parent=st))
             return self._chain(j, hi, closers, frames, st, ("catch", "finally"))
         if kw in ("catch", "finally", "else", "trap"):
-            k = self._skip(i, hi, False)
-            while k < hi and t[k] == "[":  # catch [System.Exception], [X] { }
-                k = self._skip(self._bracket(k, hi), hi, False)
-                if k < hi and t[k] == ",":
-                    k = self._skip(k + 1, hi, True)
-            kind = {"else": "if"}.get(kw, kw)
-            j = self._block_after(k, hi, closers, frames, Frame(kind, k, parent=st))
+            j = self._clause_block(kw, i, hi, closers, frames, st)
             if kw == "catch":
                 return self._chain(j, hi, closers, frames, st, ("catch", "finally"))
             return j
@@ -657,15 +651,20 @@ class Script:
                 a, b, i = self._paren_after(i, hi, closers, frames, "cond", st)
                 j = self._block_after(i, hi, closers, frames, Frame("if", i, header=t[a:b], header_span=(a, b), parent=st))
                 continue
-            k = self._skip(i, hi, False)
-            while k < hi and t[k] == "[":  # catch [System.Exception], [X] { }
-                k = self._skip(self._bracket(k, hi), hi, False)
-                if k < hi and t[k] == ",":
-                    k = self._skip(k + 1, hi, True)
-            kind = {"else": "if"}.get(kw, kw)
-            j = self._block_after(k, hi, closers, frames, Frame(kind, k, parent=st))
+            j = self._clause_block(kw, i, hi, closers, frames, st)
             if kw in ("else", "finally"):
                 return j
+
+    def _clause_block(self, kw: str, i: int, hi: int, closers, frames, st: Stmt) -> int:
+        """The block of `catch [Type], [Type] { }`, `finally { }`, `else { }`, `trap { }`."""
+        t = self.text
+        k = self._skip(i, hi, False)
+        while k < hi and t[k] == "[":  # catch [System.Exception], [X] { }
+            k = self._skip(self._bracket(k, hi), hi, False)
+            if k < hi and t[k] == ",":
+                k = self._skip(k + 1, hi, True)
+        kind = {"else": "if"}.get(kw, kw)
+        return self._block_after(k, hi, closers, frames, Frame(kind, k, parent=st))
 
     # -- arguments ---------------------------------------------------------------------------
     def _arg(self, i: int, hi: int, closers, frames, st: Stmt) -> tuple[Arg, int]:
