@@ -6,6 +6,8 @@ emits one signal per behaviour step, located on the command that performs it:
 - `sr.sh-self-copy`: the script (or its own directory) copied to a hidden or temporary place, or
   to a place it is then started from; `sr.sh-self-copy-started`: that copy (or the script) being
   started; data `dest`, `how` (nohup, setsid, &, screen -dm …).
+- `sr.sh-self-plant`: the script copied into every folder a loop finds (`for d in ../*/`,
+  `find … -type d`), data `dest` and `over` (the loop's list)
 - `sr.sh-infect`: the script's own text appended or prepended to code files found by
   enumeration (`for f in *.sh` … `cat "$0" >> "$f"`); `sr.sh-infect-marker`: the "already
   infected?" check (`grep -q MARKER "$f"`) in the same loop.
@@ -52,7 +54,7 @@ from ..lazyregex import lazy_re
 facts.declare("persisted-command")
 
 SIGNALS = (
-    "sr.sh-self-copy", "sr.sh-self-copy-started", "sr.sh-infect", "sr.sh-infect-marker",
+    "sr.sh-self-copy", "sr.sh-self-copy-started", "sr.sh-self-plant", "sr.sh-infect", "sr.sh-infect-marker",
     "sr.sh-self-remote", "sr.sh-self-remote-started", "sr.sh-ssh-harvested", "sr.sh-ssh-noverify",
     "sr.sh-remote-fetch-exec", "sr.sh-trap-respawn", "sr.sh-self-respawn-loop",
     "sr.sh-asset-upload", "sr.sh-covert", "sr.sh-agent-bypass", "sr.sh-agent-unattended",
@@ -170,6 +172,8 @@ _PERSIST_PATHS = [
                             r"applypatch-msg|sendemail-validate)$")),
     ("python startup", re.compile(r"(?:^|/)(?:[^/\s]+\.pth|sitecustomize\.py|usercustomize\.py)$")),
 ]
+# a loop over folders: a glob ending in a folder (`../*/`, `~/src/*/`), `find … -type d`, `ls -d`
+_DIR_LOOP = re.compile(r"(?:^|[\s\"'])[^\s\"';]*\*/(?=[\s\"';)]|$)|\bfind\b[^|;]*-type\s+d\b|\bls\s+-d\b")
 _PERSIST_PATHS_GIT = next(rx for cls, rx in _PERSIST_PATHS if cls == "git hook")
 # An oversight switch turned off in a config edit (Apollo's oversight subversion); telemetry and
 # plain logging opt-outs are everyday configuration and are not on the list.
@@ -480,6 +484,12 @@ class _Detect:
                         continue
                     if self.persist_class(path):
                         continue  # judged as persistence below
+                    spread = next((f for f in loops if _DIR_LOOP.search(f.header or "")
+                                   and any(v and ("$" + v in path or "${" + v in path) for v in m.loop_vars(f))), None)
+                    if spread is not None:
+                        # itself into every folder a loop finds (`for d in ../*/; do cp "$0" "$d/"`)
+                        over = _DIR_LOOP.search(spread.header).group().strip(" \t\n\"'")
+                        self.sig("sr.sh-self-plant", c, dest=path, over=" ".join(over.split())[:80])
                     copy_dests[_strip(path)] = c
                     if concealed(path) or concealed(m.expand(path)):
                         self.sig("sr.sh-self-copy", c, dest=path, hidden=True)
