@@ -297,7 +297,7 @@ _CONCEALMENT_EN = _compile(r"""(?ix)
   |\b""" + _AUDIENCE + r"""\s+(?:must\s+not|mustn't|should\s+not|shouldn't|can\s+never|must\s+never|should\s+never|never\s+needs?\s+to)\s+(?:know|find\s+out|learn|realize|realise|notice|see)\b
 """)
 _EVASION_EN = _compile(r"""(?ix)
-   \b(?:don't|do\s+not|never|without|avoid)\s+(?:tell(?:ing)?|inform(?:ing)?|alert(?:ing)?|mention(?:ing)?|reveal(?:ing)?|disclos(?:e|ing)|notify(?:ing)?|warn(?:ing)?|let(?:ting)?)
+   \b(?:don't|do\s+not|never|without|avoid)\s+(?:tell(?:ing)?|inform(?:ing)?|alert(?:ing)?|mention(?:ing)?|reveal(?:ing)?|disclos(?:e|ing)|notify(?:ing)?|warn(?:ing)?|let(?:ting)?|report(?:ing)?)
       \s+(?:(?:this|it|anything|any\s+of\s+this|about\s+(?:this|it|the\s+\w+))\s+)?(?:to\s+)?""" + _AUDIENCE + r"""\b
   |\b(?:don't|do\s+not|never|without)\s+(?:tell(?:ing)?|mention(?:ing)?|reveal(?:ing)?|disclos(?:e|ing))\s+(?:this|that|these|those|the)\s+(?:\w+\s+)?
       (?:files?|folders?|director(?:y|ies)|notes?|backups?|cop(?:y|ies)|scripts?|changes?|process(?:es)?|jobs?|hooks?|tasks?|commits?|branch(?:es)?|entr(?:y|ies)|cron\s*jobs?|services?|keys?)
@@ -621,10 +621,14 @@ def _voice(art, text: str, m: re.Match) -> str:
         return "direct"  # a hidden or decoded note is not reporting anything
     g = m.lastgroup
     obj = m.group("obj1") or m.group("obj2") or m.group("obj3") or ""
-    if obj and re.match(_THIRD_OBJ + r"\b", obj, re.I):
-        return "reported"
     start, end = m.span()
     ls, _le = _line_span(text, start)
+    if obj and re.match(_THIRD_OBJ + r"\b", obj, re.I):
+        # "future instances of the agent" describes; "Message for the next run of the agent:"
+        # opening its line is a heading written to that run
+        opens_line = not text[ls:start].strip(" \t#*->[(\"'{,") and text[end:end + 3].lstrip().startswith((":", ","))
+        if not (g == "label" and opens_line):
+            return "reported"
     if text[ls:start].lstrip().startswith(">"):
         return "quoted"
     if "quoted" in art.facts and "memory-file" not in art.facts:
