@@ -43,12 +43,14 @@ _REPOS = lazy_re(
     r"|\bgh\s+api\b[^\n]*?(?:/user/repos|/orgs/[^\s/]+/repos|/users/[^\s/]+/repos|/installation/repositories|/search/repositories)"
     r"|api\.github\.com/(?:user/repos|orgs/[^\s/]+/repos|users/[^\s/]+/repos|installation/repositories|search/repositories)"
     r"|/api/v4/projects\b)")
+# the pipeline files, as the prefilter's literals (lower-cased there) and the finding's name
+_PIPELINES = (".github/workflows", ".gitlab-ci", ".circleci", "azure-pipelines", "bitbucket-pipelines",
+              "Jenkinsfile", ".github/actions")
 _SELF = lazy_re(r"GITHUB_WORKFLOW_REF|github\.workflow_ref|github\.workflow\b|CI_CONFIG_PATH|\"\$0\"|\$\{?0\b|\$\{?BASH_SOURCE")
 
 
 @detector("ci-worm", ("sr.ci-worm", "sr.ci-worm-self"), kinds=("shell",),
-          literals=(".github/workflows", ".gitlab-ci", ".circleci", "azure-pipelines", "bitbucket-pipelines",
-                    "jenkinsfile", ".github/actions"))
+          literals=_PIPELINES)
 def detect_ci_worm(art, ctx):
     text = art.text
     if "push" not in text and "PUT" not in text:
@@ -72,8 +74,7 @@ def detect_ci_worm(art, ctx):
     if write is None:
         return
     line, what = write
-    pipeline = next((w for w in (".github/workflows", ".gitlab-ci", ".circleci", "azure-pipelines",
-                                 "bitbucket-pipelines", "Jenkinsfile", ".github/actions") if w in what), "a pipeline")
+    pipeline = next((w for w in _PIPELINES if w in what), "a pipeline")
     how = " ".join(repos.group().split())[-80:]
     own = ", copying its own definition" if _SELF.search(text) else ""
     start = line.start() + len(line.group()) - len(line.group().lstrip())

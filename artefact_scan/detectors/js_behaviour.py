@@ -103,7 +103,7 @@ class _Js:
         self.copy_paths: set[str] = set()  # literal destinations of self copies
         self.mention_names: set[str] = set()  # strings built around the own file (`node ${__filename} &`)
         self._pairs: dict[int, int] | None = None
-        self._assigns: dict[str, str] | None = None
+        self._assigns: dict[str, str] = {}
         self.budget = 40 * 1024 * 1024  # characters of call arguments examined, over all checks
         self._vars()
 
@@ -118,6 +118,9 @@ class _Js:
         for m in re.finditer(r"\b(?:const|let|var)\s*\{[^}]*\bfilename\b(?:\s*:\s*([\w$]+))?[^}]*\}\s*=\s*(?:import\.meta|module)\b", self.code):
             self.self_names.add(m.group(1) or "filename")
         assigns = [(m.group(1), m.group(2), m.start()) for m in _ASSIGN.finditer(self.code)]
+        self._assigns = {}  # each name's first assigned value, for `_copy` and `_resolve`
+        for name, expr, _at in assigns:
+            self._assigns.setdefault(name, expr)
         for _round in range(3):
             sre = self.self_re()
             before = (len(self.self_names), len(self.content_names))
@@ -340,10 +343,7 @@ class _Js:
         if re.fullmatch(r"[A-Za-z_$][\w$]*", d):
             self.copy_names.add(d)
             # the destination variable's value decides whether the place is hidden
-            for name, expr in ((mm.group(1), mm.group(2)) for mm in _ASSIGN.finditer(self.code)):
-                if name == d:
-                    d = expr
-                    break
+            d = self._assigns.get(d, d)
         if _HIDDEN.search(d):
             self.sig("sr.js-self-copy", start, end, dest=dest.strip()[:100])
         elif a:
@@ -359,10 +359,6 @@ class _Js:
     def _resolve(self, expr: str, rounds: int = 3) -> str:
         """`expr` with the values of the variables it names appended (three levels): where
         `path.join(dest, 'index.js')` points when `dest = path.join(p, 'node_modules', …)`."""
-        if self._assigns is None:
-            self._assigns = {}
-            for mm in _ASSIGN.finditer(self.code):
-                self._assigns.setdefault(mm.group(1), mm.group(2))
         out, todo, seen = [expr], [expr], set()
         for _ in range(rounds):
             nxt = []

@@ -73,6 +73,11 @@ def canonical(name: str) -> str:
     return ALIASES.get(n, n)
 
 
+# statement facts and the labels a span holding the statement carries
+_FACT_LABELS = {"harvest": "hosts", "codeenum": "codefiles", "fetched": "fetched",
+                "fetchedfile": "fetchedfile", "session": "session"}
+
+
 # -- parameter tables ----------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Spec:
@@ -667,17 +672,7 @@ class PsModel:
         text = self.code[a:b]
         out: set[str] = set()
         for st in self.stmts_in(a, b):
-            f = self.stmt_facts.get(id(st), ())
-            if "harvest" in f:
-                out.add("hosts")
-            if "codeenum" in f:
-                out.add("codefiles")
-            if "fetched" in f:
-                out.add("fetched")
-            if "fetchedfile" in f:
-                out.add("fetchedfile")
-            if "session" in f:
-                out.add("session")
+            out.update(_FACT_LABELS[x] for x in self.stmt_facts.get(id(st), ()) if x in _FACT_LABELS)
             if self.reads_self(st):
                 out.add("selfcontent")
         out |= self.text_labels(text, frames)
@@ -692,7 +687,8 @@ class PsModel:
         if _SELFCONTENT_ATOM.search(text):
             out.add("selfcontent")
         for m in _READ_CALL.finditer(text):
-            arg = _first_call_arg(text, m.end() - 1)
+            spans = call_args(text, m.end() - 1, 600)
+            arg = text[spans[0][0]:spans[0][1]] if spans else ""
             if arg and self.is_self(arg, frames):
                 out.add("selfcontent")
         if _HOST_TEXT.search(text) or (self.addresses and _SWEEP.search(text)):
@@ -1084,30 +1080,6 @@ def _last_sep(c: str) -> int:
         elif ch in "\\/" and depth == 0:
             last = i
     return last
-
-
-def _first_call_arg(text: str, open_paren: int) -> str:
-    """The first argument of the call whose `(` is at `open_paren` (bounded)."""
-    depth = 0
-    q = ""
-    start = open_paren + 1
-    for j in range(open_paren, min(len(text), open_paren + 600)):
-        ch = text[j]
-        if q:
-            if ch == q:
-                q = ""
-            continue
-        if ch in "'\"":
-            q = ch
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth == 0:
-                return text[start:j]
-        elif ch == "," and depth == 1:
-            return text[start:j]
-    return ""
 
 
 def call_args(text: str, open_paren: int, limit: int = 4000) -> list[tuple[int, int]]:

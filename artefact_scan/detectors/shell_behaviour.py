@@ -47,7 +47,7 @@ import re
 
 from ..model import Segment
 from . import detector, facts
-from .shell_model import SHELLS, ShellModel, is_interpreter, model_allowed, model_of
+from .shell_model import DIR_LOOP, SHELLS, ShellModel, is_interpreter, model_allowed, model_of
 from .shell_syntax import Command, Redirect, Word, basename, ssh_parts, unwrap
 from ..lazyregex import lazy_re
 
@@ -172,8 +172,6 @@ _PERSIST_PATHS = [
                             r"applypatch-msg|sendemail-validate)$")),
     ("python startup", re.compile(r"(?:^|/)(?:[^/\s]+\.pth|sitecustomize\.py|usercustomize\.py)$")),
 ]
-# a loop over folders: a glob ending in a folder (`../*/`, `~/src/*/`), `find … -type d`, `ls -d`
-_DIR_LOOP = re.compile(r"(?:^|[\s\"'])[^\s\"';]*\*/(?=[\s\"';)]|$)|\bfind\b[^|;]*-type\s+d\b|\bls\s+-d\b")
 _PERSIST_PATHS_GIT = next(rx for cls, rx in _PERSIST_PATHS if cls == "git hook")
 # An oversight switch turned off in a config edit (Apollo's oversight subversion); telemetry and
 # plain logging opt-outs are everyday configuration and are not on the list.
@@ -292,6 +290,7 @@ class _Detect:
         self.persisted = "persisted-command" in art.facts
         self.written: dict[str, tuple[str, list]] = {}  # file → text this script wrote into it
         self.pending_copy: list[tuple[Command, str]] = []  # copies to plain places, judged if started
+        self.downloaded: set[str] = set()  # files curl/wget saved, run later as download-and-run
         self.own = basename(art.name) if art.name and not art.origin else ""
 
     def sig(self, name: str, c: Command | Word | Redirect, **data) -> None:
@@ -484,11 +483,11 @@ class _Detect:
                         continue
                     if self.persist_class(path):
                         continue  # judged as persistence below
-                    spread = next((f for f in loops if _DIR_LOOP.search(f.header or "")
+                    spread = next((f for f in loops if "folders" in m.header_labels(f)
                                    and any(v and ("$" + v in path or "${" + v in path) for v in m.loop_vars(f))), None)
                     if spread is not None:
                         # itself into every folder a loop finds (`for d in ../*/; do cp "$0" "$d/"`)
-                        over = _DIR_LOOP.search(spread.header).group().strip(" \t\n\"'")
+                        over = DIR_LOOP.search(spread.header).group().strip(" \t\n\"'")
                         self.sig("sr.sh-self-plant", c, dest=path, over=" ".join(over.split())[:80])
                     copy_dests[_strip(path)] = c
                     if concealed(path) or concealed(m.expand(path)):
@@ -916,20 +915,19 @@ class _Detect:
             return
         # downloaded to a file and then run: `curl -o /tmp/u.sh URL && chmod +x /tmp/u.sh && /tmp/u.sh`
         argv = [self.m.expand(w.value) for w in words]
-        downloaded = self.__dict__.setdefault("_downloaded", set())
         if name in ("curl", "wget"):
             for i, a in enumerate(argv[1:-1], 1):
                 if a in ("-o", "--output", "-O", "--output-document") and argv[i + 1] not in ("-", "/dev/null"):
                     if name == "curl" and a == "-O":
                         continue  # curl -O keeps the remote name: a flag, not a path
-                    downloaded.add(argv[i + 1])
+                    self.downloaded.add(argv[i + 1])
             return
-        if not downloaded or not argv:
+        if not self.downloaded or not argv:
             return
         run = argv[0]
         if (basename(run) in SHELLS or is_interpreter(basename(run))) and len(argv) > 1:
             run = next((a for a in argv[1:] if not a.startswith("-")), "")
-        if run in downloaded:
+        if run in self.downloaded:
             self.sig("sr.sh-fetch-exec", c, path=f"{run} (downloaded, then run)")
 
     def check_upload(self, c: Command, words: list[Word], name: str) -> None:  # noqa: C901

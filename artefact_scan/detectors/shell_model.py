@@ -35,6 +35,8 @@ HOST_SOURCES = lazy_re(
     r"\barp\s+-[an]|/proc/net/arp|\bip\s+neigh|\bnmap\b|\bmasscan\b|\bfping\b|\bzmap\b|"
     r"\bnetdiscover\b|\bavahi-browse\b")
 SWEEP = lazy_re(r"\{\s*[01]\s*\.\.\s*25[45]\s*\}|\bseq\s+[01]\s+25[45]\b|\(\(\s*\w+\s*=\s*[01]\s*;\s*\w+\s*<=?\s*25[45]")
+# a loop over folders: a glob ending in a folder (`../*/`, `~/src/*/`), `find … -type d`, `ls -d`
+DIR_LOOP = lazy_re(r"(?:^|[\s\"'])[^\s\"';]*\*/(?=[\s\"';)]|$)|\bfind\b[^|;]*-type\s+d\b|\bls\s+-d\b")
 CODE_GLOB = lazy_re(
     r"\*\.(?:sh|bash|zsh|py|pyw|js|mjs|cjs|ts|php|pl|rb|lua)\b|\*\.\{[a-z,]*(?:sh|py|js)[a-z,]*\}|"
     r"-i?name\s+['\"]?\*\.(?:sh|bash|py|js|mjs|ts|php|pl|rb)\b|"
@@ -187,6 +189,8 @@ class ShellModel:
             out.add("hosts")
         if CODE_GLOB.search(head):
             out.add("codefiles")
+        if DIR_LOOP.search(head):
+            out.add("folders")
         for fn, frame in self.script.functions.items():
             if re.search(r"(?:^|[\s;|(`$])" + re.escape(fn) + r"(?:$|[\s;|)`])", head):
                 body = self.text[frame.start:frame.end if frame.end > frame.start else frame.start]
